@@ -1,0 +1,2 @@
+export { Api } from './api/index.js';
+export type * from './transport/types.js';
