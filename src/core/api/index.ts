@@ -1,6 +1,6 @@
-import type { TransportLike } from '../transport/types.js';
+// The generated REST API: the Api class (the Client extends it), its namespaces and every type.
 
-// Placeholder until the generator writes src/core/api/generated: the Client extends this class.
-export class Api {
-  constructor(readonly transport: TransportLike) {}
-}
+export type { EndpointSpec } from './endpoint.js';
+export type * from './generated/api.js';
+export { Api } from './generated/api.js';
+export type * from './generated/types.js';
