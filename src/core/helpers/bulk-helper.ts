@@ -1,0 +1,71 @@
+import type { TransportLike } from '../transport/types.js';
+import { AsyncChannel } from './async-channel.js';
+import { BulkEngine } from './bulk-engine.js';
+import type {
+  BulkHelper,
+  BulkItemOutcome,
+  BulkOptions,
+  BulkRequestOptions,
+  BulkStats,
+} from './bulk-types.js';
+
+/** Starts a bulk run; see `Helpers.bulk`. */
+export function startBulk<TDocument>(
+  transport: TransportLike,
+  options: BulkOptions<TDocument>,
+  requestOptions?: BulkRequestOptions,
+): BulkHelper<TDocument> {
+  const engine = new BulkEngine(transport, options, requestOptions);
+  const running = engine.run() as Promise<BulkStats> & {
+    abort?: () => BulkHelper<TDocument>;
+    stats?: Readonly<BulkStats>;
+  };
+  const helper = running as BulkHelper<TDocument>;
+  Object.defineProperties(running, {
+    abort: {
+      value: () => {
+        engine.abort();
+        return helper;
+      },
+    },
+    stats: { get: () => engine.stats },
+  });
+  return helper;
+}
+
+/** Runs a bulk and yields every document's final outcome; see `Helpers.streamingBulk`. */
+export async function* streamBulk<TDocument>(
+  transport: TransportLike,
+  options: BulkOptions<TDocument>,
+  requestOptions?: BulkRequestOptions,
+): AsyncGenerator<BulkItemOutcome<TDocument>, BulkStats, undefined> {
+  // One batch of outcomes buffered at most: the reader waits for the consumer.
+  const channel = new AsyncChannel<BulkItemOutcome<TDocument>[]>(1);
+  const engine = new BulkEngine(transport, options, requestOptions, async (outcomes) => {
+    await channel.push(outcomes);
+  });
+  const running = engine.run().then(
+    (stats) => {
+      channel.close();
+      return stats;
+    },
+    (error: unknown) => {
+      channel.close(error);
+      throw error;
+    },
+  );
+  // The error reaches the consumer through the channel; keep this copy from being unhandled.
+  running.catch(() => undefined);
+  let completed = false;
+  try {
+    for await (const outcomes of channel) yield* outcomes;
+    completed = true;
+    return await running;
+  } finally {
+    if (!completed) {
+      engine.abort();
+      channel.cancel();
+      await running.catch(() => undefined);
+    }
+  }
+}

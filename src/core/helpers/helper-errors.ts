@@ -1,0 +1,88 @@
+import { ElastiqError, type ElastiqErrorOptions } from '../errors.js';
+import type { BulkAction, BulkStats } from './bulk-types.js';
+
+/** A document the bulk helper read but that Elasticsearch never acknowledged. */
+export interface UnacknowledgedDocument<TDocument = unknown> {
+  readonly document: TDocument;
+  readonly action: BulkAction;
+}
+
+/**
+ * The bulk helper stopped because a whole request failed (after the transport's own retries) or
+ * because the datasource or `onDocument` threw. Nothing is lost silently: every document that was
+ * read and not acknowledged is in `unacknowledged`, and `stats` counts what was.
+ *
+ * @example
+ * try {
+ *   await client.helpers.bulk({ datasource: docs, onDocument: () => ({ index: { _index: 'logs' } }) });
+ * } catch (err) {
+ *   if (err instanceof BulkHelperError) retryLater(err.unacknowledged.map((u) => u.document));
+ * }
+ */
+export class BulkHelperError<TDocument = unknown> extends ElastiqError {
+  static override readonly kind: string = 'BulkHelperError';
+  static override readonly defaultCode: string = 'ELASTIQ_BULK_FAILED';
+
+  readonly stats: BulkStats;
+  readonly unacknowledged: readonly UnacknowledgedDocument<TDocument>[];
+
+  constructor(
+    message: string,
+    stats: BulkStats,
+    unacknowledged: readonly UnacknowledgedDocument<TDocument>[],
+    options: ElastiqErrorOptions = {},
+  ) {
+    super(message, options);
+    this.stats = stats;
+    this.unacknowledged = unacknowledged;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), stats: this.stats, unacknowledged: this.unacknowledged.length };
+  }
+}
+
+/** A request kept answering a retryable status (429 by default) after every retry. */
+export class HelperRetriesExhaustedError extends ElastiqError {
+  static override readonly kind: string = 'HelperRetriesExhaustedError';
+  static override readonly defaultCode: string = 'ELASTIQ_HELPER_RETRIES_EXHAUSTED';
+
+  readonly statusCode: number;
+  readonly body: unknown;
+
+  constructor(statusCode: number, body: unknown, attempts: number) {
+    super(
+      `Elasticsearch answered ${statusCode} to ${attempts} attempts; raise \`retries\`/\`wait\` or reduce the load`,
+    );
+    this.statusCode = statusCode;
+    this.body = body;
+  }
+}
+
+/** One search of a multi-search batch failed; the others are unaffected. */
+export class MsearchItemError extends ElastiqError {
+  static override readonly kind: string = 'MsearchItemError';
+  static override readonly defaultCode: string = 'ELASTIQ_MSEARCH_ITEM';
+
+  readonly statusCode: number;
+  readonly body: unknown;
+
+  constructor(statusCode: number, body: unknown) {
+    super(`msearch item failed with ${statusCode}: ${describeItemError(body)}`);
+    this.statusCode = statusCode;
+    this.body = body;
+  }
+}
+
+/** `search()` was called on a multi-search helper that was already stopped. */
+export class MsearchStoppedError extends ElastiqError {
+  static override readonly kind: string = 'MsearchStoppedError';
+  static override readonly defaultCode: string = 'ELASTIQ_MSEARCH_STOPPED';
+}
+
+function describeItemError(body: unknown): string {
+  const error = (body as { error?: { type?: unknown; reason?: unknown } } | null)?.error;
+  if (typeof error !== 'object' || error === null) return 'unknown error';
+  const type = typeof error.type === 'string' ? error.type : 'error';
+  return typeof error.reason === 'string' ? `${type}: ${error.reason}` : type;
+}

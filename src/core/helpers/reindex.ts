@@ -1,0 +1,167 @@
+import type { TransportLike } from '../transport/types.js';
+import { BulkEngine } from './bulk-engine.js';
+import type { BulkAction, BulkOptions, BulkStats } from './bulk-types.js';
+import { type HelperRequestOptions, indexSegment, type RetryPolicy } from './helper-request.js';
+import { type PitSearchParams, pitPages } from './pit-search.js';
+import { scrollPages } from './scroll-search.js';
+import type { SearchHit } from './search-params.js';
+
+/** The search to copy from; `keepAlive` (the PIT or scroll lifetime) defaults to '5m' here. */
+export interface ReindexSource extends PitSearchParams {
+  /** Read with a point in time (default) or a scroll (older clusters, or no PIT privilege). */
+  readonly method?: 'pit' | 'scroll';
+}
+
+export interface ReindexDestination {
+  readonly index: string;
+  /** Write through another client (another cluster). Default: the same client. */
+  readonly client?: { readonly transport: TransportLike };
+  /** `create` refuses documents that already exist (reported to onDrop). Default `index`. */
+  readonly opType?: 'index' | 'create';
+  /** Keep each document's `_id`. Default true. */
+  readonly keepIds?: boolean;
+  readonly pipeline?: string;
+}
+
+/** One document on its way: the hit read and the source that will be written. */
+export interface ReindexItem<TSource = unknown, TTarget = unknown> {
+  readonly hit: SearchHit<TSource>;
+  readonly source: TTarget;
+}
+
+export interface ReindexProgress {
+  /** Hits read from the source. */
+  readonly read: number;
+  /** Hits the transform skipped (returned null or undefined). */
+  readonly skipped: number;
+  /** Documents written (acknowledged). */
+  readonly written: number;
+  /** Documents refused by the destination (given to onDrop). */
+  readonly failed: number;
+  /** Documents the query matches, counted before the copy starts. */
+  readonly total: number;
+  readonly elapsed: number;
+}
+
+export interface ReindexOptions<TSource = unknown, TTarget = TSource> {
+  readonly source: ReindexSource;
+  readonly dest: ReindexDestination;
+  /** Returns the document to write; null or undefined skips the hit. */
+  readonly transform?: (source: TSource, hit: SearchHit<TSource>) => TTarget | null | undefined;
+  readonly onProgress?: (progress: ReindexProgress) => void;
+  /** Refresh the destination at the end. Default true. */
+  readonly refresh?: boolean;
+  readonly signal?: AbortSignal;
+  /** Tuning of the bulk side. */
+  readonly bulk?: Pick<
+    BulkOptions<ReindexItem<TSource, TTarget>>,
+    | 'flushBytes'
+    | 'flushInterval'
+    | 'concurrency'
+    | 'retries'
+    | 'wait'
+    | 'maxWait'
+    | 'retryOnStatus'
+    | 'onDrop'
+  >;
+}
+
+export interface ReindexResult {
+  readonly read: number;
+  readonly skipped: number;
+  readonly total: number;
+  readonly bulk: BulkStats;
+  readonly time: number;
+}
+
+/** Client-side reindex: read with PIT (or scroll), transform, write with the bulk helper. */
+export async function runReindex<TSource, TTarget>(
+  transport: TransportLike,
+  options: ReindexOptions<TSource, TTarget>,
+  requestOptions: HelperRequestOptions,
+  policy: RetryPolicy,
+): Promise<ReindexResult> {
+  const started = performance.now();
+  const total = await countMatches(transport, options.source, requestOptions);
+  const counters = { read: 0, skipped: 0 };
+  const datasource = readItems(transport, options, counters, requestOptions, policy);
+  const dest = options.dest;
+  const engine = new BulkEngine<ReindexItem<TSource, TTarget>>(
+    (dest.client ?? { transport }).transport,
+    {
+      ...options.bulk,
+      datasource,
+      onDocument: (item) => actionFor(dest, item),
+      ...(dest.pipeline === undefined ? {} : { params: { pipeline: dest.pipeline } }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      refreshOnCompletion: options.refresh === false ? false : dest.index,
+      onFlush: (stats) =>
+        options.onProgress?.({
+          read: counters.read,
+          skipped: counters.skipped,
+          written: stats.successful,
+          failed: stats.failed,
+          total,
+          elapsed: Math.round(performance.now() - started),
+        }),
+    },
+    requestOptions,
+  );
+  const bulk = await engine.run();
+  return {
+    read: counters.read,
+    skipped: counters.skipped,
+    total,
+    bulk,
+    time: Math.round(performance.now() - started),
+  };
+}
+
+async function* readItems<TSource, TTarget>(
+  transport: TransportLike,
+  options: ReindexOptions<TSource, TTarget>,
+  counters: { read: number; skipped: number },
+  requestOptions: HelperRequestOptions,
+  policy: RetryPolicy,
+): AsyncGenerator<ReindexItem<TSource, TTarget>, void, undefined> {
+  const { method, keepAlive = '5m', ...search } = options.source;
+  const pages =
+    method === 'scroll'
+      ? scrollPages<TSource>(transport, { ...search, scroll: keepAlive }, requestOptions, policy)
+      : pitPages<TSource>(transport, { ...search, keepAlive }, requestOptions, policy);
+  for await (const page of pages) {
+    for (const hit of page.hits) {
+      counters.read++;
+      const source = options.transform
+        ? options.transform(hit._source as TSource, hit)
+        : (hit._source as unknown as TTarget);
+      if (source === null || source === undefined) {
+        counters.skipped++;
+        continue;
+      }
+      yield { hit, source };
+    }
+  }
+}
+
+function actionFor(dest: ReindexDestination, item: ReindexItem<unknown, unknown>): BulkAction {
+  const meta: Record<string, unknown> = { _index: dest.index };
+  if (dest.keepIds !== false) meta._id = item.hit._id;
+  if (item.hit._routing !== undefined) meta.routing = item.hit._routing;
+  return dest.opType === 'create'
+    ? [{ create: meta }, item.source]
+    : [{ index: meta }, item.source];
+}
+
+async function countMatches(
+  transport: TransportLike,
+  source: ReindexSource,
+  requestOptions: HelperRequestOptions,
+): Promise<number> {
+  const body = source.query === undefined ? undefined : { query: source.query };
+  const response = await transport.request<{ count: number }>(
+    { method: 'POST', path: `/${indexSegment(source.index)}/_count`, body },
+    requestOptions,
+  );
+  return response.count;
+}
