@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceUser } from './service-user.js';
+
+export function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether `pid` is alive and is the server (its command line carries `marker`), so a PID file
+ * left behind never makes us signal a process that merely reused the number.
+ */
+export function isServerProcess(pid: number, marker: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+  } catch {
+    // No /proc (macOS): trust the PID file.
+    return true;
+  }
+}
+
+/** The running server's PID from its PID file, or undefined (and the stale file removed). */
+export async function runningPid(pidFile: string, marker: string): Promise<number | undefined> {
+  const pid = readPid(pidFile);
+  if (pid === undefined) return undefined;
+  if (isServerProcess(pid, marker)) return pid;
+  await rm(pidFile, { force: true });
+  return undefined;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+export async function terminate(pid: number, graceMs = 30_000): Promise<'stopped' | 'killed'> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return 'stopped';
+    await sleep(200);
+  }
+  signal('SIGKILL');
+  while (isAlive(pid)) await sleep(100);
+  return 'killed';
+}
+
+export interface LaunchOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logFile: string;
+  readonly user: ServiceUser | undefined;
+  readonly input?: string;
+}
+
+/**
+ * Runs a command (as the service user when given) with its output appended to `logFile`, and
+ * resolves with its exit code. Used for the daemonizing launcher and the keystore tool.
+ */
+export function runLogged(options: LaunchOptions): Promise<number> {
+  const fd = openSync(options.logFile, 'a', 0o644);
+  return new Promise<number>((resolve) => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', fd, fd],
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    child.on('error', () => resolve(-1));
+    child.on('close', (code) => resolve(code ?? -1));
+  }).finally(() => closeSync(fd));
+}
+
+/** The last `lines` lines of a text file, or an empty string when it cannot be read. */
+export async function tail(file: string, lines = 40): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
