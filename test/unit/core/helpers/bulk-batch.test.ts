@@ -47,16 +47,18 @@ describe('BulkBatch', () => {
 
   it('sends a pre-serialized string document as is, and a tuple source instead of the document', () => {
     expect(splitAction('{"a":1}', { index: { _index: 'x' } }).payload).toBe('{"a":1}');
-    expect(splitAction('{"a":1}', [{ update: { _id: '1' } }, { doc_as_upsert: true }]).payload).toBe(
-      '{"doc":{"a":1},"doc_as_upsert":true}',
-    );
+    expect(
+      splitAction('{"a":1}', [{ update: { _id: '1' } }, { doc_as_upsert: true }]).payload,
+    ).toBe('{"doc":{"a":1},"doc_as_upsert":true}');
     expect(splitAction({ a: 1 }, [{ index: { _id: '1' } }, { b: 2 }]).payload).toBe('{"b":2}');
-    expect(splitAction({ a: 1 }, [{ update: { _id: '1' } }, { script: { source: 's' } }]).payload).toBe(
-      '{"doc":{"a":1},"script":{"source":"s"}}',
-    );
+    expect(
+      splitAction({ a: 1 }, [{ update: { _id: '1' } }, { script: { source: 's' } }]).payload,
+    ).toBe('{"doc":{"a":1},"script":{"source":"s"}}');
   });
 
   it('rejects an action that names no bulk operation', () => {
-    expect(() => splitAction({}, { upsert: {} } as never)).toThrow(/index \| create \| update \| delete/);
+    expect(() => splitAction({}, { upsert: {} } as never)).toThrow(
+      /index \| create \| update \| delete/,
+    );
   });
 });

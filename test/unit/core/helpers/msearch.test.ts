@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  MsearchItemError,
+  MsearchStoppedError,
+} from '../../../../src/core/helpers/helper-errors.js';
+import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import { type Stub, type StubHandler, startStub } from './support/stub-server.js';
+import { TestTransport } from './support/test-transport.js';
+
+let stub: Stub | undefined;
+let transport: TestTransport | undefined;
+
+async function setup(handler: StubHandler): Promise<{ helpers: Helpers; stub: Stub }> {
+  stub = await startStub(handler);
+  transport = new TestTransport(stub.url, { maxRetries: 0 });
+  return { helpers: new Helpers({ transport }), stub };
+}
+
+afterEach(async () => {
+  await transport?.close();
+  await stub?.close();
+});
+
+/** Answers each search with one hit echoing its `q`; `q: 'bad'` fails, `q: 'busy'` gets 429 once. */
+function msearchStub(): StubHandler {
+  const busySeen = new Set<string>();
+  return (req) => {
+    const lines = req.body.split('\n').filter((l) => l.length > 0);
+    const responses = [];
+    for (let i = 0; i < lines.length; i += 2) {
+      const q = (JSON.parse(lines[i + 1]!) as { q: string }).q;
+      if (q === 'bad') {
+        responses.push({ status: 400, error: { type: 'parsing_exception', reason: 'bad query' } });
+      } else if (q.startsWith('busy') && !busySeen.has(q)) {
+        busySeen.add(q);
+        responses.push({ status: 429, error: { type: 'es_rejected_execution_exception' } });
+      } else {
+        responses.push({ status: 200, hits: { hits: [{ _index: 'x', _id: q, _source: { q } }] } });
+      }
+    }
+    return { body: { responses } };
+  };
+}
+
+describe('helpers.msearch', () => {
+  it('batches concurrent searches by `operations` and gives each caller its own result', async () => {
+    const { helpers, stub } = await setup(msearchStub());
+    const m = helpers.msearch({ operations: 3, flushInterval: 1000 });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((q) => m.search<{ q: string }>({ index: 'x' }, { q })),
+    );
+    expect(results.map((r) => r.documents[0]!.q)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(stub.requests).toHaveLength(2);
+    expect(stub.requests[0]!.path).toBe('/_msearch');
+    m.stop();
+    await m;
+  });
+
+  it('sends a partial batch after flushInterval', async () => {
+    const { helpers, stub } = await setup(msearchStub());
+    const m = helpers.msearch({ operations: 10, flushInterval: 20 });
+    const result = await m.search({}, { q: 'only' });
+    expect(result.status).toBe(200);
+    expect(stub.requests).toHaveLength(1);
+    m.stop();
+    await m;
+  });
+
+  it('rejects only the failing search, and retries a 429 search', async () => {
+    const { helpers, stub } = await setup(msearchStub());
+    const m = helpers.msearch({ operations: 3, flushInterval: 10, wait: 1 });
+    const [good, bad, busy] = await Promise.allSettled([
+      m.search({}, { q: 'good' }),
+      m.search({}, { q: 'bad' }),
+      m.search({}, { q: 'busy-1' }),
+    ]);
+    expect(good.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    const error = (bad as PromiseRejectedResult).reason as MsearchItemError;
+    expect(error).toBeInstanceOf(MsearchItemError);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toContain('parsing_exception: bad query');
+    expect(busy.status).toBe('fulfilled');
+    expect(stub.requests).toHaveLength(2);
+    m.stop();
+    await m;
+  });
+
+  it('sends queued searches on stop(), then refuses new ones', async () => {
+    const { helpers } = await setup(msearchStub());
+    const m = helpers.msearch({ operations: 100, flushInterval: 60_000 });
+    const pending = m.search({}, { q: 'queued' });
+    m.stop();
+    expect((await pending).documents).toEqual([{ q: 'queued' }]);
+    await m;
+    await expect(m.search({}, { q: 'late' })).rejects.toBeInstanceOf(MsearchStoppedError);
+  });
+
+  it('stop(error) rejects queued searches and the helper with that error', async () => {
+    const { helpers, stub } = await setup(msearchStub());
+    const m = helpers.msearch({ operations: 100, flushInterval: 60_000 });
+    const pending = m.search({}, { q: 'queued' });
+    const reason = new Error('shutting down');
+    m.stop(reason);
+    await expect(pending).rejects.toBe(reason);
+    await expect(m).rejects.toBe(reason);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('rejects every search of a batch whose request failed', async () => {
+    const { helpers } = await setup(() => ({
+      status: 400,
+      body: { error: { type: 'bad', reason: 'no' } },
+    }));
+    const m = helpers.msearch({ operations: 2, flushInterval: 10 });
+    const results = await Promise.allSettled([m.search({}, { q: 'a' }), m.search({}, { q: 'b' })]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    m.stop();
+    await m;
+  });
+});

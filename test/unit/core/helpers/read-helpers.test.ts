@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HelperRetriesExhaustedError } from '../../../../src/core/helpers/helper-errors.js';
+import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import { type Stub, type StubHandler, type StubRequest, startStub } from './support/stub-server.js';
+import { TestTransport } from './support/test-transport.js';
+
+let stub: Stub | undefined;
+let transport: TestTransport | undefined;
+
+async function setup(handler: StubHandler): Promise<{ helpers: Helpers; stub: Stub }> {
+  stub = await startStub(handler);
+  transport = new TestTransport(stub.url, { maxRetries: 0 });
+  return { helpers: new Helpers({ transport }), stub };
+}
+
+afterEach(async () => {
+  await transport?.close();
+  await stub?.close();
+});
+
+const hitsOf = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    _index: 'x',
+    _id: String(from + i),
+    _source: { n: from + i },
+    sort: [from + i],
+  }));
+
+/** A scroll over `pages` pages of 2 hits; the first `throttle` requests answer 429. */
+function scrollStub(pages: number, throttle = 0): StubHandler {
+  let served = 0;
+  let calls = 0;
+  return (req) => {
+    if (req.method === 'DELETE') return { body: { succeeded: true, num_freed: 1 } };
+    if (++calls <= throttle) return { status: 429, body: { error: { type: 'too_many' } } };
+    const hits = served < pages ? hitsOf(served * 2, 2) : [];
+    served++;
+    return {
+      body: {
+        _scroll_id: `sid-${served}`,
+        hits: { total: { value: pages * 2, relation: 'eq' }, hits },
+      },
+    };
+  };
+}
+
+const deletes = (requests: StubRequest[]) => requests.filter((r) => r.method === 'DELETE');
+
+describe('helpers.scrollSearch / scrollDocuments', () => {
+  it('iterates every page, splits query-string and body parameters, and clears the scroll at the end', async () => {
+    const { helpers, stub } = await setup(scrollStub(3));
+    const docs: unknown[] = [];
+    for await (const doc of helpers.scrollDocuments({
+      index: 'x',
+      size: 2,
+      query: { match_all: {} },
+      routing: 'r',
+    })) {
+      docs.push(doc);
+    }
+    expect(docs).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
+    const first = stub.requests[0]!;
+    expect(first.path).toBe('/x/_search');
+    expect(first.query.get('scroll')).toBe('1m');
+    expect(first.query.get('routing')).toBe('r');
+    expect(JSON.parse(first.body)).toEqual({ size: 2, query: { match_all: {} } });
+    expect(JSON.parse(stub.requests[1]!.body)).toEqual({ scroll: '1m', scroll_id: 'sid-1' });
+    expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([
+      { scroll_id: ['sid-4'] },
+    ]);
+  });
+
+  it('clears the scroll when the loop breaks early', async () => {
+    const { helpers, stub } = await setup(scrollStub(10));
+    for await (const page of helpers.scrollSearch({ index: 'x' })) {
+      expect(page.documents).toHaveLength(2);
+      break;
+    }
+    expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([
+      { scroll_id: ['sid-1'] },
+    ]);
+  });
+
+  it('clears the scroll when the loop body throws', async () => {
+    const { helpers, stub } = await setup(scrollStub(10));
+    const run = async () => {
+      for await (const _page of helpers.scrollSearch({ index: 'x' }))
+        throw new Error('consumer failed');
+    };
+    await expect(run()).rejects.toThrow('consumer failed');
+    expect(deletes(stub.requests)).toHaveLength(1);
+  });
+
+  it('retries 429 answers with backoff, then gives up with a coded error', async () => {
+    const ok = await setup(scrollStub(1, 2));
+    const pages = [];
+    for await (const page of ok.helpers.scrollSearch({ index: 'x' }, { wait: 1, retries: 3 }))
+      pages.push(page);
+    expect(pages).toHaveLength(1);
+    await transport?.close();
+    await stub?.close();
+    const failing = await setup(scrollStub(1, 10));
+    const run = async () => {
+      for await (const _page of failing.helpers.scrollSearch(
+        { index: 'x' },
+        { wait: 1, retries: 2 },
+      )) {
+        // never reached
+      }
+    };
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HelperRetriesExhaustedError);
+    expect((error as HelperRetriesExhaustedError).code).toBe('ELASTIQ_HELPER_RETRIES_EXHAUSTED');
+    expect(failing.stub.requests).toHaveLength(3);
+  });
+});
+
+/** A PIT stub over `total` documents, honouring size, search_after and slices; pit ids rotate. */
+function pitStub(total: number): StubHandler {
+  let pitVersion = 0;
+  return (req) => {
+    if (req.path.endsWith('/_pit') && req.method === 'POST') return { body: { id: 'pit-0' } };
+    if (req.method === 'DELETE') return { body: { succeeded: true, num_freed: 1 } };
+    const body = JSON.parse(req.body) as {
+      size: number;
+      search_after?: [number];
+      slice?: { id: number; max: number };
+    };
+    const start = body.search_after === undefined ? 0 : body.search_after[0] + 1;
+    const all = hitsOf(0, total).filter(
+      (hit) => body.slice === undefined || Number(hit._id) % body.slice.max === body.slice.id,
+    );
+    const hits = all.filter((hit) => Number(hit._id) >= start).slice(0, body.size);
+    pitVersion++;
+    return { body: { pit_id: `pit-${pitVersion}`, hits: { hits } } };
+  };
+}
+
+describe('helpers.pitSearch', () => {
+  it('pages with search_after and a _shard_doc tiebreaker, follows new PIT ids and closes the latest', async () => {
+    const { helpers, stub } = await setup(pitStub(7));
+    const docs: unknown[] = [];
+    for await (const doc of helpers.pitDocuments({
+      index: 'x',
+      size: 3,
+      sort: [{ n: 'asc' }],
+      keepAlive: '30s',
+    })) {
+      docs.push(doc);
+    }
+    expect(docs).toHaveLength(7);
+    expect(stub.requests[0]!.path).toBe('/x/_pit');
+    expect(stub.requests[0]!.query.get('keep_alive')).toBe('30s');
+    const searches = stub.requests
+      .filter((r) => r.path === '/_search')
+      .map((r) => JSON.parse(r.body));
+    expect(searches[0]).toMatchObject({
+      sort: [{ n: 'asc' }, { _shard_doc: 'asc' }],
+      pit: { id: 'pit-0', keep_alive: '30s' },
+    });
+    expect(searches[0].search_after).toBeUndefined();
+    expect(searches[1]).toMatchObject({ search_after: [2], pit: { id: 'pit-1' } });
+    // The last page was short, so no extra empty request.
+    expect(searches).toHaveLength(3);
+    expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([{ id: 'pit-3' }]);
+  });
+
+  it('reads slices in parallel over one PIT and yields each document once', async () => {
+    const { helpers, stub } = await setup(pitStub(50));
+    const ids: number[] = [];
+    const slices = new Set<number | undefined>();
+    for await (const page of helpers.pitSearch<{ n: number }>({ index: 'x', size: 4, slices: 3 })) {
+      slices.add(page.slice);
+      for (const doc of page.documents) ids.push(doc.n);
+    }
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect([...slices].sort()).toEqual([0, 1, 2]);
+    expect(stub.requests.filter((r) => r.method === 'POST' && r.path === '/x/_pit')).toHaveLength(
+      1,
+    );
+    expect(deletes(stub.requests)).toHaveLength(1);
+  });
+
+  it('closes the PIT when the consumer breaks out of a sliced read', async () => {
+    const { helpers, stub } = await setup(pitStub(500));
+    for await (const page of helpers.pitSearch({ index: 'x', size: 5, slices: 2 })) {
+      expect(page.hits.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(deletes(stub.requests)).toHaveLength(1);
+    expect(stub.requests.at(-1)!.method).toBe('DELETE');
+  });
+});
