@@ -4,7 +4,15 @@
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /** Query-string values: arrays are comma-joined, booleans written as true/false, undefined dropped. */
-export type QueryValue = string | number | boolean | bigint | Date | readonly (string | number)[] | undefined | null;
+export type QueryValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | Date
+  | readonly (string | number)[]
+  | undefined
+  | null;
 
 /** One logical request, as the API layer describes it. */
 export interface TransportRequestParams {

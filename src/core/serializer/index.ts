@@ -1,0 +1,5 @@
+export type { JsonSerializerOptions, Serializer } from './json-serializer.js';
+export { JsonSerializer } from './json-serializer.js';
+export { parseLossless } from './lossless-json.js';
+export type { PoisonAction } from './poison.js';
+export { querystring } from './querystring.js';

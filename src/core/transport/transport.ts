@@ -1,0 +1,677 @@
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { Connection, ConnectionRequest, ConnectionResponse } from '../connection/types.js';
+import { UndiciConnection } from '../connection/undici-connection.js';
+import { Diagnostics } from '../diagnostics.js';
+import {
+  attachRequestContext,
+  ConnectionError,
+  ElastiqError,
+  ErrorCodes,
+  type ErrorRequestMeta,
+  NoLivingConnectionsError,
+  ProductNotSupportedError,
+  RequestAbortedError,
+  ResponseError,
+} from '../errors.js';
+import { NodePool } from '../pool/node-pool.js';
+import { JsonSerializer, type Serializer } from '../serializer/json-serializer.js';
+import {
+  type ClientOptions,
+  type NodePoolLike,
+  type ResolvedOptions,
+  resolveOptions,
+} from './client-options.js';
+import { toMilliseconds } from './duration.js';
+import { buildHeaderSets, type HeaderSets, redactHeaders } from './headers.js';
+import {
+  backoffDelay,
+  RetryVerdict,
+  retryAfterMs,
+  verdictForError,
+  verdictForStatus,
+} from './retry.js';
+import { Sniffer } from './sniffer.js';
+import type {
+  RequestMeta,
+  ResponseHeaders,
+  TransportLike,
+  TransportRequestOptions,
+  TransportRequestOptionsWithMeta,
+  TransportRequestParams,
+  TransportResult,
+} from './types.js';
+
+const gzipAsync = promisify(gzip);
+const EMPTY_OPTIONS: TransportRequestOptions = Object.freeze({});
+
+/** Options a child client may change; it shares its parent's pool, sniffer and listeners. */
+export type ChildOptions = Pick<
+  ClientOptions,
+  | 'headers'
+  | 'auth'
+  | 'requestTimeout'
+  | 'maxRetries'
+  | 'retryOnTimeout'
+  | 'retryBackoff'
+  | 'opaqueIdPrefix'
+  | 'name'
+  | 'compression'
+  | 'maxResponseSize'
+  | 'maxCompressedResponseSize'
+  | 'enableMetaHeader'
+>;
+
+// What a parent and its children share: one pool, one sniffer, one set of listeners.
+interface SharedState {
+  readonly pool: NodePoolLike;
+  readonly diagnostics: Diagnostics;
+  readonly serializer: Serializer;
+  sniffer: Sniffer | undefined;
+  nextRequestId: number;
+  closed: boolean;
+}
+
+// One logical request, prepared once and reused by every attempt (it is what connections receive).
+class PreparedRequest implements ConnectionRequest {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string | Uint8Array | Readable | null,
+    readonly timeout: number,
+    readonly signal: AbortSignal | undefined,
+    readonly maxResponseSize: number,
+    readonly maxCompressedResponseSize: number,
+  ) {}
+}
+
+type BodyKind = 'none' | 'json' | 'ndjson' | 'stream';
+
+/**
+ * One request lifecycle: pick a node, serialize, send, read (with size limits), decompress,
+ * deserialize, check the product, retry, and emit diagnostics. Each step is its own method.
+ *
+ * @example
+ * const transport = new Transport({ node: 'http://127.0.0.1:9200' });
+ * const health = await transport.request({ method: 'GET', path: '/_cluster/health' });
+ * await transport.close();
+ */
+export class Transport implements TransportLike {
+  readonly name: string;
+  readonly #options: ClientOptions;
+  readonly #resolved: ResolvedOptions;
+  readonly #shared: SharedState;
+  readonly #headers: HeaderSets;
+  readonly #compression: boolean;
+  readonly #productCheck: boolean;
+  readonly #opaqueIdPrefix: string;
+
+  constructor(options: ClientOptions, shared?: SharedState) {
+    this.#resolved = resolveOptions(options);
+    this.#options = options;
+    this.name = options.name ?? 'elastiq';
+    this.#compression = options.compression ?? false;
+    const opensearch = options.compatibility === 'opensearch';
+    this.#productCheck = !opensearch;
+    this.#opaqueIdPrefix = options.opaqueIdPrefix ?? '';
+    this.#headers = buildHeaderSets({
+      authorization: this.#resolved.authorization,
+      headers: options.headers,
+      compression: this.#compression,
+      compatibleWith: opensearch ? 0 : this.#resolved.compatibleWith,
+      enableMetaHeader: options.enableMetaHeader ?? true,
+    });
+    this.#shared = shared ?? this.#createShared();
+  }
+
+  #createShared(): SharedState {
+    const options = this.#options;
+    const resolved = this.#resolved;
+    const diagnostics = new Diagnostics();
+    const PoolClass = options.NodePool ?? NodePool;
+    const pool = new PoolClass({
+      Connection: options.Connection ?? UndiciConnection,
+      deadTimeout: resolved.deadTimeout,
+      maxDeadTimeout: resolved.maxDeadTimeout,
+      resurrectStrategy: options.resurrectStrategy,
+      nodeSelector: options.nodeSelector,
+      nodeFilter: options.nodeFilter,
+      ping: (connection) => this.#ping(connection),
+      onResurrect: (event) => {
+        if (!diagnostics.active('resurrect')) return;
+        const node = event.connection.url.href;
+        diagnostics.emit('resurrect', {
+          name: this.name,
+          node,
+          strategy: event.strategy,
+          alive: event.alive,
+        });
+      },
+    });
+    pool.update(resolved.nodes);
+    const SerializerClass = options.Serializer ?? JsonSerializer;
+    const serializer = new SerializerClass({
+      losslessIntegers: options.losslessIntegers,
+      prototypePoisoning: options.prototypePoisoning,
+    });
+    const shared: SharedState = {
+      pool,
+      diagnostics,
+      serializer,
+      sniffer: undefined,
+      nextRequestId: 0,
+      closed: false,
+    };
+    const sniffs =
+      options.sniffOnStart || resolved.sniffInterval > 0 || options.sniffOnConnectionFault;
+    if (sniffs) shared.sniffer = this.#createSniffer(pool, diagnostics, resolved);
+    return shared;
+  }
+
+  #createSniffer(pool: NodePoolLike, diagnostics: Diagnostics, resolved: ResolvedOptions): Sniffer {
+    const endpoint = this.#options.sniffEndpoint ?? '/_nodes/_all/http';
+    const sniffer = new Sniffer({
+      name: this.name,
+      pool,
+      diagnostics,
+      seed: resolved.nodes[0]!,
+      fetchNodesInfo: () =>
+        this.#perform(
+          { method: 'GET', path: endpoint.startsWith('/') ? endpoint : `/${endpoint}` },
+          EMPTY_OPTIONS,
+          false,
+        ),
+    });
+    if (this.#options.sniffOnStart) sniffer.trigger('start');
+    sniffer.start(resolved.sniffInterval);
+    return sniffer;
+  }
+
+  /** A transport sharing this one's pool, sniffer and listeners, with some options changed. */
+  child(options: ChildOptions): Transport {
+    return new Transport({ ...this.#options, ...options }, this.#shared);
+  }
+
+  get pool(): NodePoolLike {
+    return this.#shared.pool;
+  }
+
+  get diagnostics(): Diagnostics {
+    return this.#shared.diagnostics;
+  }
+
+  get serializer(): Serializer {
+    return this.#shared.serializer;
+  }
+
+  get sniffer(): Sniffer | undefined {
+    return this.#shared.sniffer;
+  }
+
+  get closed(): boolean {
+    return this.#shared.closed;
+  }
+
+  request<TBody = unknown>(
+    params: TransportRequestParams,
+    options: TransportRequestOptionsWithMeta,
+  ): Promise<TransportResult<TBody>>;
+  request<TBody = unknown>(
+    params: TransportRequestParams,
+    options?: TransportRequestOptions,
+  ): Promise<TBody>;
+  request(params: TransportRequestParams, options?: TransportRequestOptions): Promise<unknown> {
+    return this.#perform(params, options ?? EMPTY_OPTIONS, true);
+  }
+
+  /** Stops sniffing and closes every connection; later requests fail with ELASTIQ_CLIENT_CLOSED. */
+  async close(): Promise<void> {
+    const shared = this.#shared;
+    if (shared.closed) return;
+    shared.closed = true;
+    shared.sniffer?.stop();
+    await shared.pool.close();
+  }
+
+  async #perform(
+    params: TransportRequestParams,
+    options: TransportRequestOptions,
+    sniffOnFault: boolean,
+  ): Promise<unknown> {
+    const shared = this.#shared;
+    const requestId = ++shared.nextRequestId;
+    if (shared.closed) {
+      throw new ConnectionError('The client is closed', {
+        code: ErrorCodes.closed,
+        meta: this.#meta(requestId, undefined, 0),
+      });
+    }
+    const diagnostics = shared.diagnostics;
+    const started = diagnostics.active('response') ? performance.now() : 0;
+    let prepared: PreparedRequest;
+    try {
+      prepared = await this.#prepare(params, options);
+    } catch (err) {
+      throw this.#finalError(err, requestId, undefined, 0, undefined);
+    }
+    try {
+      const result = await this.#attempts(prepared, params, options, requestId, sniffOnFault);
+      if (started !== 0) this.#emitResponse(prepared, requestId, started, result, undefined);
+      return result;
+    } catch (err) {
+      if (started !== 0)
+        this.#emitResponse(prepared, requestId, started, undefined, err as ElastiqError);
+      throw err;
+    }
+  }
+
+  // Step: serialize the body and query string, choose headers, resolve per-request limits.
+  async #prepare(
+    params: TransportRequestParams,
+    options: TransportRequestOptions,
+  ): Promise<PreparedRequest> {
+    const serializer = this.#shared.serializer;
+    let body: string | Uint8Array | Readable | null = null;
+    let kind: BodyKind = 'none';
+    if (params.bulkBody !== undefined && params.bulkBody !== null) {
+      const bulk = params.bulkBody;
+      body =
+        typeof bulk === 'string' || bulk instanceof Uint8Array
+          ? bulk
+          : serializer.ndserialize(bulk);
+      kind = 'ndjson';
+    } else if (params.body !== undefined && params.body !== null) {
+      const raw = params.body;
+      if (typeof raw === 'string' || raw instanceof Uint8Array) body = raw;
+      else if (isStream(raw)) {
+        body = raw as Readable;
+        kind = 'stream';
+      } else body = serializer.serialize(raw);
+      if (kind !== 'stream') kind = 'json';
+    }
+    const compress =
+      (options.compression ?? this.#compression) && body !== null && kind !== 'stream';
+    if (compress) body = await gzipAsync(body as string | Uint8Array);
+    const qs =
+      params.querystring === undefined && options.querystring === undefined
+        ? ''
+        : serializer.qserialize(params.querystring, options.querystring);
+    const resolved = this.#resolved;
+    const timeout =
+      options.requestTimeout === undefined
+        ? resolved.requestTimeout
+        : typeof options.requestTimeout === 'number'
+          ? options.requestTimeout
+          : toMilliseconds(options.requestTimeout, 'requestTimeout');
+    return new PreparedRequest(
+      params.method,
+      qs.length === 0 ? params.path : params.path + qs,
+      this.#requestHeaders(kind, compress, options),
+      body,
+      timeout,
+      options.signal,
+      options.maxResponseSize ?? resolved.maxResponseSize,
+      options.maxCompressedResponseSize ?? resolved.maxCompressedResponseSize,
+    );
+  }
+
+  // Most requests reuse a frozen shared header object; per-request headers or ids make a copy.
+  #requestHeaders(
+    kind: BodyKind,
+    compress: boolean,
+    options: TransportRequestOptions,
+  ): Readonly<Record<string, string>> {
+    const sets = this.#headers;
+    const base =
+      kind === 'none'
+        ? sets.none
+        : kind === 'ndjson'
+          ? sets.ndjson
+          : kind === 'stream'
+            ? sets.json
+            : sets.json;
+    const opaqueId = options.opaqueId;
+    if (options.headers === undefined && opaqueId === undefined && !compress) return base;
+    const headers: Record<string, string> = { ...base };
+    if (compress) headers['content-encoding'] = 'gzip';
+    if (opaqueId !== undefined) headers['x-opaque-id'] = this.#opaqueIdPrefix + opaqueId;
+    for (const key in options.headers) headers[key.toLowerCase()] = options.headers[key]!;
+    return headers;
+  }
+
+  // Step: send, and on failure decide (retry.ts) whether to move on, wait, or give up.
+  async #attempts(
+    prepared: PreparedRequest,
+    params: TransportRequestParams,
+    options: TransportRequestOptions,
+    requestId: number,
+    sniffOnFault: boolean,
+  ): Promise<unknown> {
+    const pool = this.#shared.pool;
+    const maxRetries =
+      prepared.body !== null && isStream(prepared.body)
+        ? 0
+        : (options.maxRetries ?? this.#resolved.maxRetries);
+    const retryOnTimeout = options.retryOnTimeout ?? this.#resolved.retryOnTimeout;
+    let errors: Error[] | undefined;
+    let backoffs = 0;
+    for (let attempt = 1; ; attempt++) {
+      const connection = pool.select();
+      if (connection === undefined) throw this.#noLivingConnections(requestId, attempt - 1, errors);
+      if (this.#shared.diagnostics.active('request'))
+        this.#emitRequest(prepared, requestId, connection, attempt);
+      let response: ConnectionResponse;
+      try {
+        response = await connection.request(prepared);
+      } catch (err) {
+        const verdict = verdictForError(err, retryOnTimeout);
+        if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
+        if (verdict === RetryVerdict.Stop || attempt > maxRetries || options.signal?.aborted) {
+          throw this.#finalError(err, requestId, connection, attempt, errors);
+        }
+        errors = appendError(errors, err as Error);
+        this.#emitRetry(requestId, connection, attempt, err as Error, 0);
+        continue;
+      }
+      const statusCode = response.statusCode;
+      if (statusCode >= 429 && !options.ignore?.includes(statusCode)) {
+        const verdict = verdictForStatus(statusCode);
+        if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
+        if (verdict !== RetryVerdict.Stop && attempt <= maxRetries) {
+          const failure = this.#responseError(response, requestId, connection, attempt, undefined);
+          errors = appendError(errors, failure);
+          const delay = verdict === RetryVerdict.Backoff ? this.#backoff(response, backoffs++) : 0;
+          this.#emitRetry(requestId, connection, attempt, failure, delay);
+          if (delay > 0)
+            await sleep(delay, options.signal).catch((err: unknown) => {
+              throw this.#finalError(err, requestId, connection, attempt, errors);
+            });
+          continue;
+        }
+        if (verdict === RetryVerdict.NodeFault)
+          return this.#result(response, params, options, requestId, connection, attempt, errors);
+      }
+      pool.markAlive(connection);
+      return this.#result(response, params, options, requestId, connection, attempt, errors);
+    }
+  }
+
+  #nodeFault(connection: Connection, sniffOnFault: boolean): void {
+    this.#shared.pool.markDead(connection);
+    if (sniffOnFault && this.#options.sniffOnConnectionFault)
+      this.#shared.sniffer?.trigger('connection-fault');
+  }
+
+  #backoff(response: ConnectionResponse, retry: number): number {
+    const resolved = this.#resolved;
+    const hinted = retryAfterMs(response.headers['retry-after']);
+    const delay = backoffDelay(retry, resolved.backoffBase, resolved.backoffMax);
+    return hinted === undefined ? delay : Math.min(Math.max(hinted, delay), resolved.backoffMax);
+  }
+
+  // Step: turn the response into the caller's value, or into a typed error.
+  #result(
+    response: ConnectionResponse,
+    params: TransportRequestParams,
+    options: TransportRequestOptions,
+    requestId: number,
+    connection: Connection,
+    attempts: number,
+    errors: Error[] | undefined,
+  ): unknown {
+    const statusCode = response.statusCode;
+    const success = statusCode >= 200 && statusCode < 300;
+    if (success && this.#productCheck)
+      this.#checkProduct(response, requestId, connection, attempts);
+    if (options.asBoolean === true && (success || statusCode === 404)) {
+      return this.#wrap(success, response, options, requestId, connection, attempts);
+    }
+    let body: unknown = response.body;
+    if (
+      typeof body === 'string' &&
+      body.length > 0 &&
+      params.method !== 'HEAD' &&
+      isJson(response.headers['content-type'])
+    ) {
+      try {
+        body = this.#shared.serializer.deserialize(body);
+      } catch (err) {
+        // An error page that claims to be JSON is still an error response: keep its text.
+        if (success || !(err instanceof ElastiqError))
+          throw this.#finalError(err, requestId, connection, attempts, errors);
+      }
+    }
+    if (!success && statusCode >= 300 && !options.ignore?.includes(statusCode)) {
+      throw this.#responseError({ ...response, body }, requestId, connection, attempts, errors);
+    }
+    return this.#wrap(body, response, options, requestId, connection, attempts);
+  }
+
+  #wrap(
+    body: unknown,
+    response: ConnectionResponse,
+    options: TransportRequestOptions,
+    requestId: number,
+    connection: Connection,
+    attempts: number,
+  ): unknown {
+    if (options.meta !== true) return body;
+    return {
+      body,
+      statusCode: response.statusCode,
+      headers: response.headers as ResponseHeaders,
+      meta: this.#meta(requestId, connection, attempts),
+    } satisfies TransportResult;
+  }
+
+  #checkProduct(
+    response: ConnectionResponse,
+    requestId: number,
+    connection: Connection,
+    attempts: number,
+  ): void {
+    const product = response.headers['x-elastic-product'];
+    if (product === 'Elasticsearch') return;
+    throw new ProductNotSupportedError(
+      'The server did not identify itself as Elasticsearch (no "x-elastic-product: Elasticsearch" header). ' +
+        "For OpenSearch, use `compatibility: 'opensearch'`.",
+      { meta: this.#meta(requestId, connection, attempts) },
+    );
+  }
+
+  #responseError(
+    response: {
+      readonly statusCode: number;
+      readonly headers: ConnectionResponse['headers'];
+      readonly body: unknown;
+    },
+    requestId: number,
+    connection: Connection,
+    attempts: number,
+    errors: Error[] | undefined,
+  ): ResponseError {
+    const meta = this.#meta(requestId, connection, attempts);
+    const headers = response.headers as ResponseHeaders;
+    const error = new ResponseError({
+      body: response.body,
+      statusCode: response.statusCode,
+      headers,
+      meta,
+    });
+    return attachRequestContext(error, meta, errors);
+  }
+
+  #finalError(
+    err: unknown,
+    requestId: number,
+    connection: Connection | undefined,
+    attempts: number,
+    errors: Error[] | undefined,
+  ): Error {
+    const meta = this.#meta(requestId, connection, attempts, err instanceof RequestAbortedError);
+    if (err instanceof ElastiqError) return attachRequestContext(err, meta, errors);
+    const wrapped = new ConnectionError((err as Error)?.message ?? String(err), {
+      cause: err,
+      meta,
+    });
+    return attachRequestContext(wrapped, meta, errors);
+  }
+
+  #noLivingConnections(
+    requestId: number,
+    attempts: number,
+    errors: Error[] | undefined,
+  ): NoLivingConnectionsError {
+    const meta = this.#meta(requestId, undefined, attempts);
+    const error = new NoLivingConnectionsError(
+      'No node is available: the pool is empty or every node is excluded by nodeFilter',
+      { meta },
+    );
+    return attachRequestContext(error, meta, errors);
+  }
+
+  #meta(
+    requestId: number,
+    connection: Connection | undefined,
+    attempts: number,
+    aborted = false,
+  ): RequestMeta & ErrorRequestMeta {
+    return { requestId, name: this.name, node: connection?.url.href, attempts, aborted };
+  }
+
+  // A resurrection ping: any HTTP answer at all means the node is up (some nodes answer 405 to HEAD /).
+  async #ping(connection: Connection): Promise<void> {
+    const resolved = this.#resolved;
+    await connection.request(
+      new PreparedRequest(
+        'HEAD',
+        '/',
+        this.#headers.none,
+        null,
+        resolved.pingTimeout,
+        undefined,
+        resolved.maxResponseSize,
+        resolved.maxCompressedResponseSize,
+      ),
+    );
+  }
+
+  #emitRequest(
+    prepared: PreparedRequest,
+    requestId: number,
+    connection: Connection,
+    attempt: number,
+  ): void {
+    this.#shared.diagnostics.emit('request', {
+      requestId,
+      name: this.name,
+      method: prepared.method,
+      path: prepared.path,
+      node: connection.url.href,
+      attempt,
+      headers: redactHeaders(prepared.headers),
+    });
+  }
+
+  #emitRetry(
+    requestId: number,
+    connection: Connection,
+    attempt: number,
+    error: Error,
+    delayMs: number,
+  ): void {
+    const diagnostics = this.#shared.diagnostics;
+    if (!diagnostics.active('retry')) return;
+    diagnostics.emit('retry', {
+      requestId,
+      name: this.name,
+      node: connection.url.href,
+      attempt,
+      reason: error.message,
+      delayMs,
+    });
+  }
+
+  #emitResponse(
+    prepared: PreparedRequest,
+    requestId: number,
+    started: number,
+    result: unknown,
+    error: ElastiqError | undefined,
+  ): void {
+    const meta = error?.requestMeta ?? (isResult(result) ? result.meta : undefined);
+    const statusCode =
+      error instanceof ResponseError
+        ? error.statusCode
+        : isResult(result)
+          ? result.statusCode
+          : error === undefined
+            ? 200
+            : undefined;
+    this.#shared.diagnostics.emit('response', {
+      requestId,
+      name: this.name,
+      method: prepared.method,
+      path: prepared.path,
+      node: meta?.node,
+      attempts: meta?.attempts ?? 1,
+      statusCode,
+      durationMs: performance.now() - started,
+      error:
+        error === undefined
+          ? undefined
+          : { name: error.name, code: error.code, message: error.message },
+    });
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      nodes: this.#shared.pool.connections.map((connection) => connection.url.href),
+    };
+  }
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  return (
+    typeof contentType === 'string' &&
+    contentType.includes('json') &&
+    !contentType.includes('ndjson')
+  );
+}
+
+function isStream(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (typeof (value as Readable).pipe === 'function' || Symbol.asyncIterator in value)
+  );
+}
+
+function isResult(value: unknown): value is TransportResult {
+  return typeof value === 'object' && value !== null && 'meta' in value && 'statusCode' in value;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted)
+      return reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RequestAbortedError('The request was aborted', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function appendError(errors: Error[] | undefined, error: Error): Error[] {
+  if (errors === undefined) return [error];
+  errors.push(error);
+  return errors;
+}

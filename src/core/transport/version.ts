@@ -1,0 +1,2 @@
+/** The package version, sent in the user agent and the client meta header. */
+export const VERSION = '0.1.0';
