@@ -19,6 +19,7 @@ import {
 import { type LocalPaths, localPaths } from './paths.js';
 import { runLogged, runningPid, tail, terminate } from './processes.js';
 import { createReporter, type Reporter } from './progress.js';
+import { securityDistribution } from './security-analysis.js';
 import { assertTraversable, ensureServiceUser, type ServiceUser } from './service-user.js';
 import { type ClusterInfo, listStates, type NodeInfo, readState, writeState } from './state.js';
 import { unpackDistribution } from './unpack.js';
@@ -203,7 +204,11 @@ async function prepare(
   const java = chooseJava(engine, version, options.javaHome);
   const user = process.getuid?.() === 0 ? ensureServiceUser(paths.home) : undefined;
   if (user) await assertTraversable(distribution);
-  return { engine, paths, java, user, distribution };
+  const secured =
+    options.secure && engine.name === 'elasticsearch'
+      ? await securityDistribution(distribution, version, java, (m) => reporter.info(m))
+      : distribution;
+  return { engine, paths, java, user, distribution: secured };
 }
 
 async function versionFor(
@@ -260,7 +265,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
   }
 
   const version = await versionFor(options, existing);
-  const prepared = await prepare({ ...options, engine: engine.name }, version, reporter);
+  const prepared = await prepare({ ...options, engine: engine.name, secure }, version, reporter);
   const wanted = {
     engine: engine.name,
     version,
