@@ -435,7 +435,7 @@ export interface AggregationCatalogue {
   adjacency_matrix: {
     family: 'bucket';
     params: S.AggregationsAdjacencyMatrixAggregation;
-    queries: never;
+    queries: 'filters';
     fields: never;
   };
   /** A multi-bucket aggregation similar to the date histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided. */
@@ -624,7 +624,7 @@ export interface AggregationCatalogue {
   filters: {
     family: 'bucket';
     params: S.AggregationsFiltersAggregation;
-    queries: never;
+    queries: 'filters';
     fields: never;
   };
   /** A metric aggregation that computes the geographic bounding box containing all values for a Geopoint or Geoshape field. */

@@ -1,0 +1,114 @@
+import { DslError } from '../errors.js';
+import { AGGREGATION_FAMILIES } from '../generated/catalogue.js';
+import { DslNode, toPlain } from './node.js';
+
+declare const aggBrand: unique symbol;
+
+/** Any aggregation node, whatever it tracks. */
+export type AnyAggregation = Aggregation<string, string, AggregationMap>;
+
+/** Named sub-aggregations. */
+export type AggregationMap = { readonly [name: string]: AnyAggregation };
+
+/**
+ * One aggregation as frozen data: its type `name`, parameters, sub-aggregations and `meta`.
+ * `F` (fields named) and `Subs` (typed sub-aggregations) exist for the compiler only.
+ * Every method returns a new node: nothing the caller holds changes.
+ */
+export class Aggregation<
+  N extends string = string,
+  F extends string = never,
+  Subs extends AggregationMap = {},
+> extends DslNode {
+  declare readonly [aggBrand]?: { fields: F; subs: Subs };
+  readonly kind = 'aggregation';
+  readonly name: N;
+  readonly params: unknown;
+  readonly aggs: Readonly<Record<string, AnyAggregation>>;
+  readonly meta: unknown;
+  /** The key the sub-aggregations were read from (`aggs` or `aggregations`), kept for round-trips. */
+  readonly subKey: 'aggs' | 'aggregations';
+
+  /** Use `A` to build aggregations; this takes parameters that are already copied and frozen. */
+  constructor(
+    name: N,
+    params: unknown,
+    aggs: Readonly<Record<string, AnyAggregation>> = {},
+    meta: unknown = undefined,
+    subKey: 'aggs' | 'aggregations' = 'aggs',
+  ) {
+    super();
+    this.name = name;
+    this.params = params;
+    this.aggs = Object.freeze(aggs);
+    this.meta = meta;
+    this.subKey = subKey;
+    Object.freeze(this);
+  }
+
+  /** Adds a bucket sub-aggregation; returns a new aggregation. */
+  bucket<K extends string, G extends AnyAggregation>(
+    name: K,
+    agg: G,
+  ): Aggregation<N, F | AggFields<G>, Subs & { readonly [P in K]: G }> {
+    return this.withSub(name, agg);
+  }
+
+  /** Adds a metric sub-aggregation; returns a new aggregation. */
+  metric<K extends string, G extends AnyAggregation>(
+    name: K,
+    agg: G,
+  ): Aggregation<N, F | AggFields<G>, Subs & { readonly [P in K]: G }> {
+    return this.withSub(name, agg);
+  }
+
+  /** Adds a pipeline sub-aggregation; returns a new aggregation. */
+  pipeline<K extends string, G extends AnyAggregation>(
+    name: K,
+    agg: G,
+  ): Aggregation<N, F | AggFields<G>, Subs & { readonly [P in K]: G }> {
+    return this.withSub(name, agg);
+  }
+
+  /** The same aggregation with `meta` set. */
+  withMeta(meta: Record<string, unknown>): Aggregation<N, F, Subs> {
+    return new Aggregation(
+      this.name,
+      this.params,
+      this.aggs,
+      Object.freeze({ ...meta }),
+      this.subKey,
+    );
+  }
+
+  private withSub(name: string, agg: AnyAggregation): any {
+    if (AGGREGATION_FAMILIES[this.name] !== 'bucket') {
+      throw new DslError(
+        'DSL_NOT_A_BUCKET',
+        `Cannot add sub-aggregation '${name}' to a '${this.name}' aggregation: only bucket aggregations have sub-aggregations.`,
+      );
+    }
+    return new Aggregation(
+      this.name,
+      this.params,
+      { ...this.aggs, [name]: agg },
+      this.meta,
+      this.subKey,
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { [this.name]: toPlain(this.params) };
+    const names = Object.keys(this.aggs);
+    if (names.length > 0) {
+      const subs: Record<string, unknown> = {};
+      for (const k of names) subs[k] = this.aggs[k]!.toJSON();
+      out[this.subKey] = subs;
+    }
+    if (this.meta !== undefined) out.meta = toPlain(this.meta);
+    return out;
+  }
+}
+
+/** The field paths an aggregation tree names. */
+export type AggFields<G> = G extends Aggregation<string, infer F, AggregationMap> ? F : never;

@@ -1,0 +1,158 @@
+import { Query } from '../nodes/query-node.js';
+import { BOOL_CLAUSES, type BoolClause, type Clause, makeQuery } from './parse-query.js';
+
+/** A bool query taken apart: its four clause lists and every other parameter. */
+interface BoolParts {
+  must: Clause[];
+  filter: Clause[];
+  should: Clause[];
+  must_not: Clause[];
+  rest: Record<string, unknown>;
+}
+
+function isQuery(c: Clause, name: string): c is Query<any> {
+  return c instanceof Query && c.name === name;
+}
+
+// match_all/match_none with extra parameters (boost, _name) change scores or names: not identities.
+function isBare(c: Clause, name: 'match_all' | 'match_none'): boolean {
+  if (!isQuery(c, name)) return false;
+  return typeof c.params !== 'object' || c.params === null || Object.keys(c.params).length === 0;
+}
+
+function parts(q: Query<any>): BoolParts {
+  const p = (q.params ?? {}) as Record<string, unknown>;
+  const list = (k: BoolClause): Clause[] => {
+    const v = p[k];
+    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v as Clause];
+  };
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(p))
+    if (!(BOOL_CLAUSES as readonly string[]).includes(k)) rest[k] = p[k];
+  return {
+    must: list('must'),
+    filter: list('filter'),
+    should: list('should'),
+    must_not: list('must_not'),
+    rest,
+  };
+}
+
+function build(p: BoolParts): Query<any> {
+  const params: Record<string, unknown> = {};
+  for (const k of BOOL_CLAUSES) if (p[k].length > 0) params[k] = p[k];
+  return makeQuery('bool', Object.assign(params, p.rest));
+}
+
+function bool(
+  clauses: Partial<Record<BoolClause, Clause[]>>,
+  rest: Record<string, unknown> = {},
+): Query<any> {
+  return build({ must: [], filter: [], should: [], must_not: [], ...clauses, rest });
+}
+
+function isBool(c: Clause): c is Query<any> {
+  return isQuery(c, 'bool');
+}
+
+/** How many should clauses must match, by elasticsearch-dsl's rule (explicit value wins). */
+function minShouldMatch(p: BoolParts): number | string {
+  const explicit = p.rest.minimum_should_match;
+  if (explicit !== undefined) return explicit as number | string;
+  return p.should.length === 0 || p.must.length > 0 || p.filter.length > 0 ? 0 : 1;
+}
+
+function shouldOnly(p: BoolParts): boolean {
+  return (
+    !p.must.length &&
+    !p.must_not.length &&
+    !p.filter.length &&
+    p.rest.minimum_should_match === undefined
+  );
+}
+
+/** AND of two clauses, by elasticsearch-dsl's documented rules (see docs/dsl.md). */
+export function andClauses(a: Clause, b: Clause): Clause {
+  if (isBare(a, 'match_all')) return b;
+  if (isBare(b, 'match_all')) return a;
+  if (isBare(a, 'match_none')) return a;
+  if (isBare(b, 'match_none')) return b;
+  if (isBool(a)) return andBool(parts(a), b);
+  if (isBool(b)) return andBool(parts(b), a);
+  return bool({ must: [a, b] });
+}
+
+function andBool(q: BoolParts, other: Clause): Query<any> {
+  if (!isBool(other)) {
+    // A bool with only should clauses would turn them optional once must is added: pin them.
+    if (
+      !q.must.length &&
+      !q.filter.length &&
+      q.should.length &&
+      q.rest.minimum_should_match === undefined
+    ) {
+      q.rest.minimum_should_match = 1;
+    }
+    q.must.push(other);
+    return build(q);
+  }
+  const o = parts(other);
+  const out: BoolParts = {
+    must: [...q.must, ...o.must],
+    filter: [...q.filter, ...o.filter],
+    must_not: [...q.must_not, ...o.must_not],
+    should: [],
+    rest: { ...q.rest },
+  };
+  delete out.rest.minimum_should_match;
+  for (const side of [q, o]) mergeShould(out, side);
+  return build(out);
+}
+
+function mergeShould(out: BoolParts, side: BoolParts): void {
+  const msm = minShouldMatch(side);
+  if (typeof msm === 'number' && side.should.length <= msm) {
+    out.must.push(...side.should); // every should clause is required
+  } else if (!out.should.length) {
+    out.should = [...side.should];
+    if (side.should.length) out.rest.minimum_should_match = msm;
+  } else if (minShouldMatch(out) === 0 && msm === 0) {
+    out.should.push(...side.should);
+  } else {
+    out.must.push(bool({ should: side.should }, { minimum_should_match: msm }));
+  }
+}
+
+/** OR of two clauses, by elasticsearch-dsl's documented rules. */
+export function orClauses(a: Clause, b: Clause): Clause {
+  if (isBare(a, 'match_all') || isBare(b, 'match_none')) return a;
+  if (isBare(b, 'match_all') || isBare(a, 'match_none')) return b;
+  for (const [q, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (!isBool(q)) continue;
+    const p = parts(q);
+    if (!shouldOnly(p)) continue;
+    const o = isBool(other) ? parts(other) : undefined;
+    p.should.push(...(o && shouldOnly(o) ? o.should : [other]));
+    return build(p);
+  }
+  return bool({ should: [a, b] });
+}
+
+/** NOT of a clause: De Morgan over bool queries, identities for match_all/match_none. */
+export function notClause(a: Clause): Clause {
+  if (isBare(a, 'match_all')) return makeQuery('match_none', {});
+  if (isBare(a, 'match_none')) return makeQuery('match_all', {});
+  if (!isBool(a)) return bool({ must_not: [a] });
+  const p = parts(a);
+  if (!p.must.length && !p.filter.length && !p.should.length && !p.must_not.length) {
+    return makeQuery('match_none', {}); // an empty bool matches everything
+  }
+  const negations: Clause[] = [...p.must, ...p.filter].map(notClause);
+  negations.push(...p.must_not);
+  const msm = minShouldMatch(p);
+  if (p.should.length && msm !== 0) negations.push(bool({ must_not: p.should }));
+  return negations.length === 1 ? negations[0]! : bool({ should: negations });
+}

@@ -1,0 +1,116 @@
+import { DslError } from '../errors.js';
+import type { CheckFields } from '../nodes/field-path.js';
+import { copyIn, toPlain } from '../nodes/node.js';
+import type { Query } from '../nodes/query-node.js';
+import { andClauses, notClause } from '../query/bool-query.js';
+import { type Clause, makeQuery, toClause } from '../query/parse-query.js';
+import type { QueryInput } from '../query/query-types.js';
+import type { SearchClient } from './client.js';
+
+/** The frozen state every query-carrying request holds. */
+export interface RequestState {
+  readonly index: readonly string[];
+  readonly query: Clause | undefined;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly client: SearchClient | undefined;
+}
+
+/** Options every request builder takes at construction. */
+export interface RequestOptions {
+  readonly client?: SearchClient;
+  readonly index?: string | readonly string[];
+}
+
+export function initialState(options: RequestOptions = {}): RequestState {
+  const index =
+    options.index === undefined
+      ? []
+      : typeof options.index === 'string'
+        ? [options.index]
+        : [...options.index];
+  return {
+    index: Object.freeze(index),
+    query: undefined,
+    params: Object.freeze({}),
+    client: options.client,
+  };
+}
+
+/** The field check of `query()`/`filter()`/`exclude()` arguments. */
+export type QueryArg<X, T> = X & (X extends Query<infer F> ? CheckFields<F, T> : unknown);
+
+/**
+ * What Search and UpdateByQuery share: index, client, query-string params and the query with
+ * `query`/`filter`/`exclude`, each returning a new object.
+ */
+export abstract class QueryRequest<TDoc, S extends RequestState> {
+  /** @internal frozen state; use the methods. */
+  readonly state: S;
+
+  protected constructor(state: S) {
+    this.state = Object.freeze(state);
+  }
+
+  /** @internal a copy of this builder holding `state`. */
+  protected abstract with(state: S): this;
+
+  protected patch(patch: Partial<S>): this {
+    return this.with({ ...this.state, ...patch });
+  }
+
+  /** Adds indices to search; with no argument, resets to all indices. */
+  index(...names: string[]): this {
+    return this.patch({
+      index: Object.freeze(names.length ? [...this.state.index, ...names] : []),
+    } as Partial<S>);
+  }
+
+  /** The client `execute()` and friends use. */
+  using(client: SearchClient): this {
+    return this.patch({ client } as Partial<S>);
+  }
+
+  /** Merges query-string parameters (`routing`, `preference`, `timeout`, ...). */
+  params(params: Readonly<Record<string, unknown>>): this {
+    return this.patch({ params: copyIn({ ...this.state.params, ...params }) } as Partial<S>);
+  }
+
+  /** ANDs a query onto the current one (bool rules in docs/dsl.md). */
+  query<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
+    const clause = toClause(query);
+    return this.patch({
+      query: this.state.query ? andClauses(this.state.query, clause) : clause,
+    } as Partial<S>);
+  }
+
+  /** Adds a filter clause (no scoring): `bool.filter`. */
+  filter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
+    return this.query(makeQuery('bool', { filter: [toClause(query)] }) as never);
+  }
+
+  /** Excludes documents matching the query: `bool.must_not`. */
+  exclude<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
+    return this.query(notClause(toClause(query)) as never);
+  }
+
+  /** @internal the client, or a clear error. */
+  protected client(): SearchClient {
+    if (!this.state.client) {
+      throw new DslError(
+        'DSL_NO_CLIENT',
+        'No client to execute with: pass { client } or call .using(client) first.',
+      );
+    }
+    return this.state.client;
+  }
+
+  /** @internal `index` for a request, when any was set. */
+  protected indexParam(): { index?: string } {
+    return this.state.index.length ? { index: this.state.index.join(',') } : {};
+  }
+
+  /** @internal the query as JSON, when any. */
+  protected queryJSON(): Record<string, unknown> {
+    return this.state.query ? { query: toPlain(this.state.query) } : {};
+  }
+}

@@ -1,0 +1,364 @@
+import { parseAggregation } from '../aggs/parse-aggregation.js';
+import type { SearchBody } from '../generated/catalogue.js';
+import type * as S from '../generated/spec-types.js';
+import type { AggregationMap, AnyAggregation } from '../nodes/aggregation-node.js';
+import type { CheckFields, FieldPath, PickPaths } from '../nodes/field-path.js';
+import { copyIn, RawNode, toPlain } from '../nodes/node.js';
+import { andClauses } from '../query/bool-query.js';
+import { type Clause, toClause } from '../query/parse-query.js';
+import type { QueryInput } from '../query/query-types.js';
+import { type Hit, Response, type SearchResponseBody, toHit } from '../response/response.js';
+import type { ByQueryResponseBody, CountResponseBody } from './client.js';
+import {
+  initialState,
+  type QueryArg,
+  QueryRequest,
+  type RequestOptions,
+  type RequestState,
+} from './request-base.js';
+import type {
+  CheckAggregation,
+  CollapseInput,
+  HighlightFields,
+  HighlightOptions,
+  KnnInput,
+  SortInput,
+  SourceInput,
+  SuggesterInput,
+} from './search-types.js';
+import { sliceWindow } from './slicing.js';
+
+interface SearchState extends RequestState {
+  readonly postFilter: Clause | undefined;
+  readonly aggs: Readonly<Record<string, AnyAggregation>>;
+  readonly aggsKey: 'aggs' | 'aggregations';
+  /** Every other body key, frozen, in insertion order. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** Responses seen per Search, so that `count()` can reuse an exact total (kept outside the object). */
+const lastResponse = new WeakMap<object, Response<unknown, AggregationMap>>();
+
+/** Options of `iterate()`. */
+export interface IterateOptions {
+  /** How long Elasticsearch keeps the point in time between pages (default `1m`). */
+  readonly keepAlive?: string;
+  /** Hits per page (default 1000). */
+  readonly size?: number;
+}
+
+/** Options of `scan()`. */
+export interface ScanOptions {
+  /** How long Elasticsearch keeps the scroll context between pages (default `5m`). */
+  readonly scroll?: string;
+  /** Hits per page (default 1000). */
+  readonly size?: number;
+}
+
+function sortEntry(key: unknown): unknown {
+  if (typeof key === 'string' && key.startsWith('-')) return { [key.slice(1)]: { order: 'desc' } };
+  return key;
+}
+
+/**
+ * An immutable, typed search request. Every method returns a new Search; `TDoc` types the field
+ * paths accepted anywhere a field is named, `Aggs` the aggregation results, `THit` the hits.
+ *
+ * @example
+ * ```ts
+ * import { A, Q, Search } from 'elastiq/dsl';
+ * interface Post { title: string; published: boolean; tags: string[]; likes: number }
+ * const s = new Search<Post>({ index: 'posts' })
+ *   .query(Q.match({ title: 'python' }))
+ *   .filter(Q.term({ published: true }))
+ *   .aggs('byTag', A.terms({ field: 'tags' }).metric('likes', A.avg({ field: 'likes' })))
+ *   .sort('-likes')
+ *   .slice(0, 10);
+ * s.toJSON();
+ * ```
+ */
+export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> extends QueryRequest<
+  TDoc,
+  SearchState
+> {
+  constructor(options: RequestOptions = {}) {
+    super({ ...initialState(options), postFilter: undefined, aggs: {}, aggsKey: 'aggs', body: {} });
+  }
+
+  /** A Search holding exactly the given request body (the body is copied, never changed). */
+  static fromJSON<T = any>(
+    body: SearchBody | Readonly<Record<string, unknown>>,
+    options: RequestOptions = {},
+  ): Search<T> {
+    return new Search<T>(options).extra(body as Record<string, unknown>);
+  }
+
+  protected override with(state: SearchState): this {
+    const next = Object.create(Search.prototype) as this;
+    (next as { state: SearchState }).state = Object.freeze(state);
+    return Object.freeze(next);
+  }
+
+  private setBody(key: string, value: unknown): this {
+    const body: Record<string, unknown> = { ...this.state.body };
+    if (value === undefined) delete body[key];
+    else body[key] = copyIn(value);
+    return this.patch({ body });
+  }
+
+  /** ANDs a clause onto `post_filter` (applied after aggregations). */
+  postFilter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
+    const clause = toClause(query);
+    const current = this.state.postFilter;
+    return this.patch({ postFilter: current ? andClauses(current, clause) : clause });
+  }
+
+  /** Adds a named top-level aggregation; returns a Search whose response types its result. */
+  aggs<K extends string, G extends AnyAggregation>(
+    name: K,
+    agg: G & CheckAggregation<G, TDoc>,
+  ): Search<TDoc, Aggs & { readonly [P in K]: G }, THit> {
+    const aggs = { ...this.state.aggs, [name]: parseAggregation(agg) };
+    return this.patch({ aggs }) as never;
+  }
+
+  /** Sets the sort; no argument clears it. `'-field'` sorts descending. */
+  sort(...keys: readonly SortInput<TDoc>[]): this {
+    return this.setBody('sort', keys.length ? keys.map(sortEntry) : undefined);
+  }
+
+  /** Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off. */
+  source<const P extends readonly FieldPath<TDoc>[]>(
+    fields: P,
+  ): Search<TDoc, Aggs, PickPaths<TDoc, P[number]>>;
+  source(source: false): Search<TDoc, Aggs, {}>;
+  source(source: SourceInput<TDoc>): this;
+  source(source: SourceInput<TDoc>): unknown {
+    return this.setBody('_source', source);
+  }
+
+  /** Highlights fields (merged with earlier ones) with optional global options. */
+  highlight(fields: HighlightFields<TDoc>, options: HighlightOptions = {}): this {
+    const current = (this.state.body.highlight ?? {}) as Record<string, unknown>;
+    const added = Array.isArray(fields) ? Object.fromEntries(fields.map((f) => [f, {}])) : fields;
+    const merged = { ...(current.fields as object | undefined), ...added };
+    return this.setBody('highlight', { ...current, ...options, fields: merged });
+  }
+
+  /** Adds a named suggester for `text`. */
+  suggest(name: string, text: string, suggester: SuggesterInput<TDoc>): this {
+    const current = (this.state.body.suggest ?? {}) as Record<string, unknown>;
+    const entry = suggester instanceof RawNode ? suggester : { text, ...suggester };
+    return this.setBody('suggest', { ...current, [name]: entry });
+  }
+
+  /** Collapses hits on a field (one top hit per value). */
+  collapse(collapse: CollapseInput<TDoc>): this {
+    return this.setBody('collapse', typeof collapse === 'string' ? { field: collapse } : collapse);
+  }
+
+  /** Adds a kNN clause (repeatable: several clauses are sent as an array). */
+  knn(knn: KnnInput<TDoc>): this {
+    const current = this.state.body.knn;
+    const list = current === undefined ? [] : Array.isArray(current) ? current : [current];
+    const clause = knn.filter === undefined ? knn : { ...knn, filter: filterClauses(knn.filter) };
+    return this.setBody('knn', list.length ? [...list, clause] : clause);
+  }
+
+  /** Adds rescorers (applied in order). */
+  rescore(...rescore: readonly S.SearchRescore[]): this {
+    const current = this.state.body.rescore;
+    const list = current === undefined ? [] : Array.isArray(current) ? current : [current];
+    return this.setBody('rescore', [...list, ...rescore]);
+  }
+
+  /** Adds script fields (merged with earlier ones). */
+  scriptFields(fields: Readonly<Record<string, S.ScriptField>>): this {
+    return this.setBody('script_fields', {
+      ...(this.state.body.script_fields as object),
+      ...fields,
+    });
+  }
+
+  /** Adds runtime fields for this search (merged with earlier ones). */
+  runtimeMappings(fields: S.MappingRuntimeFields): this {
+    return this.setBody('runtime_mappings', {
+      ...(this.state.body.runtime_mappings as object),
+      ...fields,
+    });
+  }
+
+  /** Searches a point in time (the request then carries no index). */
+  pit(id: string, keepAlive?: string): this {
+    return this.setBody('pit', keepAlive === undefined ? { id } : { id, keep_alive: keepAlive });
+  }
+
+  /** Continues after the sort values of the last hit of the previous page. */
+  searchAfter(values: readonly S.FieldValue[]): this {
+    return this.setBody('search_after', values);
+  }
+
+  /** `true` counts all hits exactly; a number counts up to it; `false` skips counting. */
+  trackTotalHits(track: boolean | number): this {
+    return this.setBody('track_total_hits', track);
+  }
+
+  /** The offset of the first hit. */
+  from(from: number): this {
+    return this.setBody('from', from);
+  }
+
+  /** How many hits to return. */
+  size(size: number): this {
+    return this.setBody('size', size);
+  }
+
+  /**
+   * Hits `[start, end)` of the current window, composed like Python slicing:
+   * `s.slice(10, 20).slice(2, 5)` is hits 12..15; a slice never reaches past the outer one.
+   */
+  slice(start?: number, end?: number): this {
+    const { from, size } = this.state.body as { from?: number; size?: number };
+    const w = sliceWindow(from, size, start, end);
+    const body: Record<string, unknown> = { ...this.state.body };
+    if (w.from !== undefined) body.from = w.from;
+    if (w.size !== undefined) body.size = w.size;
+    return this.patch({ body });
+  }
+
+  /** Sets any body keys (query, aggs and post_filter are parsed so that later calls merge). */
+  extra(body: Readonly<Partial<SearchBody>> | Readonly<Record<string, unknown>>): this {
+    const b = body as Record<string, unknown>;
+    const state: SearchState = { ...this.state, body: { ...this.state.body } };
+    const rest = state.body as Record<string, unknown>;
+    for (const key of Object.keys(b)) {
+      const value = b[key];
+      if (key === 'query') (state as { query: Clause }).query = toClause(value);
+      else if (key === 'post_filter')
+        (state as { postFilter: Clause }).postFilter = toClause(value);
+      else if (key === 'aggs' || key === 'aggregations') {
+        const aggs: Record<string, AnyAggregation> = {};
+        for (const [name, agg] of Object.entries(value as object))
+          aggs[name] = parseAggregation(agg);
+        Object.assign(state, { aggs, aggsKey: key });
+      } else rest[key] = copyIn(value);
+    }
+    return this.with(state);
+  }
+
+  /** The request body: fresh plain JSON. */
+  toJSON(): Record<string, any> {
+    const out: Record<string, any> = {};
+    if (this.state.query) out.query = this.state.query.toJSON();
+    if (this.state.postFilter) out.post_filter = this.state.postFilter.toJSON();
+    const names = Object.keys(this.state.aggs);
+    if (names.length) {
+      const aggs: Record<string, unknown> = {};
+      for (const name of names) aggs[name] = this.state.aggs[name]!.toJSON();
+      out[this.state.aggsKey] = aggs;
+    }
+    const body = this.state.body;
+    for (const key in body) out[key] = toPlain(body[key]);
+    return out;
+  }
+
+  /** The flattened request `client.search()` takes: index, query-string params and body keys. */
+  toRequest(): Record<string, any> {
+    return { ...this.indexParam(), ...toPlain(this.state.params), ...this.toJSON() };
+  }
+
+  /** Runs the search. */
+  async execute(): Promise<Response<THit, Aggs>> {
+    const body = (await this.client().search(this.toRequest())) as SearchResponseBody;
+    const response = new Response<THit, Aggs>(body);
+    lastResponse.set(this, response as Response<unknown, AggregationMap>);
+    return response;
+  }
+
+  /** The number of matching documents; reuses the exact total of an earlier `execute()`. */
+  async count(): Promise<number> {
+    const seen = lastResponse.get(this);
+    if (seen && seen.total.relation === 'eq') return seen.total.value;
+    const request = { ...this.indexParam(), ...toPlain(this.state.params), ...this.queryJSON() };
+    const body = (await this.client().count(request)) as CountResponseBody;
+    return body.count;
+  }
+
+  /** Deletes every matching document (delete-by-query). */
+  async delete(): Promise<ByQueryResponseBody> {
+    const request = { ...this.indexParam(), ...toPlain(this.state.params), ...this.queryJSON() };
+    return (await this.client().deleteByQuery(request)) as ByQueryResponseBody;
+  }
+
+  /**
+   * Every matching hit, page by page, through a point in time and `search_after` (consistent
+   * while the index changes). The point in time is closed however the loop ends.
+   */
+  async *iterate(options: IterateOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
+    const client = this.client();
+    const keepAlive = options.keepAlive ?? '1m';
+    const size = options.size ?? 1000;
+    const opened = (await client.openPointInTime({
+      ...this.indexParam(),
+      keep_alive: keepAlive,
+    })) as { id: string };
+    let id = opened.id;
+    try {
+      const base = this.toJSON();
+      delete base.from;
+      base.size = size;
+      base.sort ??= ['_shard_doc'];
+      base.track_total_hits ??= false;
+      let after: readonly unknown[] | undefined;
+      for (;;) {
+        const request = {
+          ...toPlain(this.state.params),
+          ...base,
+          pit: { id, keep_alive: keepAlive },
+        };
+        if (after) request.search_after = after;
+        const page = (await client.search(request)) as SearchResponseBody;
+        id = page.pit_id ?? id;
+        const hits = page.hits.hits;
+        for (const raw of hits) yield toHit<THit>(raw);
+        if (hits.length < size) return;
+        after = hits[hits.length - 1]!.sort;
+      }
+    } finally {
+      await client.closePointInTime({ id });
+    }
+  }
+
+  /** Every matching hit through the scroll API (unordered unless sorted); the scroll is cleared at the end. */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
+    const client = this.client();
+    const scroll = options.scroll ?? '5m';
+    const body = this.toJSON();
+    delete body.from;
+    body.size = options.size ?? 1000;
+    body.sort ??= ['_doc'];
+    let page = (await client.search({
+      ...this.indexParam(),
+      ...toPlain(this.state.params),
+      ...body,
+      scroll,
+    })) as SearchResponseBody;
+    let scrollId = page._scroll_id;
+    try {
+      while (page.hits.hits.length > 0) {
+        for (const raw of page.hits.hits) yield toHit<THit>(raw);
+        if (!scrollId) return;
+        page = (await client.scroll({ scroll_id: scrollId, scroll })) as SearchResponseBody;
+        scrollId = page._scroll_id ?? scrollId;
+      }
+    } finally {
+      if (scrollId) await client.clearScroll({ scroll_id: scrollId });
+    }
+  }
+}
+
+function filterClauses(filter: QueryInput | readonly QueryInput[]): unknown {
+  return Array.isArray(filter) ? filter.map(toClause) : toClause(filter as QueryInput);
+}
+
+export type { CheckFields };

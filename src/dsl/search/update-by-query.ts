@@ -1,0 +1,62 @@
+import type * as S from '../generated/spec-types.js';
+import { copyIn, toPlain } from '../nodes/node.js';
+import type { ByQueryResponseBody } from './client.js';
+import {
+  initialState,
+  QueryRequest,
+  type RequestOptions,
+  type RequestState,
+} from './request-base.js';
+
+interface UpdateByQueryState extends RequestState {
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An immutable update-by-query request: a query (with `query`/`filter`/`exclude`) and a script.
+ *
+ * @example
+ * ```ts
+ * import { Q, UpdateByQuery } from 'elastiq/dsl';
+ * const ubq = new UpdateByQuery<{ status: string; views: number }>({ index: 'posts' })
+ *   .filter(Q.term({ status: 'draft' }))
+ *   .script({ source: 'ctx._source.views = 0', lang: 'painless' });
+ * ubq.toJSON();
+ * ```
+ */
+export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryState> {
+  constructor(options: RequestOptions = {}) {
+    super({ ...initialState(options), body: {} });
+  }
+
+  protected override with(state: UpdateByQueryState): this {
+    const next = Object.create(UpdateByQuery.prototype) as this;
+    (next as { state: UpdateByQueryState }).state = Object.freeze(state);
+    return Object.freeze(next);
+  }
+
+  /** The script run on every matching document. */
+  script(script: S.Script | string): this {
+    return this.patch({ body: { ...this.state.body, script: copyIn(script) } });
+  }
+
+  /** Sets other body keys (`max_docs`, `conflicts`, `slice`). */
+  extra(body: Readonly<Record<string, unknown>>): this {
+    return this.patch({ body: { ...this.state.body, ...copyIn(body) } });
+  }
+
+  /** The request body: fresh plain JSON. */
+  toJSON(): Record<string, any> {
+    return { ...this.queryJSON(), ...toPlain(this.state.body) };
+  }
+
+  /** The flattened request `client.updateByQuery()` takes. */
+  toRequest(): Record<string, any> {
+    return { ...this.indexParam(), ...toPlain(this.state.params), ...this.toJSON() };
+  }
+
+  /** Runs the update-by-query. */
+  async execute(): Promise<ByQueryResponseBody> {
+    return (await this.client().updateByQuery(this.toRequest())) as ByQueryResponseBody;
+  }
+}
