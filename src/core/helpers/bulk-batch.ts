@@ -11,7 +11,8 @@ export interface BatchItem<TDocument> {
 }
 
 const NEWLINE = 0x0a;
-const INITIAL_CAPACITY = 64 * 1024;
+// Room past flushBytes for the document that crosses it; a bigger one makes the buffer grow.
+const SLACK = 64 * 1024;
 
 /**
  * Builds the NDJSON of one bulk request directly into a Buffer: every line is encoded once, byte
@@ -24,8 +25,15 @@ export class BulkBatch<TDocument> {
   #length = 0;
   #hasUpdates = false;
 
-  constructor(expectedBytes: number) {
-    this.#buffer = Buffer.allocUnsafe(Math.min(expectedBytes, INITIAL_CAPACITY));
+  /** `reuse`: the buffer of an earlier batch that Elasticsearch fully read (no new pages touched). */
+  constructor(flushBytes: number, reuse?: Buffer) {
+    // allocUnsafe maps pages lazily: a large capacity costs RSS only for the bytes written.
+    this.#buffer = reuse ?? Buffer.allocUnsafe(flushBytes + SLACK);
+  }
+
+  /** The underlying buffer, for reuse by a later batch once this one is settled. */
+  get buffer(): Buffer {
+    return this.#buffer;
   }
 
   get bytes(): number {

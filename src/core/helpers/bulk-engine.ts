@@ -61,6 +61,8 @@ export class BulkEngine<TDocument> {
   readonly #inflight = new Set<Promise<void>>();
   readonly #slotWaiters: (() => void)[] = [];
   readonly #unacknowledged: UnacknowledgedDocument<TDocument>[] = [];
+  // Buffers of settled batches: steady memory instead of fresh pages (and GC work) per batch.
+  readonly #spareBuffers: Buffer[] = [];
   #active = 0;
   #batch: BulkBatch<TDocument> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -154,7 +156,7 @@ export class BulkEngine<TDocument> {
     const action = this.#options.onDocument(document);
     let batch = this.#batch;
     if (batch === undefined) {
-      batch = new BulkBatch<TDocument>(this.#flushBytes);
+      batch = new BulkBatch<TDocument>(this.#flushBytes, this.#spareBuffers.pop());
       this.#batch = batch;
       this.#timer = setTimeout(() => void this.#flush(), this.#flushInterval);
       this.#timer.unref?.();
@@ -217,7 +219,11 @@ export class BulkEngine<TDocument> {
         this.stats.requests++;
         this.stats.bytes += body.length;
         const retry = this.#settle(response, pending, outcomes);
-        if (retry.length === 0) break;
+        if (retry.length === 0) {
+          // Retried batches still read their buffer (bodyOf), so only a clean first pass recycles.
+          if (attempt === 0) this.#recycle(batch.buffer);
+          break;
+        }
         this.stats.retried += retry.length;
         await sleep(backoffDelay(attempt, this.#wait, this.#maxWait));
         for (const item of retry) item.attempts++;
@@ -230,6 +236,12 @@ export class BulkEngine<TDocument> {
     }
     this.#options.onFlush?.(this.stats);
     if (outcomes !== undefined && outcomes.length > 0) await this.#sink?.(outcomes);
+  }
+
+  // Only after a response that answered every item: the server read the whole body, so nothing
+  // still reads these bytes. A failed request's buffer is left to the GC.
+  #recycle(buffer: Buffer): void {
+    if (this.#spareBuffers.length <= this.#concurrency) this.#spareBuffers.push(buffer);
   }
 
   /** Accounts for each item of a response; returns the items to retry. */

@@ -1,0 +1,59 @@
+// The real node the helper integration tests run against, and small index utilities.
+import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import type { TransportLike } from '../../../../src/core/transport/types.js';
+import { TestTransport } from '../../../unit/core/helpers/support/test-transport.js';
+
+export const NODE_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+
+export interface NodeHandle {
+  readonly transport: TransportLike;
+  readonly helpers: Helpers;
+  close(): Promise<void>;
+}
+
+export function connect(url = NODE_URL): NodeHandle {
+  const transport = new TestTransport(url, { maxRetries: 3 });
+  return { transport, helpers: new Helpers({ transport }), close: () => transport.close() };
+}
+
+export async function createIndex(
+  transport: TransportLike,
+  index: string,
+  body: Record<string, unknown> = {},
+): Promise<void> {
+  await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
+  await transport.request({
+    method: 'PUT',
+    path: `/${index}`,
+    body: {
+      settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' },
+      ...body,
+    },
+  });
+}
+
+export async function deleteIndex(transport: TransportLike, index: string): Promise<void> {
+  await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
+}
+
+export async function countOf(transport: TransportLike, index: string): Promise<number> {
+  await transport.request({ method: 'POST', path: `/${index}/_refresh` });
+  const body = await transport.request<{ count: number }>({
+    method: 'GET',
+    path: `/${index}/_count`,
+  });
+  return body.count;
+}
+
+/** Search contexts (scrolls and PITs) the node holds open for this index. */
+export async function openContexts(transport: TransportLike, index: string): Promise<number> {
+  const body = await transport.request<{
+    _all: { total: { search: { open_contexts: number } } };
+  }>({ method: 'GET', path: `/${index}/_stats/search` });
+  return body._all.total.search.open_contexts;
+}
+
+/** Resident set size in MiB. */
+export function rssMiB(): number {
+  return process.memoryUsage.rss() / (1024 * 1024);
+}
