@@ -1,0 +1,285 @@
+import { describe, expect, test } from 'vitest';
+import {
+  A,
+  AGGREGATION_FAMILIES,
+  DslError,
+  Q,
+  QUERY_SHAPES,
+  Search,
+} from '../../../src/dsl/index.js';
+
+const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+describe('catalogue', () => {
+  test('Q has a factory for every query kind of the specification', () => {
+    const names = Object.keys(QUERY_SHAPES);
+    expect(names.length).toBeGreaterThan(60);
+    for (const name of names) {
+      const factory = (Q as unknown as Record<string, (p: unknown) => { toJSON(): unknown }>)[
+        camel(name)
+      ];
+      expect(typeof factory, name).toBe('function');
+      const params =
+        QUERY_SHAPES[name as keyof typeof QUERY_SHAPES] === 'field' ? { f: { x: 1 } } : { x: 1 };
+      expect(factory!(params).toJSON()).toEqual({ [name]: params });
+    }
+  });
+
+  test('A has a factory for every aggregation kind, bucket, metric and pipeline', () => {
+    const names = Object.keys(AGGREGATION_FAMILIES).filter(
+      (n) => n !== 'frequent_items' && n !== 'filter',
+    );
+    expect(new Set(Object.values(AGGREGATION_FAMILIES))).toEqual(
+      new Set(['bucket', 'metric', 'pipeline']),
+    );
+    for (const name of names) {
+      const factory = (A as unknown as Record<string, (p: unknown) => { toJSON(): unknown }>)[
+        camel(name)
+      ];
+      expect(typeof factory, name).toBe('function');
+      expect(factory!({ field: 'x' }).toJSON()).toEqual({ [name]: { field: 'x' } });
+    }
+    expect(A.filter(Q.term({ a: 1 })).toJSON()).toEqual({ filter: { term: { a: 1 } } });
+  });
+
+  test('field queries take (field, value) or { field: value }', () => {
+    expect(Q.match('title', 'x').toJSON()).toEqual({ match: { title: 'x' } });
+    expect(Q.range({ date: { gte: 'now-1d' } }).toJSON()).toEqual({
+      range: { date: { gte: 'now-1d' } },
+    });
+  });
+
+  test('Q(name, params), Q(json) and A(json) build the same nodes as the factories', () => {
+    expect(Q('match', { title: 'x' }).toJSON()).toEqual(Q.match({ title: 'x' }).toJSON());
+    expect(Q({ term: { a: 1 } }).toJSON()).toEqual({ term: { a: 1 } });
+    const q = Q.term({ a: 1 });
+    expect(Q(q)).toBe(q);
+    expect(A('terms', { field: 'x' }).toJSON()).toEqual({ terms: { field: 'x' } });
+  });
+
+  test('unknown names fail clearly with a stable code', () => {
+    expect(() => Q('matchh' as never, {} as never)).toThrow(/Unknown query type 'matchh'/);
+    expect(() => A({ termz: { field: 'x' } } as never)).toThrow(
+      expect.objectContaining({ code: 'DSL_UNKNOWN_AGGREGATION' }),
+    );
+    expect(() => Q({ match: {}, term: {} } as never)).toThrow(
+      expect.objectContaining({ code: 'DSL_INVALID_QUERY' }),
+    );
+    expect(() => Q({ match: {} }).toJSON()).not.toThrow(DslError);
+  });
+
+  test('score functions for function_score are plain parameters', () => {
+    const q = Q.functionScore({
+      query: Q.match({ title: 'x' }),
+      functions: [
+        { filter: Q.term({ a: 1 }), weight: 2 },
+        { field_value_factor: { field: 'likes', modifier: 'log1p' } },
+      ],
+      score_mode: 'sum',
+    } as never);
+    expect(q.toJSON()).toEqual({
+      function_score: {
+        query: { match: { title: 'x' } },
+        functions: [
+          { filter: { term: { a: 1 } }, weight: 2 },
+          { field_value_factor: { field: 'likes', modifier: 'log1p' } },
+        ],
+        score_mode: 'sum',
+      },
+    });
+  });
+});
+
+// Request bodies as people write them (documentation examples and common application queries).
+const corpus: Record<string, unknown>[] = [
+  { query: { match_all: {} } },
+  {
+    query: { match: { message: { query: 'this is a test', operator: 'and' } } },
+    size: 20,
+    from: 40,
+  },
+  {
+    query: {
+      bool: {
+        must: { match: { title: 'search' } },
+        filter: [
+          { term: { status: 'published' } },
+          { range: { publish_date: { gte: '2015-01-01' } } },
+        ],
+        must_not: { range: { age: { gte: 10, lte: 20 } } },
+        should: [{ term: { tags: 'env1' } }, { term: { tags: 'deployed' } }],
+        minimum_should_match: 1,
+        boost: 1.0,
+      },
+    },
+  },
+  {
+    query: {
+      function_score: {
+        query: { match_all: {} },
+        boost: '5',
+        functions: [{ filter: { match: { test: 'bar' } }, random_score: {}, weight: 23 }],
+        max_boost: 42,
+        score_mode: 'max',
+        boost_mode: 'multiply',
+        min_score: 42,
+      },
+    },
+  },
+  {
+    query: {
+      nested: {
+        path: 'obj1',
+        query: {
+          bool: {
+            must: [{ match: { 'obj1.name': 'blue' } }, { range: { 'obj1.count': { gt: 5 } } }],
+          },
+        },
+        score_mode: 'avg',
+      },
+    },
+  },
+  {
+    aggregations: {
+      sales_per_month: {
+        date_histogram: { field: 'date', calendar_interval: 'month' },
+        aggs: {
+          sales: { sum: { field: 'price' } },
+          cumulative_sales: { cumulative_sum: { buckets_path: 'sales' } },
+        },
+      },
+    },
+    size: 0,
+  },
+  {
+    aggs: {
+      genres: { terms: { field: 'genre', order: { _count: 'asc' } }, meta: { color: 'blue' } },
+      price_ranges: {
+        range: {
+          field: 'price',
+          ranges: [{ to: 100.0 }, { from: 100.0, to: 200.0 }, { from: 200.0 }],
+        },
+      },
+      top: {
+        top_hits: {
+          sort: [{ date: { order: 'desc' } }],
+          _source: { includes: ['date', 'price'] },
+          size: 1,
+        },
+      },
+      f: {
+        filter: { term: { type: 't-shirt' } },
+        aggs: { avg_price: { avg: { field: 'price' } } },
+      },
+      messages: {
+        filters: {
+          filters: {
+            errors: { match: { body: 'error' } },
+            warnings: { match: { body: 'warning' } },
+          },
+        },
+      },
+    },
+  },
+  {
+    query: {
+      multi_match: {
+        query: 'brown fox',
+        type: 'best_fields',
+        fields: ['subject', 'message'],
+        tie_breaker: 0.3,
+      },
+    },
+    highlight: {
+      pre_tags: ['<em>'],
+      post_tags: ['</em>'],
+      fields: { body: { fragment_size: 150, number_of_fragments: 3 } },
+    },
+    _source: { includes: ['obj1.*'], excludes: ['*.description'] },
+    sort: [
+      { post_date: { order: 'asc', format: 'strict_date_optional_time_nanos' } },
+      'user',
+      { name: 'desc' },
+      '_score',
+    ],
+  },
+  {
+    query: { match: { message: 'GET /search' } },
+    collapse: {
+      field: 'user.id',
+      inner_hits: { name: 'most_recent', size: 5, sort: [{ '@timestamp': 'desc' }] },
+      max_concurrent_group_searches: 4,
+    },
+    search_after: [1463538857, '654323'],
+    track_total_hits: 100,
+  },
+  {
+    knn: {
+      field: 'image-vector',
+      query_vector: [-5, 9, -12],
+      k: 10,
+      num_candidates: 100,
+      filter: { term: { 'file-type': 'png' } },
+    },
+    fields: ['title', 'file-type'],
+    _source: false,
+  },
+  {
+    suggest: {
+      text: 'tring out Elasticsearch',
+      'my-suggest-1': { term: { field: 'message' } },
+      'my-suggest-2': { text: 'kmichy', term: { field: 'user.id' } },
+    },
+  },
+  {
+    query: { query_string: { query: '(new york city) OR (big apple)', default_field: 'content' } },
+    post_filter: { term: { color: 'red' } },
+    rescore: {
+      window_size: 50,
+      query: {
+        rescore_query: { match_phrase: { message: { query: 'the quick brown', slop: 2 } } },
+        query_weight: 0.7,
+      },
+    },
+    runtime_mappings: {
+      day_of_week: {
+        type: 'keyword',
+        script: { source: "emit(doc['@timestamp'].value.dayOfWeekEnum.toString())" },
+      },
+    },
+    script_fields: { test1: { script: { lang: 'painless', source: "doc['price'].value * 2" } } },
+    pit: { id: '46ToAwMDaWR5BXV1aWQy', keep_alive: '1m' },
+  },
+  {
+    query: { terms: { 'user.id': ['kimchy', 'elkbee'], boost: 1.0 } },
+    aggs: {
+      by: {
+        composite: {
+          sources: [{ date: { date_histogram: { field: 'timestamp', calendar_interval: '1d' } } }],
+        },
+      },
+    },
+  },
+];
+
+describe('round-trips', () => {
+  test.each(corpus.map((body, i) => [i, body] as const))(
+    'body %i survives fromJSON → toJSON exactly and is not mutated',
+    (_, body) => {
+      const snapshot = structuredClone(body);
+      const s = Search.fromJSON(body);
+      expect(s.toJSON()).toEqual(snapshot);
+      expect(body).toEqual(snapshot);
+      expect(Object.isFrozen(body)).toBe(false);
+    },
+  );
+
+  test('Q(json) and A(json) round-trip exactly', () => {
+    for (const body of corpus) {
+      if (body.query) expect(Q(body.query as object).toJSON()).toEqual(body.query);
+      for (const agg of Object.values((body.aggs ?? body.aggregations ?? {}) as object)) {
+        expect(A(agg as object).toJSON()).toEqual(agg);
+      }
+    }
+  });
+});

@@ -1,0 +1,246 @@
+import { describe, expect, test } from 'vitest';
+import { $raw, A, DslError, Q, Search } from '../../../src/dsl/index.js';
+
+describe('Search body methods', () => {
+  test('query ANDs onto the existing query; filter and exclude add bool clauses', () => {
+    const s = new Search()
+      .query(Q.match({ title: 'python' }))
+      .query(Q.match({ body: 'django' }))
+      .filter(Q.term({ published: true }))
+      .exclude(Q.term({ status: 'draft' }));
+    expect(s.toJSON()).toEqual({
+      query: {
+        bool: {
+          must: [{ match: { title: 'python' } }, { match: { body: 'django' } }],
+          filter: [{ term: { published: true } }],
+          must_not: [{ term: { status: 'draft' } }],
+        },
+      },
+    });
+  });
+
+  test('postFilter ANDs onto post_filter and leaves query alone', () => {
+    const s = new Search().postFilter(Q.term({ a: 1 })).postFilter(Q.term({ b: 2 }));
+    expect(s.toJSON()).toEqual({
+      post_filter: { bool: { must: [{ term: { a: 1 } }, { term: { b: 2 } }] } },
+    });
+  });
+
+  test('aggs nests buckets, metrics and pipelines', () => {
+    const s = new Search().aggs(
+      'byMonth',
+      A.dateHistogram({ field: 'date', calendar_interval: 'month' })
+        .metric('likes', A.sum({ field: 'likes' }))
+        .pipeline('cumulative', A.cumulativeSum({ buckets_path: 'likes' })),
+    );
+    expect(s.toJSON()).toEqual({
+      aggs: {
+        byMonth: {
+          date_histogram: { field: 'date', calendar_interval: 'month' },
+          aggs: {
+            likes: { sum: { field: 'likes' } },
+            cumulative: { cumulative_sum: { buckets_path: 'likes' } },
+          },
+        },
+      },
+    });
+  });
+
+  test('sort turns -field into descending order and keeps objects', () => {
+    const s = new Search().sort(
+      '-likes',
+      'title',
+      { date: { order: 'asc', missing: '_last' } },
+      '_score',
+    );
+    expect(s.toJSON()).toEqual({
+      sort: [
+        { likes: { order: 'desc' } },
+        'title',
+        { date: { order: 'asc', missing: '_last' } },
+        '_score',
+      ],
+    });
+    expect(s.sort().toJSON()).toEqual({});
+  });
+
+  test('source takes paths, false, or includes/excludes', () => {
+    expect(new Search().source(['title', 'author.name']).toJSON()).toEqual({
+      _source: ['title', 'author.name'],
+    });
+    expect(new Search().source(false).toJSON()).toEqual({ _source: false });
+    expect(new Search().source({ excludes: ['body'] }).toJSON()).toEqual({
+      _source: { excludes: ['body'] },
+    });
+  });
+
+  test('highlight merges fields and options', () => {
+    const s = new Search()
+      .highlight(['title'], { pre_tags: ['<b>'], post_tags: ['</b>'] })
+      .highlight({ body: { fragment_size: 50 } });
+    expect(s.toJSON()).toEqual({
+      highlight: {
+        pre_tags: ['<b>'],
+        post_tags: ['</b>'],
+        fields: { title: {}, body: { fragment_size: 50 } },
+      },
+    });
+  });
+
+  test('suggest adds named suggesters with their text', () => {
+    const s = new Search()
+      .suggest('fix', 'pyhton', { term: { field: 'title' } })
+      .suggest('auto', 'pyt', { completion: { field: 'suggest' } });
+    expect(s.toJSON()).toEqual({
+      suggest: {
+        fix: { text: 'pyhton', term: { field: 'title' } },
+        auto: { text: 'pyt', completion: { field: 'suggest' } },
+      },
+    });
+  });
+
+  test('collapse, knn (repeatable), rescore, scriptFields, runtimeMappings', () => {
+    const s = new Search()
+      .collapse('author')
+      .knn({ field: 'vec', query_vector: [1, 0], k: 3, num_candidates: 10 })
+      .knn({
+        field: 'vec',
+        query_vector: [0, 1],
+        k: 2,
+        num_candidates: 10,
+        filter: Q.term({ a: 1 }),
+      })
+      .rescore({ window_size: 10, query: { rescore_query: { match: { body: 'x' } } } })
+      .scriptFields({ twice: { script: { source: "doc['likes'].value * 2" } } })
+      .runtimeMappings({ day: { type: 'keyword', script: { source: 'emit("x")' } } });
+    expect(s.toJSON()).toEqual({
+      collapse: { field: 'author' },
+      knn: [
+        { field: 'vec', query_vector: [1, 0], k: 3, num_candidates: 10 },
+        {
+          field: 'vec',
+          query_vector: [0, 1],
+          k: 2,
+          num_candidates: 10,
+          filter: { term: { a: 1 } },
+        },
+      ],
+      rescore: [{ window_size: 10, query: { rescore_query: { match: { body: 'x' } } } }],
+      script_fields: { twice: { script: { source: "doc['likes'].value * 2" } } },
+      runtime_mappings: { day: { type: 'keyword', script: { source: 'emit("x")' } } },
+    });
+  });
+
+  test('pit, searchAfter, trackTotalHits, from, size, extra', () => {
+    const s = new Search()
+      .pit('abc', '1m')
+      .searchAfter([1, 'x'])
+      .trackTotalHits(false)
+      .from(5)
+      .size(7)
+      .extra({ min_score: 0.5, explain: true });
+    expect(s.toJSON()).toEqual({
+      pit: { id: 'abc', keep_alive: '1m' },
+      search_after: [1, 'x'],
+      track_total_hits: false,
+      from: 5,
+      size: 7,
+      min_score: 0.5,
+      explain: true,
+    });
+  });
+
+  test('index and params go into the request, not the body', () => {
+    const s = new Search({ index: 'a' }).index('b').params({ routing: 'r1', preference: '_local' });
+    expect(s.toJSON()).toEqual({});
+    expect(s.toRequest()).toEqual({ index: 'a,b', routing: 'r1', preference: '_local' });
+    expect(s.index().toRequest()).toEqual({ routing: 'r1', preference: '_local' });
+  });
+
+  test('$raw passes anything through unchecked', () => {
+    const s = new Search()
+      .query($raw({ my_plugin_query: { x: 1 } }))
+      .sort($raw({ _geo_distance: { loc: [0, 0] } }));
+    expect(s.toJSON()).toEqual({
+      query: { my_plugin_query: { x: 1 } },
+      sort: [{ _geo_distance: { loc: [0, 0] } }],
+    });
+  });
+});
+
+describe('immutability', () => {
+  test('every method returns a new Search and leaves the original unchanged', () => {
+    const base = new Search().query(Q.match({ title: 'x' })).aggs('t', A.terms({ field: 'tags' }));
+    const before = JSON.stringify(base.toJSON());
+    const calls = [
+      base.query(Q.term({ a: 1 })),
+      base.filter(Q.term({ a: 1 })),
+      base.exclude(Q.term({ a: 1 })),
+      base.postFilter(Q.term({ a: 1 })),
+      base.aggs('u', A.avg({ field: 'x' })),
+      base.sort('x'),
+      base.source(['x']),
+      base.highlight(['x']),
+      base.slice(0, 1),
+      base.extra({ size: 3 }),
+      base.params({ routing: 'x' }),
+      base.index('i'),
+    ];
+    for (const next of calls) expect(next).not.toBe(base);
+    expect(JSON.stringify(base.toJSON())).toBe(before);
+  });
+
+  test('builders and nodes are frozen', () => {
+    const s = new Search().query(Q.match({ title: 'x' }));
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.isFrozen(s.state)).toBe(true);
+    const q = Q.match({ title: 'x' });
+    expect(Object.isFrozen(q)).toBe(true);
+    expect(Object.isFrozen(q.params)).toBe(true);
+  });
+
+  test('adding a sub-aggregation returns a new aggregation (no in-place bucket())', () => {
+    const terms = A.terms({ field: 'tags' });
+    const withAvg = terms.metric('avg', A.avg({ field: 'likes' }));
+    expect(terms.toJSON()).toEqual({ terms: { field: 'tags' } });
+    expect(withAvg.toJSON()).toEqual({
+      terms: { field: 'tags' },
+      aggs: { avg: { avg: { field: 'likes' } } },
+    });
+  });
+
+  test('changing the caller input or the output does not reach the builder', () => {
+    const params = { field: 'tags', size: 5 };
+    const agg = A.terms(params);
+    params.size = 99;
+    const out = agg.toJSON() as { terms: { size: number } };
+    out.terms.size = 1;
+    expect(agg.toJSON()).toEqual({ terms: { field: 'tags', size: 5 } });
+  });
+
+  test('metric aggregations refuse sub-aggregations with DSL_NOT_A_BUCKET', () => {
+    expect(() => A.avg({ field: 'x' }).bucket('t', A.terms({ field: 'y' }))).toThrow(
+      expect.objectContaining({ code: 'DSL_NOT_A_BUCKET' }),
+    );
+  });
+});
+
+describe('fromJSON', () => {
+  test('a parsed body keeps merging: filter() after fromJSON adds to the bool', () => {
+    const s = Search.fromJSON({ query: { bool: { must: [{ match: { title: 'x' } }] } } }).filter(
+      Q.term({ a: 1 }),
+    );
+    expect(s.toJSON()).toEqual({
+      query: { bool: { must: [{ match: { title: 'x' } }], filter: [{ term: { a: 1 } }] } },
+    });
+  });
+
+  test('unknown query names fail with DSL_UNKNOWN_QUERY', () => {
+    expect(() => Search.fromJSON({ query: { no_such: {} } })).toThrow(DslError);
+    try {
+      Search.fromJSON({ query: { no_such: {} } });
+    } catch (err) {
+      expect(DslError.is(err) && err.code).toBe('DSL_UNKNOWN_QUERY');
+    }
+  });
+});
