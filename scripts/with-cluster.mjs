@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Runs a command (the test suite) against real nodes started for it, and stops them afterwards
+// whatever happens: the command's failure, Ctrl-C, SIGTERM, an error while starting.
+//
+//   node scripts/with-cluster.mjs [--modes single,nodes3,secure] -- vitest run
+//
+// With ELASTICSEARCH_URL already set it starts nothing and runs the command against that
+// cluster. docs/testing.md lists the variables it exports; test/support/cluster.ts reads them.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Ports in the 94xx range: clear of a user's own 9200 and of other local nodes.
+const MODES = {
+  single: { name: 'test-single', port: 9400, nodes: 1, secure: false },
+  nodes3: { name: 'test-nodes3', port: 9410, nodes: 3, secure: false },
+  secure: { name: 'test-secure', port: 9420, nodes: 1, secure: true },
+};
+
+function parse(argv) {
+  const split = argv.indexOf('--');
+  const own = split < 0 ? [] : argv.slice(0, split);
+  const command = split < 0 ? argv : argv.slice(split + 1);
+  let modes = Object.keys(MODES);
+  for (let i = 0; i < own.length; i++) {
+    if (own[i] === '--modes')
+      modes = String(own[++i] ?? '')
+        .split(',')
+        .filter(Boolean);
+    else throw new Error(`with-cluster: unknown option ${own[i]}`);
+  }
+  for (const mode of modes) {
+    if (!(mode in MODES))
+      throw new Error(`with-cluster: unknown mode ${mode} (${Object.keys(MODES)})`);
+  }
+  if (command.length === 0) throw new Error('with-cluster: no command given after --');
+  return { modes, command };
+}
+
+/** The environment the tests read (see test/support/cluster.ts). */
+function testEnv(started, home) {
+  const env = { ELASTIQ_HOME: home };
+  const single = started.single;
+  if (single) env.ELASTICSEARCH_URL = single.nodes[0].url;
+  const nodes3 = started.nodes3;
+  if (nodes3) {
+    env.ELASTICSEARCH_CLUSTER_URLS = nodes3.nodes.map((n) => n.url).join(',');
+    env.ELASTIQ_LOCAL_CLUSTER = nodes3.name;
+  }
+  const secure = started.secure;
+  if (secure) {
+    env.ELASTICSEARCH_SECURE_URL = secure.nodes[0].url;
+    env.ELASTICSEARCH_SECURE_USERNAME = secure.username;
+    env.ELASTICSEARCH_SECURE_PASSWORD = secure.password;
+    env.ELASTICSEARCH_SECURE_CA = secure.ca;
+  }
+  return env;
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** One test run at a time per ELASTIQ_HOME: a second run waits instead of fighting over ports. */
+async function acquireLock(file, log) {
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (!holder || !pidAlive(holder)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (!told) log(`with-cluster: waiting for the test run of process ${holder} to finish`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+function runCommand(command, env, onChild) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
+    onChild(child);
+    child.on('error', (error) => {
+      process.stderr.write(`with-cluster: cannot run ${command[0]}: ${error.message}\n`);
+      resolvePromise(127);
+    });
+    child.on('exit', (code, signal) =>
+      resolvePromise(code ?? 128 + (signal === 'SIGINT' ? 2 : 15)),
+    );
+  });
+}
+
+async function main() {
+  const { modes, command } = parse(process.argv.slice(2));
+  const log = (m) => process.stderr.write(`${m}\n`);
+  const pathWithBin = [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter);
+  if (process.env.ELASTICSEARCH_URL) {
+    log(`with-cluster: using ELASTICSEARCH_URL=${process.env.ELASTICSEARCH_URL}; starting nothing`);
+    return runCommand(command, { ...process.env, PATH: pathWithBin }, () => {});
+  }
+
+  const local = await tsImport('../src/cli/local/index.ts', import.meta.url);
+  const home = local.resolveHome();
+  const release = await acquireLock(join(home, 'with-cluster.lock'), log);
+  const started = {};
+  let child;
+  let stopping;
+  const stopAll = () => {
+    stopping ??= Promise.all(
+      modes.map((m) => local.stopClusters(MODES[m].name, home).catch(() => [])),
+    ).then(release);
+    return stopping;
+  };
+  const onSignal = (signal) => {
+    log(`with-cluster: ${signal}, stopping the nodes`);
+    if (child && child.exitCode === null) child.kill(signal);
+    else stopAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
+
+  try {
+    const began = Date.now();
+    const reporter = local.createReporter(process.stderr, false);
+    // All at once: on two cores this beats one after another, as the JVMs wait on each other.
+    const results = await Promise.allSettled(
+      modes.map((m) => local.startCluster({ ...MODES[m], fresh: true, home, reporter })),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    modes.forEach((m, i) => {
+      started[m] = results[i].value;
+    });
+    log(`with-cluster: ${modes.join(', ')} ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    const env = { ...process.env, ...testEnv(started, home), PATH: pathWithBin };
+    return await runCommand(command, env, (c) => {
+      child = c;
+    });
+  } catch (error) {
+    log(`with-cluster: ${error.message}${error.code ? ` [${error.code}]` : ''}`);
+    return 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+process.exitCode = await main().catch((error) => {
+  process.stderr.write(`${error.message}\n`);
+  return 2;
+});
