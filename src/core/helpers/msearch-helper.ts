@@ -51,6 +51,8 @@ interface Entry {
   readonly resolve: (result: MsearchResult<any>) => void;
   readonly reject: (error: unknown) => void;
   attempts: number;
+  /** Sent alone: its batch was refused as a whole, so it must not take others down again. */
+  alone: boolean;
 }
 
 interface MsearchResponseItem extends SearchResponseBody<unknown> {
@@ -117,7 +119,7 @@ class MsearchBatcher {
     }
     return new Promise((resolve, reject) => {
       const lines = `${JSON.stringify(header)}\n${JSON.stringify(body)}\n`;
-      this.#queue.push({ lines, resolve, reject, attempts: 0 });
+      this.#queue.push({ lines, resolve, reject, attempts: 0, alone: false });
       this.#unsettled++;
       this.#schedule();
     });
@@ -152,7 +154,8 @@ class MsearchBatcher {
     this.#timer = undefined;
     while (this.#queue.length > 0 && this.#active < this.#concurrency) {
       this.#active++;
-      void this.#send(this.#queue.splice(0, this.#operations));
+      const size = this.#queue[0]!.alone ? 1 : this.#operations;
+      void this.#send(this.#queue.splice(0, size));
     }
   }
 
@@ -172,7 +175,13 @@ class MsearchBatcher {
       for (let i = 0; i < entries.length; i++) this.#answer(entries[i]!, responses[i], retry);
       if (retry.length > 0) void this.#retryLater(retry);
     } catch (error) {
-      for (const entry of entries) this.#settle(() => entry.reject(error));
+      if (entries.length > 1 && statusOf(error) === 400) {
+        // Elasticsearch refuses a whole msearch when one body does not parse: isolate the culprit.
+        for (const entry of entries) entry.alone = true;
+        this.#queue.unshift(...entries);
+      } else {
+        for (const entry of entries) this.#settle(() => entry.reject(error));
+      }
     } finally {
       this.#active--;
       if (this.#queue.length > 0 && (this.#stopped || this.#queue.length >= this.#operations))
@@ -222,6 +231,11 @@ class MsearchBatcher {
     if (this.#stopError === undefined) this.#resolveDone();
     else this.#rejectDone(this.#stopError);
   }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /** Creates a multi-search batcher; see `Helpers.msearch`. */

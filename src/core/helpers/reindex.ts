@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import type { TransportLike } from '../transport/types.js';
 import { BulkEngine } from './bulk-engine.js';
 import type { BulkAction, BulkOptions, BulkStats } from './bulk-types.js';
@@ -124,11 +125,21 @@ async function* readItems<TSource, TTarget>(
   requestOptions: HelperRequestOptions,
   policy: RetryPolicy,
 ): AsyncGenerator<ReindexItem<TSource, TTarget>, void, undefined> {
-  const { method, keepAlive = '5m', ...search } = options.source;
+  const { method, keepAlive = '5m', slices, ...search } = options.source;
+  if (method === 'scroll' && slices !== undefined && slices > 1) {
+    throw new ConfigurationError('reindex `source.slices` needs `method: "pit"`', {
+      option: 'source.slices',
+    });
+  }
   const pages =
     method === 'scroll'
       ? scrollPages<TSource>(transport, { ...search, scroll: keepAlive }, requestOptions, policy)
-      : pitPages<TSource>(transport, { ...search, keepAlive }, requestOptions, policy);
+      : pitPages<TSource>(
+          transport,
+          { ...search, keepAlive, ...(slices === undefined ? {} : { slices }) },
+          requestOptions,
+          policy,
+        );
   for await (const page of pages) {
     for (const hit of page.hits) {
       counters.read++;

@@ -107,6 +107,28 @@ describe('helpers.msearch', () => {
     expect(stub.requests).toHaveLength(0);
   });
 
+  it('isolates a search that makes the server refuse the whole batch, so the others still succeed', async () => {
+    const { helpers, stub } = await setup((req) => {
+      if (req.body.includes('"unparsable"')) {
+        return { status: 400, body: { error: { type: 'parsing_exception', reason: 'unknown query' } } };
+      }
+      return msearchStub()(req);
+    });
+    const m = helpers.msearch({ operations: 3, flushInterval: 10 });
+    const [a, bad, c] = await Promise.allSettled([
+      m.search({}, { q: 'a' }),
+      m.search({}, { q: 'unparsable' }),
+      m.search({}, { q: 'c' }),
+    ]);
+    expect(a.status).toBe('fulfilled');
+    expect(c.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect(((bad as PromiseRejectedResult).reason as { statusCode: number }).statusCode).toBe(400);
+    expect(stub.requests).toHaveLength(4); // the batch, then each search alone
+    m.stop();
+    await m;
+  });
+
   it('rejects every search of a batch whose request failed', async () => {
     const { helpers } = await setup(() => ({
       status: 400,
