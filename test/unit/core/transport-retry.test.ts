@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../src/core/client.js';
+import type { RetryDiagnostic } from '../../../src/core/diagnostics.js';
+import { ConnectionError, ResponseError, TimeoutError } from '../../../src/core/errors.js';
+import { type Stub, sendJson, startStub } from '../../support/stub-server.js';
+
+const stubs: Stub[] = [];
+const clients: Client[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(stubs.splice(0).map((s) => s.close()));
+});
+
+async function stub(handler?: Parameters<typeof startStub>[0]): Promise<Stub> {
+  const s = await startStub(handler);
+  stubs.push(s);
+  return s;
+}
+
+function client(options: ConstructorParameters<typeof Client>[0]): Client {
+  const c = new Client({ retryBackoff: { base: 5, max: 20 }, ...options });
+  clients.push(c);
+  return c;
+}
+
+// A port with nothing listening: connections are refused at once.
+async function deadUrl(): Promise<string> {
+  const s = await startStub();
+  const url = s.url;
+  await s.close();
+  return url;
+}
+
+describe('retries', () => {
+  it('moves to another node on 502/503/504 and marks the failing node dead', async () => {
+    const bad = await stub((_req, res) => sendJson(res, 503, { error: 'unavailable' }));
+    const good = await stub((_req, res) => sendJson(res, 200, { ok: true }));
+    const c = client({ nodes: [bad.url, good.url] });
+    const results: unknown[] = [];
+    for (let i = 0; i < 5; i++)
+      results.push(await c.transport.request({ method: 'GET', path: '/' }));
+    expect(results).toEqual(Array(5).fill({ ok: true }));
+    expect(bad.requests.length).toBe(1);
+    const states = (
+      c.transport.pool as unknown as { states(): { alive: boolean; connection: { url: URL } }[] }
+    ).states();
+    expect(states.find((s) => s.connection.url.port === String(bad.port))!.alive).toBe(false);
+  });
+
+  it('keeps the earlier attempts errors on the final error', async () => {
+    const statuses = [502, 503, 504];
+    const s = await stub((_req, res) => sendJson(res, statuses.shift() ?? 500, { error: 'x' }));
+    const c = client({ node: s.url, maxRetries: 2 });
+    const error = (await c.transport
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e)) as ResponseError;
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(504);
+    expect(error.attemptErrors.map((e) => (e as ResponseError).statusCode)).toEqual([502, 503]);
+    expect(error.requestMeta?.attempts).toBe(3);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it('retries connection errors on the next node and reports them all when every node fails', async () => {
+    const down = await deadUrl();
+    const up = await stub((_req, res) => sendJson(res, 200, { ok: 1 }));
+    const c = client({ nodes: [down, up.url] });
+    await expect(c.transport.request({ method: 'GET', path: '/' })).resolves.toEqual({ ok: 1 });
+    const allDown = client({ nodes: [down, await deadUrl()], maxRetries: 3 });
+    const error = (await allDown.transport
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.attemptErrors).toHaveLength(3);
+    expect(error.attemptErrors.every((e) => e instanceof ConnectionError)).toBe(true);
+  });
+
+  it('backs off with jitter on 429 and stays on the same node', async () => {
+    const statuses = [429, 429];
+    const s = await stub((_req, res) => sendJson(res, statuses.shift() ?? 200, { n: 1 }));
+    const c = client({ node: s.url, retryBackoff: { base: 20, max: 100 } });
+    const retries: RetryDiagnostic[] = [];
+    c.on('retry', (event) => retries.push(event));
+    await expect(c.transport.request({ method: 'GET', path: '/' })).resolves.toEqual({ n: 1 });
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(10);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(20);
+    expect(retries[1]!.delayMs).toBeGreaterThanOrEqual(20);
+    expect(retries[1]!.delayMs).toBeLessThanOrEqual(40);
+    const states = (c.transport.pool as unknown as { states(): { alive: boolean }[] }).states();
+    expect(states[0]!.alive).toBe(true);
+  });
+
+  it('honours maxRetries per client and per request', async () => {
+    const s = await stub((_req, res) => sendJson(res, 503, {}));
+    const c = client({ node: s.url, maxRetries: 1 });
+    await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toThrow(ResponseError);
+    expect(s.requests).toHaveLength(2);
+    await expect(
+      c.transport.request({ method: 'GET', path: '/' }, { maxRetries: 0 }),
+    ).rejects.toThrow(ResponseError);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it('does not retry timeouts unless retryOnTimeout is set', async () => {
+    const s = await stub((_req, res) => {
+      setTimeout(() => sendJson(res, 200, {}), 300);
+    });
+    const c = client({ node: s.url, requestTimeout: 50 });
+    await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toThrow(TimeoutError);
+    expect(s.requests).toHaveLength(1);
+    const retrying = client({
+      node: s.url,
+      requestTimeout: 50,
+      retryOnTimeout: true,
+      maxRetries: 2,
+    });
+    const error = (await retrying.transport
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.attemptErrors).toHaveLength(2);
+    // The two retries went to the same single node (the only one, tried although dead).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.requests.length).toBe(4);
+  });
+
+  it('never retries a streamed body', async () => {
+    const s = await stub((_req, res) => sendJson(res, 503, {}));
+    const c = client({ node: s.url, maxRetries: 3 });
+    const body = Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]);
+    await expect(c.transport.request({ method: 'POST', path: '/x', body })).rejects.toThrow(
+      ResponseError,
+    );
+    expect(s.requests).toHaveLength(1);
+    expect(s.requests[0]!.body.toString()).toBe('{"a":1}');
+  });
+});
