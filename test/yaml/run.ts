@@ -1,0 +1,230 @@
+// The YAML REST conformance runner: `npm run test:yaml -- [dir|file ...]`.
+// Runs Elasticsearch YAML REST tests through the generated API methods (never raw HTTP) against
+// ELASTICSEARCH_URL, prints per-file results and a final `N passed, N failed, N skipped` line,
+// and exits non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml
+// (plus files that declare `requires: {stack: false}`, which target serverless only).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { Api } from '../../src/core/api/index.js';
+import { Stash } from './assertions.js';
+import { type ClusterState, restore, snapshot } from './cleanup.js';
+import { createHttpTransport } from './http-transport.js';
+import { SkipTest, type Step, StepRunner } from './steps.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, '../..');
+const DEFAULT_TESTS = resolve(projectRoot, '../shared/conformance/clients-tests/tests');
+const REQUEST_TIMEOUT = 60_000;
+
+interface TestFile {
+  readonly path: string;
+  readonly requires: Record<string, unknown> | undefined;
+  readonly setup: Step[];
+  readonly teardown: Step[];
+  readonly tests: { name: string; steps: Step[] }[];
+}
+
+interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function collectFiles(target: string): string[] {
+  const stat = statSync(target);
+  if (stat.isFile()) return [target];
+  return readdirSync(target)
+    .sort()
+    .flatMap((name) => {
+      const path = join(target, name);
+      if (statSync(path).isDirectory()) return collectFiles(path);
+      return /\.ya?ml$/.test(name) ? [path] : [];
+    });
+}
+
+// Some suites write a multi-line flow map less indented than its key, which SnakeYAML (the
+// reference runner's parser) accepts and YAML 1.2 does not: indent such continuation lines.
+function indentFlowContinuations(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)- [\w.]+:\s*[{[]\s*$/.exec(lines[i]!);
+    if (!open) continue;
+    let depth = 1;
+    for (let j = i + 1; j < lines.length && depth > 0; j++) {
+      const line = lines[j]!;
+      const unquoted = line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '');
+      depth += (unquoted.match(/[{[]/g) ?? []).length - (unquoted.match(/[}\]]/g) ?? []).length;
+      lines[j] = `    ${line}`;
+    }
+  }
+  return lines.join('\n');
+}
+
+function parseDocuments(path: string): unknown[] {
+  const text = readFileSync(path, 'utf8');
+  let documents = parseAllDocuments(text);
+  if (documents.some((d) => d.errors.length > 0)) {
+    documents = parseAllDocuments(indentFlowContinuations(text));
+  }
+  const broken = documents.find((d) => d.errors.length > 0);
+  if (broken) throw new Error(`cannot parse ${path}: ${broken.errors[0]!.message.split('\n')[0]}`);
+  return documents.map((d) => d.toJS());
+}
+
+function loadFile(path: string): TestFile {
+  let requires: Record<string, unknown> | undefined;
+  let setup: Step[] = [];
+  let teardown: Step[] = [];
+  const tests: { name: string; steps: Step[] }[] = [];
+  for (const document of parseDocuments(path)) {
+    const content = document as Record<string, unknown> | null;
+    for (const [key, value] of Object.entries(content ?? {})) {
+      if (key === 'requires') requires = value as Record<string, unknown>;
+      else if (key === 'setup') setup = (value as Step[]) ?? [];
+      else if (key === 'teardown') teardown = (value as Step[]) ?? [];
+      else tests.push({ name: key, steps: (value as Step[]) ?? [] });
+    }
+  }
+  return { path, requires, setup, teardown, tests };
+}
+
+/** skip-list.yaml: `path/under/tests[::test name]: reason`; a trailing `/` names a folder. */
+function loadSkipList(): Map<string, string> {
+  const entries = parseYaml(readFileSync(join(here, 'skip-list.yaml'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  return new Map(Object.entries(entries ?? {}));
+}
+
+function skipReason(skips: Map<string, string>, file: string, test: string): string | undefined {
+  for (const [key, reason] of skips) {
+    const [path, name] = key.split('::') as [string, string | undefined];
+    const pathMatches = path.endsWith('/') ? file.startsWith(path) : file === path;
+    if (pathMatches && (name === undefined || name === test)) return reason;
+  }
+  return undefined;
+}
+
+/** A file's path as the skip list names it: under the default suite, or under the target given. */
+function suitePath(path: string, target: string): string {
+  const underDefault = relative(DEFAULT_TESTS, path);
+  const base = statSync(target).isDirectory() ? target : dirname(target);
+  const local = underDefault.startsWith('..') ? relative(base, path) : underDefault;
+  return local.split('\\').join('/');
+}
+
+/** The real Client when src/core/client.ts exists; the generated Api on a bare transport otherwise. */
+async function createClient(node: string): Promise<{ client: object; kind: string }> {
+  const clientModule = resolve(projectRoot, 'src/core/client.ts');
+  try {
+    statSync(clientModule);
+  } catch {
+    return { client: new Api(createHttpTransport(node)), kind: 'Api over a bare undici transport' };
+  }
+  const { Client } = (await import('../../src/core/client.js')) as {
+    Client: new (options: { node: string }) => object;
+  };
+  return { client: new Client({ node }), kind: 'Client (src/core/client.ts)' };
+}
+
+async function runTest(
+  runner: StepRunner,
+  file: TestFile,
+  steps: Step[],
+): Promise<{ ok: true } | { ok: false; error: string } | { skip: string }> {
+  runner.stash.clear();
+  runner.last = undefined;
+  try {
+    for (const step of [...file.setup, ...steps]) await runner.run(step);
+  } catch (error) {
+    await runTeardown(runner, file);
+    if (error instanceof SkipTest) return { skip: error.message };
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const teardownError = await runTeardown(runner, file);
+  return teardownError ? { ok: false, error: `teardown: ${teardownError}` } : { ok: true };
+}
+
+async function runTeardown(runner: StepRunner, file: TestFile): Promise<string | undefined> {
+  try {
+    for (const step of file.teardown) await runner.run(step);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const verbose = args.includes('--verbose');
+  const targets = args.filter((a) => !a.startsWith('--'));
+  const files = (targets.length ? targets : [DEFAULT_TESTS]).flatMap((t) =>
+    collectFiles(resolve(t)).map((path) => ({ path, key: suitePath(path, resolve(t)) })),
+  );
+  const node = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+  const { client, kind } = await createClient(node);
+  const runner = new StepRunner(client, new Stash(), REQUEST_TIMEOUT);
+  const cleanupApi = { call: (api: string) => runner.method(api) };
+  const baseline: ClusterState = await snapshot(cleanupApi);
+  const skips = loadSkipList();
+  const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
+  console.log(`YAML tests: ${files.length} files against ${node} through ${kind}`);
+  for (const { path, key } of files) {
+    const shown = relative(process.cwd(), path);
+    let file: TestFile;
+    try {
+      file = loadFile(path);
+    } catch (error) {
+      totals.failed++;
+      console.log(`FAIL ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const fileTotals: Totals = { passed: 0, failed: 0, skipped: 0 };
+    const lines: string[] = [];
+    for (const test of file.tests) {
+      const reason =
+        file.requires?.stack === false
+          ? 'requires stack: false (serverless only)'
+          : skipReason(skips, key, test.name);
+      if (reason !== undefined) {
+        fileTotals.skipped++;
+        lines.push(`  SKIP ${test.name}: ${reason}`);
+        continue;
+      }
+      const started = Date.now();
+      const outcome = await runTest(runner, file, test.steps);
+      await restore(cleanupApi, baseline);
+      if ('skip' in outcome) {
+        // A test the runner cannot execute must be on the skip list: count it as a failure.
+        fileTotals.failed++;
+        lines.push(`  FAIL ${test.name}: not runnable (${outcome.skip}) and not on the skip list`);
+      } else if (outcome.ok) {
+        fileTotals.passed++;
+        if (verbose) lines.push(`  PASS ${test.name} (${Date.now() - started} ms)`);
+      } else {
+        fileTotals.failed++;
+        lines.push(`  FAIL ${test.name}: ${outcome.error}`);
+      }
+    }
+    const status = fileTotals.failed > 0 ? 'FAIL' : fileTotals.passed > 0 ? 'PASS' : 'SKIP';
+    console.log(
+      `${status} ${shown}: ${fileTotals.passed} passed, ${fileTotals.failed} failed, ${fileTotals.skipped} skipped`,
+    );
+    for (const line of lines) console.log(line);
+    totals.passed += fileTotals.passed;
+    totals.failed += fileTotals.failed;
+    totals.skipped += fileTotals.skipped;
+  }
+  const closable = client as { close?: () => Promise<void> };
+  await closable.close?.();
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exitCode = totals.failed > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 2;
+});
