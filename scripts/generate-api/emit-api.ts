@@ -1,5 +1,5 @@
 import type { TypeEmitter } from './emit-types.js';
-import { doc, mergeRequestProperties } from './emit-types.js';
+import { doc, mergeRequestProperties, valueBodyName } from './emit-types.js';
 import type { Endpoint, RequestType, SpecType } from './metamodel.js';
 import { camelCase, pascalCase } from './naming.js';
 
@@ -56,9 +56,15 @@ export function emitEndpointTable(endpoints: readonly Endpoint[], emitter: TypeE
   let out = `${HEADER}import { defineEndpoint as d } from '../endpoint.js';\n\n`;
   for (const endpoint of endpoints) {
     const request = emitter.lookup(endpoint.request!) as RequestType;
+    // Most path parts first, deprecated variants last (scroll's `/_search/scroll/{scroll_id}`).
     const urls = [...endpoint.urls]
       .map((u, i) => ({ u, i }))
-      .sort((a, b) => countParts(b.u.path) - countParts(a.u.path) || a.i - b.i)
+      .sort(
+        (a, b) =>
+          Number(Boolean(a.u.deprecation)) - Number(Boolean(b.u.deprecation)) ||
+          countParts(b.u.path) - countParts(a.u.path) ||
+          a.i - b.i,
+      )
       .map(({ u }) => `${u.methods.join(',')} ${u.path}`)
       .join('|');
     const body = bodyDescriptor(endpoint, request);
@@ -74,20 +80,22 @@ function bodyDescriptor(endpoint: Endpoint, request: RequestType): string {
   if (body.kind === 'no_body') return '';
   if (body.kind === 'value') {
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') ?? false;
-    return `${ndjson ? '~' : '='}${body.codegenName ?? 'body'}`;
+    return `${ndjson ? '~' : '='}${valueBodyName(request)}`;
   }
   return body.properties.flatMap((p) => [p.name, ...(p.aliases ?? [])]).join(',');
 }
 
 function requiredArguments(endpoint: Endpoint, request: RequestType): string[] {
-  const required = [...request.path, ...request.query].filter((p) => p.required).map((p) => p.name);
+  const required = [
+    ...new Set([...request.path, ...request.query].filter((p) => p.required).map((p) => p.name)),
+  ];
   if (request.body.kind === 'properties') {
     for (const p of request.body.properties) {
       if (p.required && !p.aliases?.length && !required.includes(p.name))
         required.push(`.${p.name}`);
     }
   } else if (request.body.kind === 'value' && endpoint.requestBodyRequired) {
-    required.push(request.body.codegenName ?? 'body');
+    required.push(valueBodyName(request));
   }
   return required;
 }

@@ -434,7 +434,7 @@ export function mergeRequestProperties(type: RequestType): {
       : type.body.kind === 'value'
         ? [
             {
-              name: type.body.codegenName ?? 'body',
+              name: valueBodyName(type),
               type: type.body.value,
               required: false,
               description: 'The request body.',
@@ -453,6 +453,16 @@ export function mergeRequestProperties(type: RequestType): {
     }
   }
   return { properties, alternatives };
+}
+
+/**
+ * The argument that carries a single-value body: the spec's codegenName, or `body` when that
+ * name is also a path or query argument (snapshot.create_repository's `repository`).
+ */
+export function valueBodyName(type: RequestType): string {
+  const name = type.body.kind === 'value' ? type.body.codegenName : undefined;
+  if (name === undefined) return 'body';
+  return [...type.path, ...type.query].some((p) => p.name === name) ? 'body' : name;
 }
 
 function propertyDoc(p: Property): string | undefined {

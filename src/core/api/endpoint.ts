@@ -192,12 +192,14 @@ function send(
   let querystring: Record<string, QueryValue> | undefined;
   let fields: Params | undefined;
   let value: unknown;
+  // A path argument that is also a body field goes to the body only when no raw body is given.
+  const rawGiven = args.body != null;
   for (const key in args) {
     const arg = args[key];
     if (arg === undefined || key === 'body') continue;
     if (key === valueKey) {
       value = arg;
-    } else if (bodyFields?.has(key)) {
+    } else if (bodyFields?.has(key) && !(rawGiven && pathParts.has(key))) {
       fields ??= {};
       fields[key] = arg;
     } else if (!pathParts.has(key)) {

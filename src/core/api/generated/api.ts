@@ -11087,13 +11087,13 @@ export class SnapshotApi {
    *
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository}
    */
-  createRepository(params?: T.SnapshotCreateRepositoryRequest, options?: OptionsWithoutMeta): Promise<T.SnapshotCreateRepositoryResponse>;
+  createRepository(params: T.SnapshotCreateRepositoryRequest, options?: OptionsWithoutMeta): Promise<T.SnapshotCreateRepositoryResponse>;
   /**
    * Create or update a snapshot repository.
    *
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
-  createRepository(params: T.SnapshotCreateRepositoryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCreateRepositoryResponse>>;
+  createRepository(params: T.SnapshotCreateRepositoryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCreateRepositoryResponse>>;
   createRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotCreateRepository, params, options);
   }

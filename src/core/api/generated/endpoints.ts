@@ -52,7 +52,7 @@ export const ccrResumeAutoFollowPattern = /* @__PURE__ */ d("ccr.resume_auto_fol
 export const ccrResumeFollow = /* @__PURE__ */ d("ccr.resume_follow", "POST /{index}/_ccr/resume_follow", "max_outstanding_read_requests,max_outstanding_write_requests,max_read_request_operation_count,max_read_request_size,max_retry_delay,max_write_buffer_count,max_write_buffer_size,max_write_request_operation_count,max_write_request_size,read_poll_timeout", "index");
 export const ccrStats = /* @__PURE__ */ d("ccr.stats", "GET /_ccr/stats", "", "");
 export const ccrUnfollow = /* @__PURE__ */ d("ccr.unfollow", "POST /{index}/_ccr/unfollow", "", "index");
-export const clearScroll = /* @__PURE__ */ d("clear_scroll", "DELETE /_search/scroll/{scroll_id}|DELETE /_search/scroll", "scroll_id", "");
+export const clearScroll = /* @__PURE__ */ d("clear_scroll", "DELETE /_search/scroll|DELETE /_search/scroll/{scroll_id}", "scroll_id", "");
 export const closePointInTime = /* @__PURE__ */ d("close_point_in_time", "DELETE /_pit", "id", ".id");
 export const clusterAllocationExplain = /* @__PURE__ */ d("cluster.allocation_explain", "GET,POST /_cluster/allocation/explain", "index,shard,primary,current_node", "");
 export const clusterDeleteComponentTemplate = /* @__PURE__ */ d("cluster.delete_component_template", "DELETE /_component_template/{name}", "", "name");
@@ -430,7 +430,7 @@ export const rollupRollupSearch = /* @__PURE__ */ d("rollup.rollup_search", "GET
 export const rollupStartJob = /* @__PURE__ */ d("rollup.start_job", "POST /_rollup/job/{id}/_start", "", "id");
 export const rollupStopJob = /* @__PURE__ */ d("rollup.stop_job", "POST /_rollup/job/{id}/_stop", "", "id");
 export const scriptsPainlessExecute = /* @__PURE__ */ d("scripts_painless_execute", "GET,POST /_scripts/painless/_execute", "context,context_setup,script", "");
-export const scroll = /* @__PURE__ */ d("scroll", "GET,POST /_search/scroll/{scroll_id}|GET,POST /_search/scroll", "scroll,scroll_id", ".scroll_id");
+export const scroll = /* @__PURE__ */ d("scroll", "GET,POST /_search/scroll|GET,POST /_search/scroll/{scroll_id}", "scroll,scroll_id", ".scroll_id");
 export const search = /* @__PURE__ */ d("search", "GET,POST /{index}/_search|GET,POST /_search", "aggregations,aggs,collapse,explain,ext,from,highlight,track_total_hits,indices_boost,docvalue_fields,knn,rank,min_score,post_filter,profile,query,rescore,retriever,script_fields,search_after,size,slice,sort,_source,fields,suggest,terminate_after,timeout,track_scores,version,seq_no_primary_term,stored_fields,pit,runtime_mappings,stats,project_routing", "");
 export const searchApplicationDelete = /* @__PURE__ */ d("search_application.delete", "DELETE /_application/search_application/{name}", "", "name");
 export const searchApplicationDeleteBehavioralAnalytics = /* @__PURE__ */ d("search_application.delete_behavioral_analytics", "DELETE /_application/analytics/{name}", "", "name");
@@ -531,7 +531,7 @@ export const slmStop = /* @__PURE__ */ d("slm.stop", "POST /_slm/stop", "", "");
 export const snapshotCleanupRepository = /* @__PURE__ */ d("snapshot.cleanup_repository", "POST /_snapshot/{repository}/_cleanup", "", "repository");
 export const snapshotClone = /* @__PURE__ */ d("snapshot.clone", "PUT /_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}", "indices", "repository,snapshot,target_snapshot,.indices");
 export const snapshotCreate = /* @__PURE__ */ d("snapshot.create", "PUT,POST /_snapshot/{repository}/{snapshot}", "expand_wildcards,feature_states,ignore_unavailable,include_global_state,indices,metadata,partial", "repository,snapshot");
-export const snapshotCreateRepository = /* @__PURE__ */ d("snapshot.create_repository", "PUT,POST /_snapshot/{repository}", "=repository", "repository,repository");
+export const snapshotCreateRepository = /* @__PURE__ */ d("snapshot.create_repository", "PUT,POST /_snapshot/{repository}", "=body", "repository,body");
 export const snapshotDelete = /* @__PURE__ */ d("snapshot.delete", "DELETE /_snapshot/{repository}/{snapshot}", "", "repository,snapshot");
 export const snapshotDeleteRepository = /* @__PURE__ */ d("snapshot.delete_repository", "DELETE /_snapshot/{repository}", "", "repository");
 export const snapshotGet = /* @__PURE__ */ d("snapshot.get", "GET /_snapshot/{repository}/{snapshot}", "", "repository,snapshot");

@@ -49206,7 +49206,7 @@ export type SnapshotCloneResponse = AcknowledgedResponseBase;
  */
 export interface SnapshotCreateRepositoryRequest extends RequestBase {
   /** The name of the snapshot repository to register or update. */
-  repository?: Name | SnapshotRepository;
+  repository: Name;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
@@ -49228,8 +49228,8 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
    * @server_default true
    */
   verify?: boolean;
-  /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: SnapshotRepository | string;
+  /** The request body. */
+  body?: SnapshotRepository;
 }
 
 export type SnapshotCreateRepositoryResponse = AcknowledgedResponseBase;

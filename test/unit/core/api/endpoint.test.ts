@@ -123,6 +123,36 @@ describe('API routing', () => {
     expect(last().params.bulkBody).toBe('{"index":{}}\n{}\n');
   });
 
+  it('keeps a path argument in the path when a raw string body is given (ml.put_job job_id)', async () => {
+    const { api, last } = setup();
+    await api.ml.putJob({ job_id: 'api-job', body: '{"analysis_config":{}}' } as never);
+    expect(last().params.path).toBe('/_ml/anomaly_detectors/api-job');
+    expect(last().params.body).toBe('{"analysis_config":{}}');
+  });
+
+  it('sends a single-value body as `body` when its spec name is also a path argument', async () => {
+    const { api, last } = setup();
+    await api.snapshot.createRepository({
+      repository: 'api-repo',
+      body: { type: 'fs', settings: { location: 'api-repo' } },
+    });
+    expect(last().params).toMatchObject({
+      method: 'PUT',
+      path: '/_snapshot/api-repo',
+      body: { type: 'fs', settings: { location: 'api-repo' } },
+    });
+  });
+
+  it('prefers the non-deprecated URL and sends scroll_id in the body', async () => {
+    const { api, last } = setup();
+    await api.scroll({ scroll_id: 'abc', scroll: '1m' });
+    expect(last().params).toMatchObject({
+      method: 'POST',
+      path: '/_search/scroll',
+      body: { scroll_id: 'abc', scroll: '1m' },
+    });
+  });
+
   it('passes the meta option through to the transport', async () => {
     const { api, last } = setup();
     await api.cat.health({ format: 'json' }, { meta: true });
