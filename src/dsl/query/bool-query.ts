@@ -1,5 +1,6 @@
+import { copyIn } from '../nodes/node.js';
 import { Query } from '../nodes/query-node.js';
-import { BOOL_CLAUSES, type BoolClause, type Clause, makeQuery } from './parse-query.js';
+import { type BoolClause, type Clause, makeQuery } from './parse-query.js';
 
 /** A bool query taken apart: its four clause lists and every other parameter. */
 interface BoolParts {
@@ -20,28 +21,39 @@ function isBare(c: Clause, name: 'match_all' | 'match_none'): boolean {
   return typeof c.params !== 'object' || c.params === null || Object.keys(c.params).length === 0;
 }
 
+// A plain loop: slice() on frozen arrays takes a slow path in V8.
+function list(v: unknown): Clause[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return [v as Clause];
+  const out = new Array<Clause>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i];
+  return out;
+}
+
 function parts(q: Query<any>): BoolParts {
   const p = (q.params ?? {}) as Record<string, unknown>;
-  const list = (k: BoolClause): Clause[] => {
-    const v = p[k];
-    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v as Clause];
-  };
   const rest: Record<string, unknown> = {};
-  for (const k of Object.keys(p))
-    if (!(BOOL_CLAUSES as readonly string[]).includes(k)) rest[k] = p[k];
+  for (const k in p) {
+    if (k !== 'must' && k !== 'filter' && k !== 'should' && k !== 'must_not') rest[k] = p[k];
+  }
   return {
-    must: list('must'),
-    filter: list('filter'),
-    should: list('should'),
-    must_not: list('must_not'),
+    must: list(p.must),
+    filter: list(p.filter),
+    should: list(p.should),
+    must_not: list(p.must_not),
     rest,
   };
 }
 
+// The clauses are nodes already: wrap without re-parsing (this is the hot path).
 function build(p: BoolParts): Query<any> {
   const params: Record<string, unknown> = {};
-  for (const k of BOOL_CLAUSES) if (p[k].length > 0) params[k] = p[k];
-  return makeQuery('bool', Object.assign(params, p.rest));
+  if (p.must.length) params.must = p.must;
+  if (p.filter.length) params.filter = p.filter;
+  if (p.should.length) params.should = p.should;
+  if (p.must_not.length) params.must_not = p.must_not;
+  for (const k in p.rest) params[k] = copyIn(p.rest[k]);
+  return new Query('bool', Object.freeze(params));
 }
 
 function bool(

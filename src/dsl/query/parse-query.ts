@@ -29,9 +29,11 @@ export function makeQuery(name: string, params: unknown): Query<any> {
 function boolParams(params: unknown): unknown {
   if (typeof params !== 'object' || params === null) return copyIn(params);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) {
-    const clause = (BOOL_CLAUSES as readonly string[]).includes(k);
-    out[k] = !clause ? copyIn(v) : Array.isArray(v) ? Object.freeze(v.map(toClause)) : toClause(v);
+  const p = params as Record<string, unknown>;
+  for (const k in p) {
+    const v = p[k];
+    const clause = k === 'must' || k === 'filter' || k === 'should' || k === 'must_not';
+    out[k] = !clause ? copyIn(v) : Array.isArray(v) ? v.map(toClause) : toClause(v);
   }
   return Object.freeze(out);
 }
