@@ -45,6 +45,9 @@ const RESERVED = new Set([
   'Function',
   'ArrayBuffer',
   'Uint8Array',
+  // Exported by the package root for other purposes (the connection layer's node roles).
+  'NodeRoles',
+  'Api',
 ]);
 
 export interface NameTable {

@@ -4185,7 +4185,7 @@ export interface BaseNode {
   host: Host;
   ip: Ip;
   name: Name;
-  roles?: NodeRoles;
+  roles?: NodeRoles2;
   transport_address: TransportAddress;
 }
 
@@ -10146,7 +10146,7 @@ export interface ClusterAllocationExplainClusterInfo {
 export interface ClusterAllocationExplainCurrentNode {
   id: Id;
   name: Name;
-  roles: NodeRoles;
+  roles: NodeRoles2;
   attributes: Record<string, string>;
   transport_address: TransportAddress;
   weight_ranking: integer;
@@ -10169,7 +10169,7 @@ export interface ClusterAllocationExplainNodeAllocationExplanation {
   node_decision: ClusterAllocationExplainDecision;
   node_id: Id;
   node_name: Name;
-  roles: NodeRoles;
+  roles: NodeRoles2;
   store?: ClusterAllocationExplainAllocationStore;
   transport_address: TransportAddress;
   weight_ranking?: integer;
@@ -37182,7 +37182,7 @@ export type NodeName = string;
 
 export type NodeRole = "master" | "data" | "data_cold" | "data_content" | "data_frozen" | "data_hot" | "data_warm" | "client" | "ingest" | "ml" | "voting_only" | "transform" | "remote_cluster_client" | "coordinating_only";
 
-export type NodeRoles = NodeRole[];
+export type NodeRoles2 = NodeRole[];
 
 export interface NodesAdaptiveSelection {
   /** The exponentially weighted moving average queue size of search requests on the keyed node. */
@@ -37703,7 +37703,7 @@ export interface NodesInfoNodeInfo {
   os?: NodesInfoNodeOperatingSystemInfo;
   plugins?: PluginStats[];
   process?: NodesInfoNodeProcessInfo;
-  roles: NodeRoles;
+  roles: NodeRoles2;
   settings?: NodesInfoNodeInfoSettings;
   thread_pool?: Record<string, NodesInfoNodeThreadPoolInfo>;
   /** Total heap allowed to be used to hold recently indexed documents before they must be written to disk. This size is a shared pool across all shards on this node, and is controlled by Indexing Buffer settings. */
@@ -38602,7 +38602,7 @@ export interface NodesStats {
   /** Process statistics, memory consumption, cpu usage, open file descriptors. */
   process?: NodesProcess;
   /** Roles assigned to the node. */
-  roles?: NodeRoles;
+  roles?: NodeRoles2;
   /** Contains script statistics for the node. */
   script?: NodesScripting;
   script_cache?: Record<string, NodesScriptCache | NodesScriptCache[]>;
@@ -44715,7 +44715,7 @@ export interface SearchShardsSearchShardsNodeAttributes {
   external_id: string;
   /** Lists node attributes. */
   attributes: Record<string, string>;
-  roles: NodeRoles;
+  roles: NodeRoles2;
   version: VersionString;
   min_index_version: integer;
   max_index_version: integer;
