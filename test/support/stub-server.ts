@@ -73,7 +73,8 @@ export async function startStub(handler?: StubHandler, options: StubOptions = {}
         body: Buffer.concat(chunks),
       };
       requests.push(request);
-      Promise.resolve(current(request, response)).catch((err: unknown) => {
+      // A handler that throws synchronously is caught too.
+      new Promise<void>((resolve) => resolve(current(request, response))).catch((err: unknown) => {
         if (!response.headersSent) sendJson(response, 500, { error: String(err) });
         else response.destroy();
       });

@@ -41,10 +41,12 @@ export class UndiciConnection implements Connection {
     this.roles = options.roles;
     this.#origin = options.url.origin;
     this.#prefix = options.url.pathname.length > 1 ? options.url.pathname.replace(/\/$/, '') : '';
-    this.#nodeHeaders =
+    const nodeHeaders =
       options.headers !== undefined && Object.keys(options.headers).length > 0
         ? options.headers
         : undefined;
+    // ProxyAgent writes into the headers object, and the transport's shared ones are frozen: copy.
+    this.#nodeHeaders = nodeHeaders ?? (options.proxy === undefined ? undefined : {});
     this.#dispatcher = createDispatcher(options);
   }
 

@@ -75,6 +75,11 @@ interface SharedState {
 
 // One logical request, prepared once and reused by every attempt (it is what connections receive).
 class PreparedRequest implements ConnectionRequest {
+  // Where the latest attempt went, for diagnostics.
+  attempts = 0;
+  connection: Connection | undefined = undefined;
+  statusCode: number | undefined = undefined;
+
   constructor(
     readonly method: string,
     readonly path: string,
@@ -124,6 +129,8 @@ export class Transport implements TransportLike {
       enableMetaHeader: options.enableMetaHeader ?? true,
     });
     this.#shared = shared ?? this.#createShared();
+    // After #shared exists: the sniff's own request goes through this transport.
+    if (shared === undefined && options.sniffOnStart) this.#shared.sniffer?.trigger('start');
   }
 
   #createShared(): SharedState {
@@ -184,7 +191,6 @@ export class Transport implements TransportLike {
           false,
         ),
     });
-    if (this.#options.sniffOnStart) sniffer.trigger('start');
     sniffer.start(resolved.sniffInterval);
     return sniffer;
   }
@@ -258,11 +264,10 @@ export class Transport implements TransportLike {
     }
     try {
       const result = await this.#attempts(prepared, params, options, requestId, sniffOnFault);
-      if (started !== 0) this.#emitResponse(prepared, requestId, started, result, undefined);
+      if (started !== 0) this.#emitResponse(prepared, requestId, started, undefined);
       return result;
     } catch (err) {
-      if (started !== 0)
-        this.#emitResponse(prepared, requestId, started, undefined, err as ElastiqError);
+      if (started !== 0) this.#emitResponse(prepared, requestId, started, err as ElastiqError);
       throw err;
     }
   }
@@ -360,6 +365,8 @@ export class Transport implements TransportLike {
     for (let attempt = 1; ; attempt++) {
       const connection = pool.select();
       if (connection === undefined) throw this.#noLivingConnections(requestId, attempt - 1, errors);
+      prepared.attempts = attempt;
+      prepared.connection = connection;
       if (this.#shared.diagnostics.active('request'))
         this.#emitRequest(prepared, requestId, connection, attempt);
       let response: ConnectionResponse;
@@ -376,6 +383,7 @@ export class Transport implements TransportLike {
         continue;
       }
       const statusCode = response.statusCode;
+      prepared.statusCode = statusCode;
       if (statusCode >= 429 && !options.ignore?.includes(statusCode)) {
         const verdict = verdictForStatus(statusCode);
         if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
@@ -598,26 +606,16 @@ export class Transport implements TransportLike {
     prepared: PreparedRequest,
     requestId: number,
     started: number,
-    result: unknown,
     error: ElastiqError | undefined,
   ): void {
-    const meta = error?.requestMeta ?? (isResult(result) ? result.meta : undefined);
-    const statusCode =
-      error instanceof ResponseError
-        ? error.statusCode
-        : isResult(result)
-          ? result.statusCode
-          : error === undefined
-            ? 200
-            : undefined;
     this.#shared.diagnostics.emit('response', {
       requestId,
       name: this.name,
       method: prepared.method,
       path: prepared.path,
-      node: meta?.node,
-      attempts: meta?.attempts ?? 1,
-      statusCode,
+      node: prepared.connection?.url.href,
+      attempts: prepared.attempts,
+      statusCode: prepared.statusCode,
       durationMs: performance.now() - started,
       error:
         error === undefined
@@ -648,10 +646,6 @@ function isStream(value: unknown): boolean {
     value !== null &&
     (typeof (value as Readable).pipe === 'function' || Symbol.asyncIterator in value)
   );
-}
-
-function isResult(value: unknown): value is TransportResult {
-  return typeof value === 'object' && value !== null && 'meta' in value && 'statusCode' in value;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
