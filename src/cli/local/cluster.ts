@@ -36,6 +36,8 @@ export interface StartOptions {
   /** First HTTP port (default 9200); node i listens on port+i, transport on port+100+i. */
   readonly port?: number;
   readonly heap?: string;
+  /** Extra JVM flags, such as `-XX:TieredStopAtLevel=1` for a faster start of short-lived test nodes. */
+  readonly jvmOptions?: readonly string[];
   /** Delete the cluster's data and configuration first. */
   readonly fresh?: boolean;
   readonly timeoutMs?: number;
@@ -325,6 +327,7 @@ async function createCluster(
     version,
     secure: options.secure,
     heap: options.heap ?? DEFAULT_HEAP,
+    ...(options.jvmOptions?.length ? { jvmOptions: options.jvmOptions } : {}),
     port: options.port,
     dir,
     distribution: prepared.distribution,

@@ -59,7 +59,7 @@ export function nodeEnv(engine: Engine, node: NodeInfo, java: JavaHome): NodeJS.
 /** (Re)writes the two files elastiq owns in a node's config folder. */
 export async function writeNodeConfig(
   engine: Engine,
-  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes'>,
+  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions'>,
   node: NodeInfo,
 ): Promise<void> {
   const yml = renderNodeConfig({
@@ -77,7 +77,7 @@ export async function writeNodeConfig(
   await mkdir(join(node.configDir, 'jvm.options.d'), { recursive: true });
   await writeFile(
     join(node.configDir, 'jvm.options.d', 'elastiq-heap.options'),
-    renderHeapOptions(cluster.heap),
+    renderHeapOptions(cluster.heap, cluster.jvmOptions),
   );
 }
 

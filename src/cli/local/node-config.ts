@@ -72,6 +72,6 @@ export function renderNodeConfig(s: NodeSettings): string {
 }
 
 /** A fixed heap: without one the JVM takes a quarter of the machine's memory per node. */
-export function renderHeapOptions(heap: string): string {
-  return `# Written by elastiq local\n-Xms${heap}\n-Xmx${heap}\n`;
+export function renderHeapOptions(heap: string, extra: readonly string[] = []): string {
+  return ['# Written by elastiq local', `-Xms${heap}`, `-Xmx${heap}`, ...extra, ''].join('\n');
 }

@@ -27,6 +27,8 @@ export interface ClusterInfo {
   readonly version: string;
   readonly secure: boolean;
   readonly heap: string;
+  /** Extra JVM flags, one per line of the node's jvm.options.d file. */
+  readonly jvmOptions?: readonly string[];
   readonly port: number;
   readonly dir: string;
   readonly distribution: string;

@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  nodeControlMissing,
+  startClusterNode,
+  stopClusterNode,
+  threeNodes,
+  threeNodesMissing,
+} from '../../support/cluster.js';
+import { plainRequest } from './http.js';
+
+async function nodeCount(url: string): Promise<number> {
+  const response = await plainRequest(`${url}/_cluster/health`);
+  expect(response.status).toBe(200);
+  return response.body.number_of_nodes;
+}
+
+describe.skipIf(threeNodesMissing !== undefined)(
+  `the 3-node cluster ${threeNodesMissing ?? ''}`,
+  () => {
+    it('reports 3 nodes from each of its 3 URLs', async () => {
+      const urls = threeNodes!.urls;
+      expect(urls).toHaveLength(3);
+      for (const url of urls) expect(await nodeCount(url)).toBe(3);
+    });
+
+    it('answers each URL from a different node', async () => {
+      const ids = new Set<string>();
+      for (const url of threeNodes!.urls) {
+        const response = await plainRequest(`${url}/_nodes/_local`);
+        expect(response.headers['x-elastic-product']).toBe('Elasticsearch');
+        for (const id of Object.keys(response.body.nodes)) ids.add(id);
+      }
+      expect(ids.size).toBe(3);
+    });
+  },
+);
+
+describe.skipIf(nodeControlMissing !== undefined)(
+  `stopping a node of the 3-node cluster ${nodeControlMissing ?? ''}`,
+  () => {
+    afterAll(async () => {
+      await startClusterNode(2);
+    });
+
+    it('leaves 2 nodes answering, and restarting it brings the cluster back to 3', async () => {
+      const [first, , third] = threeNodes!.urls;
+      await stopClusterNode(2);
+      await expect(plainRequest(`${third}/_cluster/health`)).rejects.toThrow();
+      await expect.poll(() => nodeCount(first!), { timeout: 60_000, interval: 500 }).toBe(2);
+      await startClusterNode(2);
+      expect(await nodeCount(third!)).toBe(3);
+      expect(await nodeCount(first!)).toBe(3);
+    });
+  },
+);
