@@ -143,6 +143,17 @@ function buildPath(variant: UrlVariant, params: Params): string {
   return path;
 }
 
+// `sort: 'views:desc'` is the query-string syntax; the body's sort takes objects or field names.
+function isQueryStringSort(key: string, value: unknown): boolean {
+  if (key !== 'sort') return false;
+  if (typeof value === 'string') return value.includes(':');
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => typeof v === 'string' && v.includes(':'))
+  );
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -199,6 +210,9 @@ function send(
     if (arg === undefined || key === 'body') continue;
     if (key === valueKey) {
       value = arg;
+    } else if (isQueryStringSort(key, arg)) {
+      querystring ??= {};
+      querystring[key] = arg as QueryValue;
     } else if (bodyFields?.has(key) && !(rawGiven && pathParts.has(key))) {
       fields ??= {};
       fields[key] = arg;

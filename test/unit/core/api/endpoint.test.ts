@@ -70,6 +70,15 @@ describe('API routing', () => {
     expect(last().params.querystring).toEqual({ q: 'x', routing: 'r', custom_flag: 1 });
   });
 
+  it('sends a `field:direction` sort in the query string and an object sort in the body', async () => {
+    const { api, calls } = setup();
+    await api.search({ index: 'api-i', sort: 'views:desc' });
+    await api.search({ index: 'api-i', sort: [{ views: 'desc' }] });
+    expect(calls[0]!.params).toMatchObject({ method: 'GET', querystring: { sort: 'views:desc' } });
+    expect(calls[0]!.params.body).toBeUndefined();
+    expect(calls[1]!.params.body).toEqual({ sort: [{ views: 'desc' }] });
+  });
+
   it('accepts a raw body and merges flattened body fields over it', async () => {
     const { api, last } = setup();
     await api.search({ body: { query: { match_all: {} }, size: 1 }, size: 5 });
