@@ -1,31 +1,25 @@
 import type { BulkAction, BulkOperationType } from './bulk-types.js';
 
-/** One document of a batch: where its NDJSON lines sit in the batch buffer, and its retry count. */
-export interface BatchItem<TDocument> {
-  readonly document: TDocument;
-  readonly action: BulkAction;
-  readonly operation: BulkOperationType;
-  readonly start: number;
-  readonly end: number;
-  attempts: number;
-}
-
-const NEWLINE = 0x0a;
-// Room past flushBytes for the document that crosses it; a bigger one makes the buffer grow.
-const SLACK = 64 * 1024;
+// Lines are joined into a string of about this many characters before being encoded: one
+// encode per chunk is much cheaper than one per line.
+const CHUNK_CHARS = 64 * 1024;
+// Room past flushBytes for the chunk that crosses it; anything bigger makes the buffer grow.
+const SLACK = 4 * CHUNK_CHARS;
 
 /**
- * Builds the NDJSON of one bulk request directly into a Buffer: every line is encoded once, byte
- * counts are exact (flushBytes is honoured precisely), and a retry re-sends byte ranges without
- * serializing again.
+ * Builds the NDJSON of one bulk request directly into a Buffer, keeping each document and its
+ * action (in the same order as the operations) for onDrop, onSuccess and retries. `bytes` is
+ * exact for ASCII and a lower bound otherwise until `body()` returns the exact bytes.
  */
 export class BulkBatch<TDocument> {
-  readonly items: BatchItem<TDocument>[] = [];
+  readonly documents: TDocument[] = [];
+  readonly actions: BulkAction[] = [];
   #buffer: Buffer;
-  #length = 0;
+  #written = 0;
+  #pending = '';
   #hasUpdates = false;
 
-  /** `reuse`: the buffer of an earlier batch that Elasticsearch fully read (no new pages touched). */
+  /** `reuse`: the buffer of an earlier batch that Elasticsearch fully read. */
   constructor(flushBytes: number, reuse?: Buffer) {
     // allocUnsafe maps pages lazily: a large capacity costs RSS only for the bytes written.
     this.#buffer = reuse ?? Buffer.allocUnsafe(flushBytes + SLACK);
@@ -36,8 +30,12 @@ export class BulkBatch<TDocument> {
     return this.#buffer;
   }
 
+  get count(): number {
+    return this.documents.length;
+  }
+
   get bytes(): number {
-    return this.#length;
+    return this.#written + this.#pending.length;
   }
 
   get hasUpdates(): boolean {
@@ -46,65 +44,65 @@ export class BulkBatch<TDocument> {
 
   /** Serializes the action (and the source or update body) of one document. */
   add(document: TDocument, action: BulkAction): void {
-    const { operation, header, payload } = splitAction(document, action);
-    const start = this.#length;
-    this.#writeLine(header);
-    if (payload !== undefined) this.#writeLine(payload);
-    if (operation === 'update') this.#hasUpdates = true;
-    this.items.push({ document, action, operation, start, end: this.#length, attempts: 0 });
+    const lines = operationLines(document, action);
+    if (lines.update) this.#hasUpdates = true;
+    this.#pending += lines.text;
+    this.documents.push(document);
+    this.actions.push(action);
+    if (this.#pending.length >= CHUNK_CHARS) this.#commit();
   }
 
-  /** The NDJSON body of the whole batch (a view, not a copy). */
+  /** The NDJSON body of the whole batch (a view of the buffer, not a copy). */
   body(): Buffer {
-    return this.#buffer.subarray(0, this.#length);
+    this.#commit();
+    return this.#buffer.subarray(0, this.#written);
   }
 
-  /** The NDJSON body of some items only (for item retries). */
-  bodyOf(items: readonly BatchItem<TDocument>[]): Buffer {
-    return Buffer.concat(items.map((item) => this.#buffer.subarray(item.start, item.end)));
+  /** The NDJSON body of some operations only, by position (item retries; serialized again). */
+  bodyOf(positions: readonly number[]): Buffer {
+    let text = '';
+    for (const i of positions) text += operationLines(this.documents[i], this.actions[i]!).text;
+    return Buffer.from(text, 'utf8');
   }
 
-  #writeLine(line: string): void {
+  #commit(): void {
+    const text = this.#pending;
+    if (text.length === 0) return;
+    this.#pending = '';
     // A UTF-16 unit is at most 3 UTF-8 bytes: only measure exactly when that bound might not fit.
-    let needed = line.length * 3 + 1;
-    if (this.#length + needed > this.#buffer.length) {
-      needed = Buffer.byteLength(line) + 1;
-      if (this.#length + needed > this.#buffer.length) this.#grow(this.#length + needed);
+    if (this.#written + text.length * 3 > this.#buffer.length) {
+      const needed = this.#written + Buffer.byteLength(text);
+      if (needed > this.#buffer.length) this.#grow(needed);
     }
-    this.#length += this.#buffer.write(line, this.#length, 'utf8');
-    this.#buffer[this.#length++] = NEWLINE;
+    this.#written += this.#buffer.write(text, this.#written, 'utf8');
   }
 
   #grow(minimum: number): void {
-    const next = Buffer.allocUnsafe(Math.max(minimum, this.#buffer.length * 2));
-    this.#buffer.copy(next, 0, 0, this.#length);
+    const next = Buffer.allocUnsafe(Math.max(minimum + SLACK, this.#buffer.length * 2));
+    this.#buffer.copy(next, 0, 0, this.#written);
     this.#buffer = next;
   }
 }
 
-interface SplitAction {
-  readonly operation: BulkOperationType;
-  readonly header: string;
-  readonly payload: string | undefined;
+interface OperationLines {
+  readonly text: string;
+  readonly update: boolean;
 }
 
-/** Turns an `onDocument` action into its header line and payload line. */
-export function splitAction(document: unknown, action: BulkAction): SplitAction {
+/** The NDJSON lines (newline-terminated) of one operation. */
+export function operationLines(document: unknown, action: BulkAction): OperationLines {
   const pair = Array.isArray(action);
   const head = (pair ? action[0] : action) as Record<string, unknown>;
   const operation = operationOf(head);
   const header = JSON.stringify(head);
-  if (operation === 'delete') return { operation, header, payload: undefined };
+  if (operation === 'delete') return { text: `${header}\n`, update: false };
   if (operation === 'update') {
     const extra = pair ? (action[1] as Record<string, unknown> | undefined) : undefined;
-    return { operation, header, payload: updatePayload(document, extra) };
+    return { text: `${header}\n${updatePayload(document, extra)}\n`, update: true };
   }
   const source = pair ? action[1] : document;
-  return {
-    operation,
-    header,
-    payload: typeof source === 'string' ? source : JSON.stringify(source),
-  };
+  const payload = typeof source === 'string' ? source : JSON.stringify(source);
+  return { text: `${header}\n${payload}\n`, update: false };
 }
 
 function updatePayload(document: unknown, extra: Record<string, unknown> | undefined): string {
@@ -117,7 +115,8 @@ function updatePayload(document: unknown, extra: Record<string, unknown> | undef
   return JSON.stringify(extra === undefined ? { doc: document } : { doc: document, ...extra });
 }
 
-function operationOf(head: Record<string, unknown>): BulkOperationType {
+/** The operation an action names (its first key). */
+export function operationOf(head: Record<string, unknown>): BulkOperationType {
   for (const key in head) {
     if (key === 'index' || key === 'create' || key === 'update' || key === 'delete') return key;
     break;
@@ -125,4 +124,9 @@ function operationOf(head: Record<string, unknown>): BulkOperationType {
   throw new TypeError(
     `onDocument must return { index | create | update | delete: {...} }, got keys [${Object.keys(head).join(', ')}]`,
   );
+}
+
+/** The operation of an action, whether a lone header or a [header, body] pair. */
+export function operationOfAction(action: BulkAction): BulkOperationType {
+  return operationOf((Array.isArray(action) ? action[0] : action) as Record<string, unknown>);
 }

@@ -1,6 +1,6 @@
 import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { type BatchItem, BulkBatch } from './bulk-batch.js';
+import { BulkBatch, operationOfAction } from './bulk-batch.js';
 import type {
   BulkItemOutcome,
   BulkOptions,
@@ -171,7 +171,7 @@ export class BulkEngine<TDocument> {
     clearTimeout(this.#timer);
     const batch = this.#batch;
     this.#batch = undefined;
-    if (batch === undefined || batch.items.length === 0) return;
+    if (batch === undefined || batch.count === 0) return;
     const acquired = this.#acquire();
     // Tracked from the moment it leaves the reader, so run() never finishes before it settles.
     const task: Promise<void> = acquired
@@ -184,7 +184,7 @@ export class BulkEngine<TDocument> {
   async #sendOrKeep(batch: BulkBatch<TDocument>): Promise<void> {
     try {
       if (this.#failure === undefined) await this.#send(batch);
-      else this.#keepUnacknowledged(batch.items);
+      else this.#keepUnacknowledged(batch);
     } finally {
       this.#release();
     }
@@ -206,7 +206,7 @@ export class BulkEngine<TDocument> {
 
   /** One batch, with its item retries. Never rejects: failures are recorded. */
   async #send(batch: BulkBatch<TDocument>): Promise<void> {
-    let pending = batch.items;
+    let positions: number[] | undefined; // undefined: every operation of the batch
     let body = batch.body();
     const outcomes: BulkItemOutcome<TDocument>[] | undefined = this.#sink ? [] : undefined;
     const querystring = batch.hasUpdates ? this.#queryWithResult : this.#query;
@@ -218,97 +218,102 @@ export class BulkEngine<TDocument> {
         );
         this.stats.requests++;
         this.stats.bytes += body.length;
-        const retry = this.#settle(response, pending, outcomes);
-        if (retry.length === 0) {
-          // Retried batches still read their buffer (bodyOf), so only a clean first pass recycles.
-          if (attempt === 0) this.#recycle(batch.buffer);
-          break;
-        }
+        const retry = this.#settle(response, batch, positions, attempt, outcomes);
+        // Every item answered: the server read the whole body, so nothing reads these bytes any
+        // more (retries serialize again). A failed request's buffer is left to the GC.
+        if (attempt === 0) this.#recycle(batch.buffer);
+        if (retry.length === 0) break;
         this.stats.retried += retry.length;
         await sleep(backoffDelay(attempt, this.#wait, this.#maxWait));
-        for (const item of retry) item.attempts++;
-        pending = retry;
+        positions = retry;
         body = batch.bodyOf(retry);
       }
     } catch (error) {
       this.#fail(error, `a bulk request failed (${describe(error)})`);
-      this.#keepUnacknowledged(pending);
+      this.#keepUnacknowledged(batch, positions);
     }
     this.#options.onFlush?.(this.stats);
     if (outcomes !== undefined && outcomes.length > 0) await this.#sink?.(outcomes);
   }
 
-  // Only after a response that answered every item: the server read the whole body, so nothing
-  // still reads these bytes. A failed request's buffer is left to the GC.
   #recycle(buffer: Buffer): void {
     if (this.#spareBuffers.length <= this.#concurrency) this.#spareBuffers.push(buffer);
   }
 
-  /** Accounts for each item of a response; returns the items to retry. */
+  /** Accounts for each item of a response; returns the positions to retry. */
   #settle(
     response: BulkResponse,
-    pending: readonly BatchItem<TDocument>[],
+    batch: BulkBatch<TDocument>,
+    positions: readonly number[] | undefined,
+    attempt: number,
     outcomes: BulkItemOutcome<TDocument>[] | undefined,
-  ): BatchItem<TDocument>[] {
+  ): number[] {
+    const count = positions?.length ?? batch.count;
     const items = response?.items;
-    if (!Array.isArray(items) || items.length !== pending.length) {
+    if (!Array.isArray(items) || items.length !== count) {
       throw new Error(
-        `the bulk response has ${Array.isArray(items) ? items.length : 'no'} items for ${pending.length} operations`,
+        `the bulk response has ${Array.isArray(items) ? items.length : 'no'} items for ${count} operations`,
       );
     }
     const simple = outcomes === undefined && this.#options.onSuccess === undefined;
-    if (response.errors === false && simple && !pending.some(isUpdate)) {
-      this.stats.successful += pending.length;
+    if (response.errors === false && simple && !batch.hasUpdates) {
+      this.stats.successful += count;
       return [];
     }
-    const retry: BatchItem<TDocument>[] = [];
-    for (let i = 0; i < pending.length; i++) {
-      const item = pending[i]!;
+    const retry: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const position = positions === undefined ? i : positions[i]!;
       const result = firstValue(items[i]!);
       if (result.error === undefined || result.error === null) {
-        this.#acknowledge(item, result, outcomes);
-      } else if (this.#retryOnStatus.has(result.status) && item.attempts < this.#retries) {
-        retry.push(item);
+        this.#acknowledge(batch, position, result, attempt, outcomes);
+      } else if (this.#retryOnStatus.has(result.status) && attempt < this.#retries) {
+        retry.push(position);
       } else {
-        this.#drop(item, result, outcomes);
+        this.#drop(batch, position, result, attempt, outcomes);
       }
     }
     return retry;
   }
 
   #acknowledge(
-    item: BatchItem<TDocument>,
+    batch: BulkBatch<TDocument>,
+    position: number,
     result: BulkResponseItem,
+    attempt: number,
     outcomes: BulkItemOutcome<TDocument>[] | undefined,
   ): void {
     this.stats.successful++;
     if (result.result === 'noop') this.stats.noop++;
     if (this.#options.onSuccess === undefined && outcomes === undefined) return;
+    const action = batch.actions[position]!;
     const acknowledged = {
       status: result.status,
-      operation: item.operation,
-      action: item.action,
-      document: item.document,
+      operation: operationOfAction(action),
+      action,
+      document: batch.documents[position] as TDocument,
       result,
-      retried: item.attempts > 0,
+      retried: attempt > 0,
     };
     this.#callback(() => this.#options.onSuccess?.(acknowledged), 'onSuccess');
     outcomes?.push({ ok: true, ...acknowledged });
   }
 
   #drop(
-    item: BatchItem<TDocument>,
+    batch: BulkBatch<TDocument>,
+    position: number,
     result: BulkResponseItem,
+    attempt: number,
     outcomes: BulkItemOutcome<TDocument>[] | undefined,
   ): void {
     this.stats.failed++;
+    const action = batch.actions[position]!;
     const dropped = {
       status: result.status,
       error: result.error ?? null,
-      operation: item.operation,
-      action: item.action,
-      document: item.document,
-      retried: item.attempts > 0,
+      operation: operationOfAction(action),
+      action,
+      document: batch.documents[position] as TDocument,
+      retried: attempt > 0,
     };
     this.#callback(() => this.#options.onDrop?.(dropped), 'onDrop');
     outcomes?.push({ ok: false, ...dropped });
@@ -327,9 +332,14 @@ export class BulkEngine<TDocument> {
     this.#failure ??= { error, message };
   }
 
-  #keepUnacknowledged(items: readonly BatchItem<TDocument>[]): void {
-    for (const item of items) {
-      this.#unacknowledged.push({ document: item.document, action: item.action });
+  #keepUnacknowledged(batch: BulkBatch<TDocument>, positions?: readonly number[]): void {
+    const count = positions?.length ?? batch.count;
+    for (let i = 0; i < count; i++) {
+      const position = positions === undefined ? i : positions[i]!;
+      this.#unacknowledged.push({
+        document: batch.documents[position] as TDocument,
+        action: batch.actions[position]!,
+      });
     }
   }
 
@@ -340,10 +350,6 @@ export class BulkEngine<TDocument> {
     const path = target === undefined ? '/_refresh' : `/${indexSegment(target)}/_refresh`;
     await this.#transport.request({ method: 'POST', path }, this.#requestOptions);
   }
-}
-
-function isUpdate(item: BatchItem<unknown>): boolean {
-  return item.operation === 'update';
 }
 
 function firstValue(entry: Record<string, BulkResponseItem>): BulkResponseItem {

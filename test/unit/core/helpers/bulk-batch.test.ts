@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BulkBatch, splitAction } from '../../../../src/core/helpers/bulk-batch.js';
+import { BulkBatch, operationLines } from '../../../../src/core/helpers/bulk-batch.js';
 import { parseBulk } from './support/stub-server.js';
 
 describe('BulkBatch', () => {
@@ -32,32 +32,36 @@ describe('BulkBatch', () => {
       batch.add(doc, { index: { _index: 'x' } });
       expected += Buffer.byteLength(`{"index":{"_index":"x"}}\n${JSON.stringify(doc)}\n`);
     }
-    expect(batch.bytes).toBe(expected);
     expect(batch.body().length).toBe(expected);
+    expect(batch.bytes).toBe(expected);
     expect(parseBulk(batch.body().toString('utf8'))).toHaveLength(3000);
   });
 
-  it('re-sends the exact byte ranges of chosen items for a retry', () => {
+  it('builds the body of chosen operations for a retry, byte-identical to the first send', () => {
     const batch = new BulkBatch<{ n: number }>(1024);
     for (let n = 0; n < 5; n++) batch.add({ n }, { index: { _index: 'x', _id: String(n) } });
-    const retry = [batch.items[1]!, batch.items[3]!];
-    const lines = parseBulk(batch.bodyOf(retry).toString('utf8'));
-    expect(lines.map((line) => line.source)).toEqual([{ n: 1 }, { n: 3 }]);
+    const full = batch.body().toString('utf8').split('\n');
+    const retry = batch.bodyOf([1, 3]).toString('utf8');
+    expect(retry).toBe(`${full.slice(2, 4).join('\n')}\n${full.slice(6, 8).join('\n')}\n`);
+    expect(batch.documents).toHaveLength(5);
+    expect(batch.actions[3]).toEqual({ index: { _index: 'x', _id: '3' } });
   });
 
   it('sends a pre-serialized string document as is, and a tuple source instead of the document', () => {
-    expect(splitAction('{"a":1}', { index: { _index: 'x' } }).payload).toBe('{"a":1}');
-    expect(
-      splitAction('{"a":1}', [{ update: { _id: '1' } }, { doc_as_upsert: true }]).payload,
-    ).toBe('{"doc":{"a":1},"doc_as_upsert":true}');
-    expect(splitAction({ a: 1 }, [{ index: { _id: '1' } }, { b: 2 }]).payload).toBe('{"b":2}');
-    expect(
-      splitAction({ a: 1 }, [{ update: { _id: '1' } }, { script: { source: 's' } }]).payload,
-    ).toBe('{"doc":{"a":1},"script":{"source":"s"}}');
+    const payload = (document: unknown, action: Parameters<typeof operationLines>[1]) =>
+      operationLines(document, action).text.split('\n')[1];
+    expect(payload('{"a":1}', { index: { _index: 'x' } })).toBe('{"a":1}');
+    expect(payload('{"a":1}', [{ update: { _id: '1' } }, { doc_as_upsert: true }])).toBe(
+      '{"doc":{"a":1},"doc_as_upsert":true}',
+    );
+    expect(payload({ a: 1 }, [{ index: { _id: '1' } }, { b: 2 }])).toBe('{"b":2}');
+    expect(payload({ a: 1 }, [{ update: { _id: '1' } }, { script: { source: 's' } }])).toBe(
+      '{"doc":{"a":1},"script":{"source":"s"}}',
+    );
   });
 
   it('rejects an action that names no bulk operation', () => {
-    expect(() => splitAction({}, { upsert: {} } as never)).toThrow(
+    expect(() => operationLines({}, { upsert: {} } as never)).toThrow(
       /index \| create \| update \| delete/,
     );
   });

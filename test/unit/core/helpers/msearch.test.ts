@@ -110,7 +110,10 @@ describe('helpers.msearch', () => {
   it('isolates a search that makes the server refuse the whole batch, so the others still succeed', async () => {
     const { helpers, stub } = await setup((req) => {
       if (req.body.includes('"unparsable"')) {
-        return { status: 400, body: { error: { type: 'parsing_exception', reason: 'unknown query' } } };
+        return {
+          status: 400,
+          body: { error: { type: 'parsing_exception', reason: 'unknown query' } },
+        };
       }
       return msearchStub()(req);
     });
