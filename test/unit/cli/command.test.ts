@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { defaultClusterName } from '../../../src/cli/local/cluster.js';
+import { parseLocalArgs, startOptionsFrom } from '../../../src/cli/local/command.js';
+import { run } from '../../../src/cli/main.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+describe('elastiq CLI', () => {
+  it('prints its version from package.json', async () => {
+    const { io, out } = capture();
+    expect(await run(['--version'], io)).toBe(0);
+    expect(out[0]).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('prints usage and exits 1 when no command is given', async () => {
+    const { io, out } = capture();
+    expect(await run([], io)).toBe(1);
+    expect(out.join('')).toContain('elastiq <command>');
+  });
+
+  it('rejects an unknown command with exit code 1', async () => {
+    const { io, err } = capture();
+    expect(await run(['frobnicate'], io)).toBe(1);
+    expect(err.join('')).toContain("Unknown command 'frobnicate'");
+  });
+
+  it('shows the local help with every option', async () => {
+    const { io, out } = capture();
+    expect(await run(['local', '--help'], io)).toBe(0);
+    for (const flag of ['--version', '--nodes', '--secure', '--port', '--engine', '--fresh']) {
+      expect(out.join('')).toContain(flag);
+    }
+  });
+
+  it('reports a bad option value as a usage error (exit 2) with its stable code', async () => {
+    const { io, err } = capture();
+    expect(await run(['local', 'start', '--nodes', '0'], io)).toBe(2);
+    expect(err.join('')).toContain('[ELASTIQ_LOCAL_USAGE]');
+    expect(await run(['local', 'start', '--bogus'], io)).toBe(2);
+  });
+});
+
+describe('local start options', () => {
+  it('turns flags into start options', () => {
+    const { values } = parseLocalArgs([
+      'start',
+      '--nodes',
+      '3',
+      '--port',
+      '9400',
+      '--secure',
+      '--heap',
+      '1g',
+    ]);
+    expect(startOptionsFrom(values)).toEqual({
+      engine: 'elasticsearch',
+      nodes: 3,
+      port: 9400,
+      secure: true,
+      heap: '1g',
+    });
+  });
+
+  it('refuses an unknown engine and a malformed heap size', () => {
+    expect(() => startOptionsFrom(parseLocalArgs(['start', '--engine', 'solr']).values)).toThrow(
+      /engine/,
+    );
+    expect(() => startOptionsFrom(parseLocalArgs(['start', '--heap', 'lots']).values)).toThrow(
+      /heap/,
+    );
+  });
+
+  it('names clusters after their mode so each mode keeps its own data', () => {
+    expect(defaultClusterName('elasticsearch', 1, false)).toBe('single');
+    expect(defaultClusterName('elasticsearch', 3, false)).toBe('nodes3');
+    expect(defaultClusterName('elasticsearch', 1, true)).toBe('secure');
+    expect(defaultClusterName('opensearch', 1, false)).toBe('opensearch-single');
+  });
+});
