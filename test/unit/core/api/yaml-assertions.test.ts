@@ -31,6 +31,7 @@ describe('YAML runner assertions', () => {
     const stash = new Stash();
     stash.set('id', 42);
     stash.set('name', 'abc');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the YAML format's own ${name} syntax
     expect(stash.resolve({ id: '$id', path: 'x/${name}/y', $name: 1 })).toEqual({
       id: 42,
       path: 'x/abc/y',
