@@ -1,11 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  AggregationsAggregate,
   AggregationsStringTermsAggregate,
   IndicesCreateRequest,
   QueryDslMatchQuery,
   SearchHit,
   SearchRequest,
   SearchResponse,
+  SearchTotalHits,
 } from '../../src/core/api/index.js';
 import { Api } from '../../src/core/api/index.js';
 import type { TransportLike, TransportResult } from '../../src/core/transport/types.js';
@@ -84,6 +86,47 @@ describe('generated API types', () => {
   it('names types after the namespace and the spec name', () => {
     expectTypeOf<SearchRequest['query']>().toMatchTypeOf<object | undefined>();
     expectTypeOf<QueryDslMatchQuery['query']>().not.toBeNever();
+  });
+
+  it('accepts realistic query DSL, aggregations, sorting and source filtering', async () => {
+    const result = await api.search<Post>({
+      index: ['posts', 'archive'],
+      query: {
+        bool: {
+          must: [{ match: { title: { query: 'elastic', operator: 'and' } } }],
+          filter: [{ range: { views: { gte: 10, lt: 1000 } } }, { terms: { tags: ['a', 'b'] } }],
+          should: { term: { 'author.keyword': 'kimchy' } },
+          must_not: [{ exists: { field: 'deleted' } }],
+          minimum_should_match: 1,
+        },
+      },
+      aggs: {
+        tags: {
+          terms: { field: 'tags', size: 5 },
+          aggs: { avg_views: { avg: { field: 'views' } } },
+        },
+        per_day: { date_histogram: { field: 'date', calendar_interval: 'day' } },
+      },
+      sort: [{ views: { order: 'desc' } }, '_score'],
+      _source: { includes: ['title'] },
+      highlight: { fields: { title: {} } },
+      track_total_hits: true,
+      from: 0,
+      size: 20,
+      routing: 'r1',
+      filter_path: ['hits.hits._source'],
+    });
+    expectTypeOf(result.aggregations).toEqualTypeOf<
+      Record<string, AggregationsAggregate> | undefined
+    >();
+    expectTypeOf(result.hits.total).toEqualTypeOf<SearchTotalHits | number | undefined>();
+  });
+
+  it('rejects a misspelled query type and a wrong operator', () => {
+    // @ts-expect-error `matches` is not a query type
+    void api.search({ query: { matches: { title: 'x' } } });
+    // @ts-expect-error operator is 'and' or 'or'
+    void api.search({ query: { match: { title: { query: 'x', operator: 'xor' } } } });
   });
 
   it('accepts a raw body and NDJSON operations', () => {
