@@ -34,6 +34,7 @@ interface UrlVariant {
   /** Literal pieces around the parts: `parts.length + 1` strings. */
   readonly literals: readonly string[];
   readonly chooseByBody: boolean;
+  readonly partSet: ReadonlySet<string>;
 }
 
 interface CompiledEndpoint {
@@ -67,7 +68,7 @@ function compileVariant(text: string): UrlVariant {
   const parts = pieces.filter((_, i) => i % 2 === 1);
   const literals = pieces.filter((_, i) => i % 2 === 0);
   const chooseByBody = methods.includes('GET') && methods.includes('POST');
-  return { methods, parts, literals, chooseByBody };
+  return { methods, parts, literals, chooseByBody, partSet: new Set(parts) };
 }
 
 function compile(spec: EndpointSpec): CompiledEndpoint {
@@ -203,17 +204,18 @@ function send(
   let querystring: Record<string, QueryValue> | undefined;
   let fields: Params | undefined;
   let value: unknown;
-  // A path argument that is also a body field goes to the body only when no raw body is given.
-  const rawGiven = args.body != null;
+  // A name that is a path part of the chosen URL goes to the path only (never also in the body,
+  // like `ml.putJob`'s job_id); a path part of another URL may still be a body field (`scroll_id`).
+  const { partSet } = variant;
   for (const key in args) {
     const arg = args[key];
-    if (arg === undefined || key === 'body') continue;
+    if (arg === undefined || key === 'body' || partSet.has(key)) continue;
     if (key === valueKey) {
       value = arg;
     } else if (isQueryStringSort(key, arg)) {
       querystring ??= {};
       querystring[key] = arg as QueryValue;
-    } else if (bodyFields?.has(key) && !(rawGiven && pathParts.has(key))) {
+    } else if (bodyFields?.has(key)) {
       fields ??= {};
       fields[key] = arg;
     } else if (!pathParts.has(key)) {

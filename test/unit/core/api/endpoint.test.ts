@@ -132,11 +132,20 @@ describe('API routing', () => {
     expect(last().params.bulkBody).toBe('{"index":{}}\n{}\n');
   });
 
-  it('keeps a path argument in the path when a raw string body is given (ml.put_job job_id)', async () => {
-    const { api, last } = setup();
+  it('sends a name that is a path part and a body field only in the path (ml.put_job job_id)', async () => {
+    const { api, calls } = setup();
     await api.ml.putJob({ job_id: 'api-job', body: '{"analysis_config":{}}' } as never);
-    expect(last().params.path).toBe('/_ml/anomaly_detectors/api-job');
-    expect(last().params.body).toBe('{"analysis_config":{}}');
+    await api.ml.putJob({
+      job_id: 'api-job',
+      analysis_config: { detectors: [] },
+      data_description: {},
+    });
+    expect(calls[0]!.params.path).toBe('/_ml/anomaly_detectors/api-job');
+    expect(calls[0]!.params.body).toBe('{"analysis_config":{}}');
+    expect(calls[1]!.params.body).toEqual({
+      analysis_config: { detectors: [] },
+      data_description: {},
+    });
   });
 
   it('sends a single-value body as `body` when its spec name is also a path argument', async () => {
