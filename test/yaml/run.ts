@@ -7,10 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { Api } from '../../src/core/api/index.js';
+import { Client } from '../../src/core/client.js';
 import { Stash } from './assertions.js';
 import { type ClusterState, restore, snapshot } from './cleanup.js';
-import { createHttpTransport } from './http-transport.js';
 import { SkipTest, type Step, StepRunner } from './steps.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -116,20 +115,6 @@ function suitePath(path: string, target: string): string {
   return local.split('\\').join('/');
 }
 
-/** The real Client when src/core/client.ts exists; the generated Api on a bare transport otherwise. */
-async function createClient(node: string): Promise<{ client: object; kind: string }> {
-  const clientModule = resolve(projectRoot, 'src/core/client.ts');
-  try {
-    statSync(clientModule);
-  } catch {
-    return { client: new Api(createHttpTransport(node)), kind: 'Api over a bare undici transport' };
-  }
-  const { Client } = (await import('../../src/core/client.js')) as {
-    Client: new (options: { node: string }) => object;
-  };
-  return { client: new Client({ node }), kind: 'Client (src/core/client.ts)' };
-}
-
 async function runTest(
   runner: StepRunner,
   file: TestFile,
@@ -165,13 +150,13 @@ async function main(): Promise<void> {
     collectFiles(resolve(t)).map((path) => ({ path, key: suitePath(path, resolve(t)) })),
   );
   const node = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-  const { client, kind } = await createClient(node);
+  const client = new Client({ node });
   const runner = new StepRunner(client, new Stash(), REQUEST_TIMEOUT);
   const cleanupApi = { call: (api: string) => runner.method(api) };
   const baseline: ClusterState = await snapshot(cleanupApi);
   const skips = loadSkipList();
   const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
-  console.log(`YAML tests: ${files.length} files against ${node} through ${kind}`);
+  console.log(`YAML tests: ${files.length} files against ${node}`);
   for (const { path, key } of files) {
     const shown = relative(process.cwd(), path);
     let file: TestFile;
@@ -218,8 +203,7 @@ async function main(): Promise<void> {
     totals.failed += fileTotals.failed;
     totals.skipped += fileTotals.skipped;
   }
-  const closable = client as { close?: () => Promise<void> };
-  await closable.close?.();
+  await client.close();
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exitCode = totals.failed > 0 ? 1 : 0;
 }
