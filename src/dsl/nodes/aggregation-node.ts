@@ -40,7 +40,7 @@ export class Aggregation<
     super();
     this.name = name;
     this.params = params;
-    this.aggs = Object.freeze(aggs);
+    this.aggs = aggs;
     this.meta = meta;
     this.subKey = subKey;
     Object.freeze(this);
@@ -98,7 +98,8 @@ export class Aggregation<
   }
 
   override toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { [this.name]: toPlain(this.params) };
+    const out: Record<string, unknown> = {};
+    out[this.name] = toPlain(this.params);
     const names = Object.keys(this.aggs);
     if (names.length > 0) {
       const subs: Record<string, unknown> = {};

@@ -21,7 +21,9 @@ export class Query<F extends string = never> extends DslNode {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { [this.name]: toPlain(this.params) };
+    const out: Record<string, unknown> = {};
+    out[this.name] = toPlain(this.params);
+    return out;
   }
 }
 

@@ -108,30 +108,45 @@ function andBool(q: BoolParts, other: Clause): Query<any> {
     q.must.push(other);
     return build(q);
   }
+  // parts() returns fresh lists, so q's lists are extended in place (this is the hot path).
   const o = parts(other);
+  const qMsm = minShouldMatch(q); // before q's lists grow below
+  const oMsm = minShouldMatch(o);
+  const rest: Record<string, unknown> = {};
+  for (const k in q.rest) if (k !== 'minimum_should_match') rest[k] = q.rest[k];
   const out: BoolParts = {
-    must: [...q.must, ...o.must],
-    filter: [...q.filter, ...o.filter],
-    must_not: [...q.must_not, ...o.must_not],
+    must: append(q.must, o.must),
+    filter: append(q.filter, o.filter),
+    must_not: append(q.must_not, o.must_not),
     should: [],
-    rest: { ...q.rest },
+    rest,
   };
-  delete out.rest.minimum_should_match;
-  for (const side of [q, o]) mergeShould(out, side);
+  mergeShould(out, q.should, qMsm);
+  mergeShould(out, o.should, oMsm);
   return build(out);
 }
 
-function mergeShould(out: BoolParts, side: BoolParts): void {
-  const msm = minShouldMatch(side);
-  if (typeof msm === 'number' && side.should.length <= msm) {
-    out.must.push(...side.should); // every should clause is required
+function append(target: Clause[], more: readonly Clause[]): Clause[] {
+  for (let i = 0; i < more.length; i++) target.push(more[i]!);
+  return target;
+}
+
+/** A bool query with one clause list holding one clause (what filter()/exclude() AND on). */
+export function boolOf(key: BoolClause, clause: Clause): Query<any> {
+  return new Query('bool', Object.freeze({ [key]: [clause] }));
+}
+
+function mergeShould(out: BoolParts, should: Clause[], msm: number | string): void {
+  if (!should.length) return;
+  if (typeof msm === 'number' && should.length <= msm) {
+    append(out.must, should); // every should clause is required
   } else if (!out.should.length) {
-    out.should = [...side.should];
-    if (side.should.length) out.rest.minimum_should_match = msm;
+    out.should = should.slice();
+    out.rest.minimum_should_match = msm;
   } else if (minShouldMatch(out) === 0 && msm === 0) {
-    out.should.push(...side.should);
+    append(out.should, should);
   } else {
-    out.must.push(bool({ should: side.should }, { minimum_should_match: msm }));
+    out.must.push(bool({ should }, { minimum_should_match: msm }));
   }
 }
 

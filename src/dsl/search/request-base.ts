@@ -2,17 +2,17 @@ import { DslError } from '../errors.js';
 import type { CheckFields } from '../nodes/field-path.js';
 import { copyIn, toPlain } from '../nodes/node.js';
 import type { Query } from '../nodes/query-node.js';
-import { andClauses, notClause } from '../query/bool-query.js';
-import { type Clause, makeQuery, toClause } from '../query/parse-query.js';
+import { andClauses, boolOf, notClause } from '../query/bool-query.js';
+import { type Clause, toClause } from '../query/parse-query.js';
 import type { QueryInput } from '../query/query-types.js';
 import type { SearchClient } from './client.js';
 
 /** The frozen state every query-carrying request holds. */
 export interface RequestState {
-  readonly index: readonly string[];
-  readonly query: Clause | undefined;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly client: SearchClient | undefined;
+  index: readonly string[];
+  query: Clause | undefined;
+  params: Readonly<Record<string, unknown>>;
+  client: SearchClient | undefined;
 }
 
 /** Options every request builder takes at construction. */
@@ -29,9 +29,9 @@ export function initialState(options: RequestOptions = {}): RequestState {
         ? [options.index]
         : [...options.index];
   return {
-    index: Object.freeze(index),
+    index,
     query: undefined,
-    params: Object.freeze({}),
+    params: {},
     client: options.client,
   };
 }
@@ -44,48 +44,52 @@ export type QueryArg<X, T> = X & (X extends Query<infer F> ? CheckFields<F, T> :
  * `query`/`filter`/`exclude`, each returning a new object.
  */
 export abstract class QueryRequest<TDoc, S extends RequestState> {
-  /** @internal frozen state; use the methods. */
+  /**
+   * @internal the state; use the methods. Only the builder is frozen: V8 copies frozen objects
+   * on a slow path, and `patch` copies the state on every call (bench/dsl).
+   */
   readonly state: S;
 
   protected constructor(state: S) {
-    this.state = Object.freeze(state);
+    this.state = state;
   }
 
   /** @internal a copy of this builder holding `state`. */
   protected abstract with(state: S): this;
 
-  protected patch(patch: Partial<S>): this {
-    return this.with({ ...this.state, ...patch });
+  /** @internal a fresh copy of the state, written as a literal so V8 keeps one shape. */
+  protected abstract copyState(): S;
+
+  protected patch<K extends keyof S>(key: K, value: S[K]): this {
+    const next = this.copyState();
+    next[key] = value;
+    return this.with(next);
   }
 
   /** Adds indices to search; with no argument, resets to all indices. */
   index(...names: string[]): this {
-    return this.patch({
-      index: Object.freeze(names.length ? [...this.state.index, ...names] : []),
-    } as Partial<S>);
+    return this.patch('index', names.length ? [...this.state.index, ...names] : []);
   }
 
   /** The client `execute()` and friends use. */
   using(client: SearchClient): this {
-    return this.patch({ client } as Partial<S>);
+    return this.patch('client', client);
   }
 
   /** Merges query-string parameters (`routing`, `preference`, `timeout`, ...). */
   params(params: Readonly<Record<string, unknown>>): this {
-    return this.patch({ params: copyIn({ ...this.state.params, ...params }) } as Partial<S>);
+    return this.patch('params', copyIn({ ...this.state.params, ...params }));
   }
 
   /** ANDs a query onto the current one (bool rules in docs/dsl.md). */
   query<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     const clause = toClause(query);
-    return this.patch({
-      query: this.state.query ? andClauses(this.state.query, clause) : clause,
-    } as Partial<S>);
+    return this.patch('query', this.state.query ? andClauses(this.state.query, clause) : clause);
   }
 
   /** Adds a filter clause (no scoring): `bool.filter`. */
   filter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
-    return this.query(makeQuery('bool', { filter: [toClause(query)] }) as never);
+    return this.query(boolOf('filter', toClause(query)) as never);
   }
 
   /** Excludes documents matching the query: `bool.must_not`. */

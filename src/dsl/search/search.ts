@@ -29,11 +29,11 @@ import type {
 import { sliceWindow } from './slicing.js';
 
 interface SearchState extends RequestState {
-  readonly postFilter: Clause | undefined;
-  readonly aggs: Readonly<Record<string, AnyAggregation>>;
-  readonly aggsKey: 'aggs' | 'aggregations';
-  /** Every other body key, frozen, in insertion order. */
-  readonly body: Readonly<Record<string, unknown>>;
+  postFilter: Clause | undefined;
+  aggs: Readonly<Record<string, AnyAggregation>>;
+  aggsKey: 'aggs' | 'aggregations';
+  /** Every other body key, in insertion order. */
+  body: Readonly<Record<string, unknown>>;
 }
 
 /** Responses seen per Search, so that `count()` can reuse an exact total (kept outside the object). */
@@ -56,8 +56,8 @@ export interface ScanOptions {
 }
 
 function sortEntry(key: unknown): unknown {
-  if (typeof key === 'string' && key.startsWith('-')) return { [key.slice(1)]: { order: 'desc' } };
-  return key;
+  if (typeof key !== 'string') return copyIn(key);
+  return key.charCodeAt(0) === 45 /* - */ ? { [key.slice(1)]: { order: 'desc' } } : key;
 }
 
 /**
@@ -82,7 +82,17 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   SearchState
 > {
   constructor(options: RequestOptions = {}) {
-    super({ ...initialState(options), postFilter: undefined, aggs: {}, aggsKey: 'aggs', body: {} });
+    const base = initialState(options);
+    super({
+      index: base.index,
+      query: base.query,
+      params: base.params,
+      client: base.client,
+      postFilter: undefined,
+      aggs: {},
+      aggsKey: 'aggs',
+      body: {},
+    });
   }
 
   /** A Search holding exactly the given request body (the body is copied, never changed). */
@@ -93,24 +103,44 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return new Search<T>(options).extra(body as Record<string, unknown>);
   }
 
+  protected override copyState(): SearchState {
+    const s = this.state;
+    return {
+      index: s.index,
+      query: s.query,
+      params: s.params,
+      client: s.client,
+      postFilter: s.postFilter,
+      aggs: s.aggs,
+      aggsKey: s.aggsKey,
+      body: s.body,
+    };
+  }
+
   protected override with(state: SearchState): this {
     const next = Object.create(Search.prototype) as this;
-    (next as { state: SearchState }).state = Object.freeze(state);
+    (next as { state: SearchState }).state = state;
     return Object.freeze(next);
   }
 
   private setBody(key: string, value: unknown): this {
-    const body: Record<string, unknown> = { ...this.state.body };
-    if (value === undefined) delete body[key];
-    else body[key] = copyIn(value);
-    return this.patch({ body });
+    return this.setOwned(key, value === undefined ? undefined : copyIn(value));
+  }
+
+  /** Sets a body key to a value this Search built itself (no defensive copy needed). */
+  private setOwned(key: string, value: unknown): this {
+    const current = this.state.body;
+    const body: Record<string, unknown> = {};
+    for (const k in current) if (k !== key) body[k] = current[k];
+    if (value !== undefined) body[key] = value;
+    return this.patch('body', body);
   }
 
   /** ANDs a clause onto `post_filter` (applied after aggregations). */
   postFilter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     const clause = toClause(query);
     const current = this.state.postFilter;
-    return this.patch({ postFilter: current ? andClauses(current, clause) : clause });
+    return this.patch('postFilter', current ? andClauses(current, clause) : clause);
   }
 
   /** Adds a named top-level aggregation; returns a Search whose response types its result. */
@@ -119,12 +149,15 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     agg: G & CheckAggregation<G, TDoc>,
   ): Search<TDoc, Aggs & { readonly [P in K]: G }, THit> {
     const aggs = { ...this.state.aggs, [name]: parseAggregation(agg) };
-    return this.patch({ aggs }) as never;
+    return this.patch('aggs', aggs) as never;
   }
 
   /** Sets the sort; no argument clears it. `'-field'` sorts descending. */
   sort(...keys: readonly SortInput<TDoc>[]): this {
-    return this.setBody('sort', keys.length ? keys.map(sortEntry) : undefined);
+    if (!keys.length) return this.setOwned('sort', undefined);
+    const sort = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) sort[i] = sortEntry(keys[i]);
+    return this.setOwned('sort', sort);
   }
 
   /** Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off. */
@@ -140,9 +173,13 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   /** Highlights fields (merged with earlier ones) with optional global options. */
   highlight(fields: HighlightFields<TDoc>, options: HighlightOptions = {}): this {
     const current = (this.state.body.highlight ?? {}) as Record<string, unknown>;
-    const added = Array.isArray(fields) ? Object.fromEntries(fields.map((f) => [f, {}])) : fields;
-    const merged = { ...(current.fields as object | undefined), ...added };
-    return this.setBody('highlight', { ...current, ...options, fields: merged });
+    const merged: Record<string, unknown> = { ...(current.fields as object | undefined) };
+    if (Array.isArray(fields)) for (const f of fields) merged[f] = {};
+    else for (const f in fields) merged[f] = copyIn((fields as Record<string, unknown>)[f]);
+    const highlight: Record<string, unknown> = { ...current };
+    for (const k in options) highlight[k] = copyIn((options as Record<string, unknown>)[k]);
+    highlight.fields = merged;
+    return this.setOwned('highlight', highlight);
   }
 
   /** Adds a named suggester for `text`. */
@@ -223,24 +260,26 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     const body: Record<string, unknown> = { ...this.state.body };
     if (w.from !== undefined) body.from = w.from;
     if (w.size !== undefined) body.size = w.size;
-    return this.patch({ body });
+    return this.patch('body', body);
   }
 
   /** Sets any body keys (query, aggs and post_filter are parsed so that later calls merge). */
   extra(body: Readonly<Partial<SearchBody>> | Readonly<Record<string, unknown>>): this {
     const b = body as Record<string, unknown>;
-    const state: SearchState = { ...this.state, body: { ...this.state.body } };
-    const rest = state.body as Record<string, unknown>;
+    const state = this.copyState();
+    const rest: Record<string, unknown> = { ...state.body };
+    state.body = rest;
     for (const key of Object.keys(b)) {
       const value = b[key];
-      if (key === 'query') (state as { query: Clause }).query = toClause(value);
+      if (key === 'query') state.query = toClause(value);
       else if (key === 'post_filter')
         (state as { postFilter: Clause }).postFilter = toClause(value);
       else if (key === 'aggs' || key === 'aggregations') {
         const aggs: Record<string, AnyAggregation> = {};
         for (const [name, agg] of Object.entries(value as object))
           aggs[name] = parseAggregation(agg);
-        Object.assign(state, { aggs, aggsKey: key });
+        state.aggs = aggs;
+        state.aggsKey = key;
       } else rest[key] = copyIn(value);
     }
     return this.with(state);

@@ -9,7 +9,7 @@ import {
 } from './request-base.js';
 
 interface UpdateByQueryState extends RequestState {
-  readonly body: Readonly<Record<string, unknown>>;
+  body: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -26,23 +26,35 @@ interface UpdateByQueryState extends RequestState {
  */
 export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryState> {
   constructor(options: RequestOptions = {}) {
-    super({ ...initialState(options), body: {} });
+    const base = initialState(options);
+    super({
+      index: base.index,
+      query: base.query,
+      params: base.params,
+      client: base.client,
+      body: {},
+    });
+  }
+
+  protected override copyState(): UpdateByQueryState {
+    const s = this.state;
+    return { index: s.index, query: s.query, params: s.params, client: s.client, body: s.body };
   }
 
   protected override with(state: UpdateByQueryState): this {
     const next = Object.create(UpdateByQuery.prototype) as this;
-    (next as { state: UpdateByQueryState }).state = Object.freeze(state);
+    (next as { state: UpdateByQueryState }).state = state;
     return Object.freeze(next);
   }
 
   /** The script run on every matching document. */
   script(script: S.Script | string): this {
-    return this.patch({ body: { ...this.state.body, script: copyIn(script) } });
+    return this.patch('body', { ...this.state.body, script: copyIn(script) });
   }
 
   /** Sets other body keys (`max_docs`, `conflicts`, `slice`). */
   extra(body: Readonly<Record<string, unknown>>): this {
-    return this.patch({ body: { ...this.state.body, ...copyIn(body) } });
+    return this.patch('body', { ...this.state.body, ...copyIn(body) });
   }
 
   /** The request body: fresh plain JSON. */
