@@ -4,10 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitApi, emitEndpointTable, exclusionReason, HEADER } from './emit-api.js';
-import { TypeEmitter } from './emit-types.js';
+import { generate } from './generate.js';
 import type { Model } from './metamodel.js';
-import { assignNames } from './naming.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'src/core/api/generated');
@@ -15,28 +13,6 @@ const outDir = join(root, 'src/core/api/generated');
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
-/** Generates every file in memory: path relative to the project root -> content. */
-export function generate(model: Model): Map<string, string> {
-  const table = assignNames(model.types);
-  const emitter = new TypeEmitter(model, table);
-  const endpoints = model.endpoints
-    .filter((e) => exclusionReason(e) === undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const files = new Map<string, string>();
-  files.set('types.ts', `${HEADER}/* eslint-disable */\n\n${emitter.emitAll()}`);
-  files.set('endpoints.ts', emitEndpointTable(endpoints, emitter));
-  files.set('api.ts', emitApi(endpoints, emitter));
-  const report = {
-    endpoints: endpoints.length,
-    excluded: model.endpoints
-      .filter((e) => exclusionReason(e) !== undefined)
-      .map((e) => ({ name: e.name, reason: exclusionReason(e) })),
-    collisions: table.collisions,
-  };
-  files.set('report.json', `${JSON.stringify(report, null, 2)}\n`);
-  return files;
 }
 
 function main(): void {
