@@ -10,7 +10,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Client } from '../../src/core/client.js';
 import { Stash } from './assertions.js';
 import { type ClusterState, restore, snapshot } from './cleanup.js';
-import { SkipTest, type Step, StepRunner } from './steps.js';
+import { ServerlessOnly, SkipTest, type Step, StepRunner } from './steps.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '../..');
@@ -119,13 +119,16 @@ async function runTest(
   runner: StepRunner,
   file: TestFile,
   steps: Step[],
-): Promise<{ ok: true } | { ok: false; error: string } | { skip: string }> {
+): Promise<
+  { ok: true } | { ok: false; error: string } | { skip: string } | { serverless: string }
+> {
   runner.stash.clear();
   runner.last = undefined;
   try {
     for (const step of [...file.setup, ...steps]) await runner.run(step);
   } catch (error) {
     await runTeardown(runner, file);
+    if (error instanceof ServerlessOnly) return { serverless: error.message };
     if (error instanceof SkipTest) return { skip: error.message };
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
@@ -182,7 +185,10 @@ async function main(): Promise<void> {
       const started = Date.now();
       const outcome = await runTest(runner, file, test.steps);
       await restore(cleanupApi, baseline);
-      if ('skip' in outcome) {
+      if ('serverless' in outcome) {
+        fileTotals.skipped++;
+        lines.push(`  SKIP ${test.name}: ${outcome.serverless}`);
+      } else if ('skip' in outcome) {
         // A test the runner cannot execute must be on the skip list: count it as a failure.
         fileTotals.failed++;
         lines.push(`  FAIL ${test.name}: not runnable (${outcome.skip}) and not on the skip list`);

@@ -17,6 +17,13 @@ export type Step = Record<string, unknown>;
 /** Why a test cannot run here (an unsupported feature): the runner counts it as skipped. */
 export class SkipTest extends Error {}
 
+/** A test that declares `requires: {stack: false}`: it targets serverless only. */
+export class ServerlessOnly extends SkipTest {
+  constructor() {
+    super('requires stack: false (serverless only)');
+  }
+}
+
 /** An assertion or call that did not go as the test says. */
 export class StepFailure extends Error {}
 
@@ -89,6 +96,7 @@ export class StepRunner {
       case 'skip':
         return this.skip(arg as Record<string, unknown>);
       case 'requires':
+        if ((arg as Record<string, unknown> | null)?.stack === false) throw new ServerlessOnly();
         return;
       case 'set':
         for (const [path, name] of Object.entries(arg as object)) {
