@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '../../../src/core/client.js';
+import type { RequestDiagnostic } from '../../../src/core/diagnostics.js';
+import type { NodePool } from '../../../src/core/pool/node-pool.js';
+import {
+  nodeControlMissing,
+  startClusterNode,
+  stopClusterNode,
+  threeNodes,
+  threeNodesMissing,
+} from '../../support/cluster.js';
+
+const INDEX = `core-failover-${process.pid}`;
+const states = (c: Client) => (c.transport.pool as NodePool).states();
+const portOf = (url: string) => new URL(url).port;
+
+describe.skipIf(threeNodesMissing !== undefined)(
+  `sniffing the 3-node cluster ${threeNodesMissing ?? ''}`,
+  () => {
+    it('finds all three nodes from one seed', async () => {
+      const c = new Client({ node: threeNodes!.urls[0]!, sniffOnStart: true });
+      try {
+        const nodes = await c.transport.sniffer!.sniff('manual');
+        expect(nodes.map((n) => n.url.port).sort()).toEqual(threeNodes!.urls.map(portOf).sort());
+        expect(c.transport.pool.connections.map((conn) => conn.url.port).sort()).toEqual(
+          threeNodes!.urls.map(portOf).sort(),
+        );
+        const served = new Set<string>();
+        c.on('request', (e) => served.add(portOf(e.node)));
+        for (let i = 0; i < 6; i++)
+          await c.transport.request({ method: 'GET', path: '/_cluster/health' });
+        expect(served.size).toBe(3);
+      } finally {
+        await c.close();
+      }
+    });
+  },
+);
+
+describe.skipIf(nodeControlMissing !== undefined)(
+  `failover on the 3-node cluster ${nodeControlMissing ?? ''}`,
+  () => {
+    let client: Client;
+    const stopped = 2;
+
+    beforeAll(async () => {
+      client = new Client({
+        nodes: [...threeNodes!.urls],
+        maxRetries: 5,
+        deadTimeout: 1000,
+        maxDeadTimeout: 4000,
+        requestTimeout: '60s',
+      });
+      await client.transport.request({ method: 'DELETE', path: `/${INDEX}` }, { ignore: [404] });
+      await client.transport.request({
+        method: 'PUT',
+        path: `/${INDEX}`,
+        querystring: { wait_for_active_shards: 'all' },
+        body: { settings: { number_of_shards: 1, number_of_replicas: 2 } },
+      });
+    });
+
+    afterAll(async () => {
+      await startClusterNode(stopped).catch(() => undefined);
+      await client.transport.request({ method: 'DELETE', path: `/${INDEX}` }, { ignore: [404] });
+      await client.close();
+    });
+
+    it('loses and duplicates no request while a node stops, skips it, and uses it again after a restart', async () => {
+      const stoppedPort = portOf(threeNodes!.urls[stopped]!);
+      const total = 400;
+      let next = 0;
+      const results: { id: number; version: number }[] = [];
+      let stopping: Promise<void> | undefined;
+      const worker = async () => {
+        while (next < total) {
+          const id = next++;
+          if (id === 60) stopping = stopClusterNode(stopped);
+          const response = await client.transport.request<{ _version: number }>({
+            method: 'PUT',
+            path: `/${INDEX}/_doc/${id}`,
+            body: { id },
+          });
+          results.push({ id, version: response._version });
+          // Pace the writes so that many are in flight while the node goes down.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      await stopping;
+      expect(results).toHaveLength(total);
+      expect(results.filter((r) => r.version !== 1)).toEqual([]);
+
+      // The stopped node is dead in the pool and gets no requests.
+      const deadState = states(client).find((s) => s.connection.url.port === stoppedPort)!;
+      expect(deadState.alive).toBe(false);
+      const seen: RequestDiagnostic[] = [];
+      const off = client.on('request', (e) => seen.push(e));
+      for (let i = 0; i < 6; i++)
+        await client.transport.request({ method: 'GET', path: '/_cluster/health' });
+      expect(seen.filter((e) => portOf(e.node) === stoppedPort)).toEqual([]);
+
+      await client.transport.request({ method: 'POST', path: `/${INDEX}/_refresh` });
+      const count = await client.transport.request<{ count: number }>({
+        method: 'GET',
+        path: `/${INDEX}/_count`,
+      });
+      expect(count.count).toBe(total);
+
+      // After a restart, a resurrection ping brings the node back and it serves again.
+      await startClusterNode(stopped);
+      seen.length = 0;
+      await expect
+        .poll(
+          async () => {
+            await client.transport.request({ method: 'GET', path: '/_cluster/health' });
+            return states(client).find((s) => s.connection.url.port === stoppedPort)!.alive;
+          },
+          { timeout: 60_000, interval: 300 },
+        )
+        .toBe(true);
+      for (let i = 0; i < 6; i++)
+        await client.transport.request({ method: 'GET', path: '/_cluster/health' });
+      off();
+      expect(seen.some((e) => portOf(e.node) === stoppedPort)).toBe(true);
+    }, 300_000);
+  },
+);
