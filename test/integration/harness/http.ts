@@ -13,9 +13,11 @@ export interface PlainResponse {
 export async function plainRequest(
   url: string,
   options: {
-    method?: 'GET' | 'POST' | 'DELETE';
+    method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
     headers?: Record<string, string>;
     body?: unknown;
+    /** A body sent as it is (NDJSON), instead of `body` as JSON. */
+    raw?: string;
     ca?: string;
   } = {},
 ): Promise<PlainResponse> {
@@ -29,6 +31,7 @@ export async function plainRequest(
         ...options.headers,
       },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.raw !== undefined ? { body: options.raw } : {}),
     });
     const text = await response.body.text();
     let body: unknown = text;
