@@ -144,6 +144,7 @@ function emitMethod(endpoint: Endpoint, method: string, emitter: TypeEmitter): s
       '  ',
     ) +
     `  ${method}${decl}(${paramsMeta}, options: TransportRequestOptionsWithMeta): Promise<TransportResult<${res}>>;\n` +
+    `  ${method}${decl}(${params}, options?: TransportRequestOptions): Promise<${res} | TransportResult<${res}>>;\n` +
     `  ${method}(params?: object, options?: TransportRequestOptions): Promise<unknown> {\n` +
     `    return callEndpoint(this.transport, E.${id}, params, options);\n` +
     '  }\n'

@@ -10,7 +10,11 @@ import type {
   SearchTotalHits,
 } from '../../src/core/api/index.js';
 import { Api } from '../../src/core/api/index.js';
-import type { TransportLike, TransportResult } from '../../src/core/transport/types.js';
+import type {
+  TransportLike,
+  TransportRequestOptions,
+  TransportResult,
+} from '../../src/core/transport/types.js';
 
 declare const transport: TransportLike;
 const api = new Api(transport);
@@ -81,6 +85,12 @@ describe('generated API types', () => {
     expectTypeOf(search).toEqualTypeOf<TransportResult<SearchResponse<Post>>>();
     const plain = await api.search<Post>({}, { requestTimeout: 1000 });
     expectTypeOf(plain).toEqualTypeOf<SearchResponse<Post>>();
+    // Options typed only as TransportRequestOptions (meta unknown): either shape.
+    const options: TransportRequestOptions = { meta: Math.random() > 0.5 };
+    const either = await api.search<Post>({}, options);
+    expectTypeOf(either).toEqualTypeOf<
+      SearchResponse<Post> | TransportResult<SearchResponse<Post>>
+    >();
   });
 
   it('names types after the namespace and the spec name', () => {

@@ -33,6 +33,7 @@ export class AsyncSearchApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.AsyncSearchDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AsyncSearchDeleteResponse>>;
+  delete(params: T.AsyncSearchDeleteRequest, options?: TransportRequestOptions): Promise<T.AsyncSearchDeleteResponse | TransportResult<T.AsyncSearchDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.asyncSearchDelete, params, options);
   }
@@ -53,6 +54,7 @@ export class AsyncSearchApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.AsyncSearchGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AsyncSearchGetResponse<TDocument, TAggregations>>>;
+  get<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.AsyncSearchGetRequest, options?: TransportRequestOptions): Promise<T.AsyncSearchGetResponse<TDocument, TAggregations> | TransportResult<T.AsyncSearchGetResponse<TDocument, TAggregations>>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.asyncSearchGet, params, options);
   }
@@ -76,6 +78,7 @@ export class AsyncSearchApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   status(params: T.AsyncSearchStatusRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AsyncSearchStatusResponse>>;
+  status(params: T.AsyncSearchStatusRequest, options?: TransportRequestOptions): Promise<T.AsyncSearchStatusResponse | TransportResult<T.AsyncSearchStatusResponse>>;
   status(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.asyncSearchStatus, params, options);
   }
@@ -100,6 +103,7 @@ export class AsyncSearchApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   submit<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.AsyncSearchSubmitRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AsyncSearchSubmitResponse<TDocument, TAggregations>>>;
+  submit<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.AsyncSearchSubmitRequest, options?: TransportRequestOptions): Promise<T.AsyncSearchSubmitResponse<TDocument, TAggregations> | TransportResult<T.AsyncSearchSubmitResponse<TDocument, TAggregations>>>;
   submit(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.asyncSearchSubmit, params, options);
   }
@@ -124,6 +128,7 @@ export class AutoscalingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteAutoscalingPolicy(params: T.AutoscalingDeleteAutoscalingPolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AutoscalingDeleteAutoscalingPolicyResponse>>;
+  deleteAutoscalingPolicy(params: T.AutoscalingDeleteAutoscalingPolicyRequest, options?: TransportRequestOptions): Promise<T.AutoscalingDeleteAutoscalingPolicyResponse | TransportResult<T.AutoscalingDeleteAutoscalingPolicyResponse>>;
   deleteAutoscalingPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.autoscalingDeleteAutoscalingPolicy, params, options);
   }
@@ -154,6 +159,7 @@ export class AutoscalingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAutoscalingCapacity(params: T.AutoscalingGetAutoscalingCapacityRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AutoscalingGetAutoscalingCapacityResponse>>;
+  getAutoscalingCapacity(params?: T.AutoscalingGetAutoscalingCapacityRequest, options?: TransportRequestOptions): Promise<T.AutoscalingGetAutoscalingCapacityResponse | TransportResult<T.AutoscalingGetAutoscalingCapacityResponse>>;
   getAutoscalingCapacity(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.autoscalingGetAutoscalingCapacity, params, options);
   }
@@ -173,6 +179,7 @@ export class AutoscalingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAutoscalingPolicy(params: T.AutoscalingGetAutoscalingPolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AutoscalingGetAutoscalingPolicyResponse>>;
+  getAutoscalingPolicy(params: T.AutoscalingGetAutoscalingPolicyRequest, options?: TransportRequestOptions): Promise<T.AutoscalingGetAutoscalingPolicyResponse | TransportResult<T.AutoscalingGetAutoscalingPolicyResponse>>;
   getAutoscalingPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.autoscalingGetAutoscalingPolicy, params, options);
   }
@@ -192,6 +199,7 @@ export class AutoscalingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAutoscalingPolicy(params: T.AutoscalingPutAutoscalingPolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.AutoscalingPutAutoscalingPolicyResponse>>;
+  putAutoscalingPolicy(params: T.AutoscalingPutAutoscalingPolicyRequest, options?: TransportRequestOptions): Promise<T.AutoscalingPutAutoscalingPolicyResponse | TransportResult<T.AutoscalingPutAutoscalingPolicyResponse>>;
   putAutoscalingPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.autoscalingPutAutoscalingPolicy, params, options);
   }
@@ -218,6 +226,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   aliases(params: T.CatAliasesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatAliasesResponse>>;
+  aliases(params?: T.CatAliasesRequest, options?: TransportRequestOptions): Promise<T.CatAliasesResponse | TransportResult<T.CatAliasesResponse>>;
   aliases(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catAliases, params, options);
   }
@@ -238,6 +247,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   allocation(params: T.CatAllocationRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatAllocationResponse>>;
+  allocation(params?: T.CatAllocationRequest, options?: TransportRequestOptions): Promise<T.CatAllocationResponse | TransportResult<T.CatAllocationResponse>>;
   allocation(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catAllocation, params, options);
   }
@@ -257,6 +267,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   circuitBreaker(params: T.CatCircuitBreakerRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatCircuitBreakerResponse>>;
+  circuitBreaker(params?: T.CatCircuitBreakerRequest, options?: TransportRequestOptions): Promise<T.CatCircuitBreakerResponse | TransportResult<T.CatCircuitBreakerResponse>>;
   circuitBreaker(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catCircuitBreaker, params, options);
   }
@@ -280,6 +291,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   componentTemplates(params: T.CatComponentTemplatesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatComponentTemplatesResponse>>;
+  componentTemplates(params?: T.CatComponentTemplatesRequest, options?: TransportRequestOptions): Promise<T.CatComponentTemplatesResponse | TransportResult<T.CatComponentTemplatesResponse>>;
   componentTemplates(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catComponentTemplates, params, options);
   }
@@ -304,6 +316,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   count(params: T.CatCountRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatCountResponse>>;
+  count(params?: T.CatCountRequest, options?: TransportRequestOptions): Promise<T.CatCountResponse | TransportResult<T.CatCountResponse>>;
   count(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catCount, params, options);
   }
@@ -325,6 +338,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   fielddata(params: T.CatFielddataRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatFielddataResponse>>;
+  fielddata(params?: T.CatFielddataRequest, options?: TransportRequestOptions): Promise<T.CatFielddataResponse | TransportResult<T.CatFielddataResponse>>;
   fielddata(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catFielddata, params, options);
   }
@@ -351,6 +365,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   health(params: T.CatHealthRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatHealthResponse>>;
+  health(params?: T.CatHealthRequest, options?: TransportRequestOptions): Promise<T.CatHealthResponse | TransportResult<T.CatHealthResponse>>;
   health(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catHealth, params, options);
   }
@@ -369,6 +384,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   help(params: T.CatHelpRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatHelpResponse>>;
+  help(params?: T.CatHelpRequest, options?: TransportRequestOptions): Promise<T.CatHelpResponse | TransportResult<T.CatHelpResponse>>;
   help(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catHelp, params, options);
   }
@@ -404,6 +420,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   indices(params: T.CatIndicesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatIndicesResponse>>;
+  indices(params?: T.CatIndicesRequest, options?: TransportRequestOptions): Promise<T.CatIndicesResponse | TransportResult<T.CatIndicesResponse>>;
   indices(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catIndices, params, options);
   }
@@ -424,6 +441,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   master(params: T.CatMasterRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatMasterResponse>>;
+  master(params?: T.CatMasterRequest, options?: TransportRequestOptions): Promise<T.CatMasterResponse | TransportResult<T.CatMasterResponse>>;
   master(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catMaster, params, options);
   }
@@ -447,6 +465,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mlDataFrameAnalytics(params: T.CatMlDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatMlDataFrameAnalyticsResponse>>;
+  mlDataFrameAnalytics(params?: T.CatMlDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.CatMlDataFrameAnalyticsResponse | TransportResult<T.CatMlDataFrameAnalyticsResponse>>;
   mlDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catMlDataFrameAnalytics, params, options);
   }
@@ -473,6 +492,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mlDatafeeds(params: T.CatMlDatafeedsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatMlDatafeedsResponse>>;
+  mlDatafeeds(params?: T.CatMlDatafeedsRequest, options?: TransportRequestOptions): Promise<T.CatMlDatafeedsResponse | TransportResult<T.CatMlDatafeedsResponse>>;
   mlDatafeeds(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catMlDatafeeds, params, options);
   }
@@ -499,6 +519,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mlJobs(params: T.CatMlJobsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatMlJobsResponse>>;
+  mlJobs(params?: T.CatMlJobsRequest, options?: TransportRequestOptions): Promise<T.CatMlJobsResponse | TransportResult<T.CatMlJobsResponse>>;
   mlJobs(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catMlJobs, params, options);
   }
@@ -522,6 +543,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mlTrainedModels(params: T.CatMlTrainedModelsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatMlTrainedModelsResponse>>;
+  mlTrainedModels(params?: T.CatMlTrainedModelsRequest, options?: TransportRequestOptions): Promise<T.CatMlTrainedModelsResponse | TransportResult<T.CatMlTrainedModelsResponse>>;
   mlTrainedModels(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catMlTrainedModels, params, options);
   }
@@ -541,6 +563,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   nodeattrs(params: T.CatNodeattrsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatNodeattrsResponse>>;
+  nodeattrs(params?: T.CatNodeattrsRequest, options?: TransportRequestOptions): Promise<T.CatNodeattrsResponse | TransportResult<T.CatNodeattrsResponse>>;
   nodeattrs(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catNodeattrs, params, options);
   }
@@ -560,6 +583,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   nodes(params: T.CatNodesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatNodesResponse>>;
+  nodes(params?: T.CatNodesRequest, options?: TransportRequestOptions): Promise<T.CatNodesResponse | TransportResult<T.CatNodesResponse>>;
   nodes(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catNodes, params, options);
   }
@@ -579,6 +603,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   pendingTasks(params: T.CatPendingTasksRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatPendingTasksResponse>>;
+  pendingTasks(params?: T.CatPendingTasksRequest, options?: TransportRequestOptions): Promise<T.CatPendingTasksResponse | TransportResult<T.CatPendingTasksResponse>>;
   pendingTasks(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catPendingTasks, params, options);
   }
@@ -598,6 +623,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   plugins(params: T.CatPluginsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatPluginsResponse>>;
+  plugins(params?: T.CatPluginsRequest, options?: TransportRequestOptions): Promise<T.CatPluginsResponse | TransportResult<T.CatPluginsResponse>>;
   plugins(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catPlugins, params, options);
   }
@@ -619,6 +645,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   recovery(params: T.CatRecoveryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatRecoveryResponse>>;
+  recovery(params?: T.CatRecoveryRequest, options?: TransportRequestOptions): Promise<T.CatRecoveryResponse | TransportResult<T.CatRecoveryResponse>>;
   recovery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catRecovery, params, options);
   }
@@ -639,6 +666,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   repositories(params: T.CatRepositoriesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatRepositoriesResponse>>;
+  repositories(params?: T.CatRepositoriesRequest, options?: TransportRequestOptions): Promise<T.CatRepositoriesResponse | TransportResult<T.CatRepositoriesResponse>>;
   repositories(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catRepositories, params, options);
   }
@@ -659,6 +687,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   segments(params: T.CatSegmentsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatSegmentsResponse>>;
+  segments(params?: T.CatSegmentsRequest, options?: TransportRequestOptions): Promise<T.CatSegmentsResponse | TransportResult<T.CatSegmentsResponse>>;
   segments(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catSegments, params, options);
   }
@@ -679,6 +708,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   shards(params: T.CatShardsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatShardsResponse>>;
+  shards(params?: T.CatShardsRequest, options?: TransportRequestOptions): Promise<T.CatShardsResponse | TransportResult<T.CatShardsResponse>>;
   shards(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catShards, params, options);
   }
@@ -700,6 +730,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   snapshots(params: T.CatSnapshotsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatSnapshotsResponse>>;
+  snapshots(params?: T.CatSnapshotsRequest, options?: TransportRequestOptions): Promise<T.CatSnapshotsResponse | TransportResult<T.CatSnapshotsResponse>>;
   snapshots(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catSnapshots, params, options);
   }
@@ -720,6 +751,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   tasks(params: T.CatTasksRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatTasksResponse>>;
+  tasks(params?: T.CatTasksRequest, options?: TransportRequestOptions): Promise<T.CatTasksResponse | TransportResult<T.CatTasksResponse>>;
   tasks(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catTasks, params, options);
   }
@@ -741,6 +773,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   templates(params: T.CatTemplatesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatTemplatesResponse>>;
+  templates(params?: T.CatTemplatesRequest, options?: TransportRequestOptions): Promise<T.CatTemplatesResponse | TransportResult<T.CatTemplatesResponse>>;
   templates(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catTemplates, params, options);
   }
@@ -761,6 +794,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   threadPool(params: T.CatThreadPoolRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatThreadPoolResponse>>;
+  threadPool(params?: T.CatThreadPoolRequest, options?: TransportRequestOptions): Promise<T.CatThreadPoolResponse | TransportResult<T.CatThreadPoolResponse>>;
   threadPool(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catThreadPool, params, options);
   }
@@ -784,6 +818,7 @@ export class CatApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   transforms(params: T.CatTransformsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CatTransformsResponse>>;
+  transforms(params?: T.CatTransformsRequest, options?: TransportRequestOptions): Promise<T.CatTransformsResponse | TransportResult<T.CatTransformsResponse>>;
   transforms(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.catTransforms, params, options);
   }
@@ -808,6 +843,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteAutoFollowPattern(params: T.CcrDeleteAutoFollowPatternRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrDeleteAutoFollowPatternResponse>>;
+  deleteAutoFollowPattern(params: T.CcrDeleteAutoFollowPatternRequest, options?: TransportRequestOptions): Promise<T.CcrDeleteAutoFollowPatternResponse | TransportResult<T.CcrDeleteAutoFollowPatternResponse>>;
   deleteAutoFollowPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrDeleteAutoFollowPattern, params, options);
   }
@@ -828,6 +864,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   follow(params: T.CcrFollowRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrFollowResponse>>;
+  follow(params: T.CcrFollowRequest, options?: TransportRequestOptions): Promise<T.CcrFollowResponse | TransportResult<T.CcrFollowResponse>>;
   follow(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrFollow, params, options);
   }
@@ -848,6 +885,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   followInfo(params: T.CcrFollowInfoRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrFollowInfoResponse>>;
+  followInfo(params: T.CcrFollowInfoRequest, options?: TransportRequestOptions): Promise<T.CcrFollowInfoResponse | TransportResult<T.CcrFollowInfoResponse>>;
   followInfo(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrFollowInfo, params, options);
   }
@@ -868,6 +906,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   followStats(params: T.CcrFollowStatsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrFollowStatsResponse>>;
+  followStats(params: T.CcrFollowStatsRequest, options?: TransportRequestOptions): Promise<T.CcrFollowStatsResponse | TransportResult<T.CcrFollowStatsResponse>>;
   followStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrFollowStats, params, options);
   }
@@ -897,6 +936,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   forgetFollower(params: T.CcrForgetFollowerRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrForgetFollowerResponse>>;
+  forgetFollower(params: T.CcrForgetFollowerRequest, options?: TransportRequestOptions): Promise<T.CcrForgetFollowerResponse | TransportResult<T.CcrForgetFollowerResponse>>;
   forgetFollower(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrForgetFollower, params, options);
   }
@@ -916,6 +956,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAutoFollowPattern(params: T.CcrGetAutoFollowPatternRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrGetAutoFollowPatternResponse>>;
+  getAutoFollowPattern(params?: T.CcrGetAutoFollowPatternRequest, options?: TransportRequestOptions): Promise<T.CcrGetAutoFollowPatternResponse | TransportResult<T.CcrGetAutoFollowPatternResponse>>;
   getAutoFollowPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrGetAutoFollowPattern, params, options);
   }
@@ -941,6 +982,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   pauseAutoFollowPattern(params: T.CcrPauseAutoFollowPatternRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrPauseAutoFollowPatternResponse>>;
+  pauseAutoFollowPattern(params: T.CcrPauseAutoFollowPatternRequest, options?: TransportRequestOptions): Promise<T.CcrPauseAutoFollowPatternResponse | TransportResult<T.CcrPauseAutoFollowPatternResponse>>;
   pauseAutoFollowPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrPauseAutoFollowPattern, params, options);
   }
@@ -963,6 +1005,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   pauseFollow(params: T.CcrPauseFollowRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrPauseFollowResponse>>;
+  pauseFollow(params: T.CcrPauseFollowRequest, options?: TransportRequestOptions): Promise<T.CcrPauseFollowResponse | TransportResult<T.CcrPauseFollowResponse>>;
   pauseFollow(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrPauseFollow, params, options);
   }
@@ -987,6 +1030,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAutoFollowPattern(params: T.CcrPutAutoFollowPatternRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrPutAutoFollowPatternResponse>>;
+  putAutoFollowPattern(params: T.CcrPutAutoFollowPatternRequest, options?: TransportRequestOptions): Promise<T.CcrPutAutoFollowPatternResponse | TransportResult<T.CcrPutAutoFollowPatternResponse>>;
   putAutoFollowPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrPutAutoFollowPattern, params, options);
   }
@@ -1008,6 +1052,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resumeAutoFollowPattern(params: T.CcrResumeAutoFollowPatternRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrResumeAutoFollowPatternResponse>>;
+  resumeAutoFollowPattern(params: T.CcrResumeAutoFollowPatternRequest, options?: TransportRequestOptions): Promise<T.CcrResumeAutoFollowPatternResponse | TransportResult<T.CcrResumeAutoFollowPatternResponse>>;
   resumeAutoFollowPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrResumeAutoFollowPattern, params, options);
   }
@@ -1030,6 +1075,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resumeFollow(params: T.CcrResumeFollowRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrResumeFollowResponse>>;
+  resumeFollow(params: T.CcrResumeFollowRequest, options?: TransportRequestOptions): Promise<T.CcrResumeFollowResponse | TransportResult<T.CcrResumeFollowResponse>>;
   resumeFollow(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrResumeFollow, params, options);
   }
@@ -1049,6 +1095,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.CcrStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrStatsResponse>>;
+  stats(params?: T.CcrStatsRequest, options?: TransportRequestOptions): Promise<T.CcrStatsResponse | TransportResult<T.CcrStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrStats, params, options);
   }
@@ -1073,6 +1120,7 @@ export class CcrApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   unfollow(params: T.CcrUnfollowRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CcrUnfollowResponse>>;
+  unfollow(params: T.CcrUnfollowRequest, options?: TransportRequestOptions): Promise<T.CcrUnfollowResponse | TransportResult<T.CcrUnfollowResponse>>;
   unfollow(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ccrUnfollow, params, options);
   }
@@ -1102,6 +1150,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   allocationExplain(params: T.ClusterAllocationExplainRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterAllocationExplainResponse>>;
+  allocationExplain(params?: T.ClusterAllocationExplainRequest, options?: TransportRequestOptions): Promise<T.ClusterAllocationExplainResponse | TransportResult<T.ClusterAllocationExplainResponse>>;
   allocationExplain(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterAllocationExplain, params, options);
   }
@@ -1121,6 +1170,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteComponentTemplate(params: T.ClusterDeleteComponentTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterDeleteComponentTemplateResponse>>;
+  deleteComponentTemplate(params: T.ClusterDeleteComponentTemplateRequest, options?: TransportRequestOptions): Promise<T.ClusterDeleteComponentTemplateResponse | TransportResult<T.ClusterDeleteComponentTemplateResponse>>;
   deleteComponentTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterDeleteComponentTemplate, params, options);
   }
@@ -1140,6 +1190,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteVotingConfigExclusions(params: T.ClusterDeleteVotingConfigExclusionsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterDeleteVotingConfigExclusionsResponse>>;
+  deleteVotingConfigExclusions(params?: T.ClusterDeleteVotingConfigExclusionsRequest, options?: TransportRequestOptions): Promise<T.ClusterDeleteVotingConfigExclusionsResponse | TransportResult<T.ClusterDeleteVotingConfigExclusionsResponse>>;
   deleteVotingConfigExclusions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterDeleteVotingConfigExclusions, params, options);
   }
@@ -1159,6 +1210,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   existsComponentTemplate(params: T.ClusterExistsComponentTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterExistsComponentTemplateResponse>>;
+  existsComponentTemplate(params: T.ClusterExistsComponentTemplateRequest, options?: TransportRequestOptions): Promise<T.ClusterExistsComponentTemplateResponse | TransportResult<T.ClusterExistsComponentTemplateResponse>>;
   existsComponentTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterExistsComponentTemplate, params, options);
   }
@@ -1178,6 +1230,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getComponentTemplate(params: T.ClusterGetComponentTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterGetComponentTemplateResponse>>;
+  getComponentTemplate(params?: T.ClusterGetComponentTemplateRequest, options?: TransportRequestOptions): Promise<T.ClusterGetComponentTemplateResponse | TransportResult<T.ClusterGetComponentTemplateResponse>>;
   getComponentTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterGetComponentTemplate, params, options);
   }
@@ -1196,6 +1249,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSettings(params: T.ClusterGetSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterGetSettingsResponse>>;
+  getSettings(params?: T.ClusterGetSettingsRequest, options?: TransportRequestOptions): Promise<T.ClusterGetSettingsResponse | TransportResult<T.ClusterGetSettingsResponse>>;
   getSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterGetSettings, params, options);
   }
@@ -1223,6 +1277,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   health(params: T.ClusterHealthRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterHealthResponse>>;
+  health(params?: T.ClusterHealthRequest, options?: TransportRequestOptions): Promise<T.ClusterHealthResponse | TransportResult<T.ClusterHealthResponse>>;
   health(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterHealth, params, options);
   }
@@ -1242,6 +1297,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   info(params: T.ClusterInfoRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterInfoResponse>>;
+  info(params: T.ClusterInfoRequest, options?: TransportRequestOptions): Promise<T.ClusterInfoResponse | TransportResult<T.ClusterInfoResponse>>;
   info(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterInfo, params, options);
   }
@@ -1264,6 +1320,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   pendingTasks(params: T.ClusterPendingTasksRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterPendingTasksResponse>>;
+  pendingTasks(params?: T.ClusterPendingTasksRequest, options?: TransportRequestOptions): Promise<T.ClusterPendingTasksResponse | TransportResult<T.ClusterPendingTasksResponse>>;
   pendingTasks(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterPendingTasks, params, options);
   }
@@ -1299,6 +1356,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postVotingConfigExclusions(params: T.ClusterPostVotingConfigExclusionsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterPostVotingConfigExclusionsResponse>>;
+  postVotingConfigExclusions(params?: T.ClusterPostVotingConfigExclusionsRequest, options?: TransportRequestOptions): Promise<T.ClusterPostVotingConfigExclusionsResponse | TransportResult<T.ClusterPostVotingConfigExclusionsResponse>>;
   postVotingConfigExclusions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterPostVotingConfigExclusions, params, options);
   }
@@ -1336,6 +1394,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putComponentTemplate(params: T.ClusterPutComponentTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterPutComponentTemplateResponse>>;
+  putComponentTemplate(params: T.ClusterPutComponentTemplateRequest, options?: TransportRequestOptions): Promise<T.ClusterPutComponentTemplateResponse | TransportResult<T.ClusterPutComponentTemplateResponse>>;
   putComponentTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterPutComponentTemplate, params, options);
   }
@@ -1370,6 +1429,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putSettings(params: T.ClusterPutSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterPutSettingsResponse>>;
+  putSettings(params?: T.ClusterPutSettingsRequest, options?: TransportRequestOptions): Promise<T.ClusterPutSettingsResponse | TransportResult<T.ClusterPutSettingsResponse>>;
   putSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterPutSettings, params, options);
   }
@@ -1396,6 +1456,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   remoteInfo(params: T.ClusterRemoteInfoRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterRemoteInfoResponse>>;
+  remoteInfo(params?: T.ClusterRemoteInfoRequest, options?: TransportRequestOptions): Promise<T.ClusterRemoteInfoResponse | TransportResult<T.ClusterRemoteInfoResponse>>;
   remoteInfo(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterRemoteInfo, params, options);
   }
@@ -1427,6 +1488,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reroute(params: T.ClusterRerouteRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterRerouteResponse>>;
+  reroute(params?: T.ClusterRerouteRequest, options?: TransportRequestOptions): Promise<T.ClusterRerouteResponse | TransportResult<T.ClusterRerouteResponse>>;
   reroute(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterReroute, params, options);
   }
@@ -1463,6 +1525,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   state(params: T.ClusterStateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterStateResponse>>;
+  state(params?: T.ClusterStateRequest, options?: TransportRequestOptions): Promise<T.ClusterStateResponse | TransportResult<T.ClusterStateResponse>>;
   state(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterState, params, options);
   }
@@ -1482,6 +1545,7 @@ export class ClusterApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.ClusterStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClusterStatsResponse>>;
+  stats(params?: T.ClusterStatsRequest, options?: TransportRequestOptions): Promise<T.ClusterStatsResponse | TransportResult<T.ClusterStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clusterStats, params, options);
   }
@@ -1506,6 +1570,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   checkIn(params: T.ConnectorCheckInRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorCheckInResponse>>;
+  checkIn(params: T.ConnectorCheckInRequest, options?: TransportRequestOptions): Promise<T.ConnectorCheckInResponse | TransportResult<T.ConnectorCheckInResponse>>;
   checkIn(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorCheckIn, params, options);
   }
@@ -1528,6 +1593,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.ConnectorDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorDeleteResponse>>;
+  delete(params: T.ConnectorDeleteRequest, options?: TransportRequestOptions): Promise<T.ConnectorDeleteResponse | TransportResult<T.ConnectorDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorDelete, params, options);
   }
@@ -1547,6 +1613,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.ConnectorGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorGetResponse>>;
+  get(params: T.ConnectorGetRequest, options?: TransportRequestOptions): Promise<T.ConnectorGetResponse | TransportResult<T.ConnectorGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorGet, params, options);
   }
@@ -1567,6 +1634,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   lastSync(params: T.ConnectorLastSyncRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorLastSyncResponse>>;
+  lastSync(params: T.ConnectorLastSyncRequest, options?: TransportRequestOptions): Promise<T.ConnectorLastSyncResponse | TransportResult<T.ConnectorLastSyncResponse>>;
   lastSync(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorLastSync, params, options);
   }
@@ -1586,6 +1654,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   list(params: T.ConnectorListRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorListResponse>>;
+  list(params?: T.ConnectorListRequest, options?: TransportRequestOptions): Promise<T.ConnectorListResponse | TransportResult<T.ConnectorListResponse>>;
   list(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorList, params, options);
   }
@@ -1607,6 +1676,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   post(params: T.ConnectorPostRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorPostResponse>>;
+  post(params?: T.ConnectorPostRequest, options?: TransportRequestOptions): Promise<T.ConnectorPostResponse | TransportResult<T.ConnectorPostResponse>>;
   post(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorPost, params, options);
   }
@@ -1624,6 +1694,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   put(params: T.ConnectorPutRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorPutResponse>>;
+  put(params?: T.ConnectorPutRequest, options?: TransportRequestOptions): Promise<T.ConnectorPutResponse | TransportResult<T.ConnectorPutResponse>>;
   put(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorPut, params, options);
   }
@@ -1636,6 +1707,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   secretDelete(params: T.ConnectorSecretDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSecretDeleteResponse>>;
+  secretDelete(params: T.ConnectorSecretDeleteRequest, options?: TransportRequestOptions): Promise<T.ConnectorSecretDeleteResponse | TransportResult<T.ConnectorSecretDeleteResponse>>;
   secretDelete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSecretDelete, params, options);
   }
@@ -1648,6 +1720,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   secretGet(params: T.ConnectorSecretGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSecretGetResponse>>;
+  secretGet(params: T.ConnectorSecretGetRequest, options?: TransportRequestOptions): Promise<T.ConnectorSecretGetResponse | TransportResult<T.ConnectorSecretGetResponse>>;
   secretGet(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSecretGet, params, options);
   }
@@ -1660,6 +1733,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   secretPost(params: T.ConnectorSecretPostRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSecretPostResponse>>;
+  secretPost(params?: T.ConnectorSecretPostRequest, options?: TransportRequestOptions): Promise<T.ConnectorSecretPostResponse | TransportResult<T.ConnectorSecretPostResponse>>;
   secretPost(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSecretPost, params, options);
   }
@@ -1672,6 +1746,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   secretPut(params: T.ConnectorSecretPutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSecretPutResponse>>;
+  secretPut(params: T.ConnectorSecretPutRequest, options?: TransportRequestOptions): Promise<T.ConnectorSecretPutResponse | TransportResult<T.ConnectorSecretPutResponse>>;
   secretPut(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSecretPut, params, options);
   }
@@ -1692,6 +1767,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobCancel(params: T.ConnectorSyncJobCancelRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobCancelResponse>>;
+  syncJobCancel(params: T.ConnectorSyncJobCancelRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobCancelResponse | TransportResult<T.ConnectorSyncJobCancelResponse>>;
   syncJobCancel(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobCancel, params, options);
   }
@@ -1713,6 +1789,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobCheckIn(params: T.ConnectorSyncJobCheckInRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobCheckInResponse>>;
+  syncJobCheckIn(params: T.ConnectorSyncJobCheckInRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobCheckInResponse | TransportResult<T.ConnectorSyncJobCheckInResponse>>;
   syncJobCheckIn(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobCheckIn, params, options);
   }
@@ -1738,6 +1815,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobClaim(params: T.ConnectorSyncJobClaimRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobClaimResponse>>;
+  syncJobClaim(params: T.ConnectorSyncJobClaimRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobClaimResponse | TransportResult<T.ConnectorSyncJobClaimResponse>>;
   syncJobClaim(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobClaim, params, options);
   }
@@ -1758,6 +1836,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobDelete(params: T.ConnectorSyncJobDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobDeleteResponse>>;
+  syncJobDelete(params: T.ConnectorSyncJobDeleteRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobDeleteResponse | TransportResult<T.ConnectorSyncJobDeleteResponse>>;
   syncJobDelete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobDelete, params, options);
   }
@@ -1779,6 +1858,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobError(params: T.ConnectorSyncJobErrorRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobErrorResponse>>;
+  syncJobError(params: T.ConnectorSyncJobErrorRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobErrorResponse | TransportResult<T.ConnectorSyncJobErrorResponse>>;
   syncJobError(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobError, params, options);
   }
@@ -1796,6 +1876,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobGet(params: T.ConnectorSyncJobGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobGetResponse>>;
+  syncJobGet(params: T.ConnectorSyncJobGetRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobGetResponse | TransportResult<T.ConnectorSyncJobGetResponse>>;
   syncJobGet(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobGet, params, options);
   }
@@ -1815,6 +1896,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobList(params: T.ConnectorSyncJobListRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobListResponse>>;
+  syncJobList(params?: T.ConnectorSyncJobListRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobListResponse | TransportResult<T.ConnectorSyncJobListResponse>>;
   syncJobList(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobList, params, options);
   }
@@ -1834,6 +1916,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobPost(params: T.ConnectorSyncJobPostRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobPostResponse>>;
+  syncJobPost(params: T.ConnectorSyncJobPostRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobPostResponse | TransportResult<T.ConnectorSyncJobPostResponse>>;
   syncJobPost(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobPost, params, options);
   }
@@ -1857,6 +1940,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   syncJobUpdateStats(params: T.ConnectorSyncJobUpdateStatsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorSyncJobUpdateStatsResponse>>;
+  syncJobUpdateStats(params: T.ConnectorSyncJobUpdateStatsRequest, options?: TransportRequestOptions): Promise<T.ConnectorSyncJobUpdateStatsResponse | TransportResult<T.ConnectorSyncJobUpdateStatsResponse>>;
   syncJobUpdateStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorSyncJobUpdateStats, params, options);
   }
@@ -1876,6 +1960,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateActiveFiltering(params: T.ConnectorUpdateActiveFilteringRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateActiveFilteringResponse>>;
+  updateActiveFiltering(params: T.ConnectorUpdateActiveFilteringRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateActiveFilteringResponse | TransportResult<T.ConnectorUpdateActiveFilteringResponse>>;
   updateActiveFiltering(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateActiveFiltering, params, options);
   }
@@ -1898,6 +1983,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateApiKeyId(params: T.ConnectorUpdateApiKeyIdRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateApiKeyIdResponse>>;
+  updateApiKeyId(params: T.ConnectorUpdateApiKeyIdRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateApiKeyIdResponse | TransportResult<T.ConnectorUpdateApiKeyIdResponse>>;
   updateApiKeyId(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateApiKeyId, params, options);
   }
@@ -1917,6 +2003,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateConfiguration(params: T.ConnectorUpdateConfigurationRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateConfigurationResponse>>;
+  updateConfiguration(params: T.ConnectorUpdateConfigurationRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateConfigurationResponse | TransportResult<T.ConnectorUpdateConfigurationResponse>>;
   updateConfiguration(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateConfiguration, params, options);
   }
@@ -1938,6 +2025,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateError(params: T.ConnectorUpdateErrorRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateErrorResponse>>;
+  updateError(params: T.ConnectorUpdateErrorRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateErrorResponse | TransportResult<T.ConnectorUpdateErrorResponse>>;
   updateError(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateError, params, options);
   }
@@ -1968,6 +2056,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateFeatures(params: T.ConnectorUpdateFeaturesRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateFeaturesResponse>>;
+  updateFeatures(params: T.ConnectorUpdateFeaturesRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateFeaturesResponse | TransportResult<T.ConnectorUpdateFeaturesResponse>>;
   updateFeatures(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateFeatures, params, options);
   }
@@ -1989,6 +2078,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateFiltering(params: T.ConnectorUpdateFilteringRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateFilteringResponse>>;
+  updateFiltering(params: T.ConnectorUpdateFilteringRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateFilteringResponse | TransportResult<T.ConnectorUpdateFilteringResponse>>;
   updateFiltering(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateFiltering, params, options);
   }
@@ -2008,6 +2098,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateFilteringValidation(params: T.ConnectorUpdateFilteringValidationRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateFilteringValidationResponse>>;
+  updateFilteringValidation(params: T.ConnectorUpdateFilteringValidationRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateFilteringValidationResponse | TransportResult<T.ConnectorUpdateFilteringValidationResponse>>;
   updateFilteringValidation(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateFilteringValidation, params, options);
   }
@@ -2027,6 +2118,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateIndexName(params: T.ConnectorUpdateIndexNameRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateIndexNameResponse>>;
+  updateIndexName(params: T.ConnectorUpdateIndexNameRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateIndexNameResponse | TransportResult<T.ConnectorUpdateIndexNameResponse>>;
   updateIndexName(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateIndexName, params, options);
   }
@@ -2044,6 +2136,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateName(params: T.ConnectorUpdateNameRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateNameResponse>>;
+  updateName(params: T.ConnectorUpdateNameRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateNameResponse | TransportResult<T.ConnectorUpdateNameResponse>>;
   updateName(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateName, params, options);
   }
@@ -2061,6 +2154,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateNative(params: T.ConnectorUpdateNativeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateNativeResponse>>;
+  updateNative(params: T.ConnectorUpdateNativeRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateNativeResponse | TransportResult<T.ConnectorUpdateNativeResponse>>;
   updateNative(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateNative, params, options);
   }
@@ -2080,6 +2174,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updatePipeline(params: T.ConnectorUpdatePipelineRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdatePipelineResponse>>;
+  updatePipeline(params: T.ConnectorUpdatePipelineRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdatePipelineResponse | TransportResult<T.ConnectorUpdatePipelineResponse>>;
   updatePipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdatePipeline, params, options);
   }
@@ -2097,6 +2192,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateScheduling(params: T.ConnectorUpdateSchedulingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateSchedulingResponse>>;
+  updateScheduling(params: T.ConnectorUpdateSchedulingRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateSchedulingResponse | TransportResult<T.ConnectorUpdateSchedulingResponse>>;
   updateScheduling(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateScheduling, params, options);
   }
@@ -2114,6 +2210,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateServiceType(params: T.ConnectorUpdateServiceTypeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateServiceTypeResponse>>;
+  updateServiceType(params: T.ConnectorUpdateServiceTypeRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateServiceTypeResponse | TransportResult<T.ConnectorUpdateServiceTypeResponse>>;
   updateServiceType(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateServiceType, params, options);
   }
@@ -2131,6 +2228,7 @@ export class ConnectorApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateStatus(params: T.ConnectorUpdateStatusRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ConnectorUpdateStatusResponse>>;
+  updateStatus(params: T.ConnectorUpdateStatusRequest, options?: TransportRequestOptions): Promise<T.ConnectorUpdateStatusResponse | TransportResult<T.ConnectorUpdateStatusResponse>>;
   updateStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.connectorUpdateStatus, params, options);
   }
@@ -2156,6 +2254,7 @@ export class DanglingIndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDanglingIndex(params: T.DanglingIndicesDeleteDanglingIndexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DanglingIndicesDeleteDanglingIndexResponse>>;
+  deleteDanglingIndex(params: T.DanglingIndicesDeleteDanglingIndexRequest, options?: TransportRequestOptions): Promise<T.DanglingIndicesDeleteDanglingIndexResponse | TransportResult<T.DanglingIndicesDeleteDanglingIndexResponse>>;
   deleteDanglingIndex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.danglingIndicesDeleteDanglingIndex, params, options);
   }
@@ -2176,6 +2275,7 @@ export class DanglingIndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   importDanglingIndex(params: T.DanglingIndicesImportDanglingIndexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DanglingIndicesImportDanglingIndexResponse>>;
+  importDanglingIndex(params: T.DanglingIndicesImportDanglingIndexRequest, options?: TransportRequestOptions): Promise<T.DanglingIndicesImportDanglingIndexResponse | TransportResult<T.DanglingIndicesImportDanglingIndexResponse>>;
   importDanglingIndex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.danglingIndicesImportDanglingIndex, params, options);
   }
@@ -2198,6 +2298,7 @@ export class DanglingIndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   listDanglingIndices(params: T.DanglingIndicesListDanglingIndicesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DanglingIndicesListDanglingIndicesResponse>>;
+  listDanglingIndices(params?: T.DanglingIndicesListDanglingIndicesRequest, options?: TransportRequestOptions): Promise<T.DanglingIndicesListDanglingIndicesResponse | TransportResult<T.DanglingIndicesListDanglingIndicesResponse>>;
   listDanglingIndices(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.danglingIndicesListDanglingIndices, params, options);
   }
@@ -2232,6 +2333,7 @@ export class EncryptionApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reset(params: T.EncryptionResetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EncryptionResetResponse>>;
+  reset(params: T.EncryptionResetRequest, options?: TransportRequestOptions): Promise<T.EncryptionResetResponse | TransportResult<T.EncryptionResetResponse>>;
   reset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.encryptionReset, params, options);
   }
@@ -2256,6 +2358,7 @@ export class EnrichApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deletePolicy(params: T.EnrichDeletePolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EnrichDeletePolicyResponse>>;
+  deletePolicy(params: T.EnrichDeletePolicyRequest, options?: TransportRequestOptions): Promise<T.EnrichDeletePolicyResponse | TransportResult<T.EnrichDeletePolicyResponse>>;
   deletePolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.enrichDeletePolicy, params, options);
   }
@@ -2275,6 +2378,7 @@ export class EnrichApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   executePolicy(params: T.EnrichExecutePolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EnrichExecutePolicyResponse>>;
+  executePolicy(params: T.EnrichExecutePolicyRequest, options?: TransportRequestOptions): Promise<T.EnrichExecutePolicyResponse | TransportResult<T.EnrichExecutePolicyResponse>>;
   executePolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.enrichExecutePolicy, params, options);
   }
@@ -2294,6 +2398,7 @@ export class EnrichApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getPolicy(params: T.EnrichGetPolicyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EnrichGetPolicyResponse>>;
+  getPolicy(params?: T.EnrichGetPolicyRequest, options?: TransportRequestOptions): Promise<T.EnrichGetPolicyResponse | TransportResult<T.EnrichGetPolicyResponse>>;
   getPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.enrichGetPolicy, params, options);
   }
@@ -2313,6 +2418,7 @@ export class EnrichApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putPolicy(params: T.EnrichPutPolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EnrichPutPolicyResponse>>;
+  putPolicy(params: T.EnrichPutPolicyRequest, options?: TransportRequestOptions): Promise<T.EnrichPutPolicyResponse | TransportResult<T.EnrichPutPolicyResponse>>;
   putPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.enrichPutPolicy, params, options);
   }
@@ -2332,6 +2438,7 @@ export class EnrichApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.EnrichStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EnrichStatsResponse>>;
+  stats(params?: T.EnrichStatsRequest, options?: TransportRequestOptions): Promise<T.EnrichStatsResponse | TransportResult<T.EnrichStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.enrichStats, params, options);
   }
@@ -2357,6 +2464,7 @@ export class EqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.EqlDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EqlDeleteResponse>>;
+  delete(params: T.EqlDeleteRequest, options?: TransportRequestOptions): Promise<T.EqlDeleteResponse | TransportResult<T.EqlDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.eqlDelete, params, options);
   }
@@ -2376,6 +2484,7 @@ export class EqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get<TEvent = unknown>(params: T.EqlGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EqlGetResponse<TEvent>>>;
+  get<TEvent = unknown>(params: T.EqlGetRequest, options?: TransportRequestOptions): Promise<T.EqlGetResponse<TEvent> | TransportResult<T.EqlGetResponse<TEvent>>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.eqlGet, params, options);
   }
@@ -2395,6 +2504,7 @@ export class EqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getStatus(params: T.EqlGetStatusRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EqlGetStatusResponse>>;
+  getStatus(params: T.EqlGetStatusRequest, options?: TransportRequestOptions): Promise<T.EqlGetStatusResponse | TransportResult<T.EqlGetStatusResponse>>;
   getStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.eqlGetStatus, params, options);
   }
@@ -2415,6 +2525,7 @@ export class EqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   search<TEvent = unknown>(params: T.EqlSearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EqlSearchResponse<TEvent>>>;
+  search<TEvent = unknown>(params: T.EqlSearchRequest, options?: TransportRequestOptions): Promise<T.EqlSearchResponse<TEvent> | TransportResult<T.EqlSearchResponse<TEvent>>>;
   search(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.eqlSearch, params, options);
   }
@@ -2441,6 +2552,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   asyncQuery(params: T.EsqlAsyncQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlAsyncQueryResponse>>;
+  asyncQuery(params: T.EsqlAsyncQueryRequest, options?: TransportRequestOptions): Promise<T.EsqlAsyncQueryResponse | TransportResult<T.EsqlAsyncQueryResponse>>;
   asyncQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlAsyncQuery, params, options);
   }
@@ -2466,6 +2578,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   asyncQueryDelete(params: T.EsqlAsyncQueryDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlAsyncQueryDeleteResponse>>;
+  asyncQueryDelete(params: T.EsqlAsyncQueryDeleteRequest, options?: TransportRequestOptions): Promise<T.EsqlAsyncQueryDeleteResponse | TransportResult<T.EsqlAsyncQueryDeleteResponse>>;
   asyncQueryDelete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlAsyncQueryDelete, params, options);
   }
@@ -2486,6 +2599,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   asyncQueryGet(params: T.EsqlAsyncQueryGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlAsyncQueryGetResponse>>;
+  asyncQueryGet(params: T.EsqlAsyncQueryGetRequest, options?: TransportRequestOptions): Promise<T.EsqlAsyncQueryGetResponse | TransportResult<T.EsqlAsyncQueryGetResponse>>;
   asyncQueryGet(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlAsyncQueryGet, params, options);
   }
@@ -2506,6 +2620,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   asyncQueryStop(params: T.EsqlAsyncQueryStopRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlAsyncQueryStopResponse>>;
+  asyncQueryStop(params: T.EsqlAsyncQueryStopRequest, options?: TransportRequestOptions): Promise<T.EsqlAsyncQueryStopResponse | TransportResult<T.EsqlAsyncQueryStopResponse>>;
   asyncQueryStop(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlAsyncQueryStop, params, options);
   }
@@ -2526,6 +2641,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataSource(params: T.EsqlDeleteDataSourceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlDeleteDataSourceResponse>>;
+  deleteDataSource(params: T.EsqlDeleteDataSourceRequest, options?: TransportRequestOptions): Promise<T.EsqlDeleteDataSourceResponse | TransportResult<T.EsqlDeleteDataSourceResponse>>;
   deleteDataSource(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlDeleteDataSource, params, options);
   }
@@ -2545,6 +2661,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataset(params: T.EsqlDeleteDatasetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlDeleteDatasetResponse>>;
+  deleteDataset(params: T.EsqlDeleteDatasetRequest, options?: TransportRequestOptions): Promise<T.EsqlDeleteDatasetResponse | TransportResult<T.EsqlDeleteDatasetResponse>>;
   deleteDataset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlDeleteDataset, params, options);
   }
@@ -2564,6 +2681,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteView(params: T.EsqlDeleteViewRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlDeleteViewResponse>>;
+  deleteView(params: T.EsqlDeleteViewRequest, options?: TransportRequestOptions): Promise<T.EsqlDeleteViewResponse | TransportResult<T.EsqlDeleteViewResponse>>;
   deleteView(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlDeleteView, params, options);
   }
@@ -2584,6 +2702,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataSource(params: T.EsqlGetDataSourceRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlGetDataSourceResponse>>;
+  getDataSource(params?: T.EsqlGetDataSourceRequest, options?: TransportRequestOptions): Promise<T.EsqlGetDataSourceResponse | TransportResult<T.EsqlGetDataSourceResponse>>;
   getDataSource(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlGetDataSource, params, options);
   }
@@ -2604,6 +2723,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataset(params: T.EsqlGetDatasetRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlGetDatasetResponse>>;
+  getDataset(params?: T.EsqlGetDatasetRequest, options?: TransportRequestOptions): Promise<T.EsqlGetDatasetResponse | TransportResult<T.EsqlGetDatasetResponse>>;
   getDataset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlGetDataset, params, options);
   }
@@ -2623,6 +2743,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getQuery(params: T.EsqlGetQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlGetQueryResponse>>;
+  getQuery(params: T.EsqlGetQueryRequest, options?: TransportRequestOptions): Promise<T.EsqlGetQueryResponse | TransportResult<T.EsqlGetQueryResponse>>;
   getQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlGetQuery, params, options);
   }
@@ -2642,6 +2763,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getView(params: T.EsqlGetViewRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlGetViewResponse>>;
+  getView(params?: T.EsqlGetViewRequest, options?: TransportRequestOptions): Promise<T.EsqlGetViewResponse | TransportResult<T.EsqlGetViewResponse>>;
   getView(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlGetView, params, options);
   }
@@ -2661,6 +2783,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   listQueries(params: T.EsqlListQueriesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlListQueriesResponse>>;
+  listQueries(params?: T.EsqlListQueriesRequest, options?: TransportRequestOptions): Promise<T.EsqlListQueriesResponse | TransportResult<T.EsqlListQueriesResponse>>;
   listQueries(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlListQueries, params, options);
   }
@@ -2681,6 +2804,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataSource(params: T.EsqlPutDataSourceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlPutDataSourceResponse>>;
+  putDataSource(params: T.EsqlPutDataSourceRequest, options?: TransportRequestOptions): Promise<T.EsqlPutDataSourceResponse | TransportResult<T.EsqlPutDataSourceResponse>>;
   putDataSource(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlPutDataSource, params, options);
   }
@@ -2701,6 +2825,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataset(params: T.EsqlPutDatasetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlPutDatasetResponse>>;
+  putDataset(params: T.EsqlPutDatasetRequest, options?: TransportRequestOptions): Promise<T.EsqlPutDatasetResponse | TransportResult<T.EsqlPutDatasetResponse>>;
   putDataset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlPutDataset, params, options);
   }
@@ -2718,6 +2843,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putView(params: T.EsqlPutViewRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlPutViewResponse>>;
+  putView(params: T.EsqlPutViewRequest, options?: TransportRequestOptions): Promise<T.EsqlPutViewResponse | TransportResult<T.EsqlPutViewResponse>>;
   putView(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlPutView, params, options);
   }
@@ -2737,6 +2863,7 @@ export class EsqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   query(params: T.EsqlQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.EsqlQueryResponse>>;
+  query(params: T.EsqlQueryRequest, options?: TransportRequestOptions): Promise<T.EsqlQueryResponse | TransportResult<T.EsqlQueryResponse>>;
   query(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.esqlQuery, params, options);
   }
@@ -2769,6 +2896,7 @@ export class FeaturesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getFeatures(params: T.FeaturesGetFeaturesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FeaturesGetFeaturesResponse>>;
+  getFeatures(params?: T.FeaturesGetFeaturesRequest, options?: TransportRequestOptions): Promise<T.FeaturesGetFeaturesResponse | TransportResult<T.FeaturesGetFeaturesResponse>>;
   getFeatures(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.featuresGetFeatures, params, options);
   }
@@ -2803,6 +2931,7 @@ export class FeaturesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resetFeatures(params: T.FeaturesResetFeaturesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FeaturesResetFeaturesResponse>>;
+  resetFeatures(params?: T.FeaturesResetFeaturesRequest, options?: TransportRequestOptions): Promise<T.FeaturesResetFeaturesResponse | TransportResult<T.FeaturesResetFeaturesResponse>>;
   resetFeatures(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.featuresResetFeatures, params, options);
   }
@@ -2820,6 +2949,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteSecret(params: T.FleetDeleteSecretRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetDeleteSecretResponse>>;
+  deleteSecret(params: T.FleetDeleteSecretRequest, options?: TransportRequestOptions): Promise<T.FleetDeleteSecretResponse | TransportResult<T.FleetDeleteSecretResponse>>;
   deleteSecret(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetDeleteSecret, params, options);
   }
@@ -2832,6 +2962,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSecret(params: T.FleetGetSecretRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetGetSecretResponse>>;
+  getSecret(params: T.FleetGetSecretRequest, options?: TransportRequestOptions): Promise<T.FleetGetSecretResponse | TransportResult<T.FleetGetSecretResponse>>;
   getSecret(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetGetSecret, params, options);
   }
@@ -2852,6 +2983,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   globalCheckpoints(params: T.FleetGlobalCheckpointsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetGlobalCheckpointsResponse>>;
+  globalCheckpoints(params: T.FleetGlobalCheckpointsRequest, options?: TransportRequestOptions): Promise<T.FleetGlobalCheckpointsResponse | TransportResult<T.FleetGlobalCheckpointsResponse>>;
   globalCheckpoints(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetGlobalCheckpoints, params, options);
   }
@@ -2873,6 +3005,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   msearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.FleetMsearchRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetMsearchResponse<TDocument, TAggregations>>>;
+  msearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.FleetMsearchRequest, options?: TransportRequestOptions): Promise<T.FleetMsearchResponse<TDocument, TAggregations> | TransportResult<T.FleetMsearchResponse<TDocument, TAggregations>>>;
   msearch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetMsearch, params, options);
   }
@@ -2885,6 +3018,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postSecret(params: T.FleetPostSecretRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetPostSecretResponse>>;
+  postSecret(params: T.FleetPostSecretRequest, options?: TransportRequestOptions): Promise<T.FleetPostSecretResponse | TransportResult<T.FleetPostSecretResponse>>;
   postSecret(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetPostSecret, params, options);
   }
@@ -2905,6 +3039,7 @@ export class FleetApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.FleetSearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FleetSearchResponse<TDocument, TAggregations>>>;
+  search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.FleetSearchRequest, options?: TransportRequestOptions): Promise<T.FleetSearchResponse<TDocument, TAggregations> | TransportResult<T.FleetSearchResponse<TDocument, TAggregations>>>;
   search(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fleetSearch, params, options);
   }
@@ -2932,6 +3067,7 @@ export class GraphApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   explore(params: T.GraphExploreRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GraphExploreResponse>>;
+  explore(params: T.GraphExploreRequest, options?: TransportRequestOptions): Promise<T.GraphExploreResponse | TransportResult<T.GraphExploreResponse>>;
   explore(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.graphExplore, params, options);
   }
@@ -2956,6 +3092,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteLifecycle(params: T.IlmDeleteLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmDeleteLifecycleResponse>>;
+  deleteLifecycle(params: T.IlmDeleteLifecycleRequest, options?: TransportRequestOptions): Promise<T.IlmDeleteLifecycleResponse | TransportResult<T.IlmDeleteLifecycleResponse>>;
   deleteLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmDeleteLifecycle, params, options);
   }
@@ -2978,6 +3115,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   explainLifecycle(params: T.IlmExplainLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmExplainLifecycleResponse>>;
+  explainLifecycle(params: T.IlmExplainLifecycleRequest, options?: TransportRequestOptions): Promise<T.IlmExplainLifecycleResponse | TransportResult<T.IlmExplainLifecycleResponse>>;
   explainLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmExplainLifecycle, params, options);
   }
@@ -2995,6 +3133,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getLifecycle(params: T.IlmGetLifecycleRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmGetLifecycleResponse>>;
+  getLifecycle(params?: T.IlmGetLifecycleRequest, options?: TransportRequestOptions): Promise<T.IlmGetLifecycleResponse | TransportResult<T.IlmGetLifecycleResponse>>;
   getLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmGetLifecycle, params, options);
   }
@@ -3014,6 +3153,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getStatus(params: T.IlmGetStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmGetStatusResponse>>;
+  getStatus(params?: T.IlmGetStatusRequest, options?: TransportRequestOptions): Promise<T.IlmGetStatusResponse | TransportResult<T.IlmGetStatusResponse>>;
   getStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmGetStatus, params, options);
   }
@@ -3045,6 +3185,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   migrateToDataTiers(params: T.IlmMigrateToDataTiersRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmMigrateToDataTiersResponse>>;
+  migrateToDataTiers(params?: T.IlmMigrateToDataTiersRequest, options?: TransportRequestOptions): Promise<T.IlmMigrateToDataTiersResponse | TransportResult<T.IlmMigrateToDataTiersResponse>>;
   migrateToDataTiers(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmMigrateToDataTiers, params, options);
   }
@@ -3076,6 +3217,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   moveToStep(params: T.IlmMoveToStepRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmMoveToStepResponse>>;
+  moveToStep(params: T.IlmMoveToStepRequest, options?: TransportRequestOptions): Promise<T.IlmMoveToStepResponse | TransportResult<T.IlmMoveToStepResponse>>;
   moveToStep(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmMoveToStep, params, options);
   }
@@ -3097,6 +3239,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putLifecycle(params: T.IlmPutLifecycleRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmPutLifecycleResponse>>;
+  putLifecycle(params?: T.IlmPutLifecycleRequest, options?: TransportRequestOptions): Promise<T.IlmPutLifecycleResponse | TransportResult<T.IlmPutLifecycleResponse>>;
   putLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmPutLifecycle, params, options);
   }
@@ -3117,6 +3260,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   removePolicy(params: T.IlmRemovePolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmRemovePolicyResponse>>;
+  removePolicy(params: T.IlmRemovePolicyRequest, options?: TransportRequestOptions): Promise<T.IlmRemovePolicyResponse | TransportResult<T.IlmRemovePolicyResponse>>;
   removePolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmRemovePolicy, params, options);
   }
@@ -3138,6 +3282,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   retry(params: T.IlmRetryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmRetryResponse>>;
+  retry(params: T.IlmRetryRequest, options?: TransportRequestOptions): Promise<T.IlmRetryResponse | TransportResult<T.IlmRetryResponse>>;
   retry(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmRetry, params, options);
   }
@@ -3159,6 +3304,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   start(params: T.IlmStartRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmStartResponse>>;
+  start(params?: T.IlmStartRequest, options?: TransportRequestOptions): Promise<T.IlmStartResponse | TransportResult<T.IlmStartResponse>>;
   start(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmStart, params, options);
   }
@@ -3182,6 +3328,7 @@ export class IlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stop(params: T.IlmStopRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IlmStopResponse>>;
+  stop(params?: T.IlmStopRequest, options?: TransportRequestOptions): Promise<T.IlmStopResponse | TransportResult<T.IlmStopResponse>>;
   stop(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ilmStop, params, options);
   }
@@ -3207,6 +3354,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   addBlock(params: T.IndicesAddBlockRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesAddBlockResponse>>;
+  addBlock(params: T.IndicesAddBlockRequest, options?: TransportRequestOptions): Promise<T.IndicesAddBlockResponse | TransportResult<T.IndicesAddBlockResponse>>;
   addBlock(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesAddBlock, params, options);
   }
@@ -3230,6 +3378,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   analyze(params: T.IndicesAnalyzeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesAnalyzeResponse>>;
+  analyze(params?: T.IndicesAnalyzeRequest, options?: TransportRequestOptions): Promise<T.IndicesAnalyzeResponse | TransportResult<T.IndicesAnalyzeResponse>>;
   analyze(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesAnalyze, params, options);
   }
@@ -3249,6 +3398,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cancelMigrateReindex(params: T.IndicesCancelMigrateReindexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCancelMigrateReindexResponse>>;
+  cancelMigrateReindex(params: T.IndicesCancelMigrateReindexRequest, options?: TransportRequestOptions): Promise<T.IndicesCancelMigrateReindexResponse | TransportResult<T.IndicesCancelMigrateReindexResponse>>;
   cancelMigrateReindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesCancelMigrateReindex, params, options);
   }
@@ -3272,6 +3422,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCache(params: T.IndicesClearCacheRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesClearCacheResponse>>;
+  clearCache(params?: T.IndicesClearCacheRequest, options?: TransportRequestOptions): Promise<T.IndicesClearCacheResponse | TransportResult<T.IndicesClearCacheResponse>>;
   clearCache(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesClearCache, params, options);
   }
@@ -3334,6 +3485,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clone(params: T.IndicesCloneRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCloneResponse>>;
+  clone(params: T.IndicesCloneRequest, options?: TransportRequestOptions): Promise<T.IndicesCloneResponse | TransportResult<T.IndicesCloneResponse>>;
   clone(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesClone, params, options);
   }
@@ -3368,6 +3520,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   close(params: T.IndicesCloseRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCloseResponse>>;
+  close(params: T.IndicesCloseRequest, options?: TransportRequestOptions): Promise<T.IndicesCloseResponse | TransportResult<T.IndicesCloseResponse>>;
   close(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesClose, params, options);
   }
@@ -3404,6 +3557,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   create(params: T.IndicesCreateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCreateResponse>>;
+  create(params: T.IndicesCreateRequest, options?: TransportRequestOptions): Promise<T.IndicesCreateResponse | TransportResult<T.IndicesCreateResponse>>;
   create(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesCreate, params, options);
   }
@@ -3423,6 +3577,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createDataStream(params: T.IndicesCreateDataStreamRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCreateDataStreamResponse>>;
+  createDataStream(params: T.IndicesCreateDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesCreateDataStreamResponse | TransportResult<T.IndicesCreateDataStreamResponse>>;
   createDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesCreateDataStream, params, options);
   }
@@ -3442,6 +3597,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createFrom(params: T.IndicesCreateFromRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesCreateFromResponse>>;
+  createFrom(params: T.IndicesCreateFromRequest, options?: TransportRequestOptions): Promise<T.IndicesCreateFromResponse | TransportResult<T.IndicesCreateFromResponse>>;
   createFrom(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesCreateFrom, params, options);
   }
@@ -3461,6 +3617,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   dataStreamsStats(params: T.IndicesDataStreamsStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDataStreamsStatsResponse>>;
+  dataStreamsStats(params?: T.IndicesDataStreamsStatsRequest, options?: TransportRequestOptions): Promise<T.IndicesDataStreamsStatsResponse | TransportResult<T.IndicesDataStreamsStatsResponse>>;
   dataStreamsStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDataStreamsStats, params, options);
   }
@@ -3484,6 +3641,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.IndicesDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteResponse>>;
+  delete(params: T.IndicesDeleteRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteResponse | TransportResult<T.IndicesDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDelete, params, options);
   }
@@ -3502,6 +3660,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteAlias(params: T.IndicesDeleteAliasRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteAliasResponse>>;
+  deleteAlias(params: T.IndicesDeleteAliasRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteAliasResponse | TransportResult<T.IndicesDeleteAliasResponse>>;
   deleteAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteAlias, params, options);
   }
@@ -3521,6 +3680,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataLifecycle(params: T.IndicesDeleteDataLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteDataLifecycleResponse>>;
+  deleteDataLifecycle(params: T.IndicesDeleteDataLifecycleRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteDataLifecycleResponse | TransportResult<T.IndicesDeleteDataLifecycleResponse>>;
   deleteDataLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteDataLifecycle, params, options);
   }
@@ -3540,6 +3700,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataStream(params: T.IndicesDeleteDataStreamRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteDataStreamResponse>>;
+  deleteDataStream(params: T.IndicesDeleteDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteDataStreamResponse | TransportResult<T.IndicesDeleteDataStreamResponse>>;
   deleteDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteDataStream, params, options);
   }
@@ -3559,6 +3720,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataStreamOptions(params: T.IndicesDeleteDataStreamOptionsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteDataStreamOptionsResponse>>;
+  deleteDataStreamOptions(params: T.IndicesDeleteDataStreamOptionsRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteDataStreamOptionsResponse | TransportResult<T.IndicesDeleteDataStreamOptionsResponse>>;
   deleteDataStreamOptions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteDataStreamOptions, params, options);
   }
@@ -3580,6 +3742,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteIndexTemplate(params: T.IndicesDeleteIndexTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteIndexTemplateResponse>>;
+  deleteIndexTemplate(params: T.IndicesDeleteIndexTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteIndexTemplateResponse | TransportResult<T.IndicesDeleteIndexTemplateResponse>>;
   deleteIndexTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteIndexTemplate, params, options);
   }
@@ -3599,6 +3762,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteTemplate(params: T.IndicesDeleteTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDeleteTemplateResponse>>;
+  deleteTemplate(params: T.IndicesDeleteTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesDeleteTemplateResponse | TransportResult<T.IndicesDeleteTemplateResponse>>;
   deleteTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDeleteTemplate, params, options);
   }
@@ -3626,6 +3790,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   diskUsage(params: T.IndicesDiskUsageRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDiskUsageResponse>>;
+  diskUsage(params: T.IndicesDiskUsageRequest, options?: TransportRequestOptions): Promise<T.IndicesDiskUsageResponse | TransportResult<T.IndicesDiskUsageResponse>>;
   diskUsage(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDiskUsage, params, options);
   }
@@ -3656,6 +3821,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   downsample(params: T.IndicesDownsampleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesDownsampleResponse>>;
+  downsample(params: T.IndicesDownsampleRequest, options?: TransportRequestOptions): Promise<T.IndicesDownsampleResponse | TransportResult<T.IndicesDownsampleResponse>>;
   downsample(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesDownsample, params, options);
   }
@@ -3674,6 +3840,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   exists(params: T.IndicesExistsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesExistsResponse>>;
+  exists(params: T.IndicesExistsRequest, options?: TransportRequestOptions): Promise<T.IndicesExistsResponse | TransportResult<T.IndicesExistsResponse>>;
   exists(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesExists, params, options);
   }
@@ -3692,6 +3859,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   existsAlias(params: T.IndicesExistsAliasRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesExistsAliasResponse>>;
+  existsAlias(params: T.IndicesExistsAliasRequest, options?: TransportRequestOptions): Promise<T.IndicesExistsAliasResponse | TransportResult<T.IndicesExistsAliasResponse>>;
   existsAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesExistsAlias, params, options);
   }
@@ -3710,6 +3878,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   existsIndexTemplate(params: T.IndicesExistsIndexTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesExistsIndexTemplateResponse>>;
+  existsIndexTemplate(params: T.IndicesExistsIndexTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesExistsIndexTemplateResponse | TransportResult<T.IndicesExistsIndexTemplateResponse>>;
   existsIndexTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesExistsIndexTemplate, params, options);
   }
@@ -3731,6 +3900,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   existsTemplate(params: T.IndicesExistsTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesExistsTemplateResponse>>;
+  existsTemplate(params: T.IndicesExistsTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesExistsTemplateResponse | TransportResult<T.IndicesExistsTemplateResponse>>;
   existsTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesExistsTemplate, params, options);
   }
@@ -3750,6 +3920,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   explainDataLifecycle(params: T.IndicesExplainDataLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesExplainDataLifecycleResponse>>;
+  explainDataLifecycle(params: T.IndicesExplainDataLifecycleRequest, options?: TransportRequestOptions): Promise<T.IndicesExplainDataLifecycleResponse | TransportResult<T.IndicesExplainDataLifecycleResponse>>;
   explainDataLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesExplainDataLifecycle, params, options);
   }
@@ -3774,6 +3945,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   fieldUsageStats(params: T.IndicesFieldUsageStatsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesFieldUsageStatsResponse>>;
+  fieldUsageStats(params: T.IndicesFieldUsageStatsRequest, options?: TransportRequestOptions): Promise<T.IndicesFieldUsageStatsResponse | TransportResult<T.IndicesFieldUsageStatsResponse>>;
   fieldUsageStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesFieldUsageStats, params, options);
   }
@@ -3801,6 +3973,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   flush(params: T.IndicesFlushRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesFlushResponse>>;
+  flush(params?: T.IndicesFlushRequest, options?: TransportRequestOptions): Promise<T.IndicesFlushResponse | TransportResult<T.IndicesFlushResponse>>;
   flush(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesFlush, params, options);
   }
@@ -3870,6 +4043,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   forcemerge(params: T.IndicesForcemergeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesForcemergeResponse>>;
+  forcemerge(params?: T.IndicesForcemergeRequest, options?: TransportRequestOptions): Promise<T.IndicesForcemergeResponse | TransportResult<T.IndicesForcemergeResponse>>;
   forcemerge(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesForcemerge, params, options);
   }
@@ -3889,6 +4063,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.IndicesGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetResponse>>;
+  get(params: T.IndicesGetRequest, options?: TransportRequestOptions): Promise<T.IndicesGetResponse | TransportResult<T.IndicesGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGet, params, options);
   }
@@ -3907,6 +4082,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAlias(params: T.IndicesGetAliasRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetAliasResponse>>;
+  getAlias(params?: T.IndicesGetAliasRequest, options?: TransportRequestOptions): Promise<T.IndicesGetAliasResponse | TransportResult<T.IndicesGetAliasResponse>>;
   getAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetAlias, params, options);
   }
@@ -3926,6 +4102,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataLifecycle(params: T.IndicesGetDataLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataLifecycleResponse>>;
+  getDataLifecycle(params: T.IndicesGetDataLifecycleRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataLifecycleResponse | TransportResult<T.IndicesGetDataLifecycleResponse>>;
   getDataLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataLifecycle, params, options);
   }
@@ -3945,6 +4122,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataLifecycleStats(params: T.IndicesGetDataLifecycleStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataLifecycleStatsResponse>>;
+  getDataLifecycleStats(params?: T.IndicesGetDataLifecycleStatsRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataLifecycleStatsResponse | TransportResult<T.IndicesGetDataLifecycleStatsResponse>>;
   getDataLifecycleStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataLifecycleStats, params, options);
   }
@@ -3964,6 +4142,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataStream(params: T.IndicesGetDataStreamRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataStreamResponse>>;
+  getDataStream(params?: T.IndicesGetDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataStreamResponse | TransportResult<T.IndicesGetDataStreamResponse>>;
   getDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataStream, params, options);
   }
@@ -3983,6 +4162,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataStreamMappings(params: T.IndicesGetDataStreamMappingsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataStreamMappingsResponse>>;
+  getDataStreamMappings(params: T.IndicesGetDataStreamMappingsRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataStreamMappingsResponse | TransportResult<T.IndicesGetDataStreamMappingsResponse>>;
   getDataStreamMappings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataStreamMappings, params, options);
   }
@@ -4002,6 +4182,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataStreamOptions(params: T.IndicesGetDataStreamOptionsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataStreamOptionsResponse>>;
+  getDataStreamOptions(params: T.IndicesGetDataStreamOptionsRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataStreamOptionsResponse | TransportResult<T.IndicesGetDataStreamOptionsResponse>>;
   getDataStreamOptions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataStreamOptions, params, options);
   }
@@ -4021,6 +4202,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataStreamSettings(params: T.IndicesGetDataStreamSettingsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetDataStreamSettingsResponse>>;
+  getDataStreamSettings(params: T.IndicesGetDataStreamSettingsRequest, options?: TransportRequestOptions): Promise<T.IndicesGetDataStreamSettingsResponse | TransportResult<T.IndicesGetDataStreamSettingsResponse>>;
   getDataStreamSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetDataStreamSettings, params, options);
   }
@@ -4042,6 +4224,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getFieldMapping(params: T.IndicesGetFieldMappingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetFieldMappingResponse>>;
+  getFieldMapping(params: T.IndicesGetFieldMappingRequest, options?: TransportRequestOptions): Promise<T.IndicesGetFieldMappingResponse | TransportResult<T.IndicesGetFieldMappingResponse>>;
   getFieldMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetFieldMapping, params, options);
   }
@@ -4061,6 +4244,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getIndexTemplate(params: T.IndicesGetIndexTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetIndexTemplateResponse>>;
+  getIndexTemplate(params?: T.IndicesGetIndexTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesGetIndexTemplateResponse | TransportResult<T.IndicesGetIndexTemplateResponse>>;
   getIndexTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetIndexTemplate, params, options);
   }
@@ -4079,6 +4263,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getMapping(params: T.IndicesGetMappingRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetMappingResponse>>;
+  getMapping(params?: T.IndicesGetMappingRequest, options?: TransportRequestOptions): Promise<T.IndicesGetMappingResponse | TransportResult<T.IndicesGetMappingResponse>>;
   getMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetMapping, params, options);
   }
@@ -4098,6 +4283,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getMigrateReindexStatus(params: T.IndicesGetMigrateReindexStatusRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetMigrateReindexStatusResponse>>;
+  getMigrateReindexStatus(params: T.IndicesGetMigrateReindexStatusRequest, options?: TransportRequestOptions): Promise<T.IndicesGetMigrateReindexStatusResponse | TransportResult<T.IndicesGetMigrateReindexStatusResponse>>;
   getMigrateReindexStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetMigrateReindexStatus, params, options);
   }
@@ -4117,6 +4303,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSettings(params: T.IndicesGetSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetSettingsResponse>>;
+  getSettings(params?: T.IndicesGetSettingsRequest, options?: TransportRequestOptions): Promise<T.IndicesGetSettingsResponse | TransportResult<T.IndicesGetSettingsResponse>>;
   getSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetSettings, params, options);
   }
@@ -4138,6 +4325,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTemplate(params: T.IndicesGetTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesGetTemplateResponse>>;
+  getTemplate(params?: T.IndicesGetTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesGetTemplateResponse | TransportResult<T.IndicesGetTemplateResponse>>;
   getTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesGetTemplate, params, options);
   }
@@ -4159,6 +4347,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   migrateReindex(params: T.IndicesMigrateReindexRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesMigrateReindexResponse>>;
+  migrateReindex(params?: T.IndicesMigrateReindexRequest, options?: TransportRequestOptions): Promise<T.IndicesMigrateReindexResponse | TransportResult<T.IndicesMigrateReindexResponse>>;
   migrateReindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesMigrateReindex, params, options);
   }
@@ -4187,6 +4376,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   migrateToDataStream(params: T.IndicesMigrateToDataStreamRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesMigrateToDataStreamResponse>>;
+  migrateToDataStream(params: T.IndicesMigrateToDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesMigrateToDataStreamResponse | TransportResult<T.IndicesMigrateToDataStreamResponse>>;
   migrateToDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesMigrateToDataStream, params, options);
   }
@@ -4206,6 +4396,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   modifyDataStream(params: T.IndicesModifyDataStreamRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesModifyDataStreamResponse>>;
+  modifyDataStream(params: T.IndicesModifyDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesModifyDataStreamResponse | TransportResult<T.IndicesModifyDataStreamResponse>>;
   modifyDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesModifyDataStream, params, options);
   }
@@ -4245,6 +4436,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   open(params: T.IndicesOpenRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesOpenResponse>>;
+  open(params: T.IndicesOpenRequest, options?: TransportRequestOptions): Promise<T.IndicesOpenResponse | TransportResult<T.IndicesOpenResponse>>;
   open(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesOpen, params, options);
   }
@@ -4273,6 +4465,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   promoteDataStream(params: T.IndicesPromoteDataStreamRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPromoteDataStreamResponse>>;
+  promoteDataStream(params: T.IndicesPromoteDataStreamRequest, options?: TransportRequestOptions): Promise<T.IndicesPromoteDataStreamResponse | TransportResult<T.IndicesPromoteDataStreamResponse>>;
   promoteDataStream(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPromoteDataStream, params, options);
   }
@@ -4291,6 +4484,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAlias(params: T.IndicesPutAliasRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutAliasResponse>>;
+  putAlias(params: T.IndicesPutAliasRequest, options?: TransportRequestOptions): Promise<T.IndicesPutAliasResponse | TransportResult<T.IndicesPutAliasResponse>>;
   putAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutAlias, params, options);
   }
@@ -4310,6 +4504,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataLifecycle(params: T.IndicesPutDataLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutDataLifecycleResponse>>;
+  putDataLifecycle(params: T.IndicesPutDataLifecycleRequest, options?: TransportRequestOptions): Promise<T.IndicesPutDataLifecycleResponse | TransportResult<T.IndicesPutDataLifecycleResponse>>;
   putDataLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutDataLifecycle, params, options);
   }
@@ -4331,6 +4526,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataStreamMappings(params: T.IndicesPutDataStreamMappingsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutDataStreamMappingsResponse>>;
+  putDataStreamMappings(params: T.IndicesPutDataStreamMappingsRequest, options?: TransportRequestOptions): Promise<T.IndicesPutDataStreamMappingsResponse | TransportResult<T.IndicesPutDataStreamMappingsResponse>>;
   putDataStreamMappings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutDataStreamMappings, params, options);
   }
@@ -4350,6 +4546,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataStreamOptions(params: T.IndicesPutDataStreamOptionsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutDataStreamOptionsResponse>>;
+  putDataStreamOptions(params: T.IndicesPutDataStreamOptionsRequest, options?: TransportRequestOptions): Promise<T.IndicesPutDataStreamOptionsResponse | TransportResult<T.IndicesPutDataStreamOptionsResponse>>;
   putDataStreamOptions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutDataStreamOptions, params, options);
   }
@@ -4374,6 +4571,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataStreamSettings(params: T.IndicesPutDataStreamSettingsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutDataStreamSettingsResponse>>;
+  putDataStreamSettings(params: T.IndicesPutDataStreamSettingsRequest, options?: TransportRequestOptions): Promise<T.IndicesPutDataStreamSettingsResponse | TransportResult<T.IndicesPutDataStreamSettingsResponse>>;
   putDataStreamSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutDataStreamSettings, params, options);
   }
@@ -4419,6 +4617,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putIndexTemplate(params: T.IndicesPutIndexTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutIndexTemplateResponse>>;
+  putIndexTemplate(params: T.IndicesPutIndexTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesPutIndexTemplateResponse | TransportResult<T.IndicesPutIndexTemplateResponse>>;
   putIndexTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutIndexTemplate, params, options);
   }
@@ -4448,6 +4647,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putMapping(params: T.IndicesPutMappingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutMappingResponse>>;
+  putMapping(params: T.IndicesPutMappingRequest, options?: TransportRequestOptions): Promise<T.IndicesPutMappingResponse | TransportResult<T.IndicesPutMappingResponse>>;
   putMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutMapping, params, options);
   }
@@ -4519,6 +4719,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putSettings(params: T.IndicesPutSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutSettingsResponse>>;
+  putSettings(params?: T.IndicesPutSettingsRequest, options?: TransportRequestOptions): Promise<T.IndicesPutSettingsResponse | TransportResult<T.IndicesPutSettingsResponse>>;
   putSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutSettings, params, options);
   }
@@ -4557,6 +4758,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTemplate(params: T.IndicesPutTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesPutTemplateResponse>>;
+  putTemplate(params: T.IndicesPutTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesPutTemplateResponse | TransportResult<T.IndicesPutTemplateResponse>>;
   putTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesPutTemplate, params, options);
   }
@@ -4596,6 +4798,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   recovery(params: T.IndicesRecoveryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesRecoveryResponse>>;
+  recovery(params?: T.IndicesRecoveryRequest, options?: TransportRequestOptions): Promise<T.IndicesRecoveryResponse | TransportResult<T.IndicesRecoveryResponse>>;
   recovery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesRecovery, params, options);
   }
@@ -4628,6 +4831,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   refresh(params: T.IndicesRefreshRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesRefreshResponse>>;
+  refresh(params?: T.IndicesRefreshRequest, options?: TransportRequestOptions): Promise<T.IndicesRefreshResponse | TransportResult<T.IndicesRefreshResponse>>;
   refresh(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesRefresh, params, options);
   }
@@ -4659,6 +4863,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reloadSearchAnalyzers(params: T.IndicesReloadSearchAnalyzersRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesReloadSearchAnalyzersResponse>>;
+  reloadSearchAnalyzers(params: T.IndicesReloadSearchAnalyzersRequest, options?: TransportRequestOptions): Promise<T.IndicesReloadSearchAnalyzersResponse | TransportResult<T.IndicesReloadSearchAnalyzersResponse>>;
   reloadSearchAnalyzers(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesReloadSearchAnalyzers, params, options);
   }
@@ -4679,6 +4884,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   removeBlock(params: T.IndicesRemoveBlockRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesRemoveBlockResponse>>;
+  removeBlock(params: T.IndicesRemoveBlockRequest, options?: TransportRequestOptions): Promise<T.IndicesRemoveBlockResponse | TransportResult<T.IndicesRemoveBlockResponse>>;
   removeBlock(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesRemoveBlock, params, options);
   }
@@ -4741,6 +4947,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resolveCluster(params: T.IndicesResolveClusterRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesResolveClusterResponse>>;
+  resolveCluster(params?: T.IndicesResolveClusterRequest, options?: TransportRequestOptions): Promise<T.IndicesResolveClusterResponse | TransportResult<T.IndicesResolveClusterResponse>>;
   resolveCluster(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesResolveCluster, params, options);
   }
@@ -4761,6 +4968,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resolveIndex(params: T.IndicesResolveIndexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesResolveIndexResponse>>;
+  resolveIndex(params: T.IndicesResolveIndexRequest, options?: TransportRequestOptions): Promise<T.IndicesResolveIndexResponse | TransportResult<T.IndicesResolveIndexResponse>>;
   resolveIndex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesResolveIndex, params, options);
   }
@@ -4816,6 +5024,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   rollover(params: T.IndicesRolloverRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesRolloverResponse>>;
+  rollover(params: T.IndicesRolloverRequest, options?: TransportRequestOptions): Promise<T.IndicesRolloverResponse | TransportResult<T.IndicesRolloverResponse>>;
   rollover(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesRollover, params, options);
   }
@@ -4835,6 +5044,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   segments(params: T.IndicesSegmentsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesSegmentsResponse>>;
+  segments(params?: T.IndicesSegmentsRequest, options?: TransportRequestOptions): Promise<T.IndicesSegmentsResponse | TransportResult<T.IndicesSegmentsResponse>>;
   segments(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesSegments, params, options);
   }
@@ -4863,6 +5073,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   shardStores(params: T.IndicesShardStoresRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesShardStoresResponse>>;
+  shardStores(params?: T.IndicesShardStoresRequest, options?: TransportRequestOptions): Promise<T.IndicesShardStoresResponse | TransportResult<T.IndicesShardStoresResponse>>;
   shardStores(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesShardStores, params, options);
   }
@@ -4914,6 +5125,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   shrink(params: T.IndicesShrinkRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesShrinkResponse>>;
+  shrink(params: T.IndicesShrinkRequest, options?: TransportRequestOptions): Promise<T.IndicesShrinkResponse | TransportResult<T.IndicesShrinkResponse>>;
   shrink(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesShrink, params, options);
   }
@@ -4933,6 +5145,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   simulateIndexTemplate(params: T.IndicesSimulateIndexTemplateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesSimulateIndexTemplateResponse>>;
+  simulateIndexTemplate(params: T.IndicesSimulateIndexTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesSimulateIndexTemplateResponse | TransportResult<T.IndicesSimulateIndexTemplateResponse>>;
   simulateIndexTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesSimulateIndexTemplate, params, options);
   }
@@ -4951,6 +5164,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   simulateTemplate(params: T.IndicesSimulateTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesSimulateTemplateResponse>>;
+  simulateTemplate(params?: T.IndicesSimulateTemplateRequest, options?: TransportRequestOptions): Promise<T.IndicesSimulateTemplateResponse | TransportResult<T.IndicesSimulateTemplateResponse>>;
   simulateTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesSimulateTemplate, params, options);
   }
@@ -5002,6 +5216,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   split(params: T.IndicesSplitRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesSplitResponse>>;
+  split(params: T.IndicesSplitRequest, options?: TransportRequestOptions): Promise<T.IndicesSplitResponse | TransportResult<T.IndicesSplitResponse>>;
   split(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesSplit, params, options);
   }
@@ -5030,6 +5245,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.IndicesStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesStatsResponse>>;
+  stats(params?: T.IndicesStatsRequest, options?: TransportRequestOptions): Promise<T.IndicesStatsResponse | TransportResult<T.IndicesStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesStats, params, options);
   }
@@ -5049,6 +5265,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateAliases(params: T.IndicesUpdateAliasesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesUpdateAliasesResponse>>;
+  updateAliases(params?: T.IndicesUpdateAliasesRequest, options?: TransportRequestOptions): Promise<T.IndicesUpdateAliasesResponse | TransportResult<T.IndicesUpdateAliasesResponse>>;
   updateAliases(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesUpdateAliases, params, options);
   }
@@ -5068,6 +5285,7 @@ export class IndicesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   validateQuery(params: T.IndicesValidateQueryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndicesValidateQueryResponse>>;
+  validateQuery(params?: T.IndicesValidateQueryRequest, options?: TransportRequestOptions): Promise<T.IndicesValidateQueryResponse | TransportResult<T.IndicesValidateQueryResponse>>;
   validateQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.indicesValidateQuery, params, options);
   }
@@ -5098,6 +5316,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   chatCompletionUnified(params: T.InferenceChatCompletionUnifiedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceChatCompletionUnifiedResponse>>;
+  chatCompletionUnified(params: T.InferenceChatCompletionUnifiedRequest, options?: TransportRequestOptions): Promise<T.InferenceChatCompletionUnifiedResponse | TransportResult<T.InferenceChatCompletionUnifiedResponse>>;
   chatCompletionUnified(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceChatCompletionUnified, params, options);
   }
@@ -5122,6 +5341,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   completion(params: T.InferenceCompletionRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceCompletionResponse>>;
+  completion(params: T.InferenceCompletionRequest, options?: TransportRequestOptions): Promise<T.InferenceCompletionResponse | TransportResult<T.InferenceCompletionResponse>>;
   completion(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceCompletion, params, options);
   }
@@ -5141,6 +5361,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.InferenceDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceDeleteResponse>>;
+  delete(params: T.InferenceDeleteRequest, options?: TransportRequestOptions): Promise<T.InferenceDeleteResponse | TransportResult<T.InferenceDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceDelete, params, options);
   }
@@ -5158,6 +5379,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRegionPolicy(params: T.InferenceDeleteRegionPolicyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceDeleteRegionPolicyResponse>>;
+  deleteRegionPolicy(params?: T.InferenceDeleteRegionPolicyRequest, options?: TransportRequestOptions): Promise<T.InferenceDeleteRegionPolicyResponse | TransportResult<T.InferenceDeleteRegionPolicyResponse>>;
   deleteRegionPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceDeleteRegionPolicy, params, options);
   }
@@ -5175,6 +5397,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   embedding(params: T.InferenceEmbeddingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceEmbeddingResponse>>;
+  embedding(params: T.InferenceEmbeddingRequest, options?: TransportRequestOptions): Promise<T.InferenceEmbeddingResponse | TransportResult<T.InferenceEmbeddingResponse>>;
   embedding(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceEmbedding, params, options);
   }
@@ -5194,6 +5417,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.InferenceGetRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceGetResponse>>;
+  get(params?: T.InferenceGetRequest, options?: TransportRequestOptions): Promise<T.InferenceGetResponse | TransportResult<T.InferenceGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceGet, params, options);
   }
@@ -5211,6 +5435,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRegionPolicy(params: T.InferenceGetRegionPolicyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceGetRegionPolicyResponse>>;
+  getRegionPolicy(params?: T.InferenceGetRegionPolicyRequest, options?: TransportRequestOptions): Promise<T.InferenceGetRegionPolicyResponse | TransportResult<T.InferenceGetRegionPolicyResponse>>;
   getRegionPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceGetRegionPolicy, params, options);
   }
@@ -5237,6 +5462,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   inference(params: T.InferenceInferenceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceInferenceResponse>>;
+  inference(params: T.InferenceInferenceRequest, options?: TransportRequestOptions): Promise<T.InferenceInferenceResponse | TransportResult<T.InferenceInferenceResponse>>;
   inference(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceInference, params, options);
   }
@@ -5284,6 +5510,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   put(params: T.InferencePutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutResponse>>;
+  put(params: T.InferencePutRequest, options?: TransportRequestOptions): Promise<T.InferencePutResponse | TransportResult<T.InferencePutResponse>>;
   put(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePut, params, options);
   }
@@ -5303,6 +5530,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAi21(params: T.InferencePutAi21Request, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAi21Response>>;
+  putAi21(params: T.InferencePutAi21Request, options?: TransportRequestOptions): Promise<T.InferencePutAi21Response | TransportResult<T.InferencePutAi21Response>>;
   putAi21(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAi21, params, options);
   }
@@ -5322,6 +5550,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAlibabacloud(params: T.InferencePutAlibabacloudRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAlibabacloudResponse>>;
+  putAlibabacloud(params: T.InferencePutAlibabacloudRequest, options?: TransportRequestOptions): Promise<T.InferencePutAlibabacloudResponse | TransportResult<T.InferencePutAlibabacloudResponse>>;
   putAlibabacloud(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAlibabacloud, params, options);
   }
@@ -5344,6 +5573,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAmazonbedrock(params: T.InferencePutAmazonbedrockRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAmazonbedrockResponse>>;
+  putAmazonbedrock(params: T.InferencePutAmazonbedrockRequest, options?: TransportRequestOptions): Promise<T.InferencePutAmazonbedrockResponse | TransportResult<T.InferencePutAmazonbedrockResponse>>;
   putAmazonbedrock(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAmazonbedrock, params, options);
   }
@@ -5363,6 +5593,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAmazonsagemaker(params: T.InferencePutAmazonsagemakerRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAmazonsagemakerResponse>>;
+  putAmazonsagemaker(params: T.InferencePutAmazonsagemakerRequest, options?: TransportRequestOptions): Promise<T.InferencePutAmazonsagemakerResponse | TransportResult<T.InferencePutAmazonsagemakerResponse>>;
   putAmazonsagemaker(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAmazonsagemaker, params, options);
   }
@@ -5382,6 +5613,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAnthropic(params: T.InferencePutAnthropicRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAnthropicResponse>>;
+  putAnthropic(params: T.InferencePutAnthropicRequest, options?: TransportRequestOptions): Promise<T.InferencePutAnthropicResponse | TransportResult<T.InferencePutAnthropicResponse>>;
   putAnthropic(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAnthropic, params, options);
   }
@@ -5401,6 +5633,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAzureaistudio(params: T.InferencePutAzureaistudioRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAzureaistudioResponse>>;
+  putAzureaistudio(params: T.InferencePutAzureaistudioRequest, options?: TransportRequestOptions): Promise<T.InferencePutAzureaistudioResponse | TransportResult<T.InferencePutAzureaistudioResponse>>;
   putAzureaistudio(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAzureaistudio, params, options);
   }
@@ -5427,6 +5660,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putAzureopenai(params: T.InferencePutAzureopenaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutAzureopenaiResponse>>;
+  putAzureopenai(params: T.InferencePutAzureopenaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutAzureopenaiResponse | TransportResult<T.InferencePutAzureopenaiResponse>>;
   putAzureopenai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutAzureopenai, params, options);
   }
@@ -5446,6 +5680,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putCohere(params: T.InferencePutCohereRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutCohereResponse>>;
+  putCohere(params: T.InferencePutCohereRequest, options?: TransportRequestOptions): Promise<T.InferencePutCohereResponse | TransportResult<T.InferencePutCohereResponse>>;
   putCohere(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutCohere, params, options);
   }
@@ -5467,6 +5702,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putContextualai(params: T.InferencePutContextualaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutContextualaiResponse>>;
+  putContextualai(params: T.InferencePutContextualaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutContextualaiResponse | TransportResult<T.InferencePutContextualaiResponse>>;
   putContextualai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutContextualai, params, options);
   }
@@ -5525,6 +5761,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putCustom(params: T.InferencePutCustomRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutCustomResponse>>;
+  putCustom(params: T.InferencePutCustomRequest, options?: TransportRequestOptions): Promise<T.InferencePutCustomResponse | TransportResult<T.InferencePutCustomResponse>>;
   putCustom(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutCustom, params, options);
   }
@@ -5544,6 +5781,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDeepseek(params: T.InferencePutDeepseekRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutDeepseekResponse>>;
+  putDeepseek(params: T.InferencePutDeepseekRequest, options?: TransportRequestOptions): Promise<T.InferencePutDeepseekResponse | TransportResult<T.InferencePutDeepseekResponse>>;
   putDeepseek(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutDeepseek, params, options);
   }
@@ -5576,6 +5814,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putElasticsearch(params: T.InferencePutElasticsearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutElasticsearchResponse>>;
+  putElasticsearch(params: T.InferencePutElasticsearchRequest, options?: TransportRequestOptions): Promise<T.InferencePutElasticsearchResponse | TransportResult<T.InferencePutElasticsearchResponse>>;
   putElasticsearch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutElasticsearch, params, options);
   }
@@ -5610,6 +5849,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putElser(params: T.InferencePutElserRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutElserResponse>>;
+  putElser(params: T.InferencePutElserRequest, options?: TransportRequestOptions): Promise<T.InferencePutElserResponse | TransportResult<T.InferencePutElserResponse>>;
   putElser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutElser, params, options);
   }
@@ -5629,6 +5869,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putFireworksai(params: T.InferencePutFireworksaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutFireworksaiResponse>>;
+  putFireworksai(params: T.InferencePutFireworksaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutFireworksaiResponse | TransportResult<T.InferencePutFireworksaiResponse>>;
   putFireworksai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutFireworksai, params, options);
   }
@@ -5648,6 +5889,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putGoogleaistudio(params: T.InferencePutGoogleaistudioRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutGoogleaistudioResponse>>;
+  putGoogleaistudio(params: T.InferencePutGoogleaistudioRequest, options?: TransportRequestOptions): Promise<T.InferencePutGoogleaistudioResponse | TransportResult<T.InferencePutGoogleaistudioResponse>>;
   putGoogleaistudio(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutGoogleaistudio, params, options);
   }
@@ -5667,6 +5909,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putGooglevertexai(params: T.InferencePutGooglevertexaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutGooglevertexaiResponse>>;
+  putGooglevertexai(params: T.InferencePutGooglevertexaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutGooglevertexaiResponse | TransportResult<T.InferencePutGooglevertexaiResponse>>;
   putGooglevertexai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutGooglevertexai, params, options);
   }
@@ -5686,6 +5929,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putGroq(params: T.InferencePutGroqRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutGroqResponse>>;
+  putGroq(params: T.InferencePutGroqRequest, options?: TransportRequestOptions): Promise<T.InferencePutGroqResponse | TransportResult<T.InferencePutGroqResponse>>;
   putGroq(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutGroq, params, options);
   }
@@ -5740,6 +5984,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putHuggingFace(params: T.InferencePutHuggingFaceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutHuggingFaceResponse>>;
+  putHuggingFace(params: T.InferencePutHuggingFaceRequest, options?: TransportRequestOptions): Promise<T.InferencePutHuggingFaceResponse | TransportResult<T.InferencePutHuggingFaceResponse>>;
   putHuggingFace(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutHuggingFace, params, options);
   }
@@ -5762,6 +6007,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putJinaai(params: T.InferencePutJinaaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutJinaaiResponse>>;
+  putJinaai(params: T.InferencePutJinaaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutJinaaiResponse | TransportResult<T.InferencePutJinaaiResponse>>;
   putJinaai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutJinaai, params, options);
   }
@@ -5781,6 +6027,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putLlama(params: T.InferencePutLlamaRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutLlamaResponse>>;
+  putLlama(params: T.InferencePutLlamaRequest, options?: TransportRequestOptions): Promise<T.InferencePutLlamaResponse | TransportResult<T.InferencePutLlamaResponse>>;
   putLlama(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutLlama, params, options);
   }
@@ -5800,6 +6047,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putMistral(params: T.InferencePutMistralRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutMistralResponse>>;
+  putMistral(params: T.InferencePutMistralRequest, options?: TransportRequestOptions): Promise<T.InferencePutMistralResponse | TransportResult<T.InferencePutMistralResponse>>;
   putMistral(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutMistral, params, options);
   }
@@ -5819,6 +6067,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putNvidia(params: T.InferencePutNvidiaRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutNvidiaResponse>>;
+  putNvidia(params: T.InferencePutNvidiaRequest, options?: TransportRequestOptions): Promise<T.InferencePutNvidiaResponse | TransportResult<T.InferencePutNvidiaResponse>>;
   putNvidia(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutNvidia, params, options);
   }
@@ -5838,6 +6087,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putOpenai(params: T.InferencePutOpenaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutOpenaiResponse>>;
+  putOpenai(params: T.InferencePutOpenaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutOpenaiResponse | TransportResult<T.InferencePutOpenaiResponse>>;
   putOpenai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutOpenai, params, options);
   }
@@ -5857,6 +6107,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putOpenshiftAi(params: T.InferencePutOpenshiftAiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutOpenshiftAiResponse>>;
+  putOpenshiftAi(params: T.InferencePutOpenshiftAiRequest, options?: TransportRequestOptions): Promise<T.InferencePutOpenshiftAiResponse | TransportResult<T.InferencePutOpenshiftAiResponse>>;
   putOpenshiftAi(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutOpenshiftAi, params, options);
   }
@@ -5876,6 +6127,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putRegionPolicy(params: T.InferencePutRegionPolicyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutRegionPolicyResponse>>;
+  putRegionPolicy(params: T.InferencePutRegionPolicyRequest, options?: TransportRequestOptions): Promise<T.InferencePutRegionPolicyResponse | TransportResult<T.InferencePutRegionPolicyResponse>>;
   putRegionPolicy(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutRegionPolicy, params, options);
   }
@@ -5897,6 +6149,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putVoyageai(params: T.InferencePutVoyageaiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutVoyageaiResponse>>;
+  putVoyageai(params: T.InferencePutVoyageaiRequest, options?: TransportRequestOptions): Promise<T.InferencePutVoyageaiResponse | TransportResult<T.InferencePutVoyageaiResponse>>;
   putVoyageai(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutVoyageai, params, options);
   }
@@ -5918,6 +6171,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putWatsonx(params: T.InferencePutWatsonxRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferencePutWatsonxResponse>>;
+  putWatsonx(params: T.InferencePutWatsonxRequest, options?: TransportRequestOptions): Promise<T.InferencePutWatsonxResponse | TransportResult<T.InferencePutWatsonxResponse>>;
   putWatsonx(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferencePutWatsonx, params, options);
   }
@@ -5935,6 +6189,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   rerank(params: T.InferenceRerankRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceRerankResponse>>;
+  rerank(params: T.InferenceRerankRequest, options?: TransportRequestOptions): Promise<T.InferenceRerankResponse | TransportResult<T.InferenceRerankResponse>>;
   rerank(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceRerank, params, options);
   }
@@ -5952,6 +6207,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   sparseEmbedding(params: T.InferenceSparseEmbeddingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceSparseEmbeddingResponse>>;
+  sparseEmbedding(params: T.InferenceSparseEmbeddingRequest, options?: TransportRequestOptions): Promise<T.InferenceSparseEmbeddingResponse | TransportResult<T.InferenceSparseEmbeddingResponse>>;
   sparseEmbedding(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceSparseEmbedding, params, options);
   }
@@ -5976,6 +6232,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   streamCompletion(params: T.InferenceStreamCompletionRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceStreamCompletionResponse>>;
+  streamCompletion(params: T.InferenceStreamCompletionRequest, options?: TransportRequestOptions): Promise<T.InferenceStreamCompletionResponse | TransportResult<T.InferenceStreamCompletionResponse>>;
   streamCompletion(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceStreamCompletion, params, options);
   }
@@ -5993,6 +6250,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   textEmbedding(params: T.InferenceTextEmbeddingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceTextEmbeddingResponse>>;
+  textEmbedding(params: T.InferenceTextEmbeddingRequest, options?: TransportRequestOptions): Promise<T.InferenceTextEmbeddingResponse | TransportResult<T.InferenceTextEmbeddingResponse>>;
   textEmbedding(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceTextEmbedding, params, options);
   }
@@ -6016,6 +6274,7 @@ export class InferenceApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   update(params: T.InferenceUpdateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InferenceUpdateResponse>>;
+  update(params: T.InferenceUpdateRequest, options?: TransportRequestOptions): Promise<T.InferenceUpdateResponse | TransportResult<T.InferenceUpdateResponse>>;
   update(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.inferenceUpdate, params, options);
   }
@@ -6040,6 +6299,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteGeoipDatabase(params: T.IngestDeleteGeoipDatabaseRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestDeleteGeoipDatabaseResponse>>;
+  deleteGeoipDatabase(params: T.IngestDeleteGeoipDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestDeleteGeoipDatabaseResponse | TransportResult<T.IngestDeleteGeoipDatabaseResponse>>;
   deleteGeoipDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestDeleteGeoipDatabase, params, options);
   }
@@ -6057,6 +6317,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteIpLocationDatabase(params: T.IngestDeleteIpLocationDatabaseRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestDeleteIpLocationDatabaseResponse>>;
+  deleteIpLocationDatabase(params: T.IngestDeleteIpLocationDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestDeleteIpLocationDatabaseResponse | TransportResult<T.IngestDeleteIpLocationDatabaseResponse>>;
   deleteIpLocationDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestDeleteIpLocationDatabase, params, options);
   }
@@ -6076,6 +6337,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deletePipeline(params: T.IngestDeletePipelineRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestDeletePipelineResponse>>;
+  deletePipeline(params: T.IngestDeletePipelineRequest, options?: TransportRequestOptions): Promise<T.IngestDeletePipelineResponse | TransportResult<T.IngestDeletePipelineResponse>>;
   deletePipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestDeletePipeline, params, options);
   }
@@ -6095,6 +6357,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   geoIpStats(params: T.IngestGeoIpStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestGeoIpStatsResponse>>;
+  geoIpStats(params?: T.IngestGeoIpStatsRequest, options?: TransportRequestOptions): Promise<T.IngestGeoIpStatsResponse | TransportResult<T.IngestGeoIpStatsResponse>>;
   geoIpStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestGeoIpStats, params, options);
   }
@@ -6114,6 +6377,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getGeoipDatabase(params: T.IngestGetGeoipDatabaseRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestGetGeoipDatabaseResponse>>;
+  getGeoipDatabase(params?: T.IngestGetGeoipDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestGetGeoipDatabaseResponse | TransportResult<T.IngestGetGeoipDatabaseResponse>>;
   getGeoipDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestGetGeoipDatabase, params, options);
   }
@@ -6131,6 +6395,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getIpLocationDatabase(params: T.IngestGetIpLocationDatabaseRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestGetIpLocationDatabaseResponse>>;
+  getIpLocationDatabase(params?: T.IngestGetIpLocationDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestGetIpLocationDatabaseResponse | TransportResult<T.IngestGetIpLocationDatabaseResponse>>;
   getIpLocationDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestGetIpLocationDatabase, params, options);
   }
@@ -6151,6 +6416,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getPipeline(params: T.IngestGetPipelineRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestGetPipelineResponse>>;
+  getPipeline(params?: T.IngestGetPipelineRequest, options?: TransportRequestOptions): Promise<T.IngestGetPipelineResponse | TransportResult<T.IngestGetPipelineResponse>>;
   getPipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestGetPipeline, params, options);
   }
@@ -6172,6 +6438,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   processorGrok(params: T.IngestProcessorGrokRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestProcessorGrokResponse>>;
+  processorGrok(params?: T.IngestProcessorGrokRequest, options?: TransportRequestOptions): Promise<T.IngestProcessorGrokResponse | TransportResult<T.IngestProcessorGrokResponse>>;
   processorGrok(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestProcessorGrok, params, options);
   }
@@ -6191,6 +6458,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putGeoipDatabase(params: T.IngestPutGeoipDatabaseRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestPutGeoipDatabaseResponse>>;
+  putGeoipDatabase(params: T.IngestPutGeoipDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestPutGeoipDatabaseResponse | TransportResult<T.IngestPutGeoipDatabaseResponse>>;
   putGeoipDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestPutGeoipDatabase, params, options);
   }
@@ -6208,6 +6476,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putIpLocationDatabase(params: T.IngestPutIpLocationDatabaseRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestPutIpLocationDatabaseResponse>>;
+  putIpLocationDatabase(params: T.IngestPutIpLocationDatabaseRequest, options?: TransportRequestOptions): Promise<T.IngestPutIpLocationDatabaseResponse | TransportResult<T.IngestPutIpLocationDatabaseResponse>>;
   putIpLocationDatabase(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestPutIpLocationDatabase, params, options);
   }
@@ -6227,6 +6496,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putPipeline(params: T.IngestPutPipelineRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestPutPipelineResponse>>;
+  putPipeline(params: T.IngestPutPipelineRequest, options?: TransportRequestOptions): Promise<T.IngestPutPipelineResponse | TransportResult<T.IngestPutPipelineResponse>>;
   putPipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestPutPipeline, params, options);
   }
@@ -6247,6 +6517,7 @@ export class IngestApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   simulate(params: T.IngestSimulateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IngestSimulateResponse>>;
+  simulate(params: T.IngestSimulateRequest, options?: TransportRequestOptions): Promise<T.IngestSimulateResponse | TransportResult<T.IngestSimulateResponse>>;
   simulate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ingestSimulate, params, options);
   }
@@ -6272,6 +6543,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.LicenseDeleteRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicenseDeleteResponse>>;
+  delete(params?: T.LicenseDeleteRequest, options?: TransportRequestOptions): Promise<T.LicenseDeleteResponse | TransportResult<T.LicenseDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licenseDelete, params, options);
   }
@@ -6294,6 +6566,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.LicenseGetRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicenseGetResponse>>;
+  get(params?: T.LicenseGetRequest, options?: TransportRequestOptions): Promise<T.LicenseGetResponse | TransportResult<T.LicenseGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licenseGet, params, options);
   }
@@ -6311,6 +6584,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getBasicStatus(params: T.LicenseGetBasicStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicenseGetBasicStatusResponse>>;
+  getBasicStatus(params?: T.LicenseGetBasicStatusRequest, options?: TransportRequestOptions): Promise<T.LicenseGetBasicStatusResponse | TransportResult<T.LicenseGetBasicStatusResponse>>;
   getBasicStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licenseGetBasicStatus, params, options);
   }
@@ -6328,6 +6602,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTrialStatus(params: T.LicenseGetTrialStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicenseGetTrialStatusResponse>>;
+  getTrialStatus(params?: T.LicenseGetTrialStatusRequest, options?: TransportRequestOptions): Promise<T.LicenseGetTrialStatusResponse | TransportResult<T.LicenseGetTrialStatusResponse>>;
   getTrialStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licenseGetTrialStatus, params, options);
   }
@@ -6352,6 +6627,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   post(params: T.LicensePostRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicensePostResponse>>;
+  post(params?: T.LicensePostRequest, options?: TransportRequestOptions): Promise<T.LicensePostResponse | TransportResult<T.LicensePostResponse>>;
   post(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licensePost, params, options);
   }
@@ -6378,6 +6654,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postStartBasic(params: T.LicensePostStartBasicRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicensePostStartBasicResponse>>;
+  postStartBasic(params?: T.LicensePostStartBasicRequest, options?: TransportRequestOptions): Promise<T.LicensePostStartBasicResponse | TransportResult<T.LicensePostStartBasicResponse>>;
   postStartBasic(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licensePostStartBasic, params, options);
   }
@@ -6402,6 +6679,7 @@ export class LicenseApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postStartTrial(params: T.LicensePostStartTrialRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LicensePostStartTrialResponse>>;
+  postStartTrial(params?: T.LicensePostStartTrialRequest, options?: TransportRequestOptions): Promise<T.LicensePostStartTrialResponse | TransportResult<T.LicensePostStartTrialResponse>>;
   postStartTrial(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.licensePostStartTrial, params, options);
   }
@@ -6427,6 +6705,7 @@ export class LogstashApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deletePipeline(params: T.LogstashDeletePipelineRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LogstashDeletePipelineResponse>>;
+  deletePipeline(params: T.LogstashDeletePipelineRequest, options?: TransportRequestOptions): Promise<T.LogstashDeletePipelineResponse | TransportResult<T.LogstashDeletePipelineResponse>>;
   deletePipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.logstashDeletePipeline, params, options);
   }
@@ -6446,6 +6725,7 @@ export class LogstashApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getPipeline(params: T.LogstashGetPipelineRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LogstashGetPipelineResponse>>;
+  getPipeline(params?: T.LogstashGetPipelineRequest, options?: TransportRequestOptions): Promise<T.LogstashGetPipelineResponse | TransportResult<T.LogstashGetPipelineResponse>>;
   getPipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.logstashGetPipeline, params, options);
   }
@@ -6466,6 +6746,7 @@ export class LogstashApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putPipeline(params: T.LogstashPutPipelineRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.LogstashPutPipelineResponse>>;
+  putPipeline(params: T.LogstashPutPipelineRequest, options?: TransportRequestOptions): Promise<T.LogstashPutPipelineResponse | TransportResult<T.LogstashPutPipelineResponse>>;
   putPipeline(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.logstashPutPipeline, params, options);
   }
@@ -6499,6 +6780,7 @@ export class MigrationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deprecations(params: T.MigrationDeprecationsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MigrationDeprecationsResponse>>;
+  deprecations(params?: T.MigrationDeprecationsRequest, options?: TransportRequestOptions): Promise<T.MigrationDeprecationsResponse | TransportResult<T.MigrationDeprecationsResponse>>;
   deprecations(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.migrationDeprecations, params, options);
   }
@@ -6522,6 +6804,7 @@ export class MigrationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getFeatureUpgradeStatus(params: T.MigrationGetFeatureUpgradeStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MigrationGetFeatureUpgradeStatusResponse>>;
+  getFeatureUpgradeStatus(params?: T.MigrationGetFeatureUpgradeStatusRequest, options?: TransportRequestOptions): Promise<T.MigrationGetFeatureUpgradeStatusResponse | TransportResult<T.MigrationGetFeatureUpgradeStatusResponse>>;
   getFeatureUpgradeStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.migrationGetFeatureUpgradeStatus, params, options);
   }
@@ -6546,6 +6829,7 @@ export class MigrationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postFeatureUpgrade(params: T.MigrationPostFeatureUpgradeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MigrationPostFeatureUpgradeResponse>>;
+  postFeatureUpgrade(params?: T.MigrationPostFeatureUpgradeRequest, options?: TransportRequestOptions): Promise<T.MigrationPostFeatureUpgradeResponse | TransportResult<T.MigrationPostFeatureUpgradeResponse>>;
   postFeatureUpgrade(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.migrationPostFeatureUpgrade, params, options);
   }
@@ -6573,6 +6857,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearTrainedModelDeploymentCache(params: T.MlClearTrainedModelDeploymentCacheRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlClearTrainedModelDeploymentCacheResponse>>;
+  clearTrainedModelDeploymentCache(params: T.MlClearTrainedModelDeploymentCacheRequest, options?: TransportRequestOptions): Promise<T.MlClearTrainedModelDeploymentCacheResponse | TransportResult<T.MlClearTrainedModelDeploymentCacheResponse>>;
   clearTrainedModelDeploymentCache(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlClearTrainedModelDeploymentCache, params, options);
   }
@@ -6595,6 +6880,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   closeJob(params: T.MlCloseJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlCloseJobResponse>>;
+  closeJob(params: T.MlCloseJobRequest, options?: TransportRequestOptions): Promise<T.MlCloseJobResponse | TransportResult<T.MlCloseJobResponse>>;
   closeJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlCloseJob, params, options);
   }
@@ -6614,6 +6900,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteCalendar(params: T.MlDeleteCalendarRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteCalendarResponse>>;
+  deleteCalendar(params: T.MlDeleteCalendarRequest, options?: TransportRequestOptions): Promise<T.MlDeleteCalendarResponse | TransportResult<T.MlDeleteCalendarResponse>>;
   deleteCalendar(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteCalendar, params, options);
   }
@@ -6631,6 +6918,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteCalendarEvent(params: T.MlDeleteCalendarEventRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteCalendarEventResponse>>;
+  deleteCalendarEvent(params: T.MlDeleteCalendarEventRequest, options?: TransportRequestOptions): Promise<T.MlDeleteCalendarEventResponse | TransportResult<T.MlDeleteCalendarEventResponse>>;
   deleteCalendarEvent(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteCalendarEvent, params, options);
   }
@@ -6648,6 +6936,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteCalendarJob(params: T.MlDeleteCalendarJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteCalendarJobResponse>>;
+  deleteCalendarJob(params: T.MlDeleteCalendarJobRequest, options?: TransportRequestOptions): Promise<T.MlDeleteCalendarJobResponse | TransportResult<T.MlDeleteCalendarJobResponse>>;
   deleteCalendarJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteCalendarJob, params, options);
   }
@@ -6665,6 +6954,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDataFrameAnalytics(params: T.MlDeleteDataFrameAnalyticsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteDataFrameAnalyticsResponse>>;
+  deleteDataFrameAnalytics(params: T.MlDeleteDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlDeleteDataFrameAnalyticsResponse | TransportResult<T.MlDeleteDataFrameAnalyticsResponse>>;
   deleteDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteDataFrameAnalytics, params, options);
   }
@@ -6682,6 +6972,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteDatafeed(params: T.MlDeleteDatafeedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteDatafeedResponse>>;
+  deleteDatafeed(params: T.MlDeleteDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlDeleteDatafeedResponse | TransportResult<T.MlDeleteDatafeedResponse>>;
   deleteDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteDatafeed, params, options);
   }
@@ -6708,6 +6999,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteExpiredData(params: T.MlDeleteExpiredDataRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteExpiredDataResponse>>;
+  deleteExpiredData(params?: T.MlDeleteExpiredDataRequest, options?: TransportRequestOptions): Promise<T.MlDeleteExpiredDataResponse | TransportResult<T.MlDeleteExpiredDataResponse>>;
   deleteExpiredData(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteExpiredData, params, options);
   }
@@ -6728,6 +7020,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteFilter(params: T.MlDeleteFilterRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteFilterResponse>>;
+  deleteFilter(params: T.MlDeleteFilterRequest, options?: TransportRequestOptions): Promise<T.MlDeleteFilterResponse | TransportResult<T.MlDeleteFilterResponse>>;
   deleteFilter(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteFilter, params, options);
   }
@@ -6750,6 +7043,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteForecast(params: T.MlDeleteForecastRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteForecastResponse>>;
+  deleteForecast(params: T.MlDeleteForecastRequest, options?: TransportRequestOptions): Promise<T.MlDeleteForecastResponse | TransportResult<T.MlDeleteForecastResponse>>;
   deleteForecast(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteForecast, params, options);
   }
@@ -6774,6 +7068,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteJob(params: T.MlDeleteJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteJobResponse>>;
+  deleteJob(params: T.MlDeleteJobRequest, options?: TransportRequestOptions): Promise<T.MlDeleteJobResponse | TransportResult<T.MlDeleteJobResponse>>;
   deleteJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteJob, params, options);
   }
@@ -6795,6 +7090,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteModelSnapshot(params: T.MlDeleteModelSnapshotRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteModelSnapshotResponse>>;
+  deleteModelSnapshot(params: T.MlDeleteModelSnapshotRequest, options?: TransportRequestOptions): Promise<T.MlDeleteModelSnapshotResponse | TransportResult<T.MlDeleteModelSnapshotResponse>>;
   deleteModelSnapshot(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteModelSnapshot, params, options);
   }
@@ -6814,6 +7110,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteTrainedModel(params: T.MlDeleteTrainedModelRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteTrainedModelResponse>>;
+  deleteTrainedModel(params: T.MlDeleteTrainedModelRequest, options?: TransportRequestOptions): Promise<T.MlDeleteTrainedModelResponse | TransportResult<T.MlDeleteTrainedModelResponse>>;
   deleteTrainedModel(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteTrainedModel, params, options);
   }
@@ -6835,6 +7132,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteTrainedModelAlias(params: T.MlDeleteTrainedModelAliasRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlDeleteTrainedModelAliasResponse>>;
+  deleteTrainedModelAlias(params: T.MlDeleteTrainedModelAliasRequest, options?: TransportRequestOptions): Promise<T.MlDeleteTrainedModelAliasResponse | TransportResult<T.MlDeleteTrainedModelAliasResponse>>;
   deleteTrainedModelAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlDeleteTrainedModelAlias, params, options);
   }
@@ -6856,6 +7154,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   estimateModelMemory(params: T.MlEstimateModelMemoryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlEstimateModelMemoryResponse>>;
+  estimateModelMemory(params?: T.MlEstimateModelMemoryRequest, options?: TransportRequestOptions): Promise<T.MlEstimateModelMemoryResponse | TransportResult<T.MlEstimateModelMemoryResponse>>;
   estimateModelMemory(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlEstimateModelMemory, params, options);
   }
@@ -6878,6 +7177,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   evaluateDataFrame(params: T.MlEvaluateDataFrameRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlEvaluateDataFrameResponse>>;
+  evaluateDataFrame(params: T.MlEvaluateDataFrameRequest, options?: TransportRequestOptions): Promise<T.MlEvaluateDataFrameResponse | TransportResult<T.MlEvaluateDataFrameResponse>>;
   evaluateDataFrame(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlEvaluateDataFrame, params, options);
   }
@@ -6902,6 +7202,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   explainDataFrameAnalytics(params: T.MlExplainDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlExplainDataFrameAnalyticsResponse>>;
+  explainDataFrameAnalytics(params?: T.MlExplainDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlExplainDataFrameAnalyticsResponse | TransportResult<T.MlExplainDataFrameAnalyticsResponse>>;
   explainDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlExplainDataFrameAnalytics, params, options);
   }
@@ -6929,6 +7230,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   flushJob(params: T.MlFlushJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlFlushJobResponse>>;
+  flushJob(params: T.MlFlushJobRequest, options?: TransportRequestOptions): Promise<T.MlFlushJobResponse | TransportResult<T.MlFlushJobResponse>>;
   flushJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlFlushJob, params, options);
   }
@@ -6951,6 +7253,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   forecast(params: T.MlForecastRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlForecastResponse>>;
+  forecast(params: T.MlForecastRequest, options?: TransportRequestOptions): Promise<T.MlForecastResponse | TransportResult<T.MlForecastResponse>>;
   forecast(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlForecast, params, options);
   }
@@ -6970,6 +7273,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getBuckets(params: T.MlGetBucketsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetBucketsResponse>>;
+  getBuckets(params: T.MlGetBucketsRequest, options?: TransportRequestOptions): Promise<T.MlGetBucketsResponse | TransportResult<T.MlGetBucketsResponse>>;
   getBuckets(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetBuckets, params, options);
   }
@@ -6987,6 +7291,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getCalendarEvents(params: T.MlGetCalendarEventsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetCalendarEventsResponse>>;
+  getCalendarEvents(params: T.MlGetCalendarEventsRequest, options?: TransportRequestOptions): Promise<T.MlGetCalendarEventsResponse | TransportResult<T.MlGetCalendarEventsResponse>>;
   getCalendarEvents(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetCalendarEvents, params, options);
   }
@@ -7004,6 +7309,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getCalendars(params: T.MlGetCalendarsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetCalendarsResponse>>;
+  getCalendars(params?: T.MlGetCalendarsRequest, options?: TransportRequestOptions): Promise<T.MlGetCalendarsResponse | TransportResult<T.MlGetCalendarsResponse>>;
   getCalendars(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetCalendars, params, options);
   }
@@ -7021,6 +7327,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getCategories(params: T.MlGetCategoriesRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetCategoriesResponse>>;
+  getCategories(params: T.MlGetCategoriesRequest, options?: TransportRequestOptions): Promise<T.MlGetCategoriesResponse | TransportResult<T.MlGetCategoriesResponse>>;
   getCategories(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetCategories, params, options);
   }
@@ -7042,6 +7349,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataFrameAnalytics(params: T.MlGetDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetDataFrameAnalyticsResponse>>;
+  getDataFrameAnalytics(params?: T.MlGetDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlGetDataFrameAnalyticsResponse | TransportResult<T.MlGetDataFrameAnalyticsResponse>>;
   getDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetDataFrameAnalytics, params, options);
   }
@@ -7059,6 +7367,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDataFrameAnalyticsStats(params: T.MlGetDataFrameAnalyticsStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetDataFrameAnalyticsStatsResponse>>;
+  getDataFrameAnalyticsStats(params?: T.MlGetDataFrameAnalyticsStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetDataFrameAnalyticsStatsResponse | TransportResult<T.MlGetDataFrameAnalyticsStatsResponse>>;
   getDataFrameAnalyticsStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetDataFrameAnalyticsStats, params, options);
   }
@@ -7083,6 +7392,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDatafeedStats(params: T.MlGetDatafeedStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetDatafeedStatsResponse>>;
+  getDatafeedStats(params?: T.MlGetDatafeedStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetDatafeedStatsResponse | TransportResult<T.MlGetDatafeedStatsResponse>>;
   getDatafeedStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetDatafeedStats, params, options);
   }
@@ -7106,6 +7416,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getDatafeeds(params: T.MlGetDatafeedsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetDatafeedsResponse>>;
+  getDatafeeds(params?: T.MlGetDatafeedsRequest, options?: TransportRequestOptions): Promise<T.MlGetDatafeedsResponse | TransportResult<T.MlGetDatafeedsResponse>>;
   getDatafeeds(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetDatafeeds, params, options);
   }
@@ -7125,6 +7436,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getFilters(params: T.MlGetFiltersRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetFiltersResponse>>;
+  getFilters(params?: T.MlGetFiltersRequest, options?: TransportRequestOptions): Promise<T.MlGetFiltersResponse | TransportResult<T.MlGetFiltersResponse>>;
   getFilters(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetFilters, params, options);
   }
@@ -7146,6 +7458,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getInfluencers(params: T.MlGetInfluencersRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetInfluencersResponse>>;
+  getInfluencers(params: T.MlGetInfluencersRequest, options?: TransportRequestOptions): Promise<T.MlGetInfluencersResponse | TransportResult<T.MlGetInfluencersResponse>>;
   getInfluencers(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetInfluencers, params, options);
   }
@@ -7163,6 +7476,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getJobStats(params: T.MlGetJobStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetJobStatsResponse>>;
+  getJobStats(params?: T.MlGetJobStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetJobStatsResponse | TransportResult<T.MlGetJobStatsResponse>>;
   getJobStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetJobStats, params, options);
   }
@@ -7185,6 +7499,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getJobs(params: T.MlGetJobsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetJobsResponse>>;
+  getJobs(params?: T.MlGetJobsRequest, options?: TransportRequestOptions): Promise<T.MlGetJobsResponse | TransportResult<T.MlGetJobsResponse>>;
   getJobs(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetJobs, params, options);
   }
@@ -7205,6 +7520,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getMemoryStats(params: T.MlGetMemoryStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetMemoryStatsResponse>>;
+  getMemoryStats(params?: T.MlGetMemoryStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetMemoryStatsResponse | TransportResult<T.MlGetMemoryStatsResponse>>;
   getMemoryStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetMemoryStats, params, options);
   }
@@ -7222,6 +7538,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getModelSnapshotUpgradeStats(params: T.MlGetModelSnapshotUpgradeStatsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetModelSnapshotUpgradeStatsResponse>>;
+  getModelSnapshotUpgradeStats(params: T.MlGetModelSnapshotUpgradeStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetModelSnapshotUpgradeStatsResponse | TransportResult<T.MlGetModelSnapshotUpgradeStatsResponse>>;
   getModelSnapshotUpgradeStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetModelSnapshotUpgradeStats, params, options);
   }
@@ -7239,6 +7556,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getModelSnapshots(params: T.MlGetModelSnapshotsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetModelSnapshotsResponse>>;
+  getModelSnapshots(params: T.MlGetModelSnapshotsRequest, options?: TransportRequestOptions): Promise<T.MlGetModelSnapshotsResponse | TransportResult<T.MlGetModelSnapshotsResponse>>;
   getModelSnapshots(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetModelSnapshots, params, options);
   }
@@ -7274,6 +7592,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getOverallBuckets(params: T.MlGetOverallBucketsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetOverallBucketsResponse>>;
+  getOverallBuckets(params: T.MlGetOverallBucketsRequest, options?: TransportRequestOptions): Promise<T.MlGetOverallBucketsResponse | TransportResult<T.MlGetOverallBucketsResponse>>;
   getOverallBuckets(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetOverallBuckets, params, options);
   }
@@ -7302,6 +7621,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRecords(params: T.MlGetRecordsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetRecordsResponse>>;
+  getRecords(params: T.MlGetRecordsRequest, options?: TransportRequestOptions): Promise<T.MlGetRecordsResponse | TransportResult<T.MlGetRecordsResponse>>;
   getRecords(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetRecords, params, options);
   }
@@ -7319,6 +7639,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTrainedModels(params: T.MlGetTrainedModelsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetTrainedModelsResponse>>;
+  getTrainedModels(params?: T.MlGetTrainedModelsRequest, options?: TransportRequestOptions): Promise<T.MlGetTrainedModelsResponse | TransportResult<T.MlGetTrainedModelsResponse>>;
   getTrainedModels(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetTrainedModels, params, options);
   }
@@ -7339,6 +7660,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTrainedModelsStats(params: T.MlGetTrainedModelsStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlGetTrainedModelsStatsResponse>>;
+  getTrainedModelsStats(params?: T.MlGetTrainedModelsStatsRequest, options?: TransportRequestOptions): Promise<T.MlGetTrainedModelsStatsResponse | TransportResult<T.MlGetTrainedModelsStatsResponse>>;
   getTrainedModelsStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlGetTrainedModelsStats, params, options);
   }
@@ -7356,6 +7678,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   inferTrainedModel(params: T.MlInferTrainedModelRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlInferTrainedModelResponse>>;
+  inferTrainedModel(params: T.MlInferTrainedModelRequest, options?: TransportRequestOptions): Promise<T.MlInferTrainedModelResponse | TransportResult<T.MlInferTrainedModelResponse>>;
   inferTrainedModel(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlInferTrainedModel, params, options);
   }
@@ -7381,6 +7704,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   info(params: T.MlInfoRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlInfoResponse>>;
+  info(params?: T.MlInfoRequest, options?: TransportRequestOptions): Promise<T.MlInfoResponse | TransportResult<T.MlInfoResponse>>;
   info(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlInfo, params, options);
   }
@@ -7405,6 +7729,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   openJob(params: T.MlOpenJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlOpenJobResponse>>;
+  openJob(params: T.MlOpenJobRequest, options?: TransportRequestOptions): Promise<T.MlOpenJobResponse | TransportResult<T.MlOpenJobResponse>>;
   openJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlOpenJob, params, options);
   }
@@ -7422,6 +7747,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postCalendarEvents(params: T.MlPostCalendarEventsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPostCalendarEventsResponse>>;
+  postCalendarEvents(params: T.MlPostCalendarEventsRequest, options?: TransportRequestOptions): Promise<T.MlPostCalendarEventsResponse | TransportResult<T.MlPostCalendarEventsResponse>>;
   postCalendarEvents(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPostCalendarEvents, params, options);
   }
@@ -7443,6 +7769,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postData<TData = unknown>(params: T.MlPostDataRequest<TData>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPostDataResponse>>;
+  postData<TData = unknown>(params: T.MlPostDataRequest<TData>, options?: TransportRequestOptions): Promise<T.MlPostDataResponse | TransportResult<T.MlPostDataResponse>>;
   postData(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPostData, params, options);
   }
@@ -7462,6 +7789,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   previewDataFrameAnalytics(params: T.MlPreviewDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPreviewDataFrameAnalyticsResponse>>;
+  previewDataFrameAnalytics(params?: T.MlPreviewDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlPreviewDataFrameAnalyticsResponse | TransportResult<T.MlPreviewDataFrameAnalyticsResponse>>;
   previewDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPreviewDataFrameAnalytics, params, options);
   }
@@ -7488,6 +7816,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   previewDatafeed<TDocument = unknown>(params: T.MlPreviewDatafeedRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPreviewDatafeedResponse<TDocument>>>;
+  previewDatafeed<TDocument = unknown>(params?: T.MlPreviewDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlPreviewDatafeedResponse<TDocument> | TransportResult<T.MlPreviewDatafeedResponse<TDocument>>>;
   previewDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPreviewDatafeed, params, options);
   }
@@ -7505,6 +7834,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putCalendar(params: T.MlPutCalendarRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutCalendarResponse>>;
+  putCalendar(params: T.MlPutCalendarRequest, options?: TransportRequestOptions): Promise<T.MlPutCalendarResponse | TransportResult<T.MlPutCalendarResponse>>;
   putCalendar(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutCalendar, params, options);
   }
@@ -7522,6 +7852,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putCalendarJob(params: T.MlPutCalendarJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutCalendarJobResponse>>;
+  putCalendarJob(params: T.MlPutCalendarJobRequest, options?: TransportRequestOptions): Promise<T.MlPutCalendarJobResponse | TransportResult<T.MlPutCalendarJobResponse>>;
   putCalendarJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutCalendarJob, params, options);
   }
@@ -7547,6 +7878,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDataFrameAnalytics(params: T.MlPutDataFrameAnalyticsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutDataFrameAnalyticsResponse>>;
+  putDataFrameAnalytics(params: T.MlPutDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlPutDataFrameAnalyticsResponse | TransportResult<T.MlPutDataFrameAnalyticsResponse>>;
   putDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutDataFrameAnalytics, params, options);
   }
@@ -7576,6 +7908,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putDatafeed(params: T.MlPutDatafeedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutDatafeedResponse>>;
+  putDatafeed(params: T.MlPutDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlPutDatafeedResponse | TransportResult<T.MlPutDatafeedResponse>>;
   putDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutDatafeed, params, options);
   }
@@ -7596,6 +7929,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putFilter(params: T.MlPutFilterRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutFilterResponse>>;
+  putFilter(params: T.MlPutFilterRequest, options?: TransportRequestOptions): Promise<T.MlPutFilterResponse | TransportResult<T.MlPutFilterResponse>>;
   putFilter(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutFilter, params, options);
   }
@@ -7616,6 +7950,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putJob(params: T.MlPutJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutJobResponse>>;
+  putJob(params: T.MlPutJobRequest, options?: TransportRequestOptions): Promise<T.MlPutJobResponse | TransportResult<T.MlPutJobResponse>>;
   putJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutJob, params, options);
   }
@@ -7635,6 +7970,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTrainedModel(params: T.MlPutTrainedModelRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutTrainedModelResponse>>;
+  putTrainedModel(params: T.MlPutTrainedModelRequest, options?: TransportRequestOptions): Promise<T.MlPutTrainedModelResponse | TransportResult<T.MlPutTrainedModelResponse>>;
   putTrainedModel(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutTrainedModel, params, options);
   }
@@ -7669,6 +8005,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTrainedModelAlias(params: T.MlPutTrainedModelAliasRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutTrainedModelAliasResponse>>;
+  putTrainedModelAlias(params: T.MlPutTrainedModelAliasRequest, options?: TransportRequestOptions): Promise<T.MlPutTrainedModelAliasResponse | TransportResult<T.MlPutTrainedModelAliasResponse>>;
   putTrainedModelAlias(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutTrainedModelAlias, params, options);
   }
@@ -7686,6 +8023,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTrainedModelDefinitionPart(params: T.MlPutTrainedModelDefinitionPartRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutTrainedModelDefinitionPartResponse>>;
+  putTrainedModelDefinitionPart(params: T.MlPutTrainedModelDefinitionPartRequest, options?: TransportRequestOptions): Promise<T.MlPutTrainedModelDefinitionPartResponse | TransportResult<T.MlPutTrainedModelDefinitionPartResponse>>;
   putTrainedModelDefinitionPart(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutTrainedModelDefinitionPart, params, options);
   }
@@ -7706,6 +8044,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTrainedModelVocabulary(params: T.MlPutTrainedModelVocabularyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlPutTrainedModelVocabularyResponse>>;
+  putTrainedModelVocabulary(params: T.MlPutTrainedModelVocabularyRequest, options?: TransportRequestOptions): Promise<T.MlPutTrainedModelVocabularyResponse | TransportResult<T.MlPutTrainedModelVocabularyResponse>>;
   putTrainedModelVocabulary(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlPutTrainedModelVocabulary, params, options);
   }
@@ -7728,6 +8067,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resetJob(params: T.MlResetJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlResetJobResponse>>;
+  resetJob(params: T.MlResetJobRequest, options?: TransportRequestOptions): Promise<T.MlResetJobResponse | TransportResult<T.MlResetJobResponse>>;
   resetJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlResetJob, params, options);
   }
@@ -7753,6 +8093,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   revertModelSnapshot(params: T.MlRevertModelSnapshotRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlRevertModelSnapshotResponse>>;
+  revertModelSnapshot(params: T.MlRevertModelSnapshotRequest, options?: TransportRequestOptions): Promise<T.MlRevertModelSnapshotResponse | TransportResult<T.MlRevertModelSnapshotResponse>>;
   revertModelSnapshot(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlRevertModelSnapshot, params, options);
   }
@@ -7783,6 +8124,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   setUpgradeMode(params: T.MlSetUpgradeModeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlSetUpgradeModeResponse>>;
+  setUpgradeMode(params?: T.MlSetUpgradeModeRequest, options?: TransportRequestOptions): Promise<T.MlSetUpgradeModeResponse | TransportResult<T.MlSetUpgradeModeResponse>>;
   setUpgradeMode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlSetUpgradeMode, params, options);
   }
@@ -7812,6 +8154,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   startDataFrameAnalytics(params: T.MlStartDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStartDataFrameAnalyticsResponse>>;
+  startDataFrameAnalytics(params?: T.MlStartDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlStartDataFrameAnalyticsResponse | TransportResult<T.MlStartDataFrameAnalyticsResponse>>;
   startDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStartDataFrameAnalytics, params, options);
   }
@@ -7841,6 +8184,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   startDatafeed(params: T.MlStartDatafeedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStartDatafeedResponse>>;
+  startDatafeed(params: T.MlStartDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlStartDatafeedResponse | TransportResult<T.MlStartDatafeedResponse>>;
   startDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStartDatafeed, params, options);
   }
@@ -7860,6 +8204,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   startTrainedModelDeployment(params: T.MlStartTrainedModelDeploymentRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStartTrainedModelDeploymentResponse>>;
+  startTrainedModelDeployment(params: T.MlStartTrainedModelDeploymentRequest, options?: TransportRequestOptions): Promise<T.MlStartTrainedModelDeploymentResponse | TransportResult<T.MlStartTrainedModelDeploymentResponse>>;
   startTrainedModelDeployment(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStartTrainedModelDeployment, params, options);
   }
@@ -7880,6 +8225,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stopDataFrameAnalytics(params: T.MlStopDataFrameAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStopDataFrameAnalyticsResponse>>;
+  stopDataFrameAnalytics(params?: T.MlStopDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlStopDataFrameAnalyticsResponse | TransportResult<T.MlStopDataFrameAnalyticsResponse>>;
   stopDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStopDataFrameAnalytics, params, options);
   }
@@ -7900,6 +8246,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stopDatafeed(params: T.MlStopDatafeedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStopDatafeedResponse>>;
+  stopDatafeed(params: T.MlStopDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlStopDatafeedResponse | TransportResult<T.MlStopDatafeedResponse>>;
   stopDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStopDatafeed, params, options);
   }
@@ -7917,6 +8264,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stopTrainedModelDeployment(params: T.MlStopTrainedModelDeploymentRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlStopTrainedModelDeploymentResponse>>;
+  stopTrainedModelDeployment(params: T.MlStopTrainedModelDeploymentRequest, options?: TransportRequestOptions): Promise<T.MlStopTrainedModelDeploymentResponse | TransportResult<T.MlStopTrainedModelDeploymentResponse>>;
   stopTrainedModelDeployment(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlStopTrainedModelDeployment, params, options);
   }
@@ -7934,6 +8282,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateDataFrameAnalytics(params: T.MlUpdateDataFrameAnalyticsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateDataFrameAnalyticsResponse>>;
+  updateDataFrameAnalytics(params: T.MlUpdateDataFrameAnalyticsRequest, options?: TransportRequestOptions): Promise<T.MlUpdateDataFrameAnalyticsResponse | TransportResult<T.MlUpdateDataFrameAnalyticsResponse>>;
   updateDataFrameAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateDataFrameAnalytics, params, options);
   }
@@ -7956,6 +8305,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateDatafeed(params: T.MlUpdateDatafeedRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateDatafeedResponse>>;
+  updateDatafeed(params: T.MlUpdateDatafeedRequest, options?: TransportRequestOptions): Promise<T.MlUpdateDatafeedResponse | TransportResult<T.MlUpdateDatafeedResponse>>;
   updateDatafeed(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateDatafeed, params, options);
   }
@@ -7975,6 +8325,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateFilter(params: T.MlUpdateFilterRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateFilterResponse>>;
+  updateFilter(params: T.MlUpdateFilterRequest, options?: TransportRequestOptions): Promise<T.MlUpdateFilterResponse | TransportResult<T.MlUpdateFilterResponse>>;
   updateFilter(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateFilter, params, options);
   }
@@ -7994,6 +8345,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateJob(params: T.MlUpdateJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateJobResponse>>;
+  updateJob(params: T.MlUpdateJobRequest, options?: TransportRequestOptions): Promise<T.MlUpdateJobResponse | TransportResult<T.MlUpdateJobResponse>>;
   updateJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateJob, params, options);
   }
@@ -8013,6 +8365,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateModelSnapshot(params: T.MlUpdateModelSnapshotRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateModelSnapshotResponse>>;
+  updateModelSnapshot(params: T.MlUpdateModelSnapshotRequest, options?: TransportRequestOptions): Promise<T.MlUpdateModelSnapshotResponse | TransportResult<T.MlUpdateModelSnapshotResponse>>;
   updateModelSnapshot(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateModelSnapshot, params, options);
   }
@@ -8030,6 +8383,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateTrainedModelDeployment(params: T.MlUpdateTrainedModelDeploymentRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpdateTrainedModelDeploymentResponse>>;
+  updateTrainedModelDeployment(params: T.MlUpdateTrainedModelDeploymentRequest, options?: TransportRequestOptions): Promise<T.MlUpdateTrainedModelDeploymentResponse | TransportResult<T.MlUpdateTrainedModelDeploymentResponse>>;
   updateTrainedModelDeployment(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpdateTrainedModelDeployment, params, options);
   }
@@ -8057,6 +8411,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   upgradeJobSnapshot(params: T.MlUpgradeJobSnapshotRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlUpgradeJobSnapshotResponse>>;
+  upgradeJobSnapshot(params: T.MlUpgradeJobSnapshotRequest, options?: TransportRequestOptions): Promise<T.MlUpgradeJobSnapshotResponse | TransportResult<T.MlUpgradeJobSnapshotResponse>>;
   upgradeJobSnapshot(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlUpgradeJobSnapshot, params, options);
   }
@@ -8074,6 +8429,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   validate(params: T.MlValidateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlValidateResponse>>;
+  validate(params?: T.MlValidateRequest, options?: TransportRequestOptions): Promise<T.MlValidateResponse | TransportResult<T.MlValidateResponse>>;
   validate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlValidate, params, options);
   }
@@ -8089,6 +8445,7 @@ export class MlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   validateDetector(params: T.MlValidateDetectorRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MlValidateDetectorResponse>>;
+  validateDetector(params?: T.MlValidateDetectorRequest, options?: TransportRequestOptions): Promise<T.MlValidateDetectorResponse | TransportResult<T.MlValidateDetectorResponse>>;
   validateDetector(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mlValidateDetector, params, options);
   }
@@ -8113,6 +8470,7 @@ export class MonitoringApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   bulk<TDocument = unknown, TPartialDocument = unknown>(params: T.MonitoringBulkRequest<TDocument, TPartialDocument>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MonitoringBulkResponse>>;
+  bulk<TDocument = unknown, TPartialDocument = unknown>(params: T.MonitoringBulkRequest<TDocument, TPartialDocument>, options?: TransportRequestOptions): Promise<T.MonitoringBulkResponse | TransportResult<T.MonitoringBulkResponse>>;
   bulk(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.monitoringBulk, params, options);
   }
@@ -8137,6 +8495,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearRepositoriesMeteringArchive(params: T.NodesClearRepositoriesMeteringArchiveRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesClearRepositoriesMeteringArchiveResponse>>;
+  clearRepositoriesMeteringArchive(params: T.NodesClearRepositoriesMeteringArchiveRequest, options?: TransportRequestOptions): Promise<T.NodesClearRepositoriesMeteringArchiveResponse | TransportResult<T.NodesClearRepositoriesMeteringArchiveResponse>>;
   clearRepositoriesMeteringArchive(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesClearRepositoriesMeteringArchive, params, options);
   }
@@ -8158,6 +8517,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRepositoriesMeteringInfo(params: T.NodesGetRepositoriesMeteringInfoRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesGetRepositoriesMeteringInfoResponse>>;
+  getRepositoriesMeteringInfo(params: T.NodesGetRepositoriesMeteringInfoRequest, options?: TransportRequestOptions): Promise<T.NodesGetRepositoriesMeteringInfoResponse | TransportResult<T.NodesGetRepositoriesMeteringInfoResponse>>;
   getRepositoriesMeteringInfo(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesGetRepositoriesMeteringInfo, params, options);
   }
@@ -8177,6 +8537,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   hotThreads(params: T.NodesHotThreadsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesHotThreadsResponse>>;
+  hotThreads(params?: T.NodesHotThreadsRequest, options?: TransportRequestOptions): Promise<T.NodesHotThreadsResponse | TransportResult<T.NodesHotThreadsResponse>>;
   hotThreads(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesHotThreads, params, options);
   }
@@ -8196,6 +8557,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   info(params: T.NodesInfoRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesInfoResponse>>;
+  info(params?: T.NodesInfoRequest, options?: TransportRequestOptions): Promise<T.NodesInfoResponse | TransportResult<T.NodesInfoResponse>>;
   info(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesInfo, params, options);
   }
@@ -8221,6 +8583,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reloadSecureSettings(params: T.NodesReloadSecureSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesReloadSecureSettingsResponse>>;
+  reloadSecureSettings(params?: T.NodesReloadSecureSettingsRequest, options?: TransportRequestOptions): Promise<T.NodesReloadSecureSettingsResponse | TransportResult<T.NodesReloadSecureSettingsResponse>>;
   reloadSecureSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesReloadSecureSettings, params, options);
   }
@@ -8240,6 +8603,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.NodesStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesStatsResponse>>;
+  stats(params?: T.NodesStatsRequest, options?: TransportRequestOptions): Promise<T.NodesStatsResponse | TransportResult<T.NodesStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesStats, params, options);
   }
@@ -8257,6 +8621,7 @@ export class NodesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   usage(params: T.NodesUsageRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.NodesUsageResponse>>;
+  usage(params?: T.NodesUsageRequest, options?: TransportRequestOptions): Promise<T.NodesUsageResponse | TransportResult<T.NodesUsageResponse>>;
   usage(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.nodesUsage, params, options);
   }
@@ -8278,6 +8643,7 @@ export class ProfilingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   flamegraph(params: T.ProfilingFlamegraphRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProfilingFlamegraphResponse>>;
+  flamegraph(params?: T.ProfilingFlamegraphRequest, options?: TransportRequestOptions): Promise<T.ProfilingFlamegraphResponse | TransportResult<T.ProfilingFlamegraphResponse>>;
   flamegraph(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.profilingFlamegraph, params, options);
   }
@@ -8294,6 +8660,7 @@ export class ProfilingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stacktraces(params: T.ProfilingStacktracesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProfilingStacktracesResponse>>;
+  stacktraces(params?: T.ProfilingStacktracesRequest, options?: TransportRequestOptions): Promise<T.ProfilingStacktracesResponse | TransportResult<T.ProfilingStacktracesResponse>>;
   stacktraces(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.profilingStacktraces, params, options);
   }
@@ -8310,6 +8677,7 @@ export class ProfilingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   status(params: T.ProfilingStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProfilingStatusResponse>>;
+  status(params?: T.ProfilingStatusRequest, options?: TransportRequestOptions): Promise<T.ProfilingStatusResponse | TransportResult<T.ProfilingStatusResponse>>;
   status(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.profilingStatus, params, options);
   }
@@ -8326,6 +8694,7 @@ export class ProfilingApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   topnFunctions(params: T.ProfilingTopnFunctionsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProfilingTopnFunctionsResponse>>;
+  topnFunctions(params?: T.ProfilingTopnFunctionsRequest, options?: TransportRequestOptions): Promise<T.ProfilingTopnFunctionsResponse | TransportResult<T.ProfilingTopnFunctionsResponse>>;
   topnFunctions(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.profilingTopnFunctions, params, options);
   }
@@ -8343,6 +8712,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createManyRouting(params: T.ProjectCreateManyRoutingRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectCreateManyRoutingResponse>>;
+  createManyRouting(params?: T.ProjectCreateManyRoutingRequest, options?: TransportRequestOptions): Promise<T.ProjectCreateManyRoutingResponse | TransportResult<T.ProjectCreateManyRoutingResponse>>;
   createManyRouting(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectCreateManyRouting, params, options);
   }
@@ -8355,6 +8725,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createRouting(params: T.ProjectCreateRoutingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectCreateRoutingResponse>>;
+  createRouting(params: T.ProjectCreateRoutingRequest, options?: TransportRequestOptions): Promise<T.ProjectCreateRoutingResponse | TransportResult<T.ProjectCreateRoutingResponse>>;
   createRouting(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectCreateRouting, params, options);
   }
@@ -8367,6 +8738,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRouting(params: T.ProjectDeleteRoutingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectDeleteRoutingResponse>>;
+  deleteRouting(params: T.ProjectDeleteRoutingRequest, options?: TransportRequestOptions): Promise<T.ProjectDeleteRoutingResponse | TransportResult<T.ProjectDeleteRoutingResponse>>;
   deleteRouting(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectDeleteRouting, params, options);
   }
@@ -8379,6 +8751,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getManyRouting(params: T.ProjectGetManyRoutingRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectGetManyRoutingResponse>>;
+  getManyRouting(params?: T.ProjectGetManyRoutingRequest, options?: TransportRequestOptions): Promise<T.ProjectGetManyRoutingResponse | TransportResult<T.ProjectGetManyRoutingResponse>>;
   getManyRouting(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectGetManyRouting, params, options);
   }
@@ -8391,6 +8764,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRouting(params: T.ProjectGetRoutingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectGetRoutingResponse>>;
+  getRouting(params: T.ProjectGetRoutingRequest, options?: TransportRequestOptions): Promise<T.ProjectGetRoutingResponse | TransportResult<T.ProjectGetRoutingResponse>>;
   getRouting(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectGetRouting, params, options);
   }
@@ -8409,6 +8783,7 @@ export class ProjectApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   tags(params: T.ProjectTagsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ProjectTagsResponse>>;
+  tags(params?: T.ProjectTagsRequest, options?: TransportRequestOptions): Promise<T.ProjectTagsResponse | TransportResult<T.ProjectTagsResponse>>;
   tags(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.projectTags, params, options);
   }
@@ -8434,6 +8809,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRule(params: T.QueryRulesDeleteRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesDeleteRuleResponse>>;
+  deleteRule(params: T.QueryRulesDeleteRuleRequest, options?: TransportRequestOptions): Promise<T.QueryRulesDeleteRuleResponse | TransportResult<T.QueryRulesDeleteRuleResponse>>;
   deleteRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesDeleteRule, params, options);
   }
@@ -8454,6 +8830,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRuleset(params: T.QueryRulesDeleteRulesetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesDeleteRulesetResponse>>;
+  deleteRuleset(params: T.QueryRulesDeleteRulesetRequest, options?: TransportRequestOptions): Promise<T.QueryRulesDeleteRulesetResponse | TransportResult<T.QueryRulesDeleteRulesetResponse>>;
   deleteRuleset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesDeleteRuleset, params, options);
   }
@@ -8473,6 +8850,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRule(params: T.QueryRulesGetRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesGetRuleResponse>>;
+  getRule(params: T.QueryRulesGetRuleRequest, options?: TransportRequestOptions): Promise<T.QueryRulesGetRuleResponse | TransportResult<T.QueryRulesGetRuleResponse>>;
   getRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesGetRule, params, options);
   }
@@ -8492,6 +8870,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRuleset(params: T.QueryRulesGetRulesetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesGetRulesetResponse>>;
+  getRuleset(params: T.QueryRulesGetRulesetRequest, options?: TransportRequestOptions): Promise<T.QueryRulesGetRulesetResponse | TransportResult<T.QueryRulesGetRulesetResponse>>;
   getRuleset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesGetRuleset, params, options);
   }
@@ -8511,6 +8890,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   listRulesets(params: T.QueryRulesListRulesetsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesListRulesetsResponse>>;
+  listRulesets(params?: T.QueryRulesListRulesetsRequest, options?: TransportRequestOptions): Promise<T.QueryRulesListRulesetsResponse | TransportResult<T.QueryRulesListRulesetsResponse>>;
   listRulesets(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesListRulesets, params, options);
   }
@@ -8535,6 +8915,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putRule(params: T.QueryRulesPutRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesPutRuleResponse>>;
+  putRule(params: T.QueryRulesPutRuleRequest, options?: TransportRequestOptions): Promise<T.QueryRulesPutRuleResponse | TransportResult<T.QueryRulesPutRuleResponse>>;
   putRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesPutRule, params, options);
   }
@@ -8560,6 +8941,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putRuleset(params: T.QueryRulesPutRulesetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesPutRulesetResponse>>;
+  putRuleset(params: T.QueryRulesPutRulesetRequest, options?: TransportRequestOptions): Promise<T.QueryRulesPutRulesetResponse | TransportResult<T.QueryRulesPutRulesetResponse>>;
   putRuleset(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesPutRuleset, params, options);
   }
@@ -8579,6 +8961,7 @@ export class QueryRulesApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   test(params: T.QueryRulesTestRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.QueryRulesTestResponse>>;
+  test(params: T.QueryRulesTestRequest, options?: TransportRequestOptions): Promise<T.QueryRulesTestResponse | TransportResult<T.QueryRulesTestResponse>>;
   test(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.queryRulesTest, params, options);
   }
@@ -8625,6 +9008,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteJob(params: T.RollupDeleteJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupDeleteJobResponse>>;
+  deleteJob(params: T.RollupDeleteJobRequest, options?: TransportRequestOptions): Promise<T.RollupDeleteJobResponse | TransportResult<T.RollupDeleteJobResponse>>;
   deleteJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupDeleteJob, params, options);
   }
@@ -8649,6 +9033,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getJobs(params: T.RollupGetJobsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupGetJobsResponse>>;
+  getJobs(params?: T.RollupGetJobsRequest, options?: TransportRequestOptions): Promise<T.RollupGetJobsResponse | TransportResult<T.RollupGetJobsResponse>>;
   getJobs(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupGetJobs, params, options);
   }
@@ -8676,6 +9061,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRollupCaps(params: T.RollupGetRollupCapsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupGetRollupCapsResponse>>;
+  getRollupCaps(params?: T.RollupGetRollupCapsRequest, options?: TransportRequestOptions): Promise<T.RollupGetRollupCapsResponse | TransportResult<T.RollupGetRollupCapsResponse>>;
   getRollupCaps(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupGetRollupCaps, params, options);
   }
@@ -8700,6 +9086,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRollupIndexCaps(params: T.RollupGetRollupIndexCapsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupGetRollupIndexCapsResponse>>;
+  getRollupIndexCaps(params: T.RollupGetRollupIndexCapsRequest, options?: TransportRequestOptions): Promise<T.RollupGetRollupIndexCapsResponse | TransportResult<T.RollupGetRollupIndexCapsResponse>>;
   getRollupIndexCaps(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupGetRollupIndexCaps, params, options);
   }
@@ -8726,6 +9113,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putJob(params: T.RollupPutJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupPutJobResponse>>;
+  putJob(params: T.RollupPutJobRequest, options?: TransportRequestOptions): Promise<T.RollupPutJobResponse | TransportResult<T.RollupPutJobResponse>>;
   putJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupPutJob, params, options);
   }
@@ -8755,6 +9143,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   rollupSearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.RollupRollupSearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupRollupSearchResponse<TDocument, TAggregations>>>;
+  rollupSearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.RollupRollupSearchRequest, options?: TransportRequestOptions): Promise<T.RollupRollupSearchResponse<TDocument, TAggregations> | TransportResult<T.RollupRollupSearchResponse<TDocument, TAggregations>>>;
   rollupSearch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupRollupSearch, params, options);
   }
@@ -8776,6 +9165,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   startJob(params: T.RollupStartJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupStartJobResponse>>;
+  startJob(params: T.RollupStartJobRequest, options?: TransportRequestOptions): Promise<T.RollupStartJobResponse | TransportResult<T.RollupStartJobResponse>>;
   startJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupStartJob, params, options);
   }
@@ -8806,6 +9196,7 @@ export class RollupApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stopJob(params: T.RollupStopJobRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RollupStopJobResponse>>;
+  stopJob(params: T.RollupStopJobRequest, options?: TransportRequestOptions): Promise<T.RollupStopJobResponse | TransportResult<T.RollupStopJobResponse>>;
   stopJob(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rollupStopJob, params, options);
   }
@@ -8830,6 +9221,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.SearchApplicationDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationDeleteResponse>>;
+  delete(params: T.SearchApplicationDeleteRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationDeleteResponse | TransportResult<T.SearchApplicationDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationDelete, params, options);
   }
@@ -8850,6 +9242,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteBehavioralAnalytics(params: T.SearchApplicationDeleteBehavioralAnalyticsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationDeleteBehavioralAnalyticsResponse>>;
+  deleteBehavioralAnalytics(params: T.SearchApplicationDeleteBehavioralAnalyticsRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationDeleteBehavioralAnalyticsResponse | TransportResult<T.SearchApplicationDeleteBehavioralAnalyticsResponse>>;
   deleteBehavioralAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationDeleteBehavioralAnalytics, params, options);
   }
@@ -8867,6 +9260,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.SearchApplicationGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationGetResponse>>;
+  get(params: T.SearchApplicationGetRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationGetResponse | TransportResult<T.SearchApplicationGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationGet, params, options);
   }
@@ -8885,6 +9279,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getBehavioralAnalytics(params: T.SearchApplicationGetBehavioralAnalyticsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationGetBehavioralAnalyticsResponse>>;
+  getBehavioralAnalytics(params?: T.SearchApplicationGetBehavioralAnalyticsRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationGetBehavioralAnalyticsResponse | TransportResult<T.SearchApplicationGetBehavioralAnalyticsResponse>>;
   getBehavioralAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationGetBehavioralAnalytics, params, options);
   }
@@ -8904,6 +9299,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   list(params: T.SearchApplicationListRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationListResponse>>;
+  list(params?: T.SearchApplicationListRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationListResponse | TransportResult<T.SearchApplicationListResponse>>;
   list(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationList, params, options);
   }
@@ -8921,6 +9317,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   postBehavioralAnalyticsEvent(params: T.SearchApplicationPostBehavioralAnalyticsEventRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationPostBehavioralAnalyticsEventResponse>>;
+  postBehavioralAnalyticsEvent(params: T.SearchApplicationPostBehavioralAnalyticsEventRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationPostBehavioralAnalyticsEventResponse | TransportResult<T.SearchApplicationPostBehavioralAnalyticsEventResponse>>;
   postBehavioralAnalyticsEvent(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationPostBehavioralAnalyticsEvent, params, options);
   }
@@ -8938,6 +9335,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   put(params: T.SearchApplicationPutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationPutResponse>>;
+  put(params: T.SearchApplicationPutRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationPutResponse | TransportResult<T.SearchApplicationPutResponse>>;
   put(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationPut, params, options);
   }
@@ -8956,6 +9354,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putBehavioralAnalytics(params: T.SearchApplicationPutBehavioralAnalyticsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationPutBehavioralAnalyticsResponse>>;
+  putBehavioralAnalytics(params: T.SearchApplicationPutBehavioralAnalyticsRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationPutBehavioralAnalyticsResponse | TransportResult<T.SearchApplicationPutBehavioralAnalyticsResponse>>;
   putBehavioralAnalytics(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationPutBehavioralAnalytics, params, options);
   }
@@ -8979,6 +9378,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   renderQuery(params: T.SearchApplicationRenderQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationRenderQueryResponse>>;
+  renderQuery(params: T.SearchApplicationRenderQueryRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationRenderQueryResponse | TransportResult<T.SearchApplicationRenderQueryResponse>>;
   renderQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationRenderQuery, params, options);
   }
@@ -8999,6 +9399,7 @@ export class SearchApplicationApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.SearchApplicationSearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchApplicationSearchResponse<TDocument, TAggregations>>>;
+  search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.SearchApplicationSearchRequest, options?: TransportRequestOptions): Promise<T.SearchApplicationSearchResponse<TDocument, TAggregations> | TransportResult<T.SearchApplicationSearchResponse<TDocument, TAggregations>>>;
   search(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchApplicationSearch, params, options);
   }
@@ -9023,6 +9424,7 @@ export class SearchableSnapshotsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cacheStats(params: T.SearchableSnapshotsCacheStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchableSnapshotsCacheStatsResponse>>;
+  cacheStats(params?: T.SearchableSnapshotsCacheStatsRequest, options?: TransportRequestOptions): Promise<T.SearchableSnapshotsCacheStatsResponse | TransportResult<T.SearchableSnapshotsCacheStatsResponse>>;
   cacheStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchableSnapshotsCacheStats, params, options);
   }
@@ -9042,6 +9444,7 @@ export class SearchableSnapshotsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCache(params: T.SearchableSnapshotsClearCacheRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchableSnapshotsClearCacheResponse>>;
+  clearCache(params?: T.SearchableSnapshotsClearCacheRequest, options?: TransportRequestOptions): Promise<T.SearchableSnapshotsClearCacheResponse | TransportResult<T.SearchableSnapshotsClearCacheResponse>>;
   clearCache(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchableSnapshotsClearCache, params, options);
   }
@@ -9063,6 +9466,7 @@ export class SearchableSnapshotsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mount(params: T.SearchableSnapshotsMountRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchableSnapshotsMountResponse>>;
+  mount(params: T.SearchableSnapshotsMountRequest, options?: TransportRequestOptions): Promise<T.SearchableSnapshotsMountResponse | TransportResult<T.SearchableSnapshotsMountResponse>>;
   mount(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchableSnapshotsMount, params, options);
   }
@@ -9080,6 +9484,7 @@ export class SearchableSnapshotsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.SearchableSnapshotsStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchableSnapshotsStatsResponse>>;
+  stats(params?: T.SearchableSnapshotsStatsRequest, options?: TransportRequestOptions): Promise<T.SearchableSnapshotsStatsResponse | TransportResult<T.SearchableSnapshotsStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchableSnapshotsStats, params, options);
   }
@@ -9115,6 +9520,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   activateUserProfile(params: T.SecurityActivateUserProfileRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityActivateUserProfileResponse>>;
+  activateUserProfile(params: T.SecurityActivateUserProfileRequest, options?: TransportRequestOptions): Promise<T.SecurityActivateUserProfileResponse | TransportResult<T.SecurityActivateUserProfileResponse>>;
   activateUserProfile(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityActivateUserProfile, params, options);
   }
@@ -9137,6 +9543,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   authenticate(params: T.SecurityAuthenticateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityAuthenticateResponse>>;
+  authenticate(params?: T.SecurityAuthenticateRequest, options?: TransportRequestOptions): Promise<T.SecurityAuthenticateResponse | TransportResult<T.SecurityAuthenticateResponse>>;
   authenticate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityAuthenticate, params, options);
   }
@@ -9157,6 +9564,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   bulkDeleteRole(params: T.SecurityBulkDeleteRoleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityBulkDeleteRoleResponse>>;
+  bulkDeleteRole(params: T.SecurityBulkDeleteRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityBulkDeleteRoleResponse | TransportResult<T.SecurityBulkDeleteRoleResponse>>;
   bulkDeleteRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityBulkDeleteRole, params, options);
   }
@@ -9177,6 +9585,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   bulkPutRole(params: T.SecurityBulkPutRoleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityBulkPutRoleResponse>>;
+  bulkPutRole(params: T.SecurityBulkPutRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityBulkPutRoleResponse | TransportResult<T.SecurityBulkPutRoleResponse>>;
   bulkPutRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityBulkPutRole, params, options);
   }
@@ -9210,6 +9619,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   bulkUpdateApiKeys(params: T.SecurityBulkUpdateApiKeysRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityBulkUpdateApiKeysResponse>>;
+  bulkUpdateApiKeys(params: T.SecurityBulkUpdateApiKeysRequest, options?: TransportRequestOptions): Promise<T.SecurityBulkUpdateApiKeysResponse | TransportResult<T.SecurityBulkUpdateApiKeysResponse>>;
   bulkUpdateApiKeys(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityBulkUpdateApiKeys, params, options);
   }
@@ -9228,6 +9638,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   changePassword(params: T.SecurityChangePasswordRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityChangePasswordResponse>>;
+  changePassword(params?: T.SecurityChangePasswordRequest, options?: TransportRequestOptions): Promise<T.SecurityChangePasswordResponse | TransportResult<T.SecurityChangePasswordResponse>>;
   changePassword(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityChangePassword, params, options);
   }
@@ -9248,6 +9659,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearApiKeyCache(params: T.SecurityClearApiKeyCacheRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityClearApiKeyCacheResponse>>;
+  clearApiKeyCache(params: T.SecurityClearApiKeyCacheRequest, options?: TransportRequestOptions): Promise<T.SecurityClearApiKeyCacheResponse | TransportResult<T.SecurityClearApiKeyCacheResponse>>;
   clearApiKeyCache(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityClearApiKeyCache, params, options);
   }
@@ -9268,6 +9680,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCachedPrivileges(params: T.SecurityClearCachedPrivilegesRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityClearCachedPrivilegesResponse>>;
+  clearCachedPrivileges(params: T.SecurityClearCachedPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityClearCachedPrivilegesResponse | TransportResult<T.SecurityClearCachedPrivilegesResponse>>;
   clearCachedPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityClearCachedPrivileges, params, options);
   }
@@ -9291,6 +9704,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCachedRealms(params: T.SecurityClearCachedRealmsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityClearCachedRealmsResponse>>;
+  clearCachedRealms(params: T.SecurityClearCachedRealmsRequest, options?: TransportRequestOptions): Promise<T.SecurityClearCachedRealmsResponse | TransportResult<T.SecurityClearCachedRealmsResponse>>;
   clearCachedRealms(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityClearCachedRealms, params, options);
   }
@@ -9309,6 +9723,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCachedRoles(params: T.SecurityClearCachedRolesRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityClearCachedRolesResponse>>;
+  clearCachedRoles(params: T.SecurityClearCachedRolesRequest, options?: TransportRequestOptions): Promise<T.SecurityClearCachedRolesResponse | TransportResult<T.SecurityClearCachedRolesResponse>>;
   clearCachedRoles(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityClearCachedRoles, params, options);
   }
@@ -9332,6 +9747,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCachedServiceTokens(params: T.SecurityClearCachedServiceTokensRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityClearCachedServiceTokensResponse>>;
+  clearCachedServiceTokens(params: T.SecurityClearCachedServiceTokensRequest, options?: TransportRequestOptions): Promise<T.SecurityClearCachedServiceTokensResponse | TransportResult<T.SecurityClearCachedServiceTokensResponse>>;
   clearCachedServiceTokens(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityClearCachedServiceTokens, params, options);
   }
@@ -9355,6 +9771,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cloneApiKey(params: T.SecurityCloneApiKeyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityCloneApiKeyResponse>>;
+  cloneApiKey(params: T.SecurityCloneApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityCloneApiKeyResponse | TransportResult<T.SecurityCloneApiKeyResponse>>;
   cloneApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityCloneApiKey, params, options);
   }
@@ -9385,6 +9802,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createApiKey(params: T.SecurityCreateApiKeyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityCreateApiKeyResponse>>;
+  createApiKey(params?: T.SecurityCreateApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityCreateApiKeyResponse | TransportResult<T.SecurityCreateApiKeyResponse>>;
   createApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityCreateApiKey, params, options);
   }
@@ -9417,6 +9835,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createCrossClusterApiKey(params: T.SecurityCreateCrossClusterApiKeyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityCreateCrossClusterApiKeyResponse>>;
+  createCrossClusterApiKey(params: T.SecurityCreateCrossClusterApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityCreateCrossClusterApiKeyResponse | TransportResult<T.SecurityCreateCrossClusterApiKeyResponse>>;
   createCrossClusterApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityCreateCrossClusterApiKey, params, options);
   }
@@ -9441,6 +9860,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createServiceToken(params: T.SecurityCreateServiceTokenRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityCreateServiceTokenResponse>>;
+  createServiceToken(params: T.SecurityCreateServiceTokenRequest, options?: TransportRequestOptions): Promise<T.SecurityCreateServiceTokenResponse | TransportResult<T.SecurityCreateServiceTokenResponse>>;
   createServiceToken(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityCreateServiceToken, params, options);
   }
@@ -9468,6 +9888,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delegatePki(params: T.SecurityDelegatePkiRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDelegatePkiResponse>>;
+  delegatePki(params: T.SecurityDelegatePkiRequest, options?: TransportRequestOptions): Promise<T.SecurityDelegatePkiResponse | TransportResult<T.SecurityDelegatePkiResponse>>;
   delegatePki(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDelegatePki, params, options);
   }
@@ -9490,6 +9911,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deletePrivileges(params: T.SecurityDeletePrivilegesRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDeletePrivilegesResponse>>;
+  deletePrivileges(params: T.SecurityDeletePrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityDeletePrivilegesResponse | TransportResult<T.SecurityDeletePrivilegesResponse>>;
   deletePrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDeletePrivileges, params, options);
   }
@@ -9510,6 +9932,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRole(params: T.SecurityDeleteRoleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDeleteRoleResponse>>;
+  deleteRole(params: T.SecurityDeleteRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityDeleteRoleResponse | TransportResult<T.SecurityDeleteRoleResponse>>;
   deleteRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDeleteRole, params, options);
   }
@@ -9531,6 +9954,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRoleMapping(params: T.SecurityDeleteRoleMappingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDeleteRoleMappingResponse>>;
+  deleteRoleMapping(params: T.SecurityDeleteRoleMappingRequest, options?: TransportRequestOptions): Promise<T.SecurityDeleteRoleMappingResponse | TransportResult<T.SecurityDeleteRoleMappingResponse>>;
   deleteRoleMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDeleteRoleMapping, params, options);
   }
@@ -9553,6 +9977,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteServiceToken(params: T.SecurityDeleteServiceTokenRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDeleteServiceTokenResponse>>;
+  deleteServiceToken(params: T.SecurityDeleteServiceTokenRequest, options?: TransportRequestOptions): Promise<T.SecurityDeleteServiceTokenResponse | TransportResult<T.SecurityDeleteServiceTokenResponse>>;
   deleteServiceToken(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDeleteServiceToken, params, options);
   }
@@ -9571,6 +9996,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteUser(params: T.SecurityDeleteUserRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDeleteUserResponse>>;
+  deleteUser(params: T.SecurityDeleteUserRequest, options?: TransportRequestOptions): Promise<T.SecurityDeleteUserResponse | TransportResult<T.SecurityDeleteUserResponse>>;
   deleteUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDeleteUser, params, options);
   }
@@ -9591,6 +10017,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   disableUser(params: T.SecurityDisableUserRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDisableUserResponse>>;
+  disableUser(params: T.SecurityDisableUserRequest, options?: TransportRequestOptions): Promise<T.SecurityDisableUserResponse | TransportResult<T.SecurityDisableUserResponse>>;
   disableUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDisableUser, params, options);
   }
@@ -9617,6 +10044,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   disableUserProfile(params: T.SecurityDisableUserProfileRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityDisableUserProfileResponse>>;
+  disableUserProfile(params: T.SecurityDisableUserProfileRequest, options?: TransportRequestOptions): Promise<T.SecurityDisableUserProfileResponse | TransportResult<T.SecurityDisableUserProfileResponse>>;
   disableUserProfile(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityDisableUserProfile, params, options);
   }
@@ -9636,6 +10064,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   enableUser(params: T.SecurityEnableUserRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityEnableUserResponse>>;
+  enableUser(params: T.SecurityEnableUserRequest, options?: TransportRequestOptions): Promise<T.SecurityEnableUserResponse | TransportResult<T.SecurityEnableUserResponse>>;
   enableUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityEnableUser, params, options);
   }
@@ -9662,6 +10091,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   enableUserProfile(params: T.SecurityEnableUserProfileRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityEnableUserProfileResponse>>;
+  enableUserProfile(params: T.SecurityEnableUserProfileRequest, options?: TransportRequestOptions): Promise<T.SecurityEnableUserProfileResponse | TransportResult<T.SecurityEnableUserProfileResponse>>;
   enableUserProfile(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityEnableUserProfile, params, options);
   }
@@ -9684,6 +10114,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   enrollKibana(params: T.SecurityEnrollKibanaRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityEnrollKibanaResponse>>;
+  enrollKibana(params?: T.SecurityEnrollKibanaRequest, options?: TransportRequestOptions): Promise<T.SecurityEnrollKibanaResponse | TransportResult<T.SecurityEnrollKibanaResponse>>;
   enrollKibana(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityEnrollKibana, params, options);
   }
@@ -9706,6 +10137,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   enrollNode(params: T.SecurityEnrollNodeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityEnrollNodeResponse>>;
+  enrollNode(params?: T.SecurityEnrollNodeRequest, options?: TransportRequestOptions): Promise<T.SecurityEnrollNodeResponse | TransportResult<T.SecurityEnrollNodeResponse>>;
   enrollNode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityEnrollNode, params, options);
   }
@@ -9727,6 +10159,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getApiKey(params: T.SecurityGetApiKeyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetApiKeyResponse>>;
+  getApiKey(params?: T.SecurityGetApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityGetApiKeyResponse | TransportResult<T.SecurityGetApiKeyResponse>>;
   getApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetApiKey, params, options);
   }
@@ -9746,6 +10179,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getBuiltinPrivileges(params: T.SecurityGetBuiltinPrivilegesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetBuiltinPrivilegesResponse>>;
+  getBuiltinPrivileges(params?: T.SecurityGetBuiltinPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityGetBuiltinPrivilegesResponse | TransportResult<T.SecurityGetBuiltinPrivilegesResponse>>;
   getBuiltinPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetBuiltinPrivileges, params, options);
   }
@@ -9768,6 +10202,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getPrivileges(params: T.SecurityGetPrivilegesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetPrivilegesResponse>>;
+  getPrivileges(params?: T.SecurityGetPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityGetPrivilegesResponse | TransportResult<T.SecurityGetPrivilegesResponse>>;
   getPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetPrivileges, params, options);
   }
@@ -9788,6 +10223,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRole(params: T.SecurityGetRoleRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetRoleResponse>>;
+  getRole(params?: T.SecurityGetRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityGetRoleResponse | TransportResult<T.SecurityGetRoleResponse>>;
   getRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetRole, params, options);
   }
@@ -9809,6 +10245,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRoleMapping(params: T.SecurityGetRoleMappingRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetRoleMappingResponse>>;
+  getRoleMapping(params?: T.SecurityGetRoleMappingRequest, options?: TransportRequestOptions): Promise<T.SecurityGetRoleMappingResponse | TransportResult<T.SecurityGetRoleMappingResponse>>;
   getRoleMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetRoleMapping, params, options);
   }
@@ -9830,6 +10267,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getServiceAccounts(params: T.SecurityGetServiceAccountsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetServiceAccountsResponse>>;
+  getServiceAccounts(params?: T.SecurityGetServiceAccountsRequest, options?: TransportRequestOptions): Promise<T.SecurityGetServiceAccountsResponse | TransportResult<T.SecurityGetServiceAccountsResponse>>;
   getServiceAccounts(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetServiceAccounts, params, options);
   }
@@ -9854,6 +10292,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getServiceCredentials(params: T.SecurityGetServiceCredentialsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetServiceCredentialsResponse>>;
+  getServiceCredentials(params: T.SecurityGetServiceCredentialsRequest, options?: TransportRequestOptions): Promise<T.SecurityGetServiceCredentialsResponse | TransportResult<T.SecurityGetServiceCredentialsResponse>>;
   getServiceCredentials(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetServiceCredentials, params, options);
   }
@@ -9877,6 +10316,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSettings(params: T.SecurityGetSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetSettingsResponse>>;
+  getSettings(params?: T.SecurityGetSettingsRequest, options?: TransportRequestOptions): Promise<T.SecurityGetSettingsResponse | TransportResult<T.SecurityGetSettingsResponse>>;
   getSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetSettings, params, options);
   }
@@ -9896,6 +10336,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getStats(params: T.SecurityGetStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetStatsResponse>>;
+  getStats(params?: T.SecurityGetStatsRequest, options?: TransportRequestOptions): Promise<T.SecurityGetStatsResponse | TransportResult<T.SecurityGetStatsResponse>>;
   getStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetStats, params, options);
   }
@@ -9926,6 +10367,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getToken(params: T.SecurityGetTokenRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetTokenResponse>>;
+  getToken(params?: T.SecurityGetTokenRequest, options?: TransportRequestOptions): Promise<T.SecurityGetTokenResponse | TransportResult<T.SecurityGetTokenResponse>>;
   getToken(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetToken, params, options);
   }
@@ -9944,6 +10386,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getUser(params: T.SecurityGetUserRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetUserResponse>>;
+  getUser(params?: T.SecurityGetUserRequest, options?: TransportRequestOptions): Promise<T.SecurityGetUserResponse | TransportResult<T.SecurityGetUserResponse>>;
   getUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetUser, params, options);
   }
@@ -9966,6 +10409,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getUserPrivileges(params: T.SecurityGetUserPrivilegesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetUserPrivilegesResponse>>;
+  getUserPrivileges(params?: T.SecurityGetUserPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityGetUserPrivilegesResponse | TransportResult<T.SecurityGetUserPrivilegesResponse>>;
   getUserPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetUserPrivileges, params, options);
   }
@@ -9989,6 +10433,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getUserProfile(params: T.SecurityGetUserProfileRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGetUserProfileResponse>>;
+  getUserProfile(params: T.SecurityGetUserProfileRequest, options?: TransportRequestOptions): Promise<T.SecurityGetUserProfileResponse | TransportResult<T.SecurityGetUserProfileResponse>>;
   getUserProfile(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGetUserProfile, params, options);
   }
@@ -10027,6 +10472,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   grantApiKey(params: T.SecurityGrantApiKeyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityGrantApiKeyResponse>>;
+  grantApiKey(params: T.SecurityGrantApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityGrantApiKeyResponse | TransportResult<T.SecurityGrantApiKeyResponse>>;
   grantApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityGrantApiKey, params, options);
   }
@@ -10048,6 +10494,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   hasPrivileges(params: T.SecurityHasPrivilegesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityHasPrivilegesResponse>>;
+  hasPrivileges(params?: T.SecurityHasPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityHasPrivilegesResponse | TransportResult<T.SecurityHasPrivilegesResponse>>;
   hasPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityHasPrivileges, params, options);
   }
@@ -10070,6 +10517,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   hasPrivilegesUserProfile(params: T.SecurityHasPrivilegesUserProfileRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityHasPrivilegesUserProfileResponse>>;
+  hasPrivilegesUserProfile(params: T.SecurityHasPrivilegesUserProfileRequest, options?: TransportRequestOptions): Promise<T.SecurityHasPrivilegesUserProfileResponse | TransportResult<T.SecurityHasPrivilegesUserProfileResponse>>;
   hasPrivilegesUserProfile(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityHasPrivilegesUserProfile, params, options);
   }
@@ -10100,6 +10548,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   invalidateApiKey(params: T.SecurityInvalidateApiKeyRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityInvalidateApiKeyResponse>>;
+  invalidateApiKey(params?: T.SecurityInvalidateApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityInvalidateApiKeyResponse | TransportResult<T.SecurityInvalidateApiKeyResponse>>;
   invalidateApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityInvalidateApiKey, params, options);
   }
@@ -10129,6 +10578,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   invalidateToken(params: T.SecurityInvalidateTokenRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityInvalidateTokenResponse>>;
+  invalidateToken(params?: T.SecurityInvalidateTokenRequest, options?: TransportRequestOptions): Promise<T.SecurityInvalidateTokenResponse | TransportResult<T.SecurityInvalidateTokenResponse>>;
   invalidateToken(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityInvalidateToken, params, options);
   }
@@ -10150,6 +10600,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   oidcAuthenticate(params: T.SecurityOidcAuthenticateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityOidcAuthenticateResponse>>;
+  oidcAuthenticate(params: T.SecurityOidcAuthenticateRequest, options?: TransportRequestOptions): Promise<T.SecurityOidcAuthenticateResponse | TransportResult<T.SecurityOidcAuthenticateResponse>>;
   oidcAuthenticate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityOidcAuthenticate, params, options);
   }
@@ -10173,6 +10624,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   oidcLogout(params: T.SecurityOidcLogoutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityOidcLogoutResponse>>;
+  oidcLogout(params: T.SecurityOidcLogoutRequest, options?: TransportRequestOptions): Promise<T.SecurityOidcLogoutResponse | TransportResult<T.SecurityOidcLogoutResponse>>;
   oidcLogout(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityOidcLogout, params, options);
   }
@@ -10196,6 +10648,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   oidcPrepareAuthentication(params: T.SecurityOidcPrepareAuthenticationRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityOidcPrepareAuthenticationResponse>>;
+  oidcPrepareAuthentication(params?: T.SecurityOidcPrepareAuthenticationRequest, options?: TransportRequestOptions): Promise<T.SecurityOidcPrepareAuthenticationResponse | TransportResult<T.SecurityOidcPrepareAuthenticationResponse>>;
   oidcPrepareAuthentication(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityOidcPrepareAuthentication, params, options);
   }
@@ -10231,6 +10684,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putPrivileges(params: T.SecurityPutPrivilegesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityPutPrivilegesResponse>>;
+  putPrivileges(params?: T.SecurityPutPrivilegesRequest, options?: TransportRequestOptions): Promise<T.SecurityPutPrivilegesResponse | TransportResult<T.SecurityPutPrivilegesResponse>>;
   putPrivileges(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityPutPrivileges, params, options);
   }
@@ -10251,6 +10705,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putRole(params: T.SecurityPutRoleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityPutRoleResponse>>;
+  putRole(params: T.SecurityPutRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityPutRoleResponse | TransportResult<T.SecurityPutRoleResponse>>;
   putRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityPutRole, params, options);
   }
@@ -10293,6 +10748,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putRoleMapping(params: T.SecurityPutRoleMappingRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityPutRoleMappingResponse>>;
+  putRoleMapping(params: T.SecurityPutRoleMappingRequest, options?: TransportRequestOptions): Promise<T.SecurityPutRoleMappingResponse | TransportResult<T.SecurityPutRoleMappingResponse>>;
   putRoleMapping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityPutRoleMapping, params, options);
   }
@@ -10313,6 +10769,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putUser(params: T.SecurityPutUserRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityPutUserResponse>>;
+  putUser(params?: T.SecurityPutUserRequest, options?: TransportRequestOptions): Promise<T.SecurityPutUserResponse | TransportResult<T.SecurityPutUserResponse>>;
   putUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityPutUser, params, options);
   }
@@ -10338,6 +10795,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   queryApiKeys(params: T.SecurityQueryApiKeysRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityQueryApiKeysResponse>>;
+  queryApiKeys(params?: T.SecurityQueryApiKeysRequest, options?: TransportRequestOptions): Promise<T.SecurityQueryApiKeysResponse | TransportResult<T.SecurityQueryApiKeysResponse>>;
   queryApiKeys(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityQueryApiKeys, params, options);
   }
@@ -10361,6 +10819,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   queryRole(params: T.SecurityQueryRoleRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityQueryRoleResponse>>;
+  queryRole(params?: T.SecurityQueryRoleRequest, options?: TransportRequestOptions): Promise<T.SecurityQueryRoleResponse | TransportResult<T.SecurityQueryRoleResponse>>;
   queryRole(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityQueryRole, params, options);
   }
@@ -10384,6 +10843,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   queryUser(params: T.SecurityQueryUserRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityQueryUserResponse>>;
+  queryUser(params?: T.SecurityQueryUserRequest, options?: TransportRequestOptions): Promise<T.SecurityQueryUserResponse | TransportResult<T.SecurityQueryUserResponse>>;
   queryUser(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityQueryUser, params, options);
   }
@@ -10416,6 +10876,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlAuthenticate(params: T.SecuritySamlAuthenticateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlAuthenticateResponse>>;
+  samlAuthenticate(params: T.SecuritySamlAuthenticateRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlAuthenticateResponse | TransportResult<T.SecuritySamlAuthenticateResponse>>;
   samlAuthenticate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlAuthenticate, params, options);
   }
@@ -10444,6 +10905,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlCompleteLogout(params: T.SecuritySamlCompleteLogoutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlCompleteLogoutResponse>>;
+  samlCompleteLogout(params: T.SecuritySamlCompleteLogoutRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlCompleteLogoutResponse | TransportResult<T.SecuritySamlCompleteLogoutResponse>>;
   samlCompleteLogout(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlCompleteLogout, params, options);
   }
@@ -10471,6 +10933,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlInvalidate(params: T.SecuritySamlInvalidateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlInvalidateResponse>>;
+  samlInvalidate(params: T.SecuritySamlInvalidateRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlInvalidateResponse | TransportResult<T.SecuritySamlInvalidateResponse>>;
   samlInvalidate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlInvalidate, params, options);
   }
@@ -10496,6 +10959,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlLogout(params: T.SecuritySamlLogoutRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlLogoutResponse>>;
+  samlLogout(params: T.SecuritySamlLogoutRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlLogoutResponse | TransportResult<T.SecuritySamlLogoutResponse>>;
   samlLogout(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlLogout, params, options);
   }
@@ -10526,6 +10990,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlPrepareAuthentication(params: T.SecuritySamlPrepareAuthenticationRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlPrepareAuthenticationResponse>>;
+  samlPrepareAuthentication(params?: T.SecuritySamlPrepareAuthenticationRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlPrepareAuthenticationResponse | TransportResult<T.SecuritySamlPrepareAuthenticationResponse>>;
   samlPrepareAuthentication(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlPrepareAuthentication, params, options);
   }
@@ -10548,6 +11013,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   samlServiceProviderMetadata(params: T.SecuritySamlServiceProviderMetadataRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySamlServiceProviderMetadataResponse>>;
+  samlServiceProviderMetadata(params: T.SecuritySamlServiceProviderMetadataRequest, options?: TransportRequestOptions): Promise<T.SecuritySamlServiceProviderMetadataResponse | TransportResult<T.SecuritySamlServiceProviderMetadataResponse>>;
   samlServiceProviderMetadata(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySamlServiceProviderMetadata, params, options);
   }
@@ -10571,6 +11037,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   suggestUserProfiles(params: T.SecuritySuggestUserProfilesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecuritySuggestUserProfilesResponse>>;
+  suggestUserProfiles(params?: T.SecuritySuggestUserProfilesRequest, options?: TransportRequestOptions): Promise<T.SecuritySuggestUserProfilesResponse | TransportResult<T.SecuritySuggestUserProfilesResponse>>;
   suggestUserProfiles(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securitySuggestUserProfiles, params, options);
   }
@@ -10607,6 +11074,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateApiKey(params: T.SecurityUpdateApiKeyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityUpdateApiKeyResponse>>;
+  updateApiKey(params: T.SecurityUpdateApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityUpdateApiKeyResponse | TransportResult<T.SecurityUpdateApiKeyResponse>>;
   updateApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityUpdateApiKey, params, options);
   }
@@ -10641,6 +11109,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateCrossClusterApiKey(params: T.SecurityUpdateCrossClusterApiKeyRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityUpdateCrossClusterApiKeyResponse>>;
+  updateCrossClusterApiKey(params: T.SecurityUpdateCrossClusterApiKeyRequest, options?: TransportRequestOptions): Promise<T.SecurityUpdateCrossClusterApiKeyResponse | TransportResult<T.SecurityUpdateCrossClusterApiKeyResponse>>;
   updateCrossClusterApiKey(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityUpdateCrossClusterApiKey, params, options);
   }
@@ -10664,6 +11133,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateSettings(params: T.SecurityUpdateSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityUpdateSettingsResponse>>;
+  updateSettings(params?: T.SecurityUpdateSettingsRequest, options?: TransportRequestOptions): Promise<T.SecurityUpdateSettingsResponse | TransportResult<T.SecurityUpdateSettingsResponse>>;
   updateSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityUpdateSettings, params, options);
   }
@@ -10698,6 +11168,7 @@ export class SecurityApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateUserProfileData(params: T.SecurityUpdateUserProfileDataRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SecurityUpdateUserProfileDataResponse>>;
+  updateUserProfileData(params: T.SecurityUpdateUserProfileDataRequest, options?: TransportRequestOptions): Promise<T.SecurityUpdateUserProfileDataResponse | TransportResult<T.SecurityUpdateUserProfileDataResponse>>;
   updateUserProfileData(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.securityUpdateUserProfileData, params, options);
   }
@@ -10729,6 +11200,7 @@ export class ShutdownApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteNode(params: T.ShutdownDeleteNodeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ShutdownDeleteNodeResponse>>;
+  deleteNode(params: T.ShutdownDeleteNodeRequest, options?: TransportRequestOptions): Promise<T.ShutdownDeleteNodeResponse | TransportResult<T.ShutdownDeleteNodeResponse>>;
   deleteNode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.shutdownDeleteNode, params, options);
   }
@@ -10753,6 +11225,7 @@ export class ShutdownApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getNode(params: T.ShutdownGetNodeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ShutdownGetNodeResponse>>;
+  getNode(params?: T.ShutdownGetNodeRequest, options?: TransportRequestOptions): Promise<T.ShutdownGetNodeResponse | TransportResult<T.ShutdownGetNodeResponse>>;
   getNode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.shutdownGetNode, params, options);
   }
@@ -10785,6 +11258,7 @@ export class ShutdownApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putNode(params: T.ShutdownPutNodeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ShutdownPutNodeResponse>>;
+  putNode(params: T.ShutdownPutNodeRequest, options?: TransportRequestOptions): Promise<T.ShutdownPutNodeResponse | TransportResult<T.ShutdownPutNodeResponse>>;
   putNode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.shutdownPutNode, params, options);
   }
@@ -10824,6 +11298,7 @@ export class SimulateApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   ingest(params: T.SimulateIngestRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SimulateIngestResponse>>;
+  ingest(params: T.SimulateIngestRequest, options?: TransportRequestOptions): Promise<T.SimulateIngestResponse | TransportResult<T.SimulateIngestResponse>>;
   ingest(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.simulateIngest, params, options);
   }
@@ -10849,6 +11324,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteLifecycle(params: T.SlmDeleteLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmDeleteLifecycleResponse>>;
+  deleteLifecycle(params: T.SlmDeleteLifecycleRequest, options?: TransportRequestOptions): Promise<T.SlmDeleteLifecycleResponse | TransportResult<T.SlmDeleteLifecycleResponse>>;
   deleteLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmDeleteLifecycle, params, options);
   }
@@ -10869,6 +11345,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   executeLifecycle(params: T.SlmExecuteLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmExecuteLifecycleResponse>>;
+  executeLifecycle(params: T.SlmExecuteLifecycleRequest, options?: TransportRequestOptions): Promise<T.SlmExecuteLifecycleResponse | TransportResult<T.SlmExecuteLifecycleResponse>>;
   executeLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmExecuteLifecycle, params, options);
   }
@@ -10889,6 +11366,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   executeRetention(params: T.SlmExecuteRetentionRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmExecuteRetentionResponse>>;
+  executeRetention(params?: T.SlmExecuteRetentionRequest, options?: TransportRequestOptions): Promise<T.SlmExecuteRetentionResponse | TransportResult<T.SlmExecuteRetentionResponse>>;
   executeRetention(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmExecuteRetention, params, options);
   }
@@ -10908,6 +11386,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getLifecycle(params: T.SlmGetLifecycleRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmGetLifecycleResponse>>;
+  getLifecycle(params?: T.SlmGetLifecycleRequest, options?: TransportRequestOptions): Promise<T.SlmGetLifecycleResponse | TransportResult<T.SlmGetLifecycleResponse>>;
   getLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmGetLifecycle, params, options);
   }
@@ -10927,6 +11406,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getStats(params: T.SlmGetStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmGetStatsResponse>>;
+  getStats(params?: T.SlmGetStatsRequest, options?: TransportRequestOptions): Promise<T.SlmGetStatsResponse | TransportResult<T.SlmGetStatsResponse>>;
   getStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmGetStats, params, options);
   }
@@ -10944,6 +11424,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getStatus(params: T.SlmGetStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmGetStatusResponse>>;
+  getStatus(params?: T.SlmGetStatusRequest, options?: TransportRequestOptions): Promise<T.SlmGetStatusResponse | TransportResult<T.SlmGetStatusResponse>>;
   getStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmGetStatus, params, options);
   }
@@ -10965,6 +11446,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putLifecycle(params: T.SlmPutLifecycleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmPutLifecycleResponse>>;
+  putLifecycle(params: T.SlmPutLifecycleRequest, options?: TransportRequestOptions): Promise<T.SlmPutLifecycleResponse | TransportResult<T.SlmPutLifecycleResponse>>;
   putLifecycle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmPutLifecycle, params, options);
   }
@@ -10985,6 +11467,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   start(params: T.SlmStartRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmStartResponse>>;
+  start(params?: T.SlmStartRequest, options?: TransportRequestOptions): Promise<T.SlmStartResponse | TransportResult<T.SlmStartResponse>>;
   start(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmStart, params, options);
   }
@@ -11010,6 +11493,7 @@ export class SlmApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stop(params: T.SlmStopRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SlmStopResponse>>;
+  stop(params?: T.SlmStopRequest, options?: TransportRequestOptions): Promise<T.SlmStopResponse | TransportResult<T.SlmStopResponse>>;
   stop(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.slmStop, params, options);
   }
@@ -11034,6 +11518,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cleanupRepository(params: T.SnapshotCleanupRepositoryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCleanupRepositoryResponse>>;
+  cleanupRepository(params: T.SnapshotCleanupRepositoryRequest, options?: TransportRequestOptions): Promise<T.SnapshotCleanupRepositoryResponse | TransportResult<T.SnapshotCleanupRepositoryResponse>>;
   cleanupRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotCleanupRepository, params, options);
   }
@@ -11053,6 +11538,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clone(params: T.SnapshotCloneRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCloneResponse>>;
+  clone(params: T.SnapshotCloneRequest, options?: TransportRequestOptions): Promise<T.SnapshotCloneResponse | TransportResult<T.SnapshotCloneResponse>>;
   clone(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotClone, params, options);
   }
@@ -11071,6 +11557,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   create(params: T.SnapshotCreateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCreateResponse>>;
+  create(params: T.SnapshotCreateRequest, options?: TransportRequestOptions): Promise<T.SnapshotCreateResponse | TransportResult<T.SnapshotCreateResponse>>;
   create(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotCreate, params, options);
   }
@@ -11094,6 +11581,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   createRepository(params: T.SnapshotCreateRepositoryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotCreateRepositoryResponse>>;
+  createRepository(params: T.SnapshotCreateRepositoryRequest, options?: TransportRequestOptions): Promise<T.SnapshotCreateRepositoryResponse | TransportResult<T.SnapshotCreateRepositoryResponse>>;
   createRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotCreateRepository, params, options);
   }
@@ -11110,6 +11598,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.SnapshotDeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotDeleteResponse>>;
+  delete(params: T.SnapshotDeleteRequest, options?: TransportRequestOptions): Promise<T.SnapshotDeleteResponse | TransportResult<T.SnapshotDeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotDelete, params, options);
   }
@@ -11129,6 +11618,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteRepository(params: T.SnapshotDeleteRepositoryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotDeleteRepositoryResponse>>;
+  deleteRepository(params: T.SnapshotDeleteRepositoryRequest, options?: TransportRequestOptions): Promise<T.SnapshotDeleteRepositoryResponse | TransportResult<T.SnapshotDeleteRepositoryResponse>>;
   deleteRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotDeleteRepository, params, options);
   }
@@ -11149,6 +11639,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.SnapshotGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotGetResponse>>;
+  get(params: T.SnapshotGetRequest, options?: TransportRequestOptions): Promise<T.SnapshotGetResponse | TransportResult<T.SnapshotGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotGet, params, options);
   }
@@ -11165,6 +11656,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getRepository(params: T.SnapshotGetRepositoryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotGetRepositoryResponse>>;
+  getRepository(params?: T.SnapshotGetRepositoryRequest, options?: TransportRequestOptions): Promise<T.SnapshotGetRepositoryResponse | TransportResult<T.SnapshotGetRepositoryResponse>>;
   getRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotGetRepository, params, options);
   }
@@ -11290,6 +11782,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   repositoryAnalyze(params: T.SnapshotRepositoryAnalyzeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotRepositoryAnalyzeResponse>>;
+  repositoryAnalyze(params: T.SnapshotRepositoryAnalyzeRequest, options?: TransportRequestOptions): Promise<T.SnapshotRepositoryAnalyzeResponse | TransportResult<T.SnapshotRepositoryAnalyzeResponse>>;
   repositoryAnalyze(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotRepositoryAnalyze, params, options);
   }
@@ -11343,6 +11836,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   repositoryVerifyIntegrity(params: T.SnapshotRepositoryVerifyIntegrityRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotRepositoryVerifyIntegrityResponse>>;
+  repositoryVerifyIntegrity(params: T.SnapshotRepositoryVerifyIntegrityRequest, options?: TransportRequestOptions): Promise<T.SnapshotRepositoryVerifyIntegrityResponse | TransportResult<T.SnapshotRepositoryVerifyIntegrityResponse>>;
   repositoryVerifyIntegrity(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotRepositoryVerifyIntegrity, params, options);
   }
@@ -11377,6 +11871,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   restore(params: T.SnapshotRestoreRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotRestoreResponse>>;
+  restore(params: T.SnapshotRestoreRequest, options?: TransportRequestOptions): Promise<T.SnapshotRestoreResponse | TransportResult<T.SnapshotRestoreResponse>>;
   restore(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotRestore, params, options);
   }
@@ -11416,6 +11911,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   status(params: T.SnapshotStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotStatusResponse>>;
+  status(params?: T.SnapshotStatusRequest, options?: TransportRequestOptions): Promise<T.SnapshotStatusResponse | TransportResult<T.SnapshotStatusResponse>>;
   status(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotStatus, params, options);
   }
@@ -11434,6 +11930,7 @@ export class SnapshotApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   verifyRepository(params: T.SnapshotVerifyRepositoryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SnapshotVerifyRepositoryResponse>>;
+  verifyRepository(params: T.SnapshotVerifyRepositoryRequest, options?: TransportRequestOptions): Promise<T.SnapshotVerifyRepositoryResponse | TransportResult<T.SnapshotVerifyRepositoryResponse>>;
   verifyRepository(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.snapshotVerifyRepository, params, options);
   }
@@ -11456,6 +11953,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearCursor(params: T.SqlClearCursorRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlClearCursorResponse>>;
+  clearCursor(params: T.SqlClearCursorRequest, options?: TransportRequestOptions): Promise<T.SqlClearCursorResponse | TransportResult<T.SqlClearCursorResponse>>;
   clearCursor(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlClearCursor, params, options);
   }
@@ -11481,6 +11979,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteAsync(params: T.SqlDeleteAsyncRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlDeleteAsyncResponse>>;
+  deleteAsync(params: T.SqlDeleteAsyncRequest, options?: TransportRequestOptions): Promise<T.SqlDeleteAsyncResponse | TransportResult<T.SqlDeleteAsyncResponse>>;
   deleteAsync(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlDeleteAsync, params, options);
   }
@@ -11502,6 +12001,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAsync(params: T.SqlGetAsyncRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlGetAsyncResponse>>;
+  getAsync(params: T.SqlGetAsyncRequest, options?: TransportRequestOptions): Promise<T.SqlGetAsyncResponse | TransportResult<T.SqlGetAsyncResponse>>;
   getAsync(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlGetAsync, params, options);
   }
@@ -11521,6 +12021,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getAsyncStatus(params: T.SqlGetAsyncStatusRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlGetAsyncStatusResponse>>;
+  getAsyncStatus(params: T.SqlGetAsyncStatusRequest, options?: TransportRequestOptions): Promise<T.SqlGetAsyncStatusResponse | TransportResult<T.SqlGetAsyncStatusResponse>>;
   getAsyncStatus(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlGetAsyncStatus, params, options);
   }
@@ -11540,6 +12041,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   query(params: T.SqlQueryRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlQueryResponse>>;
+  query(params?: T.SqlQueryRequest, options?: TransportRequestOptions): Promise<T.SqlQueryResponse | TransportResult<T.SqlQueryResponse>>;
   query(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlQuery, params, options);
   }
@@ -11560,6 +12062,7 @@ export class SqlApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   translate(params: T.SqlTranslateRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SqlTranslateResponse>>;
+  translate(params: T.SqlTranslateRequest, options?: TransportRequestOptions): Promise<T.SqlTranslateResponse | TransportResult<T.SqlTranslateResponse>>;
   translate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sqlTranslate, params, options);
   }
@@ -11598,6 +12101,7 @@ export class SslApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   certificates(params: T.SslCertificatesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SslCertificatesResponse>>;
+  certificates(params?: T.SslCertificatesRequest, options?: TransportRequestOptions): Promise<T.SslCertificatesResponse | TransportResult<T.SslCertificatesResponse>>;
   certificates(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.sslCertificates, params, options);
   }
@@ -11622,6 +12126,7 @@ export class StreamsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   logsDisable(params: T.StreamsLogsDisableRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.StreamsLogsDisableResponse>>;
+  logsDisable(params: T.StreamsLogsDisableRequest, options?: TransportRequestOptions): Promise<T.StreamsLogsDisableResponse | TransportResult<T.StreamsLogsDisableResponse>>;
   logsDisable(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.streamsLogsDisable, params, options);
   }
@@ -11646,6 +12151,7 @@ export class StreamsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   logsEnable(params: T.StreamsLogsEnableRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.StreamsLogsEnableResponse>>;
+  logsEnable(params: T.StreamsLogsEnableRequest, options?: TransportRequestOptions): Promise<T.StreamsLogsEnableResponse | TransportResult<T.StreamsLogsEnableResponse>>;
   logsEnable(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.streamsLogsEnable, params, options);
   }
@@ -11665,6 +12171,7 @@ export class StreamsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   status(params: T.StreamsStatusRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.StreamsStatusResponse>>;
+  status(params?: T.StreamsStatusRequest, options?: TransportRequestOptions): Promise<T.StreamsStatusResponse | TransportResult<T.StreamsStatusResponse>>;
   status(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.streamsStatus, params, options);
   }
@@ -11704,6 +12211,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteSynonym(params: T.SynonymsDeleteSynonymRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsDeleteSynonymResponse>>;
+  deleteSynonym(params: T.SynonymsDeleteSynonymRequest, options?: TransportRequestOptions): Promise<T.SynonymsDeleteSynonymResponse | TransportResult<T.SynonymsDeleteSynonymResponse>>;
   deleteSynonym(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsDeleteSynonym, params, options);
   }
@@ -11723,6 +12231,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteSynonymRule(params: T.SynonymsDeleteSynonymRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsDeleteSynonymRuleResponse>>;
+  deleteSynonymRule(params: T.SynonymsDeleteSynonymRuleRequest, options?: TransportRequestOptions): Promise<T.SynonymsDeleteSynonymRuleResponse | TransportResult<T.SynonymsDeleteSynonymRuleResponse>>;
   deleteSynonymRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsDeleteSynonymRule, params, options);
   }
@@ -11740,6 +12249,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSynonym(params: T.SynonymsGetSynonymRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsGetSynonymResponse>>;
+  getSynonym(params: T.SynonymsGetSynonymRequest, options?: TransportRequestOptions): Promise<T.SynonymsGetSynonymResponse | TransportResult<T.SynonymsGetSynonymResponse>>;
   getSynonym(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsGetSynonym, params, options);
   }
@@ -11759,6 +12269,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSynonymRule(params: T.SynonymsGetSynonymRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsGetSynonymRuleResponse>>;
+  getSynonymRule(params: T.SynonymsGetSynonymRuleRequest, options?: TransportRequestOptions): Promise<T.SynonymsGetSynonymRuleResponse | TransportResult<T.SynonymsGetSynonymRuleResponse>>;
   getSynonymRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsGetSynonymRule, params, options);
   }
@@ -11778,6 +12289,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSynonymsSets(params: T.SynonymsGetSynonymsSetsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsGetSynonymsSetsResponse>>;
+  getSynonymsSets(params?: T.SynonymsGetSynonymsSetsRequest, options?: TransportRequestOptions): Promise<T.SynonymsGetSynonymsSetsResponse | TransportResult<T.SynonymsGetSynonymsSetsResponse>>;
   getSynonymsSets(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsGetSynonymsSets, params, options);
   }
@@ -11803,6 +12315,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putSynonym(params: T.SynonymsPutSynonymRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsPutSynonymResponse>>;
+  putSynonym(params: T.SynonymsPutSynonymRequest, options?: TransportRequestOptions): Promise<T.SynonymsPutSynonymResponse | TransportResult<T.SynonymsPutSynonymResponse>>;
   putSynonym(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsPutSynonym, params, options);
   }
@@ -11826,6 +12339,7 @@ export class SynonymsApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putSynonymRule(params: T.SynonymsPutSynonymRuleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SynonymsPutSynonymRuleResponse>>;
+  putSynonymRule(params: T.SynonymsPutSynonymRuleRequest, options?: TransportRequestOptions): Promise<T.SynonymsPutSynonymRuleResponse | TransportResult<T.SynonymsPutSynonymRuleResponse>>;
   putSynonymRule(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.synonymsPutSynonymRule, params, options);
   }
@@ -11863,6 +12377,7 @@ export class TasksApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cancel(params: T.TasksCancelRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TasksCancelResponse>>;
+  cancel(params?: T.TasksCancelRequest, options?: TransportRequestOptions): Promise<T.TasksCancelResponse | TransportResult<T.TasksCancelResponse>>;
   cancel(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.tasksCancel, params, options);
   }
@@ -11891,6 +12406,7 @@ export class TasksApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get(params: T.TasksGetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TasksGetResponse>>;
+  get(params: T.TasksGetRequest, options?: TransportRequestOptions): Promise<T.TasksGetResponse | TransportResult<T.TasksGetResponse>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.tasksGet, params, options);
   }
@@ -11971,6 +12487,7 @@ export class TasksApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   list(params: T.TasksListRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TasksListResponse>>;
+  list(params?: T.TasksListRequest, options?: TransportRequestOptions): Promise<T.TasksListResponse | TransportResult<T.TasksListResponse>>;
   list(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.tasksList, params, options);
   }
@@ -12010,6 +12527,7 @@ export class TextStructureApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   findFieldStructure(params: T.TextStructureFindFieldStructureRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TextStructureFindFieldStructureResponse>>;
+  findFieldStructure(params: T.TextStructureFindFieldStructureRequest, options?: TransportRequestOptions): Promise<T.TextStructureFindFieldStructureResponse | TransportResult<T.TextStructureFindFieldStructureResponse>>;
   findFieldStructure(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.textStructureFindFieldStructure, params, options);
   }
@@ -12045,6 +12563,7 @@ export class TextStructureApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   findMessageStructure(params: T.TextStructureFindMessageStructureRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TextStructureFindMessageStructureResponse>>;
+  findMessageStructure(params: T.TextStructureFindMessageStructureRequest, options?: TransportRequestOptions): Promise<T.TextStructureFindMessageStructureResponse | TransportResult<T.TextStructureFindMessageStructureResponse>>;
   findMessageStructure(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.textStructureFindMessageStructure, params, options);
   }
@@ -12079,6 +12598,7 @@ export class TextStructureApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   findStructure<TJsonDocument = unknown>(params: T.TextStructureFindStructureRequest<TJsonDocument> | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TextStructureFindStructureResponse>>;
+  findStructure<TJsonDocument = unknown>(params?: T.TextStructureFindStructureRequest<TJsonDocument>, options?: TransportRequestOptions): Promise<T.TextStructureFindStructureResponse | TransportResult<T.TextStructureFindStructureResponse>>;
   findStructure(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.textStructureFindStructure, params, options);
   }
@@ -12099,6 +12619,7 @@ export class TextStructureApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   testGrokPattern(params: T.TextStructureTestGrokPatternRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TextStructureTestGrokPatternResponse>>;
+  testGrokPattern(params: T.TextStructureTestGrokPatternRequest, options?: TransportRequestOptions): Promise<T.TextStructureTestGrokPatternResponse | TransportResult<T.TextStructureTestGrokPatternResponse>>;
   testGrokPattern(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.textStructureTestGrokPattern, params, options);
   }
@@ -12121,6 +12642,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteTransform(params: T.TransformDeleteTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformDeleteTransformResponse>>;
+  deleteTransform(params: T.TransformDeleteTransformRequest, options?: TransportRequestOptions): Promise<T.TransformDeleteTransformResponse | TransportResult<T.TransformDeleteTransformResponse>>;
   deleteTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformDeleteTransform, params, options);
   }
@@ -12140,6 +12662,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getNodeStats(params: T.TransformGetNodeStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformGetNodeStatsResponse>>;
+  getNodeStats(params?: T.TransformGetNodeStatsRequest, options?: TransportRequestOptions): Promise<T.TransformGetNodeStatsResponse | TransportResult<T.TransformGetNodeStatsResponse>>;
   getNodeStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformGetNodeStats, params, options);
   }
@@ -12159,6 +12682,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTransform(params: T.TransformGetTransformRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformGetTransformResponse>>;
+  getTransform(params?: T.TransformGetTransformRequest, options?: TransportRequestOptions): Promise<T.TransformGetTransformResponse | TransportResult<T.TransformGetTransformResponse>>;
   getTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformGetTransform, params, options);
   }
@@ -12178,6 +12702,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getTransformStats(params: T.TransformGetTransformStatsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformGetTransformStatsResponse>>;
+  getTransformStats(params: T.TransformGetTransformStatsRequest, options?: TransportRequestOptions): Promise<T.TransformGetTransformStatsResponse | TransportResult<T.TransformGetTransformStatsResponse>>;
   getTransformStats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformGetTransformStats, params, options);
   }
@@ -12201,6 +12726,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   previewTransform<TTransform = unknown>(params: T.TransformPreviewTransformRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformPreviewTransformResponse<TTransform>>>;
+  previewTransform<TTransform = unknown>(params?: T.TransformPreviewTransformRequest, options?: TransportRequestOptions): Promise<T.TransformPreviewTransformResponse<TTransform> | TransportResult<T.TransformPreviewTransformResponse<TTransform>>>;
   previewTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformPreviewTransform, params, options);
   }
@@ -12240,6 +12766,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putTransform(params: T.TransformPutTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformPutTransformResponse>>;
+  putTransform(params: T.TransformPutTransformRequest, options?: TransportRequestOptions): Promise<T.TransformPutTransformResponse | TransportResult<T.TransformPutTransformResponse>>;
   putTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformPutTransform, params, options);
   }
@@ -12260,6 +12787,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   resetTransform(params: T.TransformResetTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformResetTransformResponse>>;
+  resetTransform(params: T.TransformResetTransformRequest, options?: TransportRequestOptions): Promise<T.TransformResetTransformResponse | TransportResult<T.TransformResetTransformResponse>>;
   resetTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformResetTransform, params, options);
   }
@@ -12283,6 +12811,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   scheduleNowTransform(params: T.TransformScheduleNowTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformScheduleNowTransformResponse>>;
+  scheduleNowTransform(params: T.TransformScheduleNowTransformRequest, options?: TransportRequestOptions): Promise<T.TransformScheduleNowTransformResponse | TransportResult<T.TransformScheduleNowTransformResponse>>;
   scheduleNowTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformScheduleNowTransform, params, options);
   }
@@ -12313,6 +12842,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   setUpgradeMode(params: T.TransformSetUpgradeModeRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformSetUpgradeModeResponse>>;
+  setUpgradeMode(params?: T.TransformSetUpgradeModeRequest, options?: TransportRequestOptions): Promise<T.TransformSetUpgradeModeResponse | TransportResult<T.TransformSetUpgradeModeResponse>>;
   setUpgradeMode(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformSetUpgradeMode, params, options);
   }
@@ -12345,6 +12875,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   startTransform(params: T.TransformStartTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformStartTransformResponse>>;
+  startTransform(params: T.TransformStartTransformRequest, options?: TransportRequestOptions): Promise<T.TransformStartTransformResponse | TransportResult<T.TransformStartTransformResponse>>;
   startTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformStartTransform, params, options);
   }
@@ -12364,6 +12895,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stopTransform(params: T.TransformStopTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformStopTransformResponse>>;
+  stopTransform(params: T.TransformStopTransformRequest, options?: TransportRequestOptions): Promise<T.TransformStopTransformResponse | TransportResult<T.TransformStopTransformResponse>>;
   stopTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformStopTransform, params, options);
   }
@@ -12389,6 +12921,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateTransform(params: T.TransformUpdateTransformRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformUpdateTransformResponse>>;
+  updateTransform(params: T.TransformUpdateTransformRequest, options?: TransportRequestOptions): Promise<T.TransformUpdateTransformResponse | TransportResult<T.TransformUpdateTransformResponse>>;
   updateTransform(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformUpdateTransform, params, options);
   }
@@ -12420,6 +12953,7 @@ export class TransformApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   upgradeTransforms(params: T.TransformUpgradeTransformsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TransformUpgradeTransformsResponse>>;
+  upgradeTransforms(params?: T.TransformUpgradeTransformsRequest, options?: TransportRequestOptions): Promise<T.TransformUpgradeTransformsResponse | TransportResult<T.TransformUpgradeTransformsResponse>>;
   upgradeTransforms(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.transformUpgradeTransforms, params, options);
   }
@@ -12452,6 +12986,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   ackWatch(params: T.WatcherAckWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherAckWatchResponse>>;
+  ackWatch(params: T.WatcherAckWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherAckWatchResponse | TransportResult<T.WatcherAckWatchResponse>>;
   ackWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherAckWatch, params, options);
   }
@@ -12470,6 +13005,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   activateWatch(params: T.WatcherActivateWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherActivateWatchResponse>>;
+  activateWatch(params: T.WatcherActivateWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherActivateWatchResponse | TransportResult<T.WatcherActivateWatchResponse>>;
   activateWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherActivateWatch, params, options);
   }
@@ -12488,6 +13024,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deactivateWatch(params: T.WatcherDeactivateWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherDeactivateWatchResponse>>;
+  deactivateWatch(params: T.WatcherDeactivateWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherDeactivateWatchResponse | TransportResult<T.WatcherDeactivateWatchResponse>>;
   deactivateWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherDeactivateWatch, params, options);
   }
@@ -12512,6 +13049,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteWatch(params: T.WatcherDeleteWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherDeleteWatchResponse>>;
+  deleteWatch(params: T.WatcherDeleteWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherDeleteWatchResponse | TransportResult<T.WatcherDeleteWatchResponse>>;
   deleteWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherDeleteWatch, params, options);
   }
@@ -12543,6 +13081,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   executeWatch(params: T.WatcherExecuteWatchRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherExecuteWatchResponse>>;
+  executeWatch(params?: T.WatcherExecuteWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherExecuteWatchResponse | TransportResult<T.WatcherExecuteWatchResponse>>;
   executeWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherExecuteWatch, params, options);
   }
@@ -12562,6 +13101,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSettings(params: T.WatcherGetSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherGetSettingsResponse>>;
+  getSettings(params?: T.WatcherGetSettingsRequest, options?: TransportRequestOptions): Promise<T.WatcherGetSettingsResponse | TransportResult<T.WatcherGetSettingsResponse>>;
   getSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherGetSettings, params, options);
   }
@@ -12579,6 +13119,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getWatch(params: T.WatcherGetWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherGetWatchResponse>>;
+  getWatch(params: T.WatcherGetWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherGetWatchResponse | TransportResult<T.WatcherGetWatchResponse>>;
   getWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherGetWatch, params, options);
   }
@@ -12607,6 +13148,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putWatch(params: T.WatcherPutWatchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherPutWatchResponse>>;
+  putWatch(params: T.WatcherPutWatchRequest, options?: TransportRequestOptions): Promise<T.WatcherPutWatchResponse | TransportResult<T.WatcherPutWatchResponse>>;
   putWatch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherPutWatch, params, options);
   }
@@ -12628,6 +13170,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   queryWatches(params: T.WatcherQueryWatchesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherQueryWatchesResponse>>;
+  queryWatches(params?: T.WatcherQueryWatchesRequest, options?: TransportRequestOptions): Promise<T.WatcherQueryWatchesResponse | TransportResult<T.WatcherQueryWatchesResponse>>;
   queryWatches(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherQueryWatches, params, options);
   }
@@ -12646,6 +13189,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   start(params: T.WatcherStartRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherStartResponse>>;
+  start(params?: T.WatcherStartRequest, options?: TransportRequestOptions): Promise<T.WatcherStartResponse | TransportResult<T.WatcherStartResponse>>;
   start(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherStart, params, options);
   }
@@ -12666,6 +13210,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stats(params: T.WatcherStatsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherStatsResponse>>;
+  stats(params?: T.WatcherStatsRequest, options?: TransportRequestOptions): Promise<T.WatcherStatsResponse | TransportResult<T.WatcherStatsResponse>>;
   stats(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherStats, params, options);
   }
@@ -12684,6 +13229,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   stop(params: T.WatcherStopRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherStopResponse>>;
+  stop(params?: T.WatcherStopRequest, options?: TransportRequestOptions): Promise<T.WatcherStopResponse | TransportResult<T.WatcherStopResponse>>;
   stop(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherStop, params, options);
   }
@@ -12707,6 +13253,7 @@ export class WatcherApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateSettings(params: T.WatcherUpdateSettingsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.WatcherUpdateSettingsResponse>>;
+  updateSettings(params?: T.WatcherUpdateSettingsRequest, options?: TransportRequestOptions): Promise<T.WatcherUpdateSettingsResponse | TransportResult<T.WatcherUpdateSettingsResponse>>;
   updateSettings(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.watcherUpdateSettings, params, options);
   }
@@ -12734,6 +13281,7 @@ export class XpackApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   info(params: T.XpackInfoRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.XpackInfoResponse>>;
+  info(params?: T.XpackInfoRequest, options?: TransportRequestOptions): Promise<T.XpackInfoResponse | TransportResult<T.XpackInfoResponse>>;
   info(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.xpackInfo, params, options);
   }
@@ -12753,6 +13301,7 @@ export class XpackApi {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   usage(params: T.XpackUsageRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.XpackUsageResponse>>;
+  usage(params?: T.XpackUsageRequest, options?: TransportRequestOptions): Promise<T.XpackUsageResponse | TransportResult<T.XpackUsageResponse>>;
   usage(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.xpackUsage, params, options);
   }
@@ -13162,6 +13711,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   bulk<TDocument = unknown, TPartialDocument = unknown>(params: T.BulkRequest<TDocument, TPartialDocument> | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.BulkResponse>>;
+  bulk<TDocument = unknown, TPartialDocument = unknown>(params?: T.BulkRequest<TDocument, TPartialDocument>, options?: TransportRequestOptions): Promise<T.BulkResponse | TransportResult<T.BulkResponse>>;
   bulk(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.bulk, params, options);
   }
@@ -13210,6 +13760,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   cancelReindex(params: T.CancelReindexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CancelReindexResponse>>;
+  cancelReindex(params: T.CancelReindexRequest, options?: TransportRequestOptions): Promise<T.CancelReindexResponse | TransportResult<T.CancelReindexResponse>>;
   cancelReindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.cancelReindex, params, options);
   }
@@ -13226,6 +13777,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   capabilities(params: T.CapabilitiesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CapabilitiesResponse>>;
+  capabilities(params?: T.CapabilitiesRequest, options?: TransportRequestOptions): Promise<T.CapabilitiesResponse | TransportResult<T.CapabilitiesResponse>>;
   capabilities(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.capabilities, params, options);
   }
@@ -13244,6 +13796,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   clearScroll(params: T.ClearScrollRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClearScrollResponse>>;
+  clearScroll(params?: T.ClearScrollRequest, options?: TransportRequestOptions): Promise<T.ClearScrollResponse | TransportResult<T.ClearScrollResponse>>;
   clearScroll(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.clearScroll, params, options);
   }
@@ -13266,6 +13819,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   closePointInTime(params: T.ClosePointInTimeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ClosePointInTimeResponse>>;
+  closePointInTime(params: T.ClosePointInTimeRequest, options?: TransportRequestOptions): Promise<T.ClosePointInTimeResponse | TransportResult<T.ClosePointInTimeResponse>>;
   closePointInTime(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.closePointInTime, params, options);
   }
@@ -13293,6 +13847,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   count(params: T.CountRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CountResponse>>;
+  count(params?: T.CountRequest, options?: TransportRequestOptions): Promise<T.CountResponse | TransportResult<T.CountResponse>>;
   count(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.count, params, options);
   }
@@ -13381,6 +13936,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   create<TDocument = unknown>(params: T.CreateRequest<TDocument>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.CreateResponse>>;
+  create<TDocument = unknown>(params: T.CreateRequest<TDocument>, options?: TransportRequestOptions): Promise<T.CreateResponse | TransportResult<T.CreateResponse>>;
   create(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.create, params, options);
   }
@@ -13435,6 +13991,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   delete(params: T.DeleteRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DeleteResponse>>;
+  delete(params: T.DeleteRequest, options?: TransportRequestOptions): Promise<T.DeleteResponse | TransportResult<T.DeleteResponse>>;
   delete(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.delete_, params, options);
   }
@@ -13531,6 +14088,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteByQuery(params: T.DeleteByQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DeleteByQueryResponse>>;
+  deleteByQuery(params: T.DeleteByQueryRequest, options?: TransportRequestOptions): Promise<T.DeleteByQueryResponse | TransportResult<T.DeleteByQueryResponse>>;
   deleteByQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.deleteByQuery, params, options);
   }
@@ -13551,6 +14109,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteByQueryRethrottle(params: T.DeleteByQueryRethrottleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DeleteByQueryRethrottleResponse>>;
+  deleteByQueryRethrottle(params: T.DeleteByQueryRethrottleRequest, options?: TransportRequestOptions): Promise<T.DeleteByQueryRethrottleResponse | TransportResult<T.DeleteByQueryRethrottleResponse>>;
   deleteByQueryRethrottle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.deleteByQueryRethrottle, params, options);
   }
@@ -13569,6 +14128,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   deleteScript(params: T.DeleteScriptRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.DeleteScriptResponse>>;
+  deleteScript(params: T.DeleteScriptRequest, options?: TransportRequestOptions): Promise<T.DeleteScriptResponse | TransportResult<T.DeleteScriptResponse>>;
   deleteScript(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.deleteScript, params, options);
   }
@@ -13603,6 +14163,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   exists(params: T.ExistsRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ExistsResponse>>;
+  exists(params: T.ExistsRequest, options?: TransportRequestOptions): Promise<T.ExistsResponse | TransportResult<T.ExistsResponse>>;
   exists(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.exists, params, options);
   }
@@ -13629,6 +14190,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   existsSource(params: T.ExistsSourceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ExistsSourceResponse>>;
+  existsSource(params: T.ExistsSourceRequest, options?: TransportRequestOptions): Promise<T.ExistsSourceResponse | TransportResult<T.ExistsSourceResponse>>;
   existsSource(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.existsSource, params, options);
   }
@@ -13648,6 +14210,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   explain<TDocument = unknown>(params: T.ExplainRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ExplainResponse<TDocument>>>;
+  explain<TDocument = unknown>(params: T.ExplainRequest, options?: TransportRequestOptions): Promise<T.ExplainResponse<TDocument> | TransportResult<T.ExplainResponse<TDocument>>>;
   explain(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.explain, params, options);
   }
@@ -13671,6 +14234,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   fieldCaps(params: T.FieldCapsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.FieldCapsResponse>>;
+  fieldCaps(params?: T.FieldCapsRequest, options?: TransportRequestOptions): Promise<T.FieldCapsResponse | TransportResult<T.FieldCapsResponse>>;
   fieldCaps(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.fieldCaps, params, options);
   }
@@ -13744,6 +14308,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   get<TDocument = unknown>(params: T.GetRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetResponse<TDocument>>>;
+  get<TDocument = unknown>(params: T.GetRequest, options?: TransportRequestOptions): Promise<T.GetResponse<TDocument> | TransportResult<T.GetResponse<TDocument>>>;
   get(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.get_, params, options);
   }
@@ -13778,6 +14343,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getReindex(params: T.GetReindexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetReindexResponse>>;
+  getReindex(params: T.GetReindexRequest, options?: TransportRequestOptions): Promise<T.GetReindexResponse | TransportResult<T.GetReindexResponse>>;
   getReindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.getReindex, params, options);
   }
@@ -13796,6 +14362,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getScript(params: T.GetScriptRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetScriptResponse>>;
+  getScript(params: T.GetScriptRequest, options?: TransportRequestOptions): Promise<T.GetScriptResponse | TransportResult<T.GetScriptResponse>>;
   getScript(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.getScript, params, options);
   }
@@ -13814,6 +14381,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getScriptContext(params: T.GetScriptContextRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetScriptContextResponse>>;
+  getScriptContext(params?: T.GetScriptContextRequest, options?: TransportRequestOptions): Promise<T.GetScriptContextResponse | TransportResult<T.GetScriptContextResponse>>;
   getScriptContext(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.getScriptContext, params, options);
   }
@@ -13832,6 +14400,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getScriptLanguages(params: T.GetScriptLanguagesRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetScriptLanguagesResponse>>;
+  getScriptLanguages(params?: T.GetScriptLanguagesRequest, options?: TransportRequestOptions): Promise<T.GetScriptLanguagesResponse | TransportResult<T.GetScriptLanguagesResponse>>;
   getScriptLanguages(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.getScriptLanguages, params, options);
   }
@@ -13861,6 +14430,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   getSource<TDocument = unknown>(params: T.GetSourceRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.GetSourceResponse<TDocument>>>;
+  getSource<TDocument = unknown>(params: T.GetSourceRequest, options?: TransportRequestOptions): Promise<T.GetSourceResponse<TDocument> | TransportResult<T.GetSourceResponse<TDocument>>>;
   getSource(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.getSource, params, options);
   }
@@ -13896,6 +14466,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   healthReport(params: T.HealthReportRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.HealthReportResponse>>;
+  healthReport(params?: T.HealthReportRequest, options?: TransportRequestOptions): Promise<T.HealthReportResponse | TransportResult<T.HealthReportResponse>>;
   healthReport(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.healthReport, params, options);
   }
@@ -14031,6 +14602,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   index<TDocument = unknown>(params: T.IndexRequest<TDocument>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.IndexResponse>>;
+  index<TDocument = unknown>(params: T.IndexRequest<TDocument>, options?: TransportRequestOptions): Promise<T.IndexResponse | TransportResult<T.IndexResponse>>;
   index(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.index, params, options);
   }
@@ -14050,6 +14622,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   info(params: T.InfoRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.InfoResponse>>;
+  info(params?: T.InfoRequest, options?: TransportRequestOptions): Promise<T.InfoResponse | TransportResult<T.InfoResponse>>;
   info(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.info, params, options);
   }
@@ -14068,6 +14641,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   knnSearch<TDocument = unknown>(params: T.KnnSearchRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.KnnSearchResponse<TDocument>>>;
+  knnSearch<TDocument = unknown>(params: T.KnnSearchRequest, options?: TransportRequestOptions): Promise<T.KnnSearchResponse<TDocument> | TransportResult<T.KnnSearchResponse<TDocument>>>;
   knnSearch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.knnSearch, params, options);
   }
@@ -14090,6 +14664,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   listReindex(params: T.ListReindexRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ListReindexResponse>>;
+  listReindex(params?: T.ListReindexRequest, options?: TransportRequestOptions): Promise<T.ListReindexResponse | TransportResult<T.ListReindexResponse>>;
   listReindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.listReindex, params, options);
   }
@@ -14123,6 +14698,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mget<TDocument = unknown>(params: T.MgetRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MgetResponse<TDocument>>>;
+  mget<TDocument = unknown>(params?: T.MgetRequest, options?: TransportRequestOptions): Promise<T.MgetResponse<TDocument> | TransportResult<T.MgetResponse<TDocument>>>;
   mget(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mget, params, options);
   }
@@ -14156,6 +14732,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   msearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.MsearchRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MsearchResponse<TDocument, TAggregations>>>;
+  msearch<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.MsearchRequest, options?: TransportRequestOptions): Promise<T.MsearchResponse<TDocument, TAggregations> | TransportResult<T.MsearchResponse<TDocument, TAggregations>>>;
   msearch(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.msearch, params, options);
   }
@@ -14187,6 +14764,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   msearchTemplate<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.MsearchTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MsearchTemplateResponse<TDocument, TAggregations>>>;
+  msearchTemplate<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.MsearchTemplateRequest, options?: TransportRequestOptions): Promise<T.MsearchTemplateResponse<TDocument, TAggregations> | TransportResult<T.MsearchTemplateResponse<TDocument, TAggregations>>>;
   msearchTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.msearchTemplate, params, options);
   }
@@ -14214,6 +14792,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   mtermvectors(params: T.MtermvectorsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.MtermvectorsResponse>>;
+  mtermvectors(params?: T.MtermvectorsRequest, options?: TransportRequestOptions): Promise<T.MtermvectorsResponse | TransportResult<T.MtermvectorsResponse>>;
   mtermvectors(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.mtermvectors, params, options);
   }
@@ -14267,6 +14846,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   openPointInTime(params: T.OpenPointInTimeRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.OpenPointInTimeResponse>>;
+  openPointInTime(params: T.OpenPointInTimeRequest, options?: TransportRequestOptions): Promise<T.OpenPointInTimeResponse | TransportResult<T.OpenPointInTimeResponse>>;
   openPointInTime(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.openPointInTime, params, options);
   }
@@ -14285,6 +14865,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   ping(params: T.PingRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.PingResponse>>;
+  ping(params?: T.PingRequest, options?: TransportRequestOptions): Promise<T.PingResponse | TransportResult<T.PingResponse>>;
   ping(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.ping, params, options);
   }
@@ -14303,6 +14884,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   putScript(params: T.PutScriptRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.PutScriptResponse>>;
+  putScript(params: T.PutScriptRequest, options?: TransportRequestOptions): Promise<T.PutScriptResponse | TransportResult<T.PutScriptResponse>>;
   putScript(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.putScript, params, options);
   }
@@ -14322,6 +14904,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   rankEval(params: T.RankEvalRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RankEvalResponse>>;
+  rankEval(params: T.RankEvalRequest, options?: TransportRequestOptions): Promise<T.RankEvalResponse | TransportResult<T.RankEvalResponse>>;
   rankEval(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.rankEval, params, options);
   }
@@ -14387,6 +14970,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reindex(params: T.ReindexRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ReindexResponse>>;
+  reindex(params: T.ReindexRequest, options?: TransportRequestOptions): Promise<T.ReindexResponse | TransportResult<T.ReindexResponse>>;
   reindex(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.reindex, params, options);
   }
@@ -14425,6 +15009,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   reindexRethrottle(params: T.ReindexRethrottleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ReindexRethrottleResponse>>;
+  reindexRethrottle(params: T.ReindexRethrottleRequest, options?: TransportRequestOptions): Promise<T.ReindexRethrottleResponse | TransportResult<T.ReindexRethrottleResponse>>;
   reindexRethrottle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.reindexRethrottle, params, options);
   }
@@ -14443,6 +15028,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   renderSearchTemplate(params: T.RenderSearchTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.RenderSearchTemplateResponse>>;
+  renderSearchTemplate(params?: T.RenderSearchTemplateRequest, options?: TransportRequestOptions): Promise<T.RenderSearchTemplateResponse | TransportResult<T.RenderSearchTemplateResponse>>;
   renderSearchTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.renderSearchTemplate, params, options);
   }
@@ -14468,6 +15054,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   scriptsPainlessExecute<TResult = unknown>(params: T.ScriptsPainlessExecuteRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ScriptsPainlessExecuteResponse<TResult>>>;
+  scriptsPainlessExecute<TResult = unknown>(params?: T.ScriptsPainlessExecuteRequest, options?: TransportRequestOptions): Promise<T.ScriptsPainlessExecuteResponse<TResult> | TransportResult<T.ScriptsPainlessExecuteResponse<TResult>>>;
   scriptsPainlessExecute(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.scriptsPainlessExecute, params, options);
   }
@@ -14497,6 +15084,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   scroll<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.ScrollRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.ScrollResponse<TDocument, TAggregations>>>;
+  scroll<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.ScrollRequest, options?: TransportRequestOptions): Promise<T.ScrollResponse<TDocument, TAggregations> | TransportResult<T.ScrollResponse<TDocument, TAggregations>>>;
   scroll(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.scroll, params, options);
   }
@@ -14531,6 +15119,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.SearchRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchResponse<TDocument, TAggregations>>>;
+  search<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.SearchRequest, options?: TransportRequestOptions): Promise<T.SearchResponse<TDocument, TAggregations> | TransportResult<T.SearchResponse<TDocument, TAggregations>>>;
   search(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.search, params, options);
   }
@@ -14636,6 +15225,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   searchMvt(params: T.SearchMvtRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchMvtResponse>>;
+  searchMvt(params: T.SearchMvtRequest, options?: TransportRequestOptions): Promise<T.SearchMvtResponse | TransportResult<T.SearchMvtResponse>>;
   searchMvt(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchMvt, params, options);
   }
@@ -14658,6 +15248,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   searchShards(params: T.SearchShardsRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchShardsResponse>>;
+  searchShards(params?: T.SearchShardsRequest, options?: TransportRequestOptions): Promise<T.SearchShardsResponse | TransportResult<T.SearchShardsResponse>>;
   searchShards(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchShards, params, options);
   }
@@ -14675,6 +15266,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   searchTemplate<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params: T.SearchTemplateRequest | undefined, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.SearchTemplateResponse<TDocument, TAggregations>>>;
+  searchTemplate<TDocument = unknown, TAggregations = Record<T.AggregateName, T.AggregationsAggregate>>(params?: T.SearchTemplateRequest, options?: TransportRequestOptions): Promise<T.SearchTemplateResponse<TDocument, TAggregations> | TransportResult<T.SearchTemplateResponse<TDocument, TAggregations>>>;
   searchTemplate(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.searchTemplate, params, options);
   }
@@ -14698,6 +15290,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   termsEnum(params: T.TermsEnumRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TermsEnumResponse>>;
+  termsEnum(params: T.TermsEnumRequest, options?: TransportRequestOptions): Promise<T.TermsEnumResponse | TransportResult<T.TermsEnumResponse>>;
   termsEnum(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.termsEnum, params, options);
   }
@@ -14755,6 +15348,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   termvectors<TDocument = unknown>(params: T.TermvectorsRequest<TDocument>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.TermvectorsResponse>>;
+  termvectors<TDocument = unknown>(params: T.TermvectorsRequest<TDocument>, options?: TransportRequestOptions): Promise<T.TermvectorsResponse | TransportResult<T.TermvectorsResponse>>;
   termvectors(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.termvectors, params, options);
   }
@@ -14790,6 +15384,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   update<TDocument = unknown, TPartialDocument = unknown>(params: T.UpdateRequest<TDocument, TPartialDocument>, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.UpdateResponse<TDocument>>>;
+  update<TDocument = unknown, TPartialDocument = unknown>(params: T.UpdateRequest<TDocument, TPartialDocument>, options?: TransportRequestOptions): Promise<T.UpdateResponse<TDocument> | TransportResult<T.UpdateResponse<TDocument>>>;
   update(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.update, params, options);
   }
@@ -14890,6 +15485,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateByQuery(params: T.UpdateByQueryRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.UpdateByQueryResponse>>;
+  updateByQuery(params: T.UpdateByQueryRequest, options?: TransportRequestOptions): Promise<T.UpdateByQueryResponse | TransportResult<T.UpdateByQueryResponse>>;
   updateByQuery(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.updateByQuery, params, options);
   }
@@ -14910,6 +15506,7 @@ export class Api {
    * With `meta: true`: resolves with the body, status code, headers and request metadata.
    */
   updateByQueryRethrottle(params: T.UpdateByQueryRethrottleRequest, options: TransportRequestOptionsWithMeta): Promise<TransportResult<T.UpdateByQueryRethrottleResponse>>;
+  updateByQueryRethrottle(params: T.UpdateByQueryRethrottleRequest, options?: TransportRequestOptions): Promise<T.UpdateByQueryRethrottleResponse | TransportResult<T.UpdateByQueryRethrottleResponse>>;
   updateByQueryRethrottle(params?: object, options?: TransportRequestOptions): Promise<unknown> {
     return callEndpoint(this.transport, E.updateByQueryRethrottle, params, options);
   }
