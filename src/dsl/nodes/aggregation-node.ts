@@ -21,15 +21,13 @@ export class Aggregation<
   Subs extends AggregationMap = {},
 > extends DslNode {
   declare readonly [aggBrand]?: { fields: F; subs: Subs };
-  readonly kind = 'aggregation';
-  readonly name: N;
-  readonly params: unknown;
-  readonly aggs: Readonly<Record<string, AnyAggregation>>;
-  readonly meta: unknown;
-  /** The key the sub-aggregations were read from (`aggs` or `aggregations`), kept for round-trips. */
-  readonly subKey: 'aggs' | 'aggregations';
+  readonly #name: N;
+  readonly #params: unknown;
+  readonly #aggs: Readonly<Record<string, AnyAggregation>>;
+  readonly #meta: unknown;
+  readonly #subKey: 'aggs' | 'aggregations';
 
-  /** Use `A` to build aggregations; this takes parameters that are already copied and frozen. */
+  /** Use `A` to build aggregations; this takes parameters that are already copied. */
   constructor(
     name: N,
     params: unknown,
@@ -38,12 +36,39 @@ export class Aggregation<
     subKey: 'aggs' | 'aggregations' = 'aggs',
   ) {
     super();
-    this.name = name;
-    this.params = params;
-    this.aggs = aggs;
-    this.meta = meta;
-    this.subKey = subKey;
-    Object.freeze(this);
+    this.#name = name;
+    this.#params = params;
+    this.#aggs = aggs;
+    this.#meta = meta;
+    this.#subKey = subKey;
+  }
+
+  override get kind(): 'aggregation' {
+    return 'aggregation';
+  }
+
+  /** The aggregation type (`terms`, `avg`, ...). */
+  get name(): N {
+    return this.#name;
+  }
+
+  /** The parameters under the type key. */
+  get params(): unknown {
+    return this.#params;
+  }
+
+  /** Named sub-aggregations. */
+  get aggs(): Readonly<Record<string, AnyAggregation>> {
+    return this.#aggs;
+  }
+
+  get meta(): unknown {
+    return this.#meta;
+  }
+
+  /** The key the sub-aggregations were read from (`aggs` or `aggregations`), kept for round-trips. */
+  get subKey(): 'aggs' | 'aggregations' {
+    return this.#subKey;
   }
 
   /** Adds a bucket sub-aggregation; returns a new aggregation. */
@@ -88,13 +113,10 @@ export class Aggregation<
         `Cannot add sub-aggregation '${name}' to a '${this.name}' aggregation: only bucket aggregations have sub-aggregations.`,
       );
     }
-    return new Aggregation(
-      this.name,
-      this.params,
-      { ...this.aggs, [name]: agg },
-      this.meta,
-      this.subKey,
-    );
+    const aggs: Record<string, AnyAggregation> = {};
+    for (const k in this.#aggs) aggs[k] = this.#aggs[k]!;
+    aggs[name] = agg;
+    return new Aggregation(this.#name, this.#params, aggs, this.#meta, this.#subKey);
   }
 
   override toJSON(): Record<string, unknown> {

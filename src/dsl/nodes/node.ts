@@ -3,24 +3,31 @@
  * Nodes nest inside plain parameter objects; `copyIn` and `toPlain` are the two walks over them.
  */
 export abstract class DslNode {
-  abstract readonly kind: string;
+  abstract get kind(): string;
   /** The request-body JSON of this node: a fresh object the caller may change freely. */
   abstract toJSON(): unknown;
 }
 
 /** A value passed through verbatim: the `$raw` escape hatch for anything untyped. */
 export class RawNode extends DslNode {
-  readonly kind = 'raw';
-  readonly value: unknown;
+  readonly #value: unknown;
 
   constructor(value: unknown) {
     super();
-    this.value = copyIn(value);
-    Object.freeze(this);
+    this.#value = copyIn(value);
+  }
+
+  override get kind(): 'raw' {
+    return 'raw';
+  }
+
+  /** The wrapped value (a private copy). */
+  get value(): unknown {
+    return this.#value;
   }
 
   override toJSON(): unknown {
-    return toPlain(this.value);
+    return toPlain(this.#value);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   QueryRequest,
   type RequestOptions,
   type RequestState,
+  takeAdopted,
 } from './request-base.js';
 import type {
   CheckAggregation,
@@ -38,6 +39,20 @@ interface SearchState extends RequestState {
 
 /** Responses seen per Search, so that `count()` can reuse an exact total (kept outside the object). */
 const lastResponse = new WeakMap<object, Response<unknown, AggregationMap>>();
+
+function initialSearch(options: RequestOptions): SearchState {
+  const base = initialState(options);
+  return {
+    index: base.index,
+    query: base.query,
+    params: base.params,
+    client: base.client,
+    postFilter: undefined,
+    aggs: {},
+    aggsKey: 'aggs',
+    body: {},
+  };
+}
 
 /** Options of `iterate()`. */
 export interface IterateOptions {
@@ -82,17 +97,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   SearchState
 > {
   constructor(options: RequestOptions = {}) {
-    const base = initialState(options);
-    super({
-      index: base.index,
-      query: base.query,
-      params: base.params,
-      client: base.client,
-      postFilter: undefined,
-      aggs: {},
-      aggsKey: 'aggs',
-      body: {},
-    });
+    super(takeAdopted<SearchState>() ?? initialSearch(options));
   }
 
   /** A Search holding exactly the given request body (the body is copied, never changed). */
@@ -115,12 +120,6 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
       aggsKey: s.aggsKey,
       body: s.body,
     };
-  }
-
-  protected override with(state: SearchState): this {
-    const next = Object.create(Search.prototype) as this;
-    (next as { state: SearchState }).state = state;
-    return Object.freeze(next);
   }
 
   private setBody(key: string, value: unknown): this {

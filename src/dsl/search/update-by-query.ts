@@ -6,6 +6,7 @@ import {
   QueryRequest,
   type RequestOptions,
   type RequestState,
+  takeAdopted,
 } from './request-base.js';
 
 interface UpdateByQueryState extends RequestState {
@@ -26,25 +27,22 @@ interface UpdateByQueryState extends RequestState {
  */
 export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryState> {
   constructor(options: RequestOptions = {}) {
+    const adopted = takeAdopted<UpdateByQueryState>();
     const base = initialState(options);
-    super({
-      index: base.index,
-      query: base.query,
-      params: base.params,
-      client: base.client,
-      body: {},
-    });
+    super(
+      adopted ?? {
+        index: base.index,
+        query: base.query,
+        params: base.params,
+        client: base.client,
+        body: {},
+      },
+    );
   }
 
   protected override copyState(): UpdateByQueryState {
     const s = this.state;
     return { index: s.index, query: s.query, params: s.params, client: s.client, body: s.body };
-  }
-
-  protected override with(state: UpdateByQueryState): this {
-    const next = Object.create(UpdateByQuery.prototype) as this;
-    (next as { state: UpdateByQueryState }).state = state;
-    return Object.freeze(next);
   }
 
   /** The script run on every matching document. */
