@@ -55,26 +55,47 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
   );
 }
 
-function contenders(url: string): Contender[] {
+const QUERY = {
+  query: {
+    bool: { filter: [{ term: { status: 'published' } }, { range: { views: { gte: 10 } } }] },
+  },
+  size: 10,
+};
+
+/** 'get': GET without a body; 'search': POST with a small JSON body. */
+type Scenario = 'get' | 'search';
+
+function contenders(url: string, scenario: Scenario): Contender[] {
   const elastiq = new Client({ node: url, connections: CONNECTIONS, maxRetries: 0 });
   const elastic = new ElasticClient({ node: url, maxRetries: 0, compression: false });
   const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
-  const headers = { accept: 'application/json' };
+  const get = scenario === 'get';
+  const method = get ? 'GET' : 'POST';
+  const path = get ? '/bench/_doc/1' : '/bench/_search';
+  const params = get ? ({ method, path } as const) : ({ method, path, body: QUERY } as const);
+  const headers = get
+    ? { accept: 'application/json' }
+    : { accept: 'application/json', 'content-type': 'application/json' };
   return [
     {
       name: 'elastiq',
-      send: () => elastiq.transport.request({ method: 'GET', path: '/bench/_doc/1' }),
+      send: () => elastiq.transport.request(params),
       close: () => elastiq.close(),
     },
     {
       name: '@elastic/elasticsearch',
-      send: () => elastic.transport.request({ method: 'GET', path: '/bench/_doc/1' }),
+      send: () => elastic.transport.request(params),
       close: () => elastic.close(),
     },
     {
       name: 'undici Pool',
       send: async () => {
-        const { body } = await pool.request({ method: 'GET', path: '/bench/_doc/1', headers });
+        const { body } = await pool.request({
+          method,
+          path,
+          headers,
+          body: get ? null : JSON.stringify(QUERY),
+        });
         return body.json();
       },
       close: () => pool.close(),
@@ -110,7 +131,17 @@ async function main(): Promise<void> {
   const perRound = Number(process.argv[2] ?? 30_000);
   const rounds = Number(process.argv[3] ?? 5);
   const { child, url } = await startServer();
-  const list = contenders(url);
+  for (const scenario of ['get', 'search'] as const) await bench(url, scenario, perRound, rounds);
+  child.kill();
+}
+
+async function bench(
+  url: string,
+  scenario: Scenario,
+  perRound: number,
+  rounds: number,
+): Promise<void> {
+  const list = contenders(url, scenario);
   for (const contender of list) await run(contender.send, 5_000); // warm up sockets and JIT
   const results = new Map<string, Measure[]>(list.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -131,8 +162,9 @@ async function main(): Promise<void> {
     (typeof summary)[0],
     (typeof summary)[0],
   ];
+  const what = scenario === 'get' ? 'GET, no body' : 'POST _search, small JSON body';
   console.log(
-    `transport bench: ${CONCURRENCY} concurrent callers, ${perRound} requests x ${rounds} rounds (median)`,
+    `transport bench (${what}): ${CONCURRENCY} concurrent callers, ${perRound} requests x ${rounds} rounds (median)`,
   );
   for (const row of summary) {
     console.log(
@@ -147,7 +179,6 @@ async function main(): Promise<void> {
   );
   console.log(`  elastiq / @elastic/elasticsearch req/s: ${(ours.rps / elastic.rps).toFixed(2)}x`);
   await Promise.all(list.map((c) => c.close()));
-  child.kill();
 }
 
 if (process.argv.includes('--serve')) serve();
