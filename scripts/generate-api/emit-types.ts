@@ -60,6 +60,12 @@ export class TypeEmitter {
     return name;
   }
 
+  hasTypeNamed(name: string): boolean {
+    for (const given of this.table.names.values())
+      if (given === name || `${given}Keys` === name) return true;
+    return false;
+  }
+
   lookup(type: TypeName): SpecType | undefined {
     return this.byKey.get(typeKey(type));
   }
