@@ -165,6 +165,10 @@ export function emitApi(endpoints: readonly Endpoint[], emitter: TypeEmitter): s
   for (const ns of namespaces) {
     if (rootMethods.has(camelCase(ns)))
       throw new Error(`namespace ${ns} collides with a root method`);
+    // The package root exports the namespace classes and the types side by side.
+    if (emitter.hasTypeNamed(`${pascalCase(ns)}Api`)) {
+      throw new Error(`namespace class ${pascalCase(ns)}Api collides with a spec type`);
+    }
   }
   let out = HEADER;
   out += `import type {\n  TransportLike,\n  TransportRequestOptions,\n  TransportRequestOptionsWithMeta,\n  TransportResult,\n} from '../../transport/types.js';\n`;
