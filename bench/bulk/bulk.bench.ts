@@ -4,10 +4,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client as OfficialClient } from '@elastic/elasticsearch';
+import { Client } from '../../src/core/client.js';
 import { BulkBatch } from '../../src/core/helpers/bulk-batch.js';
 import { Helpers } from '../../src/core/helpers/helpers.js';
 import type { TransportLike } from '../../src/core/transport/types.js';
-import { TestTransport } from '../../test/unit/core/helpers/support/test-transport.js';
 
 const URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 const DOCS = Number(process.env.BENCH_DOCS ?? 500_000);
@@ -151,8 +151,9 @@ async function main(): Promise<void> {
   serializationBench(docs);
   if (ONLY_SERIALIZATION) return;
 
-  const transport = new TestTransport(URL, { maxRetries: 3, connections: CONCURRENCY + 1 });
-  const helpers = new Helpers({ transport });
+  const client = new Client({ node: URL });
+  const transport = client.transport;
+  const helpers = new Helpers(client);
   const official = new OfficialClient({ node: URL });
   const elastiqRuns: RunResult[] = [];
   const officialRuns: RunResult[] = [];
@@ -175,8 +176,14 @@ async function main(): Promise<void> {
         round % 2 === 0 ? (['official', 'elastiq'] as const) : (['elastiq', 'official'] as const);
       for (const side of order) {
         await resetIndex(transport, INDEX[side]);
-        if (side === 'elastiq') elastiqRuns.push(await measure(() => runElastiq(helpers, docs)));
-        else officialRuns.push(await measure(() => runOfficial(official, docs)));
+        const result =
+          side === 'elastiq'
+            ? await measure(() => runElastiq(helpers, docs))
+            : await measure(() => runOfficial(official, docs));
+        (side === 'elastiq' ? elastiqRuns : officialRuns).push(result);
+        console.log(
+          `  round ${round + 1} ${side.padEnd(8)} ${(DOCS / (result.ms / 1000)).toFixed(0).padStart(7)} docs/s  ${(result.cpuMicros / DOCS).toFixed(2)} µs CPU/doc`,
+        );
       }
     }
   } finally {
@@ -184,7 +191,7 @@ async function main(): Promise<void> {
       { method: 'DELETE', path: `/${INDEX.elastiq},${INDEX.official}` },
       { ignore: [404] },
     );
-    await transport.close();
+    await client.close();
     await official.close();
   }
   const summarize = (runs: RunResult[]) => {
@@ -206,7 +213,6 @@ async function main(): Promise<void> {
   console.log(
     `  ratio elastiq/official: docs/s ${(e.docsPerSecond / o.docsPerSecond).toFixed(2)}x, CPU/doc ${(e.cpuMicrosPerDoc / o.cpuMicrosPerDoc).toFixed(2)}x`,
   );
-  console.log('  (elastiq side uses the test undici transport until the Client lands)');
 }
 
 await main();

@@ -1,19 +1,27 @@
 // The real node the helper integration tests run against, and small index utilities.
+import { Client } from '../../../../src/core/client.js';
 import { Helpers } from '../../../../src/core/helpers/helpers.js';
 import type { TransportLike } from '../../../../src/core/transport/types.js';
-import { TestTransport } from '../../../unit/core/helpers/support/test-transport.js';
+import { singleNode } from '../../../support/cluster.js';
 
-export const NODE_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+export const NODE_URL = singleNode.url;
 
 export interface NodeHandle {
+  readonly client: Client;
   readonly transport: TransportLike;
   readonly helpers: Helpers;
   close(): Promise<void>;
 }
 
-export function connect(url = NODE_URL): NodeHandle {
-  const transport = new TestTransport(url, { maxRetries: 3 });
-  return { transport, helpers: new Helpers({ transport }), close: () => transport.close() };
+/** A real Client on the node(s), with its helpers. */
+export function connect(nodes: string | readonly string[] = NODE_URL): NodeHandle {
+  const client = new Client({ nodes: typeof nodes === 'string' ? [nodes] : [...nodes] });
+  return {
+    client,
+    transport: client.transport,
+    helpers: new Helpers(client),
+    close: () => client.close(),
+  };
 }
 
 export async function createIndex(
