@@ -2,6 +2,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { inspect } from 'node:util';
 import { ConnectionError, RequestAbortedError, TimeoutError } from '../errors.js';
 import { BodyCollector } from './body-collector.js';
 import { normalizeFingerprint, verifyPinnedChain } from './tls-pinning.js';
@@ -79,6 +80,11 @@ export class HttpConnection implements Connection {
 
   toJSON(): Record<string, unknown> {
     return { id: this.id, url: this.url.href };
+  }
+
+  // `options` holds node headers (maybe an Authorization): never print them.
+  [inspect.custom](): string {
+    return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { inspect } from 'node:util';
 import { buildConnector, type Dispatcher, Pool, ProxyAgent, util } from 'undici';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
 import { BodyCollector } from './body-collector.js';
@@ -77,6 +78,11 @@ export class UndiciConnection implements Connection {
 
   toJSON(): Record<string, unknown> {
     return { id: this.id, url: this.url.href };
+  }
+
+  // `options` holds node headers (maybe an Authorization): never print them.
+  [inspect.custom](): string {
+    return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
   }
 }
 

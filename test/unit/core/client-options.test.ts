@@ -113,7 +113,15 @@ describe('client options', () => {
       node: 'https://elastic:topsecret@127.0.0.1:9200',
       auth: { apiKey: 'SECRETKEY' },
     });
-    const shown = `${JSON.stringify(client)} ${inspect(client)} ${String(JSON.stringify(client.transport))}`;
+    const connections = client.transport.pool.connections;
+    const shown = [
+      JSON.stringify(client),
+      inspect(client),
+      JSON.stringify(client.transport),
+      inspect(client.transport),
+      JSON.stringify(connections),
+      inspect(connections),
+    ].join(' ');
     expect(shown).toContain('127.0.0.1:9200');
     expect(shown).not.toContain('topsecret');
     expect(shown).not.toContain('SECRETKEY');
