@@ -137,4 +137,27 @@ describe('retries', () => {
     expect(s.requests).toHaveLength(1);
     expect(s.requests[0]!.body.toString()).toBe('{"a":1}');
   });
+
+  it('keeps every one of 3000 concurrent requests and the pool consistent while a node resets connections', async () => {
+    const broken = await stub((_req, res) => res.socket?.destroy());
+    const healthy = [await stub(), await stub()];
+    const c = client({ nodes: [broken.url, ...healthy.map((h) => h.url)], maxRetries: 3 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 3000 }, (_, i) =>
+        c.transport.request({ method: 'GET', path: `/doc/${i}` }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const served = healthy.flatMap((h) => h.requests.map((r) => r.path));
+    expect(served).toHaveLength(3000);
+    expect(new Set(served).size).toBe(3000);
+    const states = (
+      c.transport.pool as unknown as {
+        states(): { alive: boolean; deaths: number; connection: { url: URL } }[];
+      }
+    ).states();
+    const brokenState = states.find((s) => s.connection.url.port === String(broken.port))!;
+    expect(brokenState).toMatchObject({ alive: false, deaths: 1 });
+    expect(states.filter((s) => s.alive)).toHaveLength(2);
+  });
 });
