@@ -134,16 +134,19 @@ async function main() {
   const started = {};
   let child;
   let stopping;
+  let interrupted;
   const stopAll = () => {
     stopping ??= Promise.all(
       modes.map((m) => local.stopClusters(MODES[m].name, home).catch(() => [])),
     ).then(release);
     return stopping;
   };
+  // While nodes start, a signal is only noted: cleaning up before every launch has settled
+  // could leave a node started just after it. The command, once running, gets the signal.
   const onSignal = (signal) => {
     log(`with-cluster: ${signal}, stopping the nodes`);
+    interrupted ??= signal;
     if (child && child.exitCode === null) child.kill(signal);
-    else stopAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
 
@@ -156,6 +159,7 @@ async function main() {
         local.startCluster({ ...MODES[m], fresh: true, home, reporter, jvmOptions: FAST_START }),
       ),
     );
+    if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     modes.forEach((m, i) => {

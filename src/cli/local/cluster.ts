@@ -290,13 +290,14 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
   let existing = await readState(clusterDir);
   const port = options.port ?? existing?.port ?? DEFAULT_PORT;
 
+  const version = await versionFor(options, existing);
   if (existing && (await runningNodes(existing)).length > 0) {
     const why = conflict(existing, {
       engine: engine.name,
       secure,
       port,
+      version,
       nodes: planNodes('', name, nodeCount, port, engine),
-      ...(options.version && options.version !== 'latest' ? { version: options.version } : {}),
     });
     if (why !== undefined) {
       throw new LocalError(
@@ -307,7 +308,6 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     if (options.fresh) await stopNodes(existing, existing.nodes);
   }
 
-  const version = await versionFor(options, existing);
   const prepared = await prepare({ ...options, engine: engine.name, secure }, version, reporter);
   const wanted = {
     engine: engine.name,
