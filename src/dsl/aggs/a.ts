@@ -1,6 +1,7 @@
 import { AGGREGATION_METHODS, type AggregationName } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
 import { Aggregation, type AnyAggregation } from '../nodes/aggregation-node.js';
+import { copyIn } from '../nodes/node.js';
 import type { AggregationFactories } from './aggregation-types.js';
 import { makeAggregation, parseAggregation } from './parse-aggregation.js';
 
@@ -23,7 +24,11 @@ function a(arg: unknown, params?: unknown): AnyAggregation {
 function buildFactory(): AggregationFactoryFn {
   const factory = a as unknown as Record<string, unknown>;
   for (const [method, name] of Object.entries(AGGREGATION_METHODS)) {
-    factory[method] = (params?: unknown) => makeAggregation(name, params ?? {});
+    // Factories know their name is in the catalogue: only `filter` needs makeAggregation's care.
+    factory[method] =
+      name === 'filter'
+        ? (params?: unknown) => makeAggregation(name, params ?? {})
+        : (params?: unknown) => new Aggregation(name, params === undefined ? {} : copyIn(params));
   }
   return Object.freeze(factory) as unknown as AggregationFactoryFn;
 }

@@ -44,35 +44,52 @@ export function $raw<V>(value: V): RawNode {
   return new RawNode(value);
 }
 
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+const OBJECT_PROTOTYPE = Object.prototype;
 
 /**
- * A private deep copy of caller data (nodes are kept: they are immutable already). The copy is
- * only reachable through readonly types; deep-freezing it halved build speed (bench/dsl).
+ * A private deep copy of caller data: plain objects and arrays are copied, anything else (nodes,
+ * dates, class instances) is kept as is. The copy is only reachable through readonly types;
+ * deep-freezing it halved build speed (bench/dsl). Primitives are tested inline: this is the
+ * hot path of every factory.
  */
 export function copyIn<V>(value: V): V {
-  if (typeof value !== 'object' || value === null || value instanceof DslNode) return value;
-  if (Array.isArray(value)) return value.map(copyIn) as V;
-  if (!isPlainObject(value)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = typeof v === 'object' && v !== null ? copyIn(v) : v;
+    }
+    return out as V;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== OBJECT_PROTOTYPE && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = copyIn((value as Record<string, unknown>)[k]);
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    out[k] = typeof v === 'object' && v !== null ? copyIn(v) : v;
+  }
   return out as V;
 }
 
 /** A fresh plain-JSON deep copy with every nested node serialised. */
 export function toPlain(value: unknown): any {
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof DslNode) return value.toJSON();
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = toPlain(value[i]);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = typeof v === 'object' && v !== null ? toPlain(v) : v;
+    }
     return out;
   }
-  if (!isPlainObject(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== OBJECT_PROTOTYPE && proto !== null)
+    return value instanceof DslNode ? value.toJSON() : value;
   const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = toPlain((value as Record<string, unknown>)[k]);
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    out[k] = typeof v === 'object' && v !== null ? toPlain(v) : v;
+  }
   return out;
 }

@@ -131,6 +131,25 @@ function append(target: Clause[], more: readonly Clause[]): Clause[] {
   return target;
 }
 
+/**
+ * `and(current, bool { [key]: [clause] })`, the step of filter() and exclude(): when `current`
+ * is a bool without should clauses the rules reduce to appending `clause` to its `key` list
+ * (and dropping a now meaningless minimum_should_match), done here without taking it apart.
+ */
+export function andClause(current: Clause | undefined, key: BoolClause, clause: Clause): Clause {
+  if (current === undefined) return boolOf(key, clause);
+  if (!isBool(current) || (current.params as { should?: unknown }).should !== undefined) {
+    return andClauses(current, boolOf(key, clause));
+  }
+  const p = current.params as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in p) if (k !== 'minimum_should_match') out[k] = p[k];
+  const list = p[key];
+  out[key] =
+    list === undefined ? [clause] : Array.isArray(list) ? [...list, clause] : [list, clause];
+  return new Query('bool', Object.freeze(out));
+}
+
 /** A bool query with one clause list holding one clause (what filter()/exclude() AND on). */
 export function boolOf(key: BoolClause, clause: Clause): Query<any> {
   return new Query('bool', Object.freeze({ [key]: [clause] }));

@@ -1,6 +1,6 @@
 import { QUERY_METHODS, QUERY_SHAPES, type QueryName } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
-import { RawNode } from '../nodes/node.js';
+import { copyIn, RawNode } from '../nodes/node.js';
 import { type FieldsOf, Query } from '../nodes/query-node.js';
 import { andClauses, notClause, orClauses } from './bool-query.js';
 import { type Clause, makeQuery, parseQuery, toClause } from './parse-query.js';
@@ -38,15 +38,19 @@ function combine(op: (a: Clause, b: Clause) => Clause, inputs: readonly QueryInp
   return inputs.map(toClause).reduce(op);
 }
 
+// Factories know their name is in the catalogue: they skip the lookup makeQuery does.
 function fieldFactory(name: string) {
-  return (fieldOrParams: unknown, value?: unknown) =>
-    typeof fieldOrParams === 'string'
-      ? makeQuery(name, { [fieldOrParams]: value })
-      : makeQuery(name, fieldOrParams);
+  return (fieldOrParams: unknown, value?: unknown) => {
+    if (typeof fieldOrParams !== 'string') return new Query(name, copyIn(fieldOrParams));
+    const params: Record<string, unknown> = {};
+    params[fieldOrParams] = copyIn(value);
+    return new Query(name, params);
+  };
 }
 
 function objectFactory(name: string) {
-  return (params?: unknown) => makeQuery(name, params ?? {});
+  if (name === 'bool') return (params?: unknown) => makeQuery(name, params ?? {});
+  return (params?: unknown) => new Query(name, params === undefined ? {} : copyIn(params));
 }
 
 function buildFactory(): QueryFactory {

@@ -72,7 +72,10 @@ export interface ScanOptions {
 
 function sortEntry(key: unknown): unknown {
   if (typeof key !== 'string') return copyIn(key);
-  return key.charCodeAt(0) === 45 /* - */ ? { [key.slice(1)]: { order: 'desc' } } : key;
+  if (key.charCodeAt(0) !== 45 /* - */) return key;
+  const entry: Record<string, unknown> = {};
+  entry[key.slice(1)] = { order: 'desc' };
+  return entry;
 }
 
 /**
