@@ -329,14 +329,7 @@ export class Transport implements TransportLike {
     options: TransportRequestOptions,
   ): Readonly<Record<string, string>> {
     const sets = this.#headers;
-    const base =
-      kind === 'none'
-        ? sets.none
-        : kind === 'ndjson'
-          ? sets.ndjson
-          : kind === 'stream'
-            ? sets.json
-            : sets.json;
+    const base = kind === 'none' ? sets.none : kind === 'ndjson' ? sets.ndjson : sets.json;
     const opaqueId = options.opaqueId;
     if (options.headers === undefined && opaqueId === undefined && !compress) return base;
     const headers: Record<string, string> = { ...base };

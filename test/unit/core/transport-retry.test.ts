@@ -139,7 +139,9 @@ describe('retries', () => {
   });
 
   it('keeps every one of 3000 concurrent requests and the pool consistent while a node resets connections', async () => {
-    const broken = await stub((_req, res) => res.socket?.destroy());
+    const broken = await stub((_req, res) => {
+      res.socket?.destroy();
+    });
     const healthy = [await stub(), await stub()];
     const c = client({ nodes: [broken.url, ...healthy.map((h) => h.url)], maxRetries: 3 });
     const results = await Promise.allSettled(
