@@ -23,6 +23,11 @@ describe('generated API against a real node', () => {
       index: INDEX,
       mappings: { properties: { title: { type: 'keyword' }, views: { type: 'integer' } } },
     });
+    // Seed documents for the read-only tests (scroll, point in time, mget).
+    for (const id of ['seed-1', 'seed-2', 'seed-3']) {
+      await client.index<Post>({ index: INDEX, id, document: { title: id, views: 0 } });
+    }
+    await client.indices.refresh({ index: INDEX });
   });
 
   afterAll(async () => {
@@ -79,20 +84,60 @@ describe('generated API against a real node', () => {
     const result = await client.msearch<Post>({
       searches: [
         { index: INDEX },
-        { query: { term: { title: 'bulk-a' } } },
+        { query: { term: { title: 'seed-2' } } },
         { index: INDEX },
         { size: 0 },
       ],
     });
     expect(result.responses).toHaveLength(2);
     const first = result.responses[0]!;
-    expect('hits' in first && first.hits.hits[0]?._source?.views).toBe(10);
+    expect('hits' in first && first.hits.hits[0]?._source?.title).toBe('seed-2');
+  });
+
+  it('updates with a typed partial document and reads several documents with mget', async () => {
+    const updated = await client.update<Post, Partial<Post>>({
+      index: INDEX,
+      id: 'seed-1',
+      doc: { views: 11 },
+      refresh: true,
+    });
+    expect(updated.result).toBe('updated');
+    const docs = await client.mget<Post>({ index: INDEX, ids: ['seed-1', 'seed-2', 'missing'] });
+    expect(docs.docs.map((d) => ('found' in d ? d.found : false))).toEqual([true, true, false]);
+    const first = docs.docs[0]!;
+    expect('_source' in first && first._source?.views).toBe(11);
+  });
+
+  it('scrolls with scroll_id in the body and clears the scroll', async () => {
+    const first = await client.search<Post>({
+      index: INDEX,
+      scroll: '30s',
+      size: 1,
+      sort: ['_doc'],
+    });
+    expect(first._scroll_id).toBeTruthy();
+    const next = await client.scroll<Post>({ scroll_id: first._scroll_id!, scroll: '30s' });
+    expect(next.hits.hits).toHaveLength(1);
+    const cleared = await client.clearScroll({ scroll_id: first._scroll_id! });
+    expect(cleared.succeeded).toBe(true);
+  });
+
+  it('pages with a point in time', async () => {
+    const pit = await client.openPointInTime({ index: INDEX, keep_alive: '30s' });
+    const page = await client.search<Post>({
+      pit: { id: pit.id, keep_alive: '30s' },
+      size: 2,
+      sort: ['_shard_doc'],
+    });
+    expect(page.hits.hits.length).toBeGreaterThan(0);
+    const closed = await client.closePointInTime({ id: pit.id });
+    expect(closed.succeeded).toBe(true);
   });
 
   it('accepts a raw body in place of the flattened fields', async () => {
     const count = await client.count({
       index: INDEX,
-      body: { query: { term: { title: 'bulk-b' } } },
+      body: { query: { term: { title: 'seed-3' } } },
     });
     expect(count.count).toBe(1);
   });
