@@ -14,8 +14,14 @@ export interface NodeHandle {
 }
 
 /** A real Client on the node(s), with its helpers. */
-export function connect(nodes: string | readonly string[] = NODE_URL): NodeHandle {
-  const client = new Client({ nodes: typeof nodes === 'string' ? [nodes] : [...nodes] });
+export function connect(
+  nodes: string | readonly string[] = NODE_URL,
+  options: { maxRetries?: number } = {},
+): NodeHandle {
+  const client = new Client({
+    nodes: typeof nodes === 'string' ? [nodes] : [...nodes],
+    ...options,
+  });
   return {
     client,
     transport: client.transport,
