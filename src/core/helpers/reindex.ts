@@ -83,6 +83,12 @@ export async function runReindex<TSource, TTarget>(
   policy: RetryPolicy,
 ): Promise<ReindexResult> {
   const started = performance.now();
+  const { method, slices } = options.source;
+  if (method === 'scroll' && slices !== undefined && slices > 1) {
+    throw new ConfigurationError('reindex `source.slices` needs `method: "pit"`', {
+      option: 'source.slices',
+    });
+  }
   const total = await countMatches(transport, options.source, requestOptions);
   const counters = { read: 0, skipped: 0 };
   const datasource = readItems(transport, options, counters, requestOptions, policy);
@@ -126,11 +132,6 @@ async function* readItems<TSource, TTarget>(
   policy: RetryPolicy,
 ): AsyncGenerator<ReindexItem<TSource, TTarget>, void, undefined> {
   const { method, keepAlive = '5m', slices, ...search } = options.source;
-  if (method === 'scroll' && slices !== undefined && slices > 1) {
-    throw new ConfigurationError('reindex `source.slices` needs `method: "pit"`', {
-      option: 'source.slices',
-    });
-  }
   const pages =
     method === 'scroll'
       ? scrollPages<TSource>(transport, { ...search, scroll: keepAlive }, requestOptions, policy)

@@ -176,13 +176,28 @@ describe('client-side reindex against the real node', () => {
     expect(await openContexts(node.transport, SOURCE)).toBe(0);
   });
 
-  it('can read with a scroll instead of a PIT', async () => {
+  it('can read with a scroll instead of a PIT, and write through another client', async () => {
     await createIndex(node.transport, DEST);
-    const result = await node.helpers.reindex({
-      source: { index: SOURCE, method: 'scroll', query: { term: { tag: 't5' } }, size: 5000 },
-      dest: { index: DEST, opType: 'create' },
-    });
-    expect(result.bulk.successful).toBe(TOTAL / 10);
-    expect(await countOf(node.transport, DEST)).toBe(TOTAL / 10);
+    const other = connect();
+    try {
+      const result = await node.helpers.reindex({
+        source: { index: SOURCE, method: 'scroll', query: { term: { tag: 't5' } }, size: 5000 },
+        dest: { index: DEST, opType: 'create', client: other.client },
+      });
+      expect(result.bulk.successful).toBe(TOTAL / 10);
+      expect(await countOf(node.transport, DEST)).toBe(TOTAL / 10);
+      expect(await openContexts(node.transport, SOURCE)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses sliced reads with a scroll before reading anything', async () => {
+    await expect(
+      node.helpers.reindex({
+        source: { index: SOURCE, method: 'scroll', slices: 2 },
+        dest: { index: DEST },
+      }),
+    ).rejects.toMatchObject({ code: 'ELASTIQ_CONFIGURATION', option: 'source.slices' });
   });
 });
