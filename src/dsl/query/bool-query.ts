@@ -53,14 +53,17 @@ function build(p: BoolParts): Query<any> {
   if (p.should.length) params.should = p.should;
   if (p.must_not.length) params.must_not = p.must_not;
   for (const k in p.rest) params[k] = copyIn(p.rest[k]);
-  return new Query('bool', Object.freeze(params));
+  return new Query('bool', params);
 }
 
 function bool(
   clauses: Partial<Record<BoolClause, Clause[]>>,
   rest: Record<string, unknown> = {},
 ): Query<any> {
-  return build({ must: [], filter: [], should: [], must_not: [], ...clauses, rest });
+  const params: Record<string, unknown> = {};
+  for (const k in clauses) params[k] = clauses[k as BoolClause];
+  for (const k in rest) params[k] = copyIn(rest[k]);
+  return new Query('bool', params);
 }
 
 function isBool(c: Clause): c is Query<any> {
@@ -147,12 +150,14 @@ export function andClause(current: Clause | undefined, key: BoolClause, clause: 
   const list = p[key];
   out[key] =
     list === undefined ? [clause] : Array.isArray(list) ? [...list, clause] : [list, clause];
-  return new Query('bool', Object.freeze(out));
+  return new Query('bool', out);
 }
 
 /** A bool query with one clause list holding one clause (what filter()/exclude() AND on). */
 export function boolOf(key: BoolClause, clause: Clause): Query<any> {
-  return new Query('bool', Object.freeze({ [key]: [clause] }));
+  const params: Record<string, unknown> = {};
+  params[key] = [clause];
+  return new Query('bool', params);
 }
 
 function mergeShould(out: BoolParts, should: Clause[], msm: number | string): void {
@@ -185,6 +190,14 @@ export function orClauses(a: Clause, b: Clause): Clause {
     return build(p);
   }
   return bool({ should: [a, b] });
+}
+
+/** Whether not(c) is simply `bool { must_not: [c] }` (c is no bool, match_all or match_none). */
+export function negatesPlainly(c: Clause): boolean {
+  return (
+    !(c instanceof Query) ||
+    (c.name !== 'bool' && !isBare(c, 'match_all') && !isBare(c, 'match_none'))
+  );
 }
 
 /** NOT of a clause: De Morgan over bool queries, identities for match_all/match_none. */

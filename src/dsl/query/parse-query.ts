@@ -35,7 +35,7 @@ function boolParams(params: unknown): unknown {
     const clause = k === 'must' || k === 'filter' || k === 'should' || k === 'must_not';
     out[k] = !clause ? copyIn(v) : Array.isArray(v) ? v.map(toClause) : toClause(v);
   }
-  return Object.freeze(out);
+  return out;
 }
 
 /** Any query input (node, raw node or query JSON) as a clause. */

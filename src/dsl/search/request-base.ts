@@ -1,8 +1,8 @@
 import { DslError } from '../errors.js';
 import type { CheckFields } from '../nodes/field-path.js';
 import { copyIn, toPlain } from '../nodes/node.js';
-import { Query } from '../nodes/query-node.js';
-import { andClause, andClauses, notClause } from '../query/bool-query.js';
+import type { Query } from '../nodes/query-node.js';
+import { andClause, andClauses, negatesPlainly, notClause } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
 import type { QueryInput } from '../query/query-types.js';
 import type { SearchClient } from './client.js';
@@ -111,18 +111,13 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
 
   /** Excludes documents matching the query: `bool.must_not` (De Morgan for bool queries). */
   exclude<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
-    const negated = notClause(toClause(query));
+    const clause = toClause(query);
     const current = this.state.query;
-    // not(q) of a plain query is bool { must_not: [q] }: AND its clause without the wrapper.
-    const simple =
-      negated instanceof Query && negated.name === 'bool' && isSingle(negated.params, 'must_not');
-    if (!simple || current === undefined) {
-      return this.patch('query', current ? andClauses(current, negated) : negated);
+    if (current !== undefined && negatesPlainly(clause)) {
+      return this.patch('query', andClause(current, 'must_not', clause));
     }
-    return this.patch(
-      'query',
-      andClause(current, 'must_not', (negated.params as { must_not: Clause[] }).must_not[0]!),
-    );
+    const negated = notClause(clause);
+    return this.patch('query', current ? andClauses(current, negated) : negated);
   }
 
   /** @internal the client, or a clear error. */
@@ -145,12 +140,4 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
   protected queryJSON(): Record<string, unknown> {
     return this.state.query ? { query: toPlain(this.state.query) } : {};
   }
-}
-
-function isSingle(params: unknown, key: string): boolean {
-  const p = params as Record<string, unknown>;
-  let n = 0;
-  for (const k in p) if (++n > 1 || k !== key) return false;
-  const list = p[key];
-  return Array.isArray(list) && list.length === 1;
 }

@@ -29,7 +29,12 @@ function fakeClient(answers: Partial<Record<keyof SearchClient, (p: any) => unkn
     'clearScroll',
   ] as const) {
     client[m] = async (p) => {
-      calls.push([m, structuredClone(p)]);
+      // A body sent as JSON text is recorded in its flattened form, like the other requests.
+      const { body, ...rest } = p;
+      calls.push([
+        m,
+        typeof body === 'string' ? { ...rest, ...JSON.parse(body) } : structuredClone(p),
+      ]);
       const answer = answers[m];
       if (!answer) throw new Error(`unexpected call ${m}`);
       return answer(p);
