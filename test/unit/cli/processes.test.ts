@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isAlive, readPid, runningPid, tail, terminate } from '../../../src/cli/local/processes.js';
+
+async function pidFile(content: string): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'elastiq-pid-')), 'node.pid');
+  await writeFile(file, content);
+  return file;
+}
+
+describe('PID files', () => {
+  it('reads a PID and ignores garbage', async () => {
+    expect(readPid(await pidFile('1234\n'))).toBe(1234);
+    expect(readPid(await pidFile('not a pid'))).toBeUndefined();
+    expect(readPid('/nonexistent/node.pid')).toBeUndefined();
+  });
+
+  it('never takes a live process without the server marker for the node, and drops the stale file', async () => {
+    const file = await pidFile(String(process.pid));
+    expect(await runningPid(file, 'org.elasticsearch.bootstrap.Elasticsearch')).toBeUndefined();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('recognises a live process whose command line carries the marker', async () => {
+    const child = spawn(process.execPath, [
+      '-e',
+      'setTimeout(() => {}, 30000)',
+      'elastiq-marker-test',
+    ]);
+    try {
+      const file = await pidFile(String(child.pid));
+      expect(await runningPid(file, 'elastiq-marker-test')).toBe(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('stops a process with SIGTERM, and with SIGKILL when it ignores SIGTERM', async () => {
+    const polite = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    expect(await terminate(polite.pid!, 5000)).toBe('stopped');
+    const stubborn = spawn(process.execPath, [
+      '-e',
+      "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)",
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await terminate(stubborn.pid!, 300)).toBe('killed');
+    expect(isAlive(stubborn.pid!)).toBe(false);
+  });
+
+  it('tails the last lines of a log', async () => {
+    const file = await pidFile('a\nb\nc\nd\n');
+    expect(await tail(file, 2)).toBe('c\nd');
+    expect(await tail('/nonexistent.log')).toBe('');
+  });
+});
