@@ -341,7 +341,10 @@ export class TypeEmitter {
       body += `  body?: ${raw};\n`;
     }
     const extendsList = this.extendsList(type, scope);
-    const description = endpoint ? endpoint.description : type.description;
+    // The method carries the endpoint's full description; the request type names it briefly.
+    const description = endpoint
+      ? `Arguments of \`${endpoint.name}\`: ${endpoint.description.trim().split('\n')[0]}${endpoint.docUrl ? `\n\n@see {@link ${endpoint.docUrl}}` : ''}`
+      : type.description;
     return `${doc(description)}export interface ${name}${this.genericDeclaration(type)}${extendsList} {\n${body}}\n`;
   }
 

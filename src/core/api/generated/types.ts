@@ -3737,11 +3737,9 @@ export interface AsyncSearchAsyncSearchResponseException<TDocument = unknown, TA
 }
 
 /**
- * Delete an async search.
+ * Arguments of `async_search.delete`: Delete an async search.
  *
- * If the asynchronous search is still running, it is cancelled.
- * Otherwise, the saved search results are deleted.
- * If the Elasticsearch security features are enabled, the deletion of a specific async search is restricted to: the authenticated user that submitted the original search request; users that have the `cancel_task` cluster privilege.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit}
  */
 export interface AsyncSearchDeleteRequest extends RequestBase {
   /** A unique identifier for the async search. */
@@ -3751,10 +3749,9 @@ export interface AsyncSearchDeleteRequest extends RequestBase {
 export type AsyncSearchDeleteResponse = AcknowledgedResponseBase;
 
 /**
- * Get async search results.
+ * Arguments of `async_search.get`: Get async search results.
  *
- * Retrieve the results of a previously submitted asynchronous search request.
- * If the Elasticsearch security features are enabled, access to the results of a specific async search is restricted to the user or API key that submitted it.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit}
  */
 export interface AsyncSearchGetRequest extends RequestBase {
   /** A unique identifier for the async search. */
@@ -3790,13 +3787,9 @@ export interface AsyncSearchGetRequest extends RequestBase {
 export type AsyncSearchGetResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = AsyncSearchAsyncSearchDocumentResponseBase<TDocument, TAggregations>;
 
 /**
- * Get the async search status.
+ * Arguments of `async_search.status`: Get the async search status.
  *
- * Get the status of a previously submitted async search request given its identifier, without retrieving search results.
- * If the Elasticsearch security features are enabled, the access to the status of a specific async search is restricted to:
- *
- * * The user or API key that submitted the original async search request.
- * * Users that have the `monitor` cluster privilege or greater privileges.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit}
  */
 export interface AsyncSearchStatusRequest extends RequestBase {
   /** A unique identifier for the async search. */
@@ -3828,14 +3821,9 @@ export interface AsyncSearchStatusStatusResponseBase extends AsyncSearchAsyncSea
 }
 
 /**
- * Run an async search.
+ * Arguments of `async_search.submit`: Run an async search.
  *
- * When the primary sort of the results is an indexed field, shards get sorted based on minimum and maximum value that they hold for that field. Partial results become available following the sort criteria that was requested.
- *
- * Warning: Asynchronous search does not support scroll or search requests that include only the suggest section.
- *
- * By default, Elasticsearch does not allow you to store an async search response larger than 10Mb and an attempt to do this results in an error.
- * The maximum allowed size for a stored async search response can be set by changing the `search.max_async_search_response_size` cluster level setting.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit}
  */
 export interface AsyncSearchSubmitRequest extends RequestBase {
   /** A comma-separated list of index names to search; use `_all` or empty string to perform the operation on all indices */
@@ -4056,9 +4044,9 @@ export interface AutoscalingAutoscalingPolicy {
 }
 
 /**
- * Delete an autoscaling policy.
+ * Arguments of `autoscaling.delete_autoscaling_policy`: Delete an autoscaling policy.
  *
- * NOTE: This feature is designed for indirect use by Elasticsearch Service, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-delete-autoscaling-policy}
  */
 export interface AutoscalingDeleteAutoscalingPolicyRequest extends RequestBase {
   /** Name of the autoscaling policy */
@@ -4106,20 +4094,9 @@ export interface AutoscalingGetAutoscalingCapacityAutoscalingResources {
 }
 
 /**
- * Get the autoscaling capacity.
+ * Arguments of `autoscaling.get_autoscaling_capacity`: Get the autoscaling capacity.
  *
- * NOTE: This feature is designed for indirect use by Elasticsearch Service, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
- *
- * This API gets the current autoscaling capacity based on the configured autoscaling policy.
- * It will return information to size the cluster appropriately to the current workload.
- *
- * The `required_capacity` is calculated as the maximum of the `required_capacity` result of all individual deciders that are enabled for the policy.
- *
- * The operator should verify that the `current_nodes` match the operator’s knowledge of the cluster to avoid making autoscaling decisions based on stale or incomplete information.
- *
- * The response contains decider-specific information you can use to diagnose how and why autoscaling determined a certain capacity was required.
- * This information is provided for diagnosis only.
- * Do not use this information to make autoscaling decisions.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity}
  */
 export interface AutoscalingGetAutoscalingCapacityRequest extends RequestBase {
   /**
@@ -4135,9 +4112,9 @@ export interface AutoscalingGetAutoscalingCapacityResponse {
 }
 
 /**
- * Get an autoscaling policy.
+ * Arguments of `autoscaling.get_autoscaling_policy`: Get an autoscaling policy.
  *
- * NOTE: This feature is designed for indirect use by Elasticsearch Service, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity}
  */
 export interface AutoscalingGetAutoscalingPolicyRequest extends RequestBase {
   /** Name of the autoscaling policy */
@@ -4153,9 +4130,9 @@ export interface AutoscalingGetAutoscalingPolicyRequest extends RequestBase {
 export type AutoscalingGetAutoscalingPolicyResponse = AutoscalingAutoscalingPolicy;
 
 /**
- * Create or update an autoscaling policy.
+ * Arguments of `autoscaling.put_autoscaling_policy`: Create or update an autoscaling policy.
  *
- * NOTE: This feature is designed for indirect use by Elasticsearch Service, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy}
  */
 export interface AutoscalingPutAutoscalingPolicyRequest extends RequestBase {
   /** Name of the autoscaling policy */
@@ -4248,118 +4225,9 @@ export interface BulkOperationContainer {
 export type BulkOperationType = "index" | "create" | "update" | "delete";
 
 /**
- * Bulk index or delete documents.
+ * Arguments of `bulk`: Bulk index or delete documents.
  *
- * Perform multiple `index`, `create`, `delete`, and `update` actions in a single request.
- * This reduces overhead and can greatly increase indexing speed.
- *
- * If the Elasticsearch security features are enabled, you must have the following index privileges for the target data stream, index, or index alias:
- *
- * * To use the `create` action, you must have the `create_doc`, `create`, `index`, or `write` index privilege. Data streams support only the `create` action.
- * * To use the `index` action, you must have the `create`, `index`, or `write` index privilege.
- * * To use the `delete` action, you must have the `delete` or `write` index privilege.
- * * To use the `update` action, you must have the `index` or `write` index privilege.
- * * To automatically create a data stream or index with a bulk API request, you must have the `auto_configure`, `create_index`, or `manage` index privilege.
- * * To make the result of a bulk operation visible to search using the `refresh` parameter, you must have the `maintenance` or `manage` index privilege.
- *
- * Automatic data stream creation requires a matching index template with data stream enabled.
- *
- * The actions are specified in the request body using a newline delimited JSON (NDJSON) structure:
- *
- * ```
- * action_and_meta_data\n
- * optional_source\n
- * action_and_meta_data\n
- * optional_source\n
- * ....
- * action_and_meta_data\n
- * optional_source\n
- * ```
- *
- * The `index` and `create` actions expect a source on the next line and have the same semantics as the `op_type` parameter in the standard index API.
- * A `create` action fails if a document with the same ID already exists in the target
- * An `index` action adds or replaces a document as necessary.
- *
- * NOTE: Data streams support only the `create` action.
- * To update or delete a document in a data stream, you must target the backing index containing the document.
- *
- * An `update` action expects that the partial doc, upsert, and script and its options are specified on the next line.
- *
- * A `delete` action does not expect a source on the next line and has the same semantics as the standard delete API.
- *
- * NOTE: The final line of data must end with a newline character (`\n`).
- * Each newline character may be preceded by a carriage return (`\r`).
- * When sending NDJSON data to the `_bulk` endpoint, use a `Content-Type` header of `application/json` or `application/x-ndjson`.
- * Because this format uses literal newline characters (`\n`) as delimiters, make sure that the JSON actions and sources are not pretty printed.
- *
- * If you provide a target in the request path, it is used for any actions that don't explicitly specify an `_index` argument.
- *
- * A note on the format: the idea here is to make processing as fast as possible.
- * As some of the actions are redirected to other shards on other nodes, only `action_meta_data` is parsed on the receiving node side.
- *
- * Client libraries using this protocol should try and strive to do something similar on the client side, and reduce buffering as much as possible.
- *
- * There is no "correct" number of actions to perform in a single bulk request.
- * Experiment with different settings to find the optimal size for your particular workload.
- * Note that Elasticsearch limits the maximum size of a HTTP request to 100mb by default so clients must ensure that no request exceeds this size.
- * It is not possible to index a single document that exceeds the size limit, so you must pre-process any such documents into smaller pieces before sending them to Elasticsearch.
- * For instance, split documents into pages or chapters before indexing them, or store raw binary data in a system outside Elasticsearch and replace the raw data with a link to the external system in the documents that you send to Elasticsearch.
- *
- * **Client suppport for bulk requests**
- *
- * Some of the officially supported clients provide helpers to assist with bulk requests and reindexing:
- *
- * * Go: Check out `esutil.BulkIndexer`
- * * Perl: Check out `Search::Elasticsearch::Client::5_0::Bulk` and `Search::Elasticsearch::Client::5_0::Scroll`
- * * Python: Check out `elasticsearch.helpers.*`
- * * JavaScript: Check out `client.helpers.*`
- * * Java: Check out `co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester`
- * * .NET: Check out `BulkAllObservable`
- * * PHP: Check out bulk indexing.
- * * Ruby: Check out `Elasticsearch::Helpers::BulkHelper`
- *
- * **Submitting bulk requests with cURL**
- *
- * If you're providing text file input to `curl`, you must use the `--data-binary` flag instead of plain `-d`.
- * The latter doesn't preserve newlines. For example:
- *
- * ```
- * $ cat requests
- * { "index" : { "_index" : "test", "_id" : "1" } }
- * { "field1" : "value1" }
- * $ curl -s -H "Content-Type: application/x-ndjson" -XPOST localhost:9200/_bulk --data-binary "@requests"; echo
- * {"took":7, "errors": false, "items":[{"index":{"_index":"test","_id":"1","_version":1,"result":"created","forced_refresh":false}}]}
- * ```
- *
- * **Optimistic concurrency control**
- *
- * Each `index` and `delete` action within a bulk API call may include the `if_seq_no` and `if_primary_term` parameters in their respective action and meta data lines.
- * The `if_seq_no` and `if_primary_term` parameters control how operations are run, based on the last modification to existing documents. See Optimistic concurrency control for more details.
- *
- * **Versioning**
- *
- * Each bulk item can include the version value using the `version` field.
- * It automatically follows the behavior of the index or delete operation based on the `_version` mapping.
- * It also support the `version_type`.
- *
- * **Routing**
- *
- * Each bulk item can include the routing value using the `routing` field.
- * It automatically follows the behavior of the index or delete operation based on the `_routing` mapping.
- *
- * NOTE: Data streams do not support custom routing unless they were created with the `allow_custom_routing` setting enabled in the template.
- *
- * **Refresh**
- *
- * Control when the changes made by this request are visible to search.
- *
- * NOTE: Only the shards that receive the bulk request will be affected by refresh.
- * Imagine a `_bulk?refresh=wait_for` request with three documents in it that happen to be routed to different shards in an index with five shards.
- * The request will only wait for those three shards to refresh.
- * The other two shards that make up the index do not participate in the `_bulk` request at all.
- *
- * You might want to disable the refresh interval temporarily to improve indexing throughput for large bulk requests.
- * Refer to the linked documentation for step-by-step instructions using the index settings API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk}
  */
 export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> extends RequestBase {
   /** The name of the data stream, index, or index alias to perform bulk actions on. */
@@ -4584,38 +4452,9 @@ export type Bytes = "b" | "kb" | "mb" | "gb" | "tb" | "pb";
 export type ByteSize = long | string;
 
 /**
- * Cancel an ongoing reindex task.
+ * Arguments of `cancel_reindex`: Cancel an ongoing reindex task.
  *
- * If `wait_for_completion` is `true` (the default), the response contains the final task state after cancellation.
- * If `wait_for_completion` is `false`, the response contains only `acknowledged: true`.
- *
- * This API follows reindex tasks across node-shutdown relocations, so callers can
- * keep using the original task ID throughout the lifetime of the operation.
- * Returned task IDs and timings reflect the original task, not its relocated successor.
- * Relocated task IDs are also supported. They are followed transparently and return the task ID and timings of the original task.
- *
- * When the task ID cannot be cancelled (unknown ID, non-reindex task, sliced child, finished task, or node left with no stored result), the API returns the following response with a 404 status code:
- * ```
- * {
- *   "error": {
- *     "type": "resource_not_found_exception",
- *     "reason": "reindex task [r1A2WoRbTwKZ516z6NEs5A:36619] either not found or completed"
- *   },
- *   "status": 404
- * }
- * ```
- *
- * During a brief handoff window of a node-shutdown relocation, you may receive the response below with a 503 status code.
- * Retry with the same task ID; the retry follows the relocated task transparently.
- * ```
- * {
- *   "error": {
- *     "type": "status_exception",
- *     "reason": "cannot cancel task [36619] because it is being relocated"
- *   },
- *   "status": 503
- * }
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface CancelReindexRequest extends RequestBase {
   /** The ID of the reindex task to cancel. */
@@ -4662,7 +4501,11 @@ export interface CapabilitiesFailedNodeException {
   node_id: Id;
 }
 
-/** Checks if the specified combination of method, API, parameters, and arbitrary capabilities are supported. */
+/**
+ * Arguments of `capabilities`: Checks if the specified combination of method, API, parameters, and arbitrary capabilities are supported.
+ *
+ * @see {@link https://github.com/elastic/elasticsearch/blob/main/rest-api-spec/src/yamlRestTest/resources/rest-api-spec/test/README.asciidoc#require-or-skip-api-capabilities}
+ */
 export interface CapabilitiesRequest extends RequestBase {
   /**
    * REST method to check
@@ -4742,12 +4585,9 @@ export interface CatAliasesAliasesRecord {
 }
 
 /**
- * Get aliases.
+ * Arguments of `cat.aliases`: Get aliases.
  *
- * Get the cluster's index aliases, including filter and routing information.
- * This API does not return data stream aliases.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or the Kibana console. They are not intended for use by applications. For application consumption, use the aliases API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases}
  */
 export interface CatAliasesRequest extends CatCatRequestBase {
   /** A comma-separated list of aliases to retrieve. Supports wildcards (`*`).  To retrieve all aliases, omit this parameter or use `*` or `_all`. */
@@ -4884,11 +4724,9 @@ export interface CatAllocationAllocationRecord {
 }
 
 /**
- * Get shard allocation information.
+ * Arguments of `cat.allocation`: Get shard allocation information.
  *
- * Get a snapshot of the number of shards allocated to each data node and their disk space.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation}
  */
 export interface CatAllocationRequest extends CatCatRequestBase {
   /** A comma-separated list of node identifiers or names used to limit the returned information. */
@@ -5061,10 +4899,9 @@ export interface CatCircuitBreakerCircuitBreakerRecord {
 }
 
 /**
- * Get circuit breakers statistics.
+ * Arguments of `cat.circuit_breaker`: Get circuit breakers statistics.
  *
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker}
  */
 export interface CatCircuitBreakerRequest extends CatCatRequestBase {
   /** A comma-separated list of regular-expressions to filter the circuit breakers in the output */
@@ -5105,13 +4942,9 @@ export interface CatComponentTemplatesComponentTemplate {
 }
 
 /**
- * Get component templates.
+ * Arguments of `cat.component_templates`: Get component templates.
  *
- * Get information about component templates in a cluster.
- * Component templates are building blocks for constructing index templates that specify index mappings, settings, and aliases.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or Kibana console.
- * They are not intended for use by applications. For application consumption, use the get component template API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-component-templates}
  */
 export interface CatComponentTemplatesRequest extends CatCatRequestBase {
   /**
@@ -5171,15 +5004,9 @@ export interface CatCountCountRecord {
 }
 
 /**
- * Get a document count.
+ * Arguments of `cat.count`: Get a document count.
  *
- * Get quick access to a document count for a data stream, an index, or an entire cluster.
- * The document count only includes live documents, not deleted documents which have not yet been removed by the merge process.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or Kibana console.
- * They are not intended for use by applications. For application consumption, use the count API.
- *
- * NOTE: Starting in Elasticsearch 9.3.0, this endpoint also supports the `POST` method. This is primarily intended for project routing in serverless environments.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count}
  */
 export interface CatCountRequest extends CatCatRequestBase {
   /**
@@ -5237,12 +5064,9 @@ export interface CatFielddataFielddataRecord {
 }
 
 /**
- * Get field data cache information.
+ * Arguments of `cat.fielddata`: Get field data cache information.
  *
- * Get the amount of heap memory currently used by the field data cache on every data node in the cluster.
- *
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console.
- * They are not intended for use by applications. For application consumption, use the nodes stats API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata}
  */
 export interface CatFielddataRequest extends CatCatRequestBase {
   /**
@@ -5366,17 +5190,9 @@ export interface CatHealthHealthRecord {
 }
 
 /**
- * Get the cluster health status.
+ * Arguments of `cat.health`: Get the cluster health status.
  *
- * IMPORTANT: CAT APIs are only intended for human consumption using the command line or Kibana console.
- * They are not intended for use by applications. For application consumption, use the cluster health API.
- * This API is often used to check malfunctioning clusters.
- * To help you track cluster health alongside log files and alerting systems, the API returns timestamps in two formats:
- * `HH:MM:SS`, which is human-readable but includes no date information;
- * `Unix epoch time`, which is machine-sortable and includes date information.
- * The latter format is useful for cluster recoveries that take multiple days.
- * You can use the cat health API to verify cluster health across multiple nodes.
- * You also can use the API to track the recovery of a large cluster over a longer period of time.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health}
  */
 export interface CatHealthRequest extends CatCatRequestBase {
   /**
@@ -5397,9 +5213,9 @@ export interface CatHealthRequest extends CatCatRequestBase {
 export type CatHealthResponse = CatHealthHealthRecord[];
 
 /**
- * Get CAT help.
+ * Arguments of `cat.help`: Get CAT help.
  *
- * Get help for the CAT APIs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cat}
  */
 export interface CatHelpRequest {
 }
@@ -6005,26 +5821,9 @@ export interface CatIndicesIndicesRecord {
 }
 
 /**
- * Get index information.
+ * Arguments of `cat.indices`: Get index information.
  *
- * Get high-level information about indices in a cluster, including backing indices for data streams.
- *
- * Use this request to get the following information for each index in a cluster:
- * - shard count
- * - document count
- * - deleted document count
- * - primary store size
- * - total store size of all shards, including shard replicas
- *
- * These metrics are retrieved directly from Lucene, which Elasticsearch uses internally to power indexing and search. As a result, all document counts include hidden nested documents.
- * To get an accurate count of Elasticsearch documents, use the cat count or count APIs.
- *
- * NOTE: Storage metrics reported by this API reflect the post-compression size of the indices on disk. Because these values are calculated after Elasticsearch compresses the data and processes deletions, they are typically significantly smaller than the raw, uncompressed data volume ingested.
- *
- * IMPORTANT: For Elastic Cloud Serverless, ingest billing is based on the raw, uncompressed data volume, not the post-compression metrics reported here. To learn more, refer to [Elasticsearch billing dimensions](https://www.elastic.co/docs/deploy-manage/cloud-organization/billing/elasticsearch-billing-dimensions).
- *
- * CAT APIs are only intended for human consumption using the command line or Kibana console.
- * They are not intended for use by applications. For application consumption, use an index endpoint.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices}
  */
 export interface CatIndicesRequest extends CatCatRequestBase {
   /**
@@ -6082,11 +5881,9 @@ export interface CatMasterMasterRecord {
 }
 
 /**
- * Get master node information.
+ * Arguments of `cat.master`: Get master node information.
  *
- * Get information about the master node, including the ID, bound IP address, and name.
- *
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the nodes info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master}
  */
 export interface CatMasterRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
@@ -6218,16 +6015,9 @@ export interface CatMlDatafeedsDatafeedsRecord {
 }
 
 /**
- * Get datafeeds.
+ * Arguments of `cat.ml_datafeeds`: Get datafeeds.
  *
- * Get configuration and usage information about datafeeds.
- * This API returns a maximum of 10,000 datafeeds.
- * If the Elasticsearch security features are enabled, you must have `monitor_ml`, `monitor`, `manage_ml`, or `manage`
- * cluster privileges to use this API.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the Kibana
- * console or command line. They are not intended for use by applications. For
- * application consumption, use the get datafeed statistics API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds}
  */
 export interface CatMlDatafeedsRequest extends CatCatRequestBase {
   /** A numerical character string that uniquely identifies the datafeed. */
@@ -6342,13 +6132,9 @@ export interface CatMlDataFrameAnalyticsDataFrameAnalyticsRecord {
 }
 
 /**
- * Get data frame analytics jobs.
+ * Arguments of `cat.ml_data_frame_analytics`: Get data frame analytics jobs.
  *
- * Get configuration and usage information about data frame analytics jobs.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the Kibana
- * console or command line. They are not intended for use by applications. For
- * application consumption, use the get data frame analytics jobs statistics API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-data-frame-analytics}
  */
 export interface CatMlDataFrameAnalyticsRequest extends CatCatRequestBase {
   /** The ID of the data frame analytics to fetch */
@@ -6884,16 +6670,9 @@ export interface CatMlJobsJobsRecord {
 }
 
 /**
- * Get anomaly detection jobs.
+ * Arguments of `cat.ml_jobs`: Get anomaly detection jobs.
  *
- * Get configuration and usage information for anomaly detection jobs.
- * This API returns a maximum of 10,000 jobs.
- * If the Elasticsearch security features are enabled, you must have `monitor_ml`,
- * `monitor`, `manage_ml`, or `manage` cluster privileges to use this API.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the Kibana
- * console or command line. They are not intended for use by applications. For
- * application consumption, use the get anomaly detection job statistics API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs}
  */
 export interface CatMlJobsRequest extends CatCatRequestBase {
   /** Identifier for the anomaly detection job. */
@@ -6923,13 +6702,9 @@ export interface CatMlJobsRequest extends CatCatRequestBase {
 export type CatMlJobsResponse = CatMlJobsJobsRecord[];
 
 /**
- * Get trained models.
+ * Arguments of `cat.ml_trained_models`: Get trained models.
  *
- * Get configuration and usage information about inference trained models.
- *
- * IMPORTANT: CAT APIs are only intended for human consumption using the Kibana
- * console or command line. They are not intended for use by applications. For
- * application consumption, use the get trained models statistics API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models}
  */
 export interface CatMlTrainedModelsRequest extends CatCatRequestBase {
   /** A unique identifier for the trained model. */
@@ -7095,10 +6870,9 @@ export interface CatNodeattrsNodeAttributesRecord {
 }
 
 /**
- * Get node attribute information.
+ * Arguments of `cat.nodeattrs`: Get node attribute information.
  *
- * Get information about custom node attributes.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the nodes info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs}
  */
 export interface CatNodeattrsRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
@@ -7686,10 +7460,9 @@ export interface CatNodesNodesRecord {
 }
 
 /**
- * Get node information.
+ * Arguments of `cat.nodes`: Get node information.
  *
- * Get information about the nodes in a cluster.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the nodes info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes}
  */
 export interface CatNodesRequest extends CatCatRequestBase {
   /**
@@ -7743,10 +7516,9 @@ export interface CatPendingTasksPendingTasksRecord {
 }
 
 /**
- * Get pending task information.
+ * Arguments of `cat.pending_tasks`: Get pending task information.
  *
- * Get information about cluster-level changes that have not yet taken effect.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the pending cluster tasks API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks}
  */
 export interface CatPendingTasksRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
@@ -7800,10 +7572,9 @@ export interface CatPluginsPluginsRecord {
 }
 
 /**
- * Get plugin information.
+ * Arguments of `cat.plugins`: Get plugin information.
  *
- * Get a list of plugins running on each node of a cluster.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the nodes info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins}
  */
 export interface CatPluginsRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
@@ -7954,12 +7725,9 @@ export interface CatRecoveryRecoveryRecord {
 }
 
 /**
- * Get shard recovery information.
+ * Arguments of `cat.recovery`: Get shard recovery information.
  *
- * Get information about ongoing and completed shard recoveries.
- * Shard recovery is the process of initializing a shard copy, such as restoring a primary shard from a snapshot or syncing a replica shard from a primary shard. When a shard recovery completes, the recovered shard is available for search and indexing.
- * For data streams, the API returns information about the stream’s backing indices.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the index recovery API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery}
  */
 export interface CatRecoveryRequest extends CatCatRequestBase {
   /**
@@ -8005,10 +7773,9 @@ export interface CatRepositoriesRepositoriesRecord {
 }
 
 /**
- * Get snapshot repository information.
+ * Arguments of `cat.repositories`: Get snapshot repository information.
  *
- * Get a list of snapshot repositories for a cluster.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the get snapshot repository API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories}
  */
 export interface CatRepositoriesRequest extends CatCatRequestBase {
   /** List of columns to appear in the response. Supports simple wildcards. */
@@ -8037,11 +7804,9 @@ export interface CatRepositoriesRequest extends CatCatRequestBase {
 export type CatRepositoriesResponse = CatRepositoriesRepositoriesRecord[];
 
 /**
- * Get segment information.
+ * Arguments of `cat.segments`: Get segment information.
  *
- * Get low-level information about the Lucene segments in index shards.
- * For data streams, the API returns information about the backing indices.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the index segments API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments}
  */
 export interface CatSegmentsRequest extends CatCatRequestBase {
   /**
@@ -8271,11 +8036,9 @@ export interface CatSegmentsSegmentsRecord {
 }
 
 /**
- * Get shard information.
+ * Arguments of `cat.shards`: Get shard information.
  *
- * Get information about the shards in a cluster.
- * For data streams, the API returns information about the backing indices.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards}
  */
 export interface CatShardsRequest extends CatCatRequestBase {
   /**
@@ -8791,11 +8554,9 @@ export interface CatShardsShardsRecord {
 }
 
 /**
- * Get snapshot information.
+ * Arguments of `cat.snapshots`: Get snapshot information.
  *
- * Get information about the snapshots stored in one or more repositories.
- * A snapshot is a backup of an index or running Elasticsearch cluster.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the get snapshot API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots}
  */
 export interface CatSnapshotsRequest extends CatCatRequestBase {
   /**
@@ -8913,10 +8674,9 @@ export interface CatSnapshotsSnapshotsRecord {
 }
 
 /**
- * Get task information.
+ * Arguments of `cat.tasks`: Get task information.
  *
- * Get information about tasks currently running in the cluster.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the task management API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks}
  */
 export interface CatTasksRequest extends CatCatRequestBase {
   /** The task action names, which are used to limit the response. */
@@ -9021,11 +8781,9 @@ export interface CatTasksTasksRecord {
 }
 
 /**
- * Get index template information.
+ * Arguments of `cat.templates`: Get index template information.
  *
- * Get information about the index templates in a cluster.
- * You can use index templates to apply index settings and field mappings to new indices at creation.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the get index template API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates}
  */
 export interface CatTemplatesRequest extends CatCatRequestBase {
   /**
@@ -9084,11 +8842,9 @@ export interface CatTemplatesTemplatesRecord {
 }
 
 /**
- * Get thread pool statistics.
+ * Arguments of `cat.thread_pool`: Get thread pool statistics.
  *
- * Get thread pool statistics for each node in a cluster.
- * Returned information includes all built-in thread pools and custom thread pools.
- * IMPORTANT: cat APIs are only intended for human consumption using the command line or Kibana console. They are not intended for use by applications. For application consumption, use the nodes info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool}
  */
 export interface CatThreadPoolRequest extends CatCatRequestBase {
   /**
@@ -9211,13 +8967,9 @@ export interface CatThreadPoolThreadPoolRecord {
 }
 
 /**
- * Get transform information.
+ * Arguments of `cat.transforms`: Get transform information.
  *
- * Get configuration and usage information about transforms.
- *
- * CAT APIs are only intended for human consumption using the Kibana
- * console or command line. They are not intended for use by applications. For
- * application consumption, use the get transform statistics API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms}
  */
 export interface CatTransformsRequest extends CatCatRequestBase {
   /**
@@ -9446,9 +9198,9 @@ export interface CatTransformsTransformsRecord {
 }
 
 /**
- * Delete auto-follow patterns.
+ * Arguments of `ccr.delete_auto_follow_pattern`: Delete auto-follow patterns.
  *
- * Delete a collection of cross-cluster replication auto-follow patterns.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern}
  */
 export interface CcrDeleteAutoFollowPatternRequest extends RequestBase {
   /** The auto-follow pattern collection to delete. */
@@ -9523,10 +9275,9 @@ export interface CcrFollowInfoFollowerIndexParameters {
 export type CcrFollowInfoFollowerIndexStatus = "active" | "paused";
 
 /**
- * Get follower information.
+ * Arguments of `ccr.follow_info`: Get follower information.
  *
- * Get information about all cross-cluster replication follower indices.
- * For example, the results include follower index names, leader index names, replication options, and whether the follower indices are active or paused.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info}
  */
 export interface CcrFollowInfoRequest extends RequestBase {
   /** A comma-delimited list of follower index patterns. */
@@ -9545,10 +9296,9 @@ export interface CcrFollowInfoResponse {
 }
 
 /**
- * Create a follower.
+ * Arguments of `ccr.follow`: Create a follower.
  *
- * Create a cross-cluster replication follower index that follows a specific leader index.
- * When the API returns, the follower index exists and cross-cluster replication starts replicating operations from the leader index to the follower index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow}
  */
 export interface CcrFollowRequest extends RequestBase {
   /** The name of the follower index. */
@@ -9618,10 +9368,9 @@ export interface CcrFollowResponse {
 }
 
 /**
- * Get follower stats.
+ * Arguments of `ccr.follow_stats`: Get follower stats.
  *
- * Get cross-cluster replication follower stats.
- * The API returns shard-level stats about the "following tasks" associated with each shard for the specified indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats}
  */
 export interface CcrFollowStatsRequest extends RequestBase {
   /** A comma-delimited list of index patterns. */
@@ -9640,19 +9389,9 @@ export interface CcrFollowStatsResponse {
 }
 
 /**
- * Forget a follower.
+ * Arguments of `ccr.forget_follower`: Forget a follower.
  *
- * Remove the cross-cluster replication follower retention leases from the leader.
- *
- * A following index takes out retention leases on its leader index.
- * These leases are used to increase the likelihood that the shards of the leader index retain the history of operations that the shards of the following index need to run replication.
- * When a follower index is converted to a regular index by the unfollow API (either by directly calling the API or by index lifecycle management tasks), these leases are removed.
- * However, removal of the leases can fail, for example when the remote cluster containing the leader index is unavailable.
- * While the leases will eventually expire on their own, their extended existence can cause the leader index to hold more history than necessary and prevent index lifecycle management from performing some operations on the leader index.
- * This API exists to enable manually removing the leases when the unfollow API is unable to do so.
- *
- * NOTE: This API does not stop replication by a following index. If you use this API with a follower index that is still actively following, the following index will add back retention leases on the leader.
- * The only purpose of this API is to handle the case of failure to remove the following retention leases after the unfollow API is invoked.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower}
  */
 export interface CcrForgetFollowerRequest extends RequestBase {
   /** Name of the leader index for which specified follower retention leases should be removed */
@@ -9694,9 +9433,9 @@ export interface CcrGetAutoFollowPatternAutoFollowPatternSummary {
 }
 
 /**
- * Get auto-follow patterns.
+ * Arguments of `ccr.get_auto_follow_pattern`: Get auto-follow patterns.
  *
- * Get cross-cluster replication auto-follow patterns.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1}
  */
 export interface CcrGetAutoFollowPatternRequest extends RequestBase {
   /**
@@ -9718,15 +9457,9 @@ export interface CcrGetAutoFollowPatternResponse {
 }
 
 /**
- * Pause an auto-follow pattern.
+ * Arguments of `ccr.pause_auto_follow_pattern`: Pause an auto-follow pattern.
  *
- * Pause a cross-cluster replication auto-follow pattern.
- * When the API returns, the auto-follow pattern is inactive.
- * New indices that are created on the remote cluster and match the auto-follow patterns are ignored.
- *
- * You can resume auto-following with the resume auto-follow pattern API.
- * When it resumes, the auto-follow pattern is active again and automatically configures follower indices for newly created indices on the remote cluster that match its patterns.
- * Remote indices that were created while the pattern was paused will also be followed, unless they have been deleted or closed in the interim.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern}
  */
 export interface CcrPauseAutoFollowPatternRequest extends RequestBase {
   /** The name of the auto-follow pattern to pause. */
@@ -9743,12 +9476,9 @@ export interface CcrPauseAutoFollowPatternRequest extends RequestBase {
 export type CcrPauseAutoFollowPatternResponse = AcknowledgedResponseBase;
 
 /**
- * Pause a follower.
+ * Arguments of `ccr.pause_follow`: Pause a follower.
  *
- * Pause a cross-cluster replication follower index.
- * The follower index will not fetch any additional operations from the leader index.
- * You can resume following with the resume follower API.
- * You can pause and resume a follower index to change the configuration of the following task.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow}
  */
 export interface CcrPauseFollowRequest extends RequestBase {
   /** The name of the follower index. */
@@ -9765,14 +9495,9 @@ export interface CcrPauseFollowRequest extends RequestBase {
 export type CcrPauseFollowResponse = AcknowledgedResponseBase;
 
 /**
- * Create or update auto-follow patterns.
+ * Arguments of `ccr.put_auto_follow_pattern`: Create or update auto-follow patterns.
  *
- * Create a collection of cross-cluster replication auto-follow patterns for a remote cluster.
- * Newly created indices on the remote cluster that match any of the patterns are automatically configured as follower indices.
- * Indices on the remote cluster that were created before the auto-follow pattern was created will not be auto-followed even if they match the pattern.
- *
- * This API can also be used to update auto-follow patterns.
- * NOTE: Follower indices that were configured automatically before updating an auto-follow pattern will remain unchanged even if they do not match against the new patterns.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern}
  */
 export interface CcrPutAutoFollowPatternRequest extends RequestBase {
   /** The name of the collection of auto-follow patterns. */
@@ -9858,11 +9583,9 @@ export interface CcrReadException {
 }
 
 /**
- * Resume an auto-follow pattern.
+ * Arguments of `ccr.resume_auto_follow_pattern`: Resume an auto-follow pattern.
  *
- * Resume a cross-cluster replication auto-follow pattern that was paused.
- * The auto-follow pattern will resume configuring following indices for newly created indices that match its patterns on the remote cluster.
- * Remote indices created while the pattern was paused will also be followed unless they have been deleted or closed in the interim.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern}
  */
 export interface CcrResumeAutoFollowPatternRequest extends RequestBase {
   /** The name of the auto-follow pattern to resume. */
@@ -9879,12 +9602,9 @@ export interface CcrResumeAutoFollowPatternRequest extends RequestBase {
 export type CcrResumeAutoFollowPatternResponse = AcknowledgedResponseBase;
 
 /**
- * Resume a follower.
+ * Arguments of `ccr.resume_follow`: Resume a follower.
  *
- * Resume a cross-cluster replication follower index that was paused.
- * The follower index could have been paused with the pause follower API.
- * Alternatively it could be paused due to replication that cannot be retried due to failures during following tasks.
- * When this API returns, the follower index will resume fetching operations from the leader index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow}
  */
 export interface CcrResumeFollowRequest extends RequestBase {
   /** Name of the follow index to resume following */
@@ -10009,9 +9729,9 @@ export interface CcrStatsFollowStats {
 }
 
 /**
- * Get cross-cluster replication stats.
+ * Arguments of `ccr.stats`: Get cross-cluster replication stats.
  *
- * This API returns stats about auto-following and the same shard-level stats as the get follower stats API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats}
  */
 export interface CcrStatsRequest extends RequestBase {
   /**
@@ -10036,14 +9756,9 @@ export interface CcrStatsResponse {
 }
 
 /**
- * Unfollow an index.
+ * Arguments of `ccr.unfollow`: Unfollow an index.
  *
- * Convert a cross-cluster replication follower index to a regular index.
- * The API stops the following task associated with a follower index and removes index metadata and settings associated with cross-cluster replication.
- * The follower index must be paused and closed before you call the unfollow API.
- *
- * > info
- * > Currently cross-cluster replication does not support converting an existing regular index to a follower index. Converting a follower index to a regular index is an irreversible operation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow}
  */
 export interface CcrUnfollowRequest extends RequestBase {
   /** The name of the follower index. */
@@ -10067,9 +9782,9 @@ export interface ChunkRescorer {
 }
 
 /**
- * Clear a scrolling search.
+ * Arguments of `clear_scroll`: Clear a scrolling search.
  *
- * Clear the search context and results for a scrolling search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll}
  */
 export interface ClearScrollRequest extends RequestBase {
   /**
@@ -10094,12 +9809,9 @@ export interface ClearScrollResponse {
 }
 
 /**
- * Close a point in time.
+ * Arguments of `close_point_in_time`: Close a point in time.
  *
- * A point in time must be opened explicitly before being used in search requests.
- * The `keep_alive` parameter tells Elasticsearch how long it should persist.
- * A point in time is automatically closed when the `keep_alive` period has elapsed.
- * However, keeping points in time has a cost; close them as soon as they are no longer required for search requests.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time}
  */
 export interface ClosePointInTimeRequest extends RequestBase {
   /** The ID of the point-in-time. */
@@ -10181,14 +9893,9 @@ export interface ClusterAllocationExplainNodeDiskUsage {
 }
 
 /**
- * Explain the shard allocations.
+ * Arguments of `cluster.allocation_explain`: Explain the shard allocations.
  *
- * Get explanations for shard allocations in the cluster.
- * This API accepts the current_node, index, primary and shard parameters in the request body or in query parameters, but not in both at the same time.
- * For unassigned shards, it provides an explanation for why the shard is unassigned.
- * For assigned shards, it provides an explanation for why the shard is remaining on its current node and has not moved or rebalanced to another node.
- * This API can be very useful when attempting to diagnose why a shard is unassigned or why a shard continues to remain on its current node when you might expect otherwise.
- * Refer to the linked documentation for examples of how to troubleshoot allocation issues using this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain}
  */
 export interface ClusterAllocationExplainRequest extends RequestBase {
   /** The name of the index that you would like an explanation for. */
@@ -10321,9 +10028,9 @@ export interface ClusterComponentTemplateSummaryRes {
 }
 
 /**
- * Delete component templates.
+ * Arguments of `cluster.delete_component_template`: Delete component templates.
  *
- * Component templates are building blocks for constructing index templates that specify index mappings, settings, and aliases.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template}
  */
 export interface ClusterDeleteComponentTemplateRequest extends RequestBase {
   /** Comma-separated list or wildcard expression of component template names used to limit the request. */
@@ -10345,9 +10052,9 @@ export interface ClusterDeleteComponentTemplateRequest extends RequestBase {
 export type ClusterDeleteComponentTemplateResponse = AcknowledgedResponseBase;
 
 /**
- * Clear cluster voting config exclusions.
+ * Arguments of `cluster.delete_voting_config_exclusions`: Clear cluster voting config exclusions.
  *
- * Remove master-eligible nodes from the voting configuration exclusion list.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions}
  */
 export interface ClusterDeleteVotingConfigExclusionsRequest extends RequestBase {
   /**
@@ -10379,9 +10086,9 @@ export interface ClusterDetails {
 }
 
 /**
- * Check component templates.
+ * Arguments of `cluster.exists_component_template`: Check component templates.
  *
- * Returns information about whether a particular component template exists.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template}
  */
 export interface ClusterExistsComponentTemplateRequest extends RequestBase {
   /**
@@ -10408,9 +10115,9 @@ export interface ClusterExistsComponentTemplateRequest extends RequestBase {
 export type ClusterExistsComponentTemplateResponse = boolean;
 
 /**
- * Get component templates.
+ * Arguments of `cluster.get_component_template`: Get component templates.
  *
- * Get information about component templates.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template}
  */
 export interface ClusterGetComponentTemplateRequest extends RequestBase {
   /** Name of component template to retrieve. Wildcard (`*`) expressions are supported. */
@@ -10447,9 +10154,9 @@ export interface ClusterGetComponentTemplateResponse {
 }
 
 /**
- * Get cluster-wide settings.
+ * Arguments of `cluster.get_settings`: Get cluster-wide settings.
  *
- * By default, it returns only settings that have been explicitly defined.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings}
  */
 export interface ClusterGetSettingsRequest extends RequestBase {
   /**
@@ -10544,17 +10251,9 @@ export interface ClusterHealthIndexHealthStats {
 }
 
 /**
- * Get the cluster health status.
+ * Arguments of `cluster.health`: Get the cluster health status.
  *
- * You can also use the API to get the health status of only specified data streams and indices.
- * For data streams, the API retrieves the health status of the stream’s backing indices.
- *
- * The cluster health status is: green, yellow or red.
- * On the shard level, a red status indicates that the specific shard is not allocated in the cluster. Yellow means that the primary shard is allocated but replicas are not. Green means that all shards are allocated.
- * The index level status is controlled by the worst shard status.
- *
- * One of the main benefits of the API is the ability to wait until the cluster reaches a certain high watermark health level.
- * The cluster status is controlled by the worst index status.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health}
  */
 export interface ClusterHealthRequest extends RequestBase {
   /**
@@ -10641,9 +10340,9 @@ export interface ClusterHealthShardHealthStats {
 export type ClusterHealthWaitForNodes = string | integer;
 
 /**
- * Get cluster info.
+ * Arguments of `cluster.info`: Get cluster info.
  *
- * Returns basic information about the cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info}
  */
 export interface ClusterInfoRequest extends RequestBase {
   /** Limits the information returned to the specific target. Supports a comma-separated list, such as http,ingest. */
@@ -10681,13 +10380,9 @@ export interface ClusterPendingTasksPendingTask {
 }
 
 /**
- * Get the pending cluster tasks.
+ * Arguments of `cluster.pending_tasks`: Get the pending cluster tasks.
  *
- * Get information about cluster-level changes (such as create index, update mapping, allocate or fail shard) that have not yet taken effect.
- *
- * NOTE: This API returns a list of any pending updates to the cluster state.
- * These are distinct from the tasks reported by the task management API which include periodic tasks and tasks initiated by the user, such as node stats, search queries, or create index requests.
- * However, if a user-initiated task such as a create index command causes a cluster state update, the activity of this task might be reported by both task api and pending cluster tasks API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks}
  */
 export interface ClusterPendingTasksRequest extends RequestBase {
   /**
@@ -10709,25 +10404,9 @@ export interface ClusterPendingTasksResponse {
 }
 
 /**
- * Update voting configuration exclusions.
+ * Arguments of `cluster.post_voting_config_exclusions`: Update voting configuration exclusions.
  *
- * Update the cluster voting config exclusions by node IDs or node names.
- * By default, if there are more than three master-eligible nodes in the cluster and you remove fewer than half of the master-eligible nodes in the cluster at once, the voting configuration automatically shrinks.
- * If you want to shrink the voting configuration to contain fewer than three nodes or to remove half or more of the master-eligible nodes in the cluster at once, use this API to remove departing nodes from the voting configuration manually.
- * The API adds an entry for each specified node to the cluster’s voting configuration exclusions list.
- * It then waits until the cluster has reconfigured its voting configuration to exclude the specified nodes.
- *
- * Clusters should have no voting configuration exclusions in normal operation.
- * Once the excluded nodes have stopped, clear the voting configuration exclusions with `DELETE /_cluster/voting_config_exclusions`.
- * This API waits for the nodes to be fully removed from the cluster before it returns.
- * If your cluster has voting configuration exclusions for nodes that you no longer intend to remove, use `DELETE /_cluster/voting_config_exclusions?wait_for_removal=false` to clear the voting configuration exclusions without waiting for the nodes to leave the cluster.
- *
- * A response to `POST /_cluster/voting_config_exclusions` with an HTTP status code of 200 OK guarantees that the node has been removed from the voting configuration and will not be reinstated until the voting configuration exclusions are cleared by calling `DELETE /_cluster/voting_config_exclusions`.
- * If the call to `POST /_cluster/voting_config_exclusions` fails or returns a response with an HTTP status code other than 200 OK then the node may not have been removed from the voting configuration.
- * In that case, you may safely retry the call.
- *
- * NOTE: Voting exclusions are required only when you remove at least half of the master-eligible nodes from a cluster in a short time period.
- * They are not required when removing master-ineligible nodes or when removing fewer than half of the master-eligible nodes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-post-voting-config-exclusions}
  */
 export interface ClusterPostVotingConfigExclusionsRequest extends RequestBase {
   /**
@@ -10758,27 +10437,9 @@ export interface ClusterPostVotingConfigExclusionsRequest extends RequestBase {
 export type ClusterPostVotingConfigExclusionsResponse = unknown;
 
 /**
- * Create or update a component template.
+ * Arguments of `cluster.put_component_template`: Create or update a component template.
  *
- * Component templates are building blocks for constructing index templates that specify index mappings, settings, and aliases.
- *
- * An index template can be composed of multiple component templates.
- * To use a component template, specify it in an index template’s `composed_of` list.
- * Component templates are only applied to new data streams and indices as part of a matching index template.
- *
- * Settings and mappings specified directly in the index template or the create index request override any settings or mappings specified in a component template.
- *
- * Component templates are only used during index creation.
- * For data streams, this includes data stream creation and the creation of a stream’s backing indices.
- * Changes to component templates do not affect existing indices, including a stream’s backing indices.
- *
- * You can use C-style `/* *\/` block comments in component templates.
- * You can include comments anywhere in the request body except before the opening curly bracket.
- *
- * **Applying component templates**
- *
- * You cannot directly apply a component template to a data stream or index.
- * To be applied, a component template must be included in an index template's `composed_of` list.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template}
  */
 export interface ClusterPutComponentTemplateRequest extends RequestBase {
   /**
@@ -10832,25 +10493,9 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
 export type ClusterPutComponentTemplateResponse = AcknowledgedResponseBase;
 
 /**
- * Update the cluster settings.
+ * Arguments of `cluster.put_settings`: Update the cluster settings.
  *
- * Configure and update dynamic settings on a running cluster.
- * You can also configure dynamic settings locally on an unstarted or shut down node in `elasticsearch.yml`.
- *
- * Updates made with this API can be persistent, which apply across cluster restarts, or transient, which reset after a cluster restart.
- * You can also reset transient or persistent settings by assigning them a null value.
- *
- * If you configure the same setting using multiple methods, Elasticsearch applies the settings in following order of precedence: 1) Transient setting; 2) Persistent setting; 3) `elasticsearch.yml` setting; 4) Default setting value.
- * For example, you can apply a transient setting to override a persistent setting or `elasticsearch.yml` setting.
- * However, a change to an `elasticsearch.yml` setting will not override a defined transient or persistent setting.
- *
- * TIP: In Elastic Cloud, use the user settings feature to configure all cluster settings. This method automatically rejects unsafe settings that could break your cluster.
- * If you run Elasticsearch on your own hardware, use this API to configure dynamic cluster settings.
- * Only use `elasticsearch.yml` for static cluster settings and node settings.
- * The API doesn’t require a restart and ensures a setting’s value is the same on all nodes.
- *
- * WARNING: Transient cluster settings are no longer recommended. Use persistent cluster settings instead.
- * If a cluster becomes unstable, transient settings can clear unexpectedly, resulting in a potentially undesired cluster configuration.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings}
  */
 export interface ClusterPutSettingsRequest extends RequestBase {
   /**
@@ -10930,16 +10575,9 @@ export interface ClusterRemoteInfoClusterRemoteSniffInfo {
 }
 
 /**
- * Get remote cluster information.
+ * Arguments of `cluster.remote_info`: Get remote cluster information.
  *
- * Get information about configured remote clusters.
- * The API returns connection and endpoint information keyed by the configured remote cluster alias.
- *
- * > info
- * > This API returns information that reflects current state on the local cluster.
- * > The `connected` field does not necessarily reflect whether a remote cluster is down or unavailable, only whether there is currently an open connection to it.
- * > Elasticsearch does not spontaneously try to reconnect to a disconnected remote cluster.
- * > To trigger a reconnection, attempt a cross-cluster search, ES|QL cross-cluster search, or try the [resolve cluster endpoint](https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info}
  */
 export interface ClusterRemoteInfoRequest extends RequestBase {
 }
@@ -10990,21 +10628,9 @@ export interface ClusterRerouteCommandMoveAction {
 }
 
 /**
- * Reroute the cluster.
+ * Arguments of `cluster.reroute`: Reroute the cluster.
  *
- * Manually change the allocation of individual shards in the cluster.
- * For example, a shard can be moved from one node to another explicitly, an allocation can be canceled, and an unassigned shard can be explicitly allocated to a specific node.
- *
- * It is important to note that after processing any reroute commands Elasticsearch will perform rebalancing as normal (respecting the values of settings such as `cluster.routing.rebalance.enable`) in order to remain in a balanced state.
- * For example, if the requested allocation includes moving a shard from node1 to node2 then this may cause a shard to be moved from node2 back to node1 to even things out.
- *
- * The cluster can be set to disable allocations using the `cluster.routing.allocation.enable` setting.
- * If allocations are disabled then the only allocations that will be performed are explicit ones given using the reroute command, and consequent allocations due to rebalancing.
- *
- * The cluster will attempt to allocate a shard a maximum of `index.allocation.max_retries` times in a row (defaults to `5`), before giving up and leaving the shard unallocated.
- * This scenario can be caused by structural problems such as having an analyzer which refers to a stopwords file which doesn’t exist on all nodes.
- *
- * Once the problem has been corrected, allocation can be manually retried by calling the reroute API with the `?retry_failed` URI query parameter, which will attempt a single retry round for these shards.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute}
  */
 export interface ClusterRerouteRequest extends RequestBase {
   /**
@@ -11083,26 +10709,9 @@ export type ClusterStateClusterStateMetric = "_all" | "version" | "master_node" 
 export type ClusterStateClusterStateMetrics = ClusterStateClusterStateMetric | ClusterStateClusterStateMetric[];
 
 /**
- * Get the cluster state.
+ * Arguments of `cluster.state`: Get the cluster state.
  *
- * Get comprehensive information about the state of the cluster.
- *
- * The cluster state is an internal data structure which keeps track of a variety of information needed by every node, including the identity and attributes of the other nodes in the cluster; cluster-wide settings; index metadata, including the mapping and settings for each index; the location and status of every shard copy in the cluster.
- *
- * The elected master node ensures that every node in the cluster has a copy of the same cluster state.
- * This API lets you retrieve a representation of this internal state for debugging or diagnostic purposes.
- * You may need to consult the Elasticsearch source code to determine the precise meaning of the response.
- *
- * By default the API will route requests to the elected master node since this node is the authoritative source of cluster states.
- * You can also retrieve the cluster state held on the node handling the API request by adding the `?local=true` query parameter.
- *
- * Elasticsearch may need to expend significant effort to compute a response to this API in larger clusters, and the response may comprise a very large quantity of data.
- * If you use this API repeatedly, your cluster may become unstable.
- *
- * WARNING: The response is a representation of an internal data structure.
- * Its format is not subject to the same compatibility guarantees as other more stable APIs and may change from version to version.
- * Do not query this API using external monitoring tools.
- * Instead, obtain the information you require using other more stable cluster APIs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state}
  */
 export interface ClusterStateRequest extends RequestBase {
   /** Limit the information returned to the specified metrics. */
@@ -11728,9 +11337,9 @@ export interface ClusterStatsRepositoryStatsShards {
 }
 
 /**
- * Get cluster statistics.
+ * Arguments of `cluster.stats`: Get cluster statistics.
  *
- * Get basic index metrics (shard numbers, store size, memory usage) and information about the current nodes that form the cluster (number, roles, os, jvm versions, memory usage, cpu and installed plugins).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats}
  */
 export interface ClusterStatsRequest extends RequestBase {
   /** Comma-separated list of node filters used to limit returned information. Defaults to all nodes in the cluster. */
@@ -11926,9 +11535,9 @@ export interface CompletionStats {
 export type Conflicts = "abort" | "proceed";
 
 /**
- * Check in a connector.
+ * Arguments of `connector.check_in`: Check in a connector.
  *
- * Update the `last_seen` field in the connector and set it to the current timestamp.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in}
  */
 export interface ConnectorCheckInRequest extends RequestBase {
   /** The unique identifier of the connector to be checked in */
@@ -12053,12 +11662,9 @@ export interface ConnectorCustomSchedulingConfigurationOverrides {
 }
 
 /**
- * Delete a connector.
+ * Arguments of `connector.delete`: Delete a connector.
  *
- * Removes a connector and associated sync jobs.
- * This is a destructive action that is not recoverable.
- * NOTE: This action doesn’t delete any API keys, ingest pipelines, or data indices associated with the connector.
- * These need to be removed manually.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete}
  */
 export interface ConnectorDeleteRequest extends RequestBase {
   /** The unique identifier of the connector to be deleted */
@@ -12134,9 +11740,9 @@ export interface ConnectorFilteringValidation {
 export type ConnectorFilteringValidationState = "edited" | "invalid" | "valid";
 
 /**
- * Get a connector.
+ * Arguments of `connector.get`: Get a connector.
  *
- * Get the details about a connector.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get}
  */
 export interface ConnectorGetRequest extends RequestBase {
   /** The unique identifier of the connector */
@@ -12168,10 +11774,9 @@ export interface ConnectorIngestPipelineParams {
 }
 
 /**
- * Update the connector last sync stats.
+ * Arguments of `connector.last_sync`: Update the connector last sync stats.
  *
- * Update the fields related to the last sync of a connector.
- * This action is used for analytics and monitoring.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync}
  */
 export interface ConnectorLastSyncRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12202,9 +11807,9 @@ export interface ConnectorLessThanValidation {
 }
 
 /**
- * Get all connectors.
+ * Arguments of `connector.list`: Get all connectors.
  *
- * Get information about all connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list}
  */
 export interface ConnectorListRequest extends RequestBase {
   /**
@@ -12243,11 +11848,9 @@ export interface ConnectorListTypeValidation {
 }
 
 /**
- * Create a connector.
+ * Arguments of `connector.post`: Create a connector.
  *
- * Connectors are Elasticsearch integrations that bring content from third-party data sources, which can be deployed on Elastic Cloud or hosted on your own infrastructure.
- * Elastic managed connectors (Native connectors) are a managed service on Elastic Cloud.
- * Self-managed connectors (Connector clients) are self-managed on your infrastructure.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put}
  */
 export interface ConnectorPostRequest extends RequestBase {
   description?: string;
@@ -12265,7 +11868,11 @@ export interface ConnectorPostResponse {
   id: Id;
 }
 
-/** Create or update a connector. */
+/**
+ * Arguments of `connector.put`: Create or update a connector.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put}
+ */
 export interface ConnectorPutRequest extends RequestBase {
   /** The unique identifier of the connector to be created or updated. ID is auto-generated if not provided. */
   connector_id?: Id;
@@ -12295,7 +11902,7 @@ export interface ConnectorSchedulingConfiguration {
   incremental?: ConnectorConnectorScheduling;
 }
 
-/** Deletes a connector secret. */
+/** Arguments of `connector.secret_delete`: Deletes a connector secret. */
 export interface ConnectorSecretDeleteRequest extends RequestBase {
   /** The ID of the secret */
   id: string;
@@ -12305,7 +11912,7 @@ export interface ConnectorSecretDeleteResponse {
   deleted: boolean;
 }
 
-/** Retrieves a secret stored by Connectors. */
+/** Arguments of `connector.secret_get`: Retrieves a secret stored by Connectors. */
 export interface ConnectorSecretGetRequest extends RequestBase {
   /** The ID of the secret */
   id: string;
@@ -12316,7 +11923,7 @@ export interface ConnectorSecretGetResponse {
   value: string;
 }
 
-/** Creates a secret for a Connector. */
+/** Arguments of `connector.secret_post`: Creates a secret for a Connector. */
 export interface ConnectorSecretPostRequest extends RequestBase {
   value?: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
@@ -12327,7 +11934,7 @@ export interface ConnectorSecretPostResponse {
   id: string;
 }
 
-/** Creates or updates a secret for a Connector. */
+/** Arguments of `connector.secret_put`: Creates or updates a secret for a Connector. */
 export interface ConnectorSecretPutRequest extends RequestBase {
   /** The ID of the secret */
   id: string;
@@ -12346,10 +11953,9 @@ export interface ConnectorSelectOption {
 }
 
 /**
- * Cancel a connector sync job.
+ * Arguments of `connector.sync_job_cancel`: Cancel a connector sync job.
  *
- * Cancel a connector sync job, which sets the status to cancelling and updates `cancellation_requested_at` to the current time.
- * The connector service is then responsible for setting the status of connector sync jobs to cancelled.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel}
  */
 export interface ConnectorSyncJobCancelRequest extends RequestBase {
   /** The unique identifier of the connector sync job */
@@ -12361,12 +11967,9 @@ export interface ConnectorSyncJobCancelResponse {
 }
 
 /**
- * Check in a connector sync job.
+ * Arguments of `connector.sync_job_check_in`: Check in a connector sync job.
  *
- * Check in a connector sync job and set the `last_seen` field to the current time before updating it in the internal index.
- *
- * To sync data using self-managed connectors, you need to deploy the Elastic connector service on your own infrastructure.
- * This service runs automatically on Elastic Cloud for Elastic managed connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in}
  */
 export interface ConnectorSyncJobCheckInRequest extends RequestBase {
   /** The unique identifier of the connector sync job to be checked in. */
@@ -12377,16 +11980,9 @@ export interface ConnectorSyncJobCheckInResponse {
 }
 
 /**
- * Claim a connector sync job.
+ * Arguments of `connector.sync_job_claim`: Claim a connector sync job.
  *
- * This action updates the job status to `in_progress` and sets the `last_seen` and `started_at` timestamps to the current time.
- * Additionally, it can set the `sync_cursor` property for the sync job.
- *
- * This API is not intended for direct connector management by users.
- * It supports the implementation of services that utilize the connector protocol to communicate with Elasticsearch.
- *
- * To sync data using self-managed connectors, you need to deploy the Elastic connector service on your own infrastructure.
- * This service runs automatically on Elastic Cloud for Elastic managed connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim}
  */
 export interface ConnectorSyncJobClaimRequest extends RequestBase {
   /** The unique identifier of the connector sync job. */
@@ -12417,10 +12013,9 @@ export interface ConnectorSyncJobConnectorReference {
 }
 
 /**
- * Delete a connector sync job.
+ * Arguments of `connector.sync_job_delete`: Delete a connector sync job.
  *
- * Remove a connector sync job and its associated data.
- * This is a destructive action that is not recoverable.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete}
  */
 export interface ConnectorSyncJobDeleteRequest extends RequestBase {
   /** The unique identifier of the connector sync job to be deleted */
@@ -12430,12 +12025,9 @@ export interface ConnectorSyncJobDeleteRequest extends RequestBase {
 export type ConnectorSyncJobDeleteResponse = AcknowledgedResponseBase;
 
 /**
- * Set a connector sync job error.
+ * Arguments of `connector.sync_job_error`: Set a connector sync job error.
  *
- * Set the `error` field for a connector sync job and set its `status` to `error`.
- *
- * To sync data using self-managed connectors, you need to deploy the Elastic connector service on your own infrastructure.
- * This service runs automatically on Elastic Cloud for Elastic managed connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error}
  */
 export interface ConnectorSyncJobErrorRequest extends RequestBase {
   /** The unique identifier for the connector sync job. */
@@ -12449,7 +12041,11 @@ export interface ConnectorSyncJobErrorRequest extends RequestBase {
 export interface ConnectorSyncJobErrorResponse {
 }
 
-/** Get a connector sync job. */
+/**
+ * Arguments of `connector.sync_job_get`: Get a connector sync job.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get}
+ */
 export interface ConnectorSyncJobGetRequest extends RequestBase {
   /** The unique identifier of the connector sync job */
   connector_sync_job_id: Id;
@@ -12458,9 +12054,9 @@ export interface ConnectorSyncJobGetRequest extends RequestBase {
 export type ConnectorSyncJobGetResponse = ConnectorConnectorSyncJob;
 
 /**
- * Get all connector sync jobs.
+ * Arguments of `connector.sync_job_list`: Get all connector sync jobs.
  *
- * Get information about all stored connector sync jobs listed by their creation date in ascending order.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list}
  */
 export interface ConnectorSyncJobListRequest extends RequestBase {
   /**
@@ -12487,9 +12083,9 @@ export interface ConnectorSyncJobListResponse {
 }
 
 /**
- * Create a connector sync job.
+ * Arguments of `connector.sync_job_post`: Create a connector sync job.
  *
- * Create a connector sync job document in the internal index and initialize its counters and timestamps with default values.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post}
  */
 export interface ConnectorSyncJobPostRequest extends RequestBase {
   /** The id of the associated connector */
@@ -12509,14 +12105,9 @@ export type ConnectorSyncJobTriggerMethod = "on_demand" | "scheduled";
 export type ConnectorSyncJobType = "full" | "incremental" | "access_control";
 
 /**
- * Set the connector sync job stats.
+ * Arguments of `connector.sync_job_update_stats`: Set the connector sync job stats.
  *
- * Stats include: `deleted_document_count`, `indexed_document_count`, `indexed_document_volume`, and `total_document_count`.
- * You can also update `last_seen`.
- * This API is mainly used by the connector service for updating sync job information.
- *
- * To sync data using self-managed connectors, you need to deploy the Elastic connector service on your own infrastructure.
- * This service runs automatically on Elastic Cloud for Elastic managed connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats}
  */
 export interface ConnectorSyncJobUpdateStatsRequest extends RequestBase {
   /** The unique identifier of the connector sync job. */
@@ -12550,9 +12141,9 @@ export interface ConnectorSyncRulesFeature {
 export type ConnectorSyncStatus = "canceling" | "canceled" | "completed" | "error" | "in_progress" | "pending" | "suspended";
 
 /**
- * Activate the connector draft filter.
+ * Arguments of `connector.update_active_filtering`: Activate the connector draft filter.
  *
- * Activates the valid draft filtering for a connector.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering}
  */
 export interface ConnectorUpdateActiveFilteringRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12564,12 +12155,9 @@ export interface ConnectorUpdateActiveFilteringResponse {
 }
 
 /**
- * Update the connector API key ID.
+ * Arguments of `connector.update_api_key_id`: Update the connector API key ID.
  *
- * Update the `api_key_id` and `api_key_secret_id` fields of a connector.
- * You can specify the ID of the API key used for authorization and the ID of the connector secret where the API key is stored.
- * The connector secret ID is required only for Elastic managed (native) connectors.
- * Self-managed connectors (connector clients) do not use this field.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id}
  */
 export interface ConnectorUpdateApiKeyIdRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12585,9 +12173,9 @@ export interface ConnectorUpdateApiKeyIdResponse {
 }
 
 /**
- * Update the connector configuration.
+ * Arguments of `connector.update_configuration`: Update the connector configuration.
  *
- * Update the configuration field in the connector document.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration}
  */
 export interface ConnectorUpdateConfigurationRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12603,11 +12191,9 @@ export interface ConnectorUpdateConfigurationResponse {
 }
 
 /**
- * Update the connector error field.
+ * Arguments of `connector.update_error`: Update the connector error field.
  *
- * Set the error field for the connector.
- * If the error provided in the request body is non-null, the connector’s status is updated to error.
- * Otherwise, if the error is reset to null, the connector status is updated to connected.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error}
  */
 export interface ConnectorUpdateErrorRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12622,21 +12208,9 @@ export interface ConnectorUpdateErrorResponse {
 }
 
 /**
- * Update the connector features.
+ * Arguments of `connector.update_features`: Update the connector features.
  *
- * Update the connector features in the connector document.
- * This API can be used to control the following aspects of a connector:
- *
- * * document-level security
- * * incremental syncs
- * * advanced sync rules
- * * basic sync rules
- *
- * Normally, the running connector service automatically manages these features.
- * However, you can use this API to override the default behavior.
- *
- * To sync data using self-managed connectors, you need to deploy the Elastic connector service on your own infrastructure.
- * This service runs automatically on Elastic Cloud for Elastic managed connectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features}
  */
 export interface ConnectorUpdateFeaturesRequest extends RequestBase {
   /** The unique identifier of the connector to be updated. */
@@ -12651,11 +12225,9 @@ export interface ConnectorUpdateFeaturesResponse {
 }
 
 /**
- * Update the connector filtering.
+ * Arguments of `connector.update_filtering`: Update the connector filtering.
  *
- * Update the draft filtering configuration of a connector and marks the draft validation state as edited.
- * The filtering draft is activated once validated by the running Elastic connector service.
- * The filtering property is used to configure sync rules (both basic and advanced) for a connector.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering}
  */
 export interface ConnectorUpdateFilteringRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12672,9 +12244,9 @@ export interface ConnectorUpdateFilteringResponse {
 }
 
 /**
- * Update the connector draft filtering validation.
+ * Arguments of `connector.update_filtering_validation`: Update the connector draft filtering validation.
  *
- * Update the draft filtering validation info for a connector.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering-validation}
  */
 export interface ConnectorUpdateFilteringValidationRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12689,9 +12261,9 @@ export interface ConnectorUpdateFilteringValidationResponse {
 }
 
 /**
- * Update the connector index name.
+ * Arguments of `connector.update_index_name`: Update the connector index name.
  *
- * Update the `index_name` field of a connector, specifying the index where the data ingested by the connector is stored.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name}
  */
 export interface ConnectorUpdateIndexNameRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12705,7 +12277,11 @@ export interface ConnectorUpdateIndexNameResponse {
   result: Result;
 }
 
-/** Update the connector name and description. */
+/**
+ * Arguments of `connector.update_name`: Update the connector name and description.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name}
+ */
 export interface ConnectorUpdateNameRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
@@ -12719,7 +12295,11 @@ export interface ConnectorUpdateNameResponse {
   result: Result;
 }
 
-/** Update the connector is_native flag. */
+/**
+ * Arguments of `connector.update_native`: Update the connector is_native flag.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native}
+ */
 export interface ConnectorUpdateNativeRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
@@ -12733,9 +12313,9 @@ export interface ConnectorUpdateNativeResponse {
 }
 
 /**
- * Update the connector pipeline.
+ * Arguments of `connector.update_pipeline`: Update the connector pipeline.
  *
- * When you create a new connector, the configuration of an ingest pipeline is populated with default settings.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline}
  */
 export interface ConnectorUpdatePipelineRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
@@ -12749,7 +12329,11 @@ export interface ConnectorUpdatePipelineResponse {
   result: Result;
 }
 
-/** Update the connector scheduling. */
+/**
+ * Arguments of `connector.update_scheduling`: Update the connector scheduling.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling}
+ */
 export interface ConnectorUpdateSchedulingRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
@@ -12762,7 +12346,11 @@ export interface ConnectorUpdateSchedulingResponse {
   result: Result;
 }
 
-/** Update the connector service type. */
+/**
+ * Arguments of `connector.update_service_type`: Update the connector service type.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type}
+ */
 export interface ConnectorUpdateServiceTypeRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
@@ -12775,7 +12363,11 @@ export interface ConnectorUpdateServiceTypeResponse {
   result: Result;
 }
 
-/** Update the connector status. */
+/**
+ * Arguments of `connector.update_status`: Update the connector status.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status}
+ */
 export interface ConnectorUpdateStatusRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
@@ -12798,18 +12390,9 @@ export interface CoordsGeoBounds {
 }
 
 /**
- * Count search results.
+ * Arguments of `count`: Count search results.
  *
- * Get the number of documents matching a query.
- *
- * The query can be provided either by using a simple query string as a parameter, or by defining Query DSL within the request body.
- * The query is optional. When no query is provided, the API uses `match_all` to count all the documents.
- *
- * The count API supports multi-target syntax. You can run a single count API search across multiple data streams and indices.
- *
- * The operation is broadcast across all shards.
- * For each shard ID group, a replica is chosen and the search is run against it.
- * This means that replicas increase the scalability of the count.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count}
  */
 export interface CountRequest extends RequestBase {
   /**
@@ -12935,78 +12518,9 @@ export interface CountResponse {
 }
 
 /**
- * Create a new document in the index.
+ * Arguments of `create`: Create a new document in the index.
  *
- * You can index a new JSON document with the `/<target>/_doc/` or `/<target>/_create/<_id>` APIs
- * Using `_create` guarantees that the document is indexed only if it does not already exist.
- * It returns a 409 response when a document with a same ID already exists in the index.
- * To update an existing document, you must use the `/<target>/_doc/` API.
- *
- * If the Elasticsearch security features are enabled, you must have the following index privileges for the target data stream, index, or index alias:
- *
- * * To add a document using the `PUT /<target>/_create/<_id>` or `POST /<target>/_create/<_id>` request formats, you must have the `create_doc`, `create`, `index`, or `write` index privilege.
- * * To automatically create a data stream or index with this API request, you must have the `auto_configure`, `create_index`, or `manage` index privilege.
- *
- * Automatic data stream creation requires a matching index template with data stream enabled.
- *
- * **Automatically create data streams and indices**
- *
- * If the request's target doesn't exist and matches an index template with a `data_stream` definition, the index operation automatically creates the data stream.
- *
- * If the target doesn't exist and doesn't match a data stream template, the operation automatically creates the index and applies any matching index templates.
- *
- * NOTE: Elasticsearch includes several built-in index templates. To avoid naming collisions with these templates, refer to index pattern documentation.
- *
- * If no mapping exists, the index operation creates a dynamic mapping.
- * By default, new fields and objects are automatically added to the mapping if needed.
- *
- * Automatic index creation is controlled by the `action.auto_create_index` setting.
- * If it is `true`, any index can be created automatically.
- * You can modify this setting to explicitly allow or block automatic creation of indices that match specified patterns or set it to `false` to turn off automatic index creation entirely.
- * Specify a comma-separated list of patterns you want to allow or prefix each pattern with `+` or `-` to indicate whether it should be allowed or blocked.
- * When a list is specified, the default behaviour is to disallow.
- *
- * NOTE: The `action.auto_create_index` setting affects the automatic creation of indices only.
- * It does not affect the creation of data streams.
- *
- * **Routing**
- *
- * By default, shard placement — or routing — is controlled by using a hash of the document's ID value.
- * For more explicit control, the value fed into the hash function used by the router can be directly specified on a per-operation basis using the `routing` parameter.
- *
- * When setting up explicit mapping, you can also use the `_routing` field to direct the index operation to extract the routing value from the document itself.
- * This does come at the (very minimal) cost of an additional document parsing pass.
- * If the `_routing` mapping is defined and set to be required, the index operation will fail if no routing value is provided or extracted.
- *
- * NOTE: Data streams do not support custom routing unless they were created with the `allow_custom_routing` setting enabled in the template.
- *
- * **Distributed**
- *
- * The index operation is directed to the primary shard based on its route and performed on the actual node containing this shard.
- * After the primary shard completes the operation, if needed, the update is distributed to applicable replicas.
- *
- * **Active shards**
- *
- * To improve the resiliency of writes to the system, indexing operations can be configured to wait for a certain number of active shard copies before proceeding with the operation.
- * If the requisite number of active shard copies are not available, then the write operation must wait and retry, until either the requisite shard copies have started or a timeout occurs.
- * By default, write operations only wait for the primary shards to be active before proceeding (that is to say `wait_for_active_shards` is `1`).
- * This default can be overridden in the index settings dynamically by setting `index.write.wait_for_active_shards`.
- * To alter this behavior per operation, use the `wait_for_active_shards request` parameter.
- *
- * Valid values are all or any positive integer up to the total number of configured copies per shard in the index (which is `number_of_replicas`+1).
- * Specifying a negative value or a number greater than the number of shard copies will throw an error.
- *
- * For example, suppose you have a cluster of three nodes, A, B, and C and you create an index index with the number of replicas set to 3 (resulting in 4 shard copies, one more copy than there are nodes).
- * If you attempt an indexing operation, by default the operation will only ensure the primary copy of each shard is available before proceeding.
- * This means that even if B and C went down and A hosted the primary shard copies, the indexing operation would still proceed with only one copy of the data.
- * If `wait_for_active_shards` is set on the request to `3` (and all three nodes are up), the indexing operation will require 3 active shard copies before proceeding.
- * This requirement should be met because there are 3 active nodes in the cluster, each one holding a copy of the shard.
- * However, if you set `wait_for_active_shards` to `all` (or to `4`, which is the same in this situation), the indexing operation will not proceed as you do not have all 4 copies of each shard active in the index.
- * The operation will timeout unless a new node is brought up in the cluster to host the fourth copy of the shard.
- *
- * It is important to note that this setting greatly reduces the chances of the write operation not writing to the requisite number of shard copies, but it does not completely eliminate the possibility, because this check occurs before the write operation starts.
- * After the write operation is underway, it is still possible for replication to fail on any number of shard copies but still succeed on the primary.
- * The `_shards` section of the API response reveals the number of shard copies on which replication succeeded and failed.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create}
  */
 export interface CreateRequest<TDocument = unknown> extends RequestBase {
   /**
@@ -13085,10 +12599,9 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
 export type CreateResponse = WriteResponseBase;
 
 /**
- * Delete a dangling index.
+ * Arguments of `dangling_indices.delete_dangling_index`: Delete a dangling index.
  *
- * If Elasticsearch encounters index data that is absent from the current cluster state, those indices are considered to be dangling.
- * For example, this can happen if you delete more than `cluster.indices.tombstones.size` indices while an Elasticsearch node is offline.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index}
  */
 export interface DanglingIndicesDeleteDanglingIndexRequest extends RequestBase {
   /** The UUID of the index to delete. Use the get dangling indices API to find the UUID. */
@@ -13113,10 +12626,9 @@ export interface DanglingIndicesDeleteDanglingIndexRequest extends RequestBase {
 export type DanglingIndicesDeleteDanglingIndexResponse = AcknowledgedResponseBase;
 
 /**
- * Import a dangling index.
+ * Arguments of `dangling_indices.import_dangling_index`: Import a dangling index.
  *
- * If Elasticsearch encounters index data that is absent from the current cluster state, those indices are considered to be dangling.
- * For example, this can happen if you delete more than `cluster.indices.tombstones.size` indices while an Elasticsearch node is offline.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index}
  */
 export interface DanglingIndicesImportDanglingIndexRequest extends RequestBase {
   /** The UUID of the index to import. Use the get dangling indices API to locate the UUID. */
@@ -13149,12 +12661,9 @@ export interface DanglingIndicesListDanglingIndicesDanglingIndex {
 }
 
 /**
- * Get the dangling indices.
+ * Arguments of `dangling_indices.list_dangling_indices`: Get the dangling indices.
  *
- * If Elasticsearch encounters index data that is absent from the current cluster state, those indices are considered to be dangling.
- * For example, this can happen if you delete more than `cluster.indices.tombstones.size` indices while an Elasticsearch node is offline.
- *
- * Use this API to list dangling indices, which you can then import or delete.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-list-dangling-indices}
  */
 export interface DanglingIndicesListDanglingIndicesRequest extends RequestBase {
 }
@@ -13179,86 +12688,9 @@ export type DateMath = string;
 export type DateTime = string | EpochTime<UnitMillis>;
 
 /**
- * Delete documents.
+ * Arguments of `delete_by_query`: Delete documents.
  *
- * Deletes documents that match the specified query.
- *
- * If the Elasticsearch security features are enabled, you must have the following index privileges for the target data stream, index, or alias:
- *
- * * `read`
- * * `delete` or `write`
- *
- * You can specify the query criteria in the request URI or the request body using the same syntax as the search API.
- * When you submit a delete by query request, Elasticsearch gets a snapshot of the data stream or index when it begins processing the request and deletes matching documents using internal versioning.
- * If a document changes between the time that the snapshot is taken and the delete operation is processed, it results in a version conflict and the delete operation fails.
- *
- * NOTE: Documents with a version equal to 0 cannot be deleted using delete by query because internal versioning does not support 0 as a valid version number.
- *
- * While processing a delete by query request, Elasticsearch performs multiple search requests sequentially to find all of the matching documents to delete.
- * A bulk delete request is performed for each batch of matching documents.
- * If a search or bulk request is rejected, the requests are retried up to 10 times, with exponential back off.
- * If the maximum retry limit is reached, processing halts and all failed requests are returned in the response.
- * Any delete requests that completed successfully still stick, they are not rolled back.
- *
- * You can opt to count version conflicts instead of halting and returning by setting `conflicts` to `proceed`.
- * Note that if you opt to count version conflicts the operation could attempt to delete more documents from the source than `max_docs` until it has successfully deleted `max_docs documents`, or it has gone through every document in the source query.
- *
- * **Throttling delete requests**
- *
- * To control the rate at which delete by query issues batches of delete operations, you can set `requests_per_second` to any positive decimal number.
- * This pads each batch with a wait time to throttle the rate.
- * Set `requests_per_second` to `-1` to disable throttling.
- *
- * Throttling uses a wait time between batches so that the internal scroll requests can be given a timeout that takes the request padding into account.
- * The padding time is the difference between the batch size divided by the `requests_per_second` and the time spent writing.
- * By default the batch size is `1000`, so if `requests_per_second` is set to `500`:
- *
- * ```
- * target_time = 1000 / 500 per second = 2 seconds
- * wait_time = target_time - write_time = 2 seconds - .5 seconds = 1.5 seconds
- * ```
- *
- * Since the batch is issued as a single `_bulk` request, large batch sizes cause Elasticsearch to create many requests and wait before starting the next set.
- * This is "bursty" instead of "smooth".
- *
- * **Slicing**
- *
- * Delete by query supports sliced scroll to parallelize the delete process.
- * This can improve efficiency and provide a convenient way to break the request down into smaller parts.
- *
- * Setting `slices` to `auto` lets Elasticsearch choose the number of slices to use.
- * This setting will use one slice per shard, up to a certain limit.
- * If there are multiple source data streams or indices, it will choose the number of slices based on the index or backing index with the smallest number of shards.
- * Adding slices to the delete by query operation creates sub-requests which means it has some quirks:
- *
- * * You can see these requests in the tasks APIs. These sub-requests are "child" tasks of the task for the request with slices.
- * * Fetching the status of the task for the request with slices only contains the status of completed slices.
- * * These sub-requests are individually addressable for things like cancellation and rethrottling.
- * * Rethrottling the request with `slices` will rethrottle the unfinished sub-request proportionally.
- * * Canceling the request with `slices` will cancel each sub-request.
- * * Due to the nature of `slices` each sub-request won't get a perfectly even portion of the documents. All documents will be addressed, but some slices may be larger than others. Expect larger slices to have a more even distribution.
- * * Parameters like `requests_per_second` and `max_docs` on a request with `slices` are distributed proportionally to each sub-request. Combine that with the earlier point about distribution being uneven and you should conclude that using `max_docs` with `slices` might not result in exactly `max_docs` documents being deleted.
- * * Each sub-request gets a slightly different snapshot of the source data stream or index though these are all taken at approximately the same time.
- *
- * If you're slicing manually or otherwise tuning automatic slicing, keep in mind that:
- *
- * * Query performance is most efficient when the number of slices is equal to the number of shards in the index or backing index. If that number is large (for example, 500), choose a lower number as too many `slices` hurts performance. Setting `slices` higher than the number of shards generally does not improve efficiency and adds overhead.
- * * Delete performance scales linearly across available resources with the number of slices.
- *
- * Whether query or delete performance dominates the runtime depends on the documents being reindexed and cluster resources.
- *
- * **Cancel a delete by query operation**
- *
- * Any delete by query can be canceled using the task cancel API. For example:
- *
- * ```
- * POST _tasks/r1A2WoRbTwKZ516z6NEs5A:36619/_cancel
- * ```
- *
- * The task ID can be found by using the get tasks API.
- *
- * Cancellation should happen quickly but might take a few seconds.
- * The get task status API will continue to list the delete by query task until this task checks that it has been cancelled and terminates itself.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query}
  */
 export interface DeleteByQueryRequest extends RequestBase {
   /**
@@ -13488,10 +12920,9 @@ export interface DeleteByQueryResponse {
 }
 
 /**
- * Throttle a delete by query operation.
+ * Arguments of `delete_by_query_rethrottle`: Throttle a delete by query operation.
  *
- * Change the number of requests per second for a particular delete by query operation.
- * Rethrottling that speeds up the query takes effect immediately but rethrotting that slows down the query takes effect after completing the current batch to prevent scroll timeouts.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle}
  */
 export interface DeleteByQueryRethrottleRequest extends RequestBase {
   /** The ID for the task. */
@@ -13505,7 +12936,7 @@ export interface DeleteByQueryRethrottleRequest extends RequestBase {
 
 export type DeleteByQueryRethrottleResponse = TasksTaskListResponseBase;
 
-/** This API is a diagnostics API and the output should not be relied upon for building applications. */
+/** Arguments of `_internal.delete_desired_balance`: This API is a diagnostics API and the output should not be relied upon for building applications. */
 export interface DeleteDesiredBalanceRequest extends RequestBase {
   /**
    * Period to wait for a connection to the master node.
@@ -13516,7 +12947,7 @@ export interface DeleteDesiredBalanceRequest extends RequestBase {
 
 export type DeleteDesiredBalanceResponse = unknown;
 
-/** Designed for indirect use by ECE/ESS and ECK, direct use is not supported. */
+/** Arguments of `_internal.delete_desired_nodes`: Designed for indirect use by ECE/ESS and ECK, direct use is not supported. */
 export interface DeleteDesiredNodesRequest extends RequestBase {
   /**
    * Period to wait for a connection to the master node.
@@ -13533,45 +12964,9 @@ export interface DeleteDesiredNodesRequest extends RequestBase {
 export type DeleteDesiredNodesResponse = unknown;
 
 /**
- * Delete a document.
+ * Arguments of `delete`: Delete a document.
  *
- * Remove a JSON document from the specified index.
- *
- * NOTE: You cannot send deletion requests directly to a data stream.
- * To delete a document in a data stream, you must target the backing index containing the document.
- *
- * **Optimistic concurrency control**
- *
- * Delete operations can be made conditional and only be performed if the last modification to the document was assigned the sequence number and primary term specified by the `if_seq_no` and `if_primary_term` parameters.
- * If a mismatch is detected, the operation will result in a `VersionConflictException` and a status code of `409`.
- *
- * **Versioning**
- *
- * Each document indexed is versioned.
- * When deleting a document, the version can be specified to make sure the relevant document you are trying to delete is actually being deleted and it has not changed in the meantime.
- * Every write operation run on a document, deletes included, causes its version to be incremented.
- * The version number of a deleted document remains available for a short time after deletion to allow for control of concurrent operations.
- * The length of time for which a deleted document's version remains available is determined by the `index.gc_deletes` index setting.
- *
- * **Routing**
- *
- * If routing is used during indexing, the routing value also needs to be specified to delete a document.
- *
- * If the `_routing` mapping is set to `required` and no routing value is specified, the delete API throws a `RoutingMissingException` and rejects the request.
- *
- * For example:
- *
- * ```
- * DELETE /my-index-000001/_doc/1?routing=shard-1
- * ```
- *
- * This request deletes the document with ID 1, but it is routed based on the user.
- * The document is not deleted if the correct routing is not specified.
- *
- * **Distributed**
- *
- * The delete operation gets hashed into a specific shard ID.
- * It then gets redirected into the primary shard within that ID group and replicated (if needed) to shard replicas within that ID group.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete}
  */
 export interface DeleteRequest extends RequestBase {
   /** A unique identifier for the document. */
@@ -13628,9 +13023,9 @@ export interface DeleteRequest extends RequestBase {
 export type DeleteResponse = WriteResponseBase;
 
 /**
- * Delete a script or search template.
+ * Arguments of `delete_script`: Delete a script or search template.
  *
- * Deletes a stored script or search template.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script}
  */
 export interface DeleteScriptRequest extends RequestBase {
   /** The identifier for the stored script or search template. */
@@ -13772,19 +13167,9 @@ export interface EmptyObject {
 }
 
 /**
- * Reset the project encryption key.
+ * Arguments of `encryption.reset`: Reset the project encryption key.
  *
- * Destroy the current project encryption key (PEK) and generate a new one.
- * This is the recovery path for when the on-disk encrypted PEK becomes permanently
- * inaccessible, for example because the key encryption material protecting it was lost.
- *
- * All data that was encrypted under the destroyed key becomes permanently unrecoverable.
- * Each feature that stores encrypted data decides how to handle its own data during the
- * reset: some features drop the encrypted values entirely, while others preserve the rest
- * of the affected data and only clear the values that can no longer be decrypted.
- *
- * Because this operation causes permanent data loss, it requires the `accept_data_loss`
- * query parameter to be set to `true`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface EncryptionResetRequest extends RequestBase {
   /**
@@ -13810,9 +13195,9 @@ export interface EncryptionResetRequest extends RequestBase {
 export type EncryptionResetResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an enrich policy.
+ * Arguments of `enrich.delete_policy`: Delete an enrich policy.
  *
- * Deletes an existing enrich policy and its enrich index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy}
  */
 export interface EnrichDeletePolicyRequest extends RequestBase {
   /** Enrich policy to delete. */
@@ -13834,9 +13219,9 @@ export interface EnrichExecutePolicyExecuteEnrichPolicyStatus {
 }
 
 /**
- * Run an enrich policy.
+ * Arguments of `enrich.execute_policy`: Run an enrich policy.
  *
- * Create the enrich index for an existing enrich policy.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy}
  */
 export interface EnrichExecutePolicyRequest extends RequestBase {
   /** Enrich policy to execute. */
@@ -13859,9 +13244,9 @@ export interface EnrichExecutePolicyResponse {
 }
 
 /**
- * Get an enrich policy.
+ * Arguments of `enrich.get_policy`: Get an enrich policy.
  *
- * Returns information about an enrich policy.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy}
  */
 export interface EnrichGetPolicyRequest extends RequestBase {
   /**
@@ -13892,9 +13277,9 @@ export interface EnrichPolicy {
 export type EnrichPolicyType = "geo_match" | "match" | "range";
 
 /**
- * Create an enrich policy.
+ * Arguments of `enrich.put_policy`: Create an enrich policy.
  *
- * Creates an enrich policy.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy}
  */
 export interface EnrichPutPolicyRequest extends RequestBase {
   /** Name of the enrich policy to create or update. */
@@ -13941,9 +13326,9 @@ export interface EnrichStatsExecutingPolicy {
 }
 
 /**
- * Get enrich stats.
+ * Arguments of `enrich.stats`: Get enrich stats.
  *
- * Returns enrich coordinator statistics and information about enrich policies that are currently executing.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats}
  */
 export interface EnrichStatsRequest extends RequestBase {
   /**
@@ -13969,10 +13354,9 @@ export interface EnrichSummary {
 export type EpochTime<Unit = unknown> = Unit;
 
 /**
- * Delete an async EQL search.
+ * Arguments of `eql.delete`: Delete an async EQL search.
  *
- * Delete an async EQL search or a stored synchronous EQL search.
- * The API also deletes results for the search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete}
  */
 export interface EqlDeleteRequest extends RequestBase {
   /**
@@ -14012,9 +13396,9 @@ export interface EqlEqlSearchResponseBase<TEvent = unknown> {
 }
 
 /**
- * Get async EQL search results.
+ * Arguments of `eql.get`: Get async EQL search results.
  *
- * Get the current status and available results for an async EQL search or a stored synchronous EQL search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get}
  */
 export interface EqlGetRequest extends RequestBase {
   /** Identifier for the search. */
@@ -14035,9 +13419,9 @@ export interface EqlGetRequest extends RequestBase {
 export type EqlGetResponse<TEvent = unknown> = EqlEqlSearchResponseBase<TEvent>;
 
 /**
- * Get the async EQL status.
+ * Arguments of `eql.get_status`: Get the async EQL status.
  *
- * Get the current status for an async EQL search or a stored synchronous EQL search without returning results.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status}
  */
 export interface EqlGetStatusRequest extends RequestBase {
   /** Identifier for the search. */
@@ -14079,10 +13463,9 @@ export interface EqlHitsSequence<TEvent = unknown> {
 }
 
 /**
- * Get EQL search results.
+ * Arguments of `eql.search`: Get EQL search results.
  *
- * Returns search results for an Event Query Language (EQL) query.
- * EQL assumes each document in a data stream or index corresponds to an event.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search}
  */
 export interface EqlSearchRequest extends RequestBase {
   /** Comma-separated list of index names to scope the operation */
@@ -14231,15 +13614,9 @@ export interface EsqlAsyncEsqlResult extends EsqlEsqlResult {
 }
 
 /**
- * Delete an async ES|QL query.
+ * Arguments of `esql.async_query_delete`: Delete an async ES|QL query.
  *
- * If the query is still running, it is cancelled.
- * Otherwise, the stored results are deleted.
- *
- * If the Elasticsearch security features are enabled, only the following users can use this API to delete a query:
- *
- * * The authenticated user that submitted the original query request
- * * Users with the `cancel_task` cluster privilege
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete}
  */
 export interface EsqlAsyncQueryDeleteRequest extends RequestBase {
   /**
@@ -14253,10 +13630,9 @@ export interface EsqlAsyncQueryDeleteRequest extends RequestBase {
 export type EsqlAsyncQueryDeleteResponse = AcknowledgedResponseBase;
 
 /**
- * Get async ES|QL query results.
+ * Arguments of `esql.async_query_get`: Get async ES|QL query results.
  *
- * Get the current status and available results or stored results for an ES|QL asynchronous query.
- * If the Elasticsearch security features are enabled, only the user who first submitted the ES|QL query can retrieve the results using this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get}
  */
 export interface EsqlAsyncQueryGetRequest extends RequestBase {
   /**
@@ -14290,11 +13666,9 @@ export interface EsqlAsyncQueryGetRequest extends RequestBase {
 export type EsqlAsyncQueryGetResponse = EsqlAsyncEsqlResult;
 
 /**
- * Run an async ES|QL query.
+ * Arguments of `esql.async_query`: Run an async ES|QL query.
  *
- * Asynchronously run an ES|QL (Elasticsearch query language) query, monitor its progress, and retrieve results when they become available.
- *
- * The API accepts the same parameters and request body as the synchronous query API, along with additional async related properties.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query}
  */
 export interface EsqlAsyncQueryRequest extends RequestBase {
   /**
@@ -14410,10 +13784,9 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
 export type EsqlAsyncQueryResponse = EsqlAsyncEsqlResult;
 
 /**
- * Stop async ES|QL query.
+ * Arguments of `esql.async_query_stop`: Stop async ES|QL query.
  *
- * This API interrupts the query execution and returns the results so far.
- * If the Elasticsearch security features are enabled, only the user who first submitted the ES|QL query can stop it.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop}
  */
 export interface EsqlAsyncQueryStopRequest extends RequestBase {
   /**
@@ -14476,10 +13849,9 @@ export interface EsqlDatasetMapping {
 }
 
 /**
- * Delete ES|QL datasets.
+ * Arguments of `esql.delete_dataset`: Delete ES|QL datasets.
  *
- * Deletes one or more datasets used in ES|QL data federation.
- * If any specified dataset does not exist, the request fails and no datasets are deleted.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset}
  */
 export interface EsqlDeleteDatasetRequest extends RequestBase {
   /** A comma-separated list of dataset names to delete. */
@@ -14499,11 +13871,9 @@ export interface EsqlDeleteDatasetRequest extends RequestBase {
 export type EsqlDeleteDatasetResponse = AcknowledgedResponseBase;
 
 /**
- * Delete ES|QL data sources.
+ * Arguments of `esql.delete_data_source`: Delete ES|QL data sources.
  *
- * Deletes one or more data sources used in ES|QL data federation.
- * Fails with `409` if any dataset references one of the named data sources;
- * delete the dependent datasets first.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source}
  */
 export interface EsqlDeleteDataSourceRequest extends RequestBase {
   /** A comma-separated list of data source names to delete. */
@@ -14523,9 +13893,9 @@ export interface EsqlDeleteDataSourceRequest extends RequestBase {
 export type EsqlDeleteDataSourceResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an ES|QL view.
+ * Arguments of `esql.delete_view`: Delete an ES|QL view.
  *
- * Deletes a stored ES|QL view.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface EsqlDeleteViewRequest extends RequestBase {
   /** The view name to remove. */
@@ -14702,11 +14072,9 @@ export interface EsqlESQLView {
 }
 
 /**
- * Get ES|QL datasets.
+ * Arguments of `esql.get_dataset`: Get ES|QL datasets.
  *
- * Returns one or more datasets used in ES|QL data federation.
- * A concrete-name miss returns `404`; a wildcard pattern or list-all request with no match
- * returns `200` with an empty array.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset}
  */
 export interface EsqlGetDatasetRequest extends RequestBase {
   /** A comma-separated list of dataset names or wildcard patterns. Omit to return all datasets. */
@@ -14724,11 +14092,9 @@ export interface EsqlGetDatasetResponse {
 }
 
 /**
- * Get ES|QL data sources.
+ * Arguments of `esql.get_data_source`: Get ES|QL data sources.
  *
- * Returns one or more data sources used in ES|QL data federation.
- * A concrete-name miss returns `404`; a wildcard pattern or list-all request with no match
- * returns `200` with an empty array.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source}
  */
 export interface EsqlGetDataSourceRequest extends RequestBase {
   /** A comma-separated list of data source names or wildcard patterns. Omit to return all data sources. */
@@ -14749,9 +14115,9 @@ export interface EsqlGetDataSourceResponse {
 }
 
 /**
- * Get a specific running ES|QL query information.
+ * Arguments of `esql.get_query`: Get a specific running ES|QL query information.
  *
- * Returns an object extended information about a running ES|QL query.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query}
  */
 export interface EsqlGetQueryRequest extends RequestBase {
   /** The query ID */
@@ -14769,9 +14135,9 @@ export interface EsqlGetQueryResponse {
 }
 
 /**
- * Get an ES|QL view.
+ * Arguments of `esql.get_view`: Get an ES|QL view.
  *
- * Returns a stored ES|QL view.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface EsqlGetViewRequest extends RequestBase {
   /** The comma-separated view names to retrieve. */
@@ -14797,9 +14163,9 @@ export interface EsqlListQueriesBody {
 }
 
 /**
- * Get running ES|QL queries information.
+ * Arguments of `esql.list_queries`: Get running ES|QL queries information.
  *
- * Returns an object containing IDs and other information about the running ES|QL queries.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries}
  */
 export interface EsqlListQueriesRequest extends RequestBase {
 }
@@ -14818,11 +14184,9 @@ export type EsqlNamedParameterValue = EsqlSingleOrMultiValue | EsqlClassifiedNam
 export type EsqlNamedValue = Partial<Record<string, EsqlNamedParameterValue>>;
 
 /**
- * Create or update an ES|QL dataset.
+ * Arguments of `esql.put_dataset`: Create or update an ES|QL dataset.
  *
- * Creates or replaces a dataset that references a data source in ES|QL data federation.
- * Dataset names participate in the index namespace and must follow index or alias naming rules.
- * Returns `404` if the referenced data source does not exist.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset}
  */
 export interface EsqlPutDatasetRequest extends RequestBase {
   /** The dataset name to create or update. */
@@ -14863,11 +14227,9 @@ export interface EsqlPutDatasetRequest extends RequestBase {
 export type EsqlPutDatasetResponse = AcknowledgedResponseBase;
 
 /**
- * Create or update an ES|QL data source.
+ * Arguments of `esql.put_data_source`: Create or update an ES|QL data source.
  *
- * Creates or replaces a named, type-specific data source configuration for ES|QL data federation.
- * Datasets reference data source configurations to access external data. Names must be lowercase
- * and follow index or alias naming rules.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source}
  */
 export interface EsqlPutDataSourceRequest extends RequestBase {
   /** The data source name to create or update. */
@@ -14901,7 +14263,11 @@ export interface EsqlPutDataSourceRequest extends RequestBase {
 
 export type EsqlPutDataSourceResponse = AcknowledgedResponseBase;
 
-/** Create or update an ES|QL view. */
+/**
+ * Arguments of `esql.put_view`: Create or update an ES|QL view.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
+ */
 export interface EsqlPutViewRequest extends RequestBase {
   /** The view name to create or update. */
   name: Id;
@@ -14916,9 +14282,9 @@ export interface EsqlPutViewRequest extends RequestBase {
 export type EsqlPutViewResponse = AcknowledgedResponseBase;
 
 /**
- * Run an ES|QL query.
+ * Arguments of `esql.query`: Run an ES|QL query.
  *
- * Get search results for an ES|QL (Elasticsearch query language) query.
+ * @see {@link https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest}
  */
 export interface EsqlQueryRequest extends RequestBase {
   /**
@@ -15025,25 +14391,9 @@ export type EsqlTableValuesLongDouble = double | double[];
 export type EsqlTableValuesLongValue = long | long[];
 
 /**
- * Check a document.
+ * Arguments of `exists`: Check a document.
  *
- * Verify that a document exists.
- * For example, check to see if a document with the `_id` 0 exists:
- *
- * ```
- * HEAD my-index-000001/_doc/0
- * ```
- *
- * If the document exists, the API returns a status code of `200 - OK`.
- * If the document doesn’t exist, the API returns `404 - Not Found`.
- *
- * **Versioning support**
- *
- * You can use the `version` parameter to check the document only if its current version is equal to the specified one.
- *
- * Internally, Elasticsearch has marked the old document as deleted and added an entirely new document.
- * The old version of the document doesn't disappear immediately, although you won't be able to access it.
- * Elasticsearch cleans up deleted documents in the background as you continue to index more data.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get}
  */
 export interface ExistsRequest extends RequestBase {
   /** A unique document identifier. */
@@ -15109,16 +14459,9 @@ export interface ExistsRequest extends RequestBase {
 export type ExistsResponse = boolean;
 
 /**
- * Check for a document source.
+ * Arguments of `exists_source`: Check for a document source.
  *
- * Check whether a document source exists in an index.
- * For example:
- *
- * ```
- * HEAD my-index-000001/_source/1
- * ```
- *
- * A document's source is not available if it is disabled in the mapping.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get}
  */
 export interface ExistsSourceRequest extends RequestBase {
   /** A unique identifier for the document. */
@@ -15180,10 +14523,9 @@ export interface ExplainExplanationDetail {
 }
 
 /**
- * Explain a document match result.
+ * Arguments of `explain`: Explain a document match result.
  *
- * Get information about why a specific document matches, or doesn't match, a query.
- * It computes a score explanation for a query and a specific document.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain}
  */
 export interface ExplainRequest extends RequestBase {
   /** The document identifier. */
@@ -15276,17 +14618,9 @@ export interface FeaturesFeature {
 }
 
 /**
- * Get the features.
+ * Arguments of `features.get_features`: Get the features.
  *
- * Get a list of features that can be included in snapshots using the `feature_states` field when creating a snapshot.
- * You can use this API to determine which feature states to include when taking a snapshot.
- * By default, all feature states are included in a snapshot if that snapshot includes the global state, or none if it does not.
- *
- * A feature state includes one or more system indices necessary for a given feature to function.
- * In order to ensure data integrity, all system indices that comprise a feature state are snapshotted and restored together.
- *
- * The features listed by this API are a combination of built-in features and features defined by plugins.
- * In order for a feature state to be listed in this API and recognized as a valid feature state by the create snapshot API, the plugin that defines that feature must be installed on the master node.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features}
  */
 export interface FeaturesGetFeaturesRequest extends RequestBase {
   /**
@@ -15301,24 +14635,9 @@ export interface FeaturesGetFeaturesResponse {
 }
 
 /**
- * Reset the features.
+ * Arguments of `features.reset_features`: Reset the features.
  *
- * Clear all of the state information stored in system indices by Elasticsearch features, including the security and machine learning indices.
- *
- * WARNING: Intended for development and testing use only. Do not reset features on a production cluster.
- *
- * Return a cluster to the same state as a new installation by resetting the feature state for all Elasticsearch features.
- * This deletes all state information stored in system indices.
- *
- * The response code is HTTP 200 if the state is successfully reset for all features.
- * It is HTTP 500 if the reset operation failed for any feature.
- *
- * Note that select features might provide a way to reset particular system indices.
- * Using this API resets all features, both those that are built-in and implemented as plugins.
- *
- * To list the features that will be affected, use the get features API.
- *
- * IMPORTANT: The features installed on the node you submit this request to are the features that will be reset. Run on the master node if you have any doubts about which plugins are installed on individual nodes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features}
  */
 export interface FeaturesResetFeaturesRequest extends RequestBase {
   /**
@@ -15375,13 +14694,9 @@ export interface FieldCapsFieldCapability {
 }
 
 /**
- * Get the field capabilities.
+ * Arguments of `field_caps`: Get the field capabilities.
  *
- * Get information about the capabilities of fields among multiple indices.
- *
- * For data streams, the API returns field capabilities among the stream’s backing indices.
- * It returns runtime fields like any other field.
- * For example, a runtime field with a type of keyword is returned the same as any other field that belongs to the `keyword` family.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps}
  */
 export interface FieldCapsRequest extends RequestBase {
   /** A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all. */
@@ -15499,7 +14814,7 @@ export type FieldValue = long | double | string | boolean | null;
 
 export type FleetCheckpoint = long;
 
-/** Deletes a secret stored by Fleet. */
+/** Arguments of `fleet.delete_secret`: Deletes a secret stored by Fleet. */
 export interface FleetDeleteSecretRequest extends RequestBase {
   /** The ID of the secret */
   id: string;
@@ -15509,7 +14824,7 @@ export interface FleetDeleteSecretResponse {
   deleted: boolean;
 }
 
-/** Retrieves a secret stored by Fleet. */
+/** Arguments of `fleet.get_secret`: Retrieves a secret stored by Fleet. */
 export interface FleetGetSecretRequest extends RequestBase {
   /** The ID of the secret */
   id: string;
@@ -15521,10 +14836,9 @@ export interface FleetGetSecretResponse {
 }
 
 /**
- * Get global checkpoints.
+ * Arguments of `fleet.global_checkpoints`: Get global checkpoints.
  *
- * Get the current global checkpoints for an index.
- * This API is designed for internal use by the Fleet server project.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet}
  */
 export interface FleetGlobalCheckpointsRequest extends RequestBase {
   /** A single index or index alias that resolves to a single index. */
@@ -15561,11 +14875,9 @@ export interface FleetGlobalCheckpointsResponse {
 }
 
 /**
- * Run multiple Fleet searches.
+ * Arguments of `fleet.msearch`: Run multiple Fleet searches.
  *
- * Run several Fleet searches with a single API request.
- * The API follows the same structure as the multi search API.
- * However, similar to the Fleet search API, it supports the `wait_for_checkpoints` parameter.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch}
  */
 export interface FleetMsearchRequest extends RequestBase {
   /** A single target to search. If the target is an index alias, it must resolve to a single index. */
@@ -15639,7 +14951,7 @@ export interface FleetMsearchResponse<TDocument = unknown, TAggregations = Recor
   docs: MsearchResponseItem<TDocument, TAggregations>[];
 }
 
-/** Creates a secret stored by Fleet. */
+/** Arguments of `fleet.post_secret`: Creates a secret stored by Fleet. */
 export interface FleetPostSecretRequest extends RequestBase {
   value: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
@@ -15651,10 +14963,9 @@ export interface FleetPostSecretResponse {
 }
 
 /**
- * Run a Fleet search.
+ * Arguments of `fleet.search`: Run a Fleet search.
  *
- * The purpose of the Fleet search API is to provide an API where the search will be run only
- * after the provided checkpoint has been processed and is visible for searches inside of Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search}
  */
 export interface FleetSearchRequest extends RequestBase {
   /** A single target to search. If the target is an index alias, it must resolve to a single index. */
@@ -15860,7 +15171,7 @@ export type GeoTile = string;
 
 export type GeoTilePrecision = integer;
 
-/** This API is a diagnostics API and the output should not be relied upon for building applications. */
+/** Arguments of `_internal.get_desired_balance`: This API is a diagnostics API and the output should not be relied upon for building applications. */
 export interface GetDesiredBalanceRequest extends RequestBase {
   /**
    * Period to wait for a connection to the master node.
@@ -15871,7 +15182,7 @@ export interface GetDesiredBalanceRequest extends RequestBase {
 
 export type GetDesiredBalanceResponse = any;
 
-/** Gets the latest desired nodes. */
+/** Arguments of `_internal.get_desired_nodes`: Gets the latest desired nodes. */
 export interface GetDesiredNodesRequest extends RequestBase {
   /**
    * Period to wait for a connection to the master node.
@@ -15911,24 +15222,9 @@ export interface GetGetResult<TDocument = unknown> {
 }
 
 /**
- * Get the status and progress of a specific reindex task.
+ * Arguments of `get_reindex`: Get the status and progress of a specific reindex task.
  *
- * This API follows reindex tasks across node-shutdown relocations, so callers can
- * keep using the original task ID throughout the lifetime of the operation.
- * Returned task IDs and timings reflect the original task, not its relocated successor.
- * Relocated task IDs are also supported. They are followed transparently and return the task ID and timings of the original task.
- *
- * When the task ID cannot be resolved, the API returns the response below with a 404 status code.
- * This response is used whether the ID is unknown, refers to a non-reindex task, refers to a sliced child subtask, or refers to a task whose node left the cluster with no stored result (e.g. a non-graceful shutdown).
- * ```
- * {
- *   "error": {
- *     "type": "resource_not_found_exception",
- *     "reason": "Reindex operation [r1A2WoRbTwKZ516z6NEs5A:36619] not found"
- *   },
- *   "status": 404
- * }
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface GetReindexRequest extends RequestBase {
   /** The ID of the reindex task to retrieve. */
@@ -15977,64 +15273,9 @@ export interface GetReindexResponse {
 }
 
 /**
- * Get a document by its ID.
+ * Arguments of `get`: Get a document by its ID.
  *
- * Get a document and its source or stored fields from an index.
- *
- * By default, this API is realtime and is not affected by the refresh rate of the index (when data will become visible for search).
- * In the case where stored fields are requested with the `stored_fields` parameter and the document has been updated but is not yet refreshed, the API will have to parse and analyze the source to extract the stored fields.
- * To turn off realtime behavior, set the `realtime` parameter to false.
- *
- * **Source filtering**
- *
- * By default, the API returns the contents of the `_source` field unless you have used the `stored_fields` parameter or the `_source` field is turned off.
- * You can turn off `_source` retrieval by using the `_source` parameter:
- *
- * ```
- * GET my-index-000001/_doc/0?_source=false
- * ```
- *
- * If you only need one or two fields from the `_source`, use the `_source_includes` or `_source_excludes` parameters to include or filter out particular fields.
- * This can be helpful with large documents where partial retrieval can save on network overhead
- * Both parameters take a comma separated list of fields or wildcard expressions.
- * For example:
- *
- * ```
- * GET my-index-000001/_doc/0?_source_includes=*.id&_source_excludes=entities
- * ```
- *
- * If you only want to specify includes, you can use a shorter notation:
- *
- * ```
- * GET my-index-000001/_doc/0?_source=*.id
- * ```
- *
- * **Routing**
- *
- * If routing is used during indexing, the routing value also needs to be specified to retrieve a document.
- * For example:
- *
- * ```
- * GET my-index-000001/_doc/2?routing=user1
- * ```
- *
- * This request gets the document with ID 2, but it is routed based on the user.
- * The document is not fetched if the correct routing is not specified.
- *
- * **Distributed**
- *
- * The GET operation is hashed into a specific shard ID.
- * It is then redirected to one of the replicas within that shard ID and returns the result.
- * The replicas are the primary shard and its replicas within that shard ID group.
- * This means that the more replicas you have, the better your GET scaling will be.
- *
- * **Versioning support**
- *
- * You can use the `version` parameter to retrieve the document only if its current version is equal to the specified one.
- *
- * Internally, Elasticsearch has marked the old document as deleted and added an entirely new document.
- * The old version of the document doesn't disappear immediately, although you won't be able to access it.
- * Elasticsearch cleans up deleted documents in the background as you continue to index more data.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get}
  */
 export interface GetRequest extends RequestBase {
   /** A unique document identifier. */
@@ -16135,9 +15376,9 @@ export interface GetScriptContextContextMethodParam {
 }
 
 /**
- * Get script contexts.
+ * Arguments of `get_script_context`: Get script contexts.
  *
- * Get a list of supported script contexts and their methods.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context}
  */
 export interface GetScriptContextRequest extends RequestBase {
 }
@@ -16152,9 +15393,9 @@ export interface GetScriptLanguagesLanguageContext {
 }
 
 /**
- * Get script languages.
+ * Arguments of `get_script_languages`: Get script languages.
  *
- * Get a list of available script types, languages, and contexts.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages}
  */
 export interface GetScriptLanguagesRequest extends RequestBase {
 }
@@ -16165,9 +15406,9 @@ export interface GetScriptLanguagesResponse {
 }
 
 /**
- * Get a script or search template.
+ * Arguments of `get_script`: Get a script or search template.
  *
- * Retrieves a stored script or search template.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script}
  */
 export interface GetScriptRequest extends RequestBase {
   /** The identifier for the stored script or search template. */
@@ -16188,20 +15429,9 @@ export interface GetScriptResponse {
 }
 
 /**
- * Get a document's source.
+ * Arguments of `get_source`: Get a document's source.
  *
- * Get the source of a document.
- * For example:
- *
- * ```
- * GET my-index-000001/_source/1
- * ```
- *
- * You can use the source filtering parameters to control which parts of the `_source` are returned:
- *
- * ```
- * GET my-index-000001/_source/1/?_source_includes=*.id&_source_excludes=entities
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get}
  */
 export interface GetSourceRequest extends RequestBase {
   /** A unique document identifier. */
@@ -16300,13 +15530,9 @@ export interface GraphExploreControls {
 }
 
 /**
- * Explore graph analytics.
+ * Arguments of `graph.explore`: Explore graph analytics.
  *
- * Extract and summarize information about the documents and terms in an Elasticsearch data stream or index.
- * The easiest way to understand the behavior of this API is to use the Graph UI to explore connections.
- * An initial request to the `_explore` API contains a seed query that identifies the documents of interest and specifies the fields that define the vertices and connections you want to include in the graph.
- * Subsequent requests enable you to spider out from one more vertices of interest.
- * You can exclude vertices that have already been returned.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph}
  */
 export interface GraphExploreRequest extends RequestBase {
   /** Name of the index. */
@@ -16542,25 +15768,9 @@ export interface HealthReportRepositoryIntegrityIndicatorDetails {
 }
 
 /**
- * Get the cluster health.
+ * Arguments of `health_report`: Get the cluster health.
  *
- * Get a report with the health status of an Elasticsearch cluster.
- * The report contains a list of indicators that compose Elasticsearch functionality.
- *
- * Each indicator has a health status of: green, unknown, yellow or red.
- * The indicator will provide an explanation and metadata describing the reason for its current health status.
- *
- * The cluster’s status is controlled by the worst indicator status.
- *
- * In the event that an indicator’s status is non-green, a list of impacts may be present in the indicator result which detail the functionalities that are negatively affected by the health issue.
- * Each impact carries with it a severity level, an area of the system that is affected, and a simple description of the impact on the system.
- *
- * Some health indicators can determine the root cause of a health problem and prescribe a set of steps that can be performed in order to improve the health of the system.
- * The root cause and remediation steps are encapsulated in a diagnosis.
- * A diagnosis contains a cause detailing a root cause analysis, an action containing a brief description of the steps to take to fix the problem, the list of affected resources (if applicable), and a detailed step-by-step troubleshooting guide to fix the diagnosed problem.
- *
- * NOTE: The health indicators perform root cause analysis of non-green health statuses. This can be computationally expensive when called frequently.
- * When setting up automated polling of the API for health status, set verbose to false to disable the more expensive analysis logic.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report}
  */
 export interface HealthReportRequest extends RequestBase {
   /** A feature of the cluster, as returned by the top-level health report API. */
@@ -16699,9 +15909,9 @@ export interface IlmDeleteAction {
 }
 
 /**
- * Delete a lifecycle policy.
+ * Arguments of `ilm.delete_lifecycle`: Delete a lifecycle policy.
  *
- * You cannot delete policies that are currently in use. If the policy is being used to manage any indices, the request fails and returns an error.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle}
  */
 export interface IlmDeleteLifecycleRequest extends RequestBase {
   /** Identifier for the policy. */
@@ -16772,12 +15982,9 @@ export interface IlmExplainLifecycleLifecycleExplainUnmanaged {
 }
 
 /**
- * Explain the lifecycle state.
+ * Arguments of `ilm.explain_lifecycle`: Explain the lifecycle state.
  *
- * Get the current lifecycle status for one or more indices.
- * For data streams, the API retrieves the current lifecycle status for the stream's backing indices.
- *
- * The response indicates when the index entered each lifecycle state, provides the definition of the running phase, and information about any failures.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle}
  */
 export interface IlmExplainLifecycleRequest extends RequestBase {
   /**
@@ -16811,7 +16018,11 @@ export interface IlmGetLifecycleLifecycle {
   version: VersionNumber;
 }
 
-/** Get lifecycle policies. */
+/**
+ * Arguments of `ilm.get_lifecycle`: Get lifecycle policies.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle}
+ */
 export interface IlmGetLifecycleRequest extends RequestBase {
   /** Identifier for the policy. */
   policy?: Name;
@@ -16830,9 +16041,9 @@ export interface IlmGetLifecycleRequest extends RequestBase {
 export type IlmGetLifecycleResponse = Record<string, IlmGetLifecycleLifecycle>;
 
 /**
- * Get the ILM status.
+ * Arguments of `ilm.get_status`: Get the ILM status.
  *
- * Get the current index lifecycle management status.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status}
  */
 export interface IlmGetStatusRequest extends RequestBase {
 }
@@ -16846,21 +16057,9 @@ export interface IlmMigrateAction {
 }
 
 /**
- * Migrate to data tiers routing.
+ * Arguments of `ilm.migrate_to_data_tiers`: Migrate to data tiers routing.
  *
- * Switch the indices, ILM policies, and legacy, composable, and component templates from using custom node attributes and attribute-based allocation filters to using data tiers.
- * Optionally, delete one legacy index template.
- * Using node roles enables ILM to automatically move the indices between data tiers.
- *
- * Migrating away from custom node attributes routing can be manually performed.
- * This API provides an automated way of performing three out of the four manual steps listed in the migration guide:
- *
- * 1. Stop setting the custom hot attribute on new indices.
- * 1. Remove custom allocation settings from existing ILM policies.
- * 1. Replace custom allocation settings from existing indices with the corresponding tier preference.
- *
- * ILM must be stopped before performing the migration.
- * Use the stop ILM and get ILM status APIs to wait until the reported operation mode is `STOPPED`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers}
  */
 export interface IlmMigrateToDataTiersRequest extends RequestBase {
   /**
@@ -16902,21 +16101,9 @@ export interface IlmMigrateToDataTiersResponse {
 }
 
 /**
- * Move to a lifecycle step.
+ * Arguments of `ilm.move_to_step`: Move to a lifecycle step.
  *
- * Manually move an index into a specific step in the lifecycle policy and run that step.
- *
- * WARNING: This operation can result in the loss of data. Manually moving an index into a specific step runs that step even if it has already been performed. This is a potentially destructive action and this should be considered an expert level API.
- *
- * You must specify both the current step and the step to be executed in the body of the request.
- * The request will fail if the current step does not match the step currently running for the index
- * This is to prevent the index from being moved from an unexpected step into the next step.
- *
- * When specifying the target (`next_step`) to which the index will be moved, either the name or both the action and name fields are optional.
- * If only the phase is specified, the index will move to the first step of the first action in the target phase.
- * If the phase and action are specified, the index will move to the first step of the specified action in the specified phase.
- * Only actions specified in the ILM policy are considered valid.
- * An index cannot move to a step that is not part of its policy.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step}
  */
 export interface IlmMoveToStepRequest extends RequestBase {
   /** The name of the index whose lifecycle step is to change */
@@ -16959,11 +16146,9 @@ export interface IlmPolicy {
 }
 
 /**
- * Create or update a lifecycle policy.
+ * Arguments of `ilm.put_lifecycle`: Create or update a lifecycle policy.
  *
- * If the specified policy exists, it is replaced and the policy version is incremented.
- *
- * NOTE: Only the latest version of the policy is stored, you cannot revert to previous versions.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle}
  */
 export interface IlmPutLifecycleRequest extends RequestBase {
   /** Identifier for the policy. */
@@ -16985,10 +16170,9 @@ export interface IlmPutLifecycleRequest extends RequestBase {
 export type IlmPutLifecycleResponse = AcknowledgedResponseBase;
 
 /**
- * Remove policies from an index.
+ * Arguments of `ilm.remove_policy`: Remove policies from an index.
  *
- * Remove the assigned lifecycle policies from an index or a data stream's backing indices.
- * It also stops managing the indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy}
  */
 export interface IlmRemovePolicyRequest extends RequestBase {
   /** The name of the index to remove policy on */
@@ -17001,11 +16185,9 @@ export interface IlmRemovePolicyResponse {
 }
 
 /**
- * Retry a policy.
+ * Arguments of `ilm.retry`: Retry a policy.
  *
- * Retry running the lifecycle policy for an index that is in the ERROR step.
- * The API sets the policy back to the step where the error occurred and runs the step.
- * Use the explain lifecycle state API to determine whether an index is in the ERROR step.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry}
  */
 export interface IlmRetryRequest extends RequestBase {
   /** The name of the indices (comma-separated) whose failed lifecycle step is to be retry */
@@ -17047,11 +16229,9 @@ export interface IlmShrinkAction {
 }
 
 /**
- * Start the ILM plugin.
+ * Arguments of `ilm.start`: Start the ILM plugin.
  *
- * Start the index lifecycle management plugin if it is currently stopped.
- * ILM is started automatically when the cluster is formed.
- * Restarting ILM is necessary only when it has been stopped using the stop ILM API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start}
  */
 export interface IlmStartRequest extends RequestBase {
   /**
@@ -17069,13 +16249,9 @@ export interface IlmStartRequest extends RequestBase {
 export type IlmStartResponse = AcknowledgedResponseBase;
 
 /**
- * Stop the ILM plugin.
+ * Arguments of `ilm.stop`: Stop the ILM plugin.
  *
- * Halt all lifecycle management operations and stop the index lifecycle management plugin.
- * This is useful when you are performing maintenance on the cluster and need to prevent ILM from performing any actions on your indices.
- *
- * The API returns as soon as the stop request has been acknowledged, but the plugin might continue to run until in-progress operations complete and the plugin can be safely stopped.
- * Use the get ILM status API to check whether ILM is running.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop}
  */
 export interface IlmStopRequest extends RequestBase {
   /**
@@ -17126,126 +16302,9 @@ export type IndexPattern = string;
 export type IndexPatterns = IndexPattern[];
 
 /**
- * Create or update a document in an index.
+ * Arguments of `index`: Create or update a document in an index.
  *
- * Add a JSON document to the specified data stream or index and make it searchable.
- * If the target is an index and the document already exists, the request updates the document and increments its version.
- *
- * NOTE: You cannot use this API to send update requests for existing documents in a data stream.
- *
- * If the Elasticsearch security features are enabled, you must have the following index privileges for the target data stream, index, or index alias:
- *
- * * To add or overwrite a document using the `PUT /<target>/_doc/<_id>` request format, you must have the `create`, `index`, or `write` index privilege.
- * * To add a document using the `POST /<target>/_doc/` request format, you must have the `create_doc`, `create`, `index`, or `write` index privilege.
- * * To automatically create a data stream or index with this API request, you must have the `auto_configure`, `create_index`, or `manage` index privilege.
- *
- * Automatic data stream creation requires a matching index template with data stream enabled.
- *
- * NOTE: Replica shards might not all be started when an indexing operation returns successfully.
- * By default, only the primary is required. Set `wait_for_active_shards` to change this default behavior (this parameter is not available in Elasticsearch Serverless).
- *
- * **Automatically create data streams and indices**
- *
- * If the request's target doesn't exist and matches an index template with a `data_stream` definition, the index operation automatically creates the data stream.
- *
- * If the target doesn't exist and doesn't match a data stream template, the operation automatically creates the index and applies any matching index templates.
- *
- * NOTE: Elasticsearch includes several built-in index templates. To avoid naming collisions with these templates, refer to index pattern documentation.
- *
- * If no mapping exists, the index operation creates a dynamic mapping.
- * By default, new fields and objects are automatically added to the mapping if needed.
- *
- * Automatic index creation is controlled by the `action.auto_create_index` setting.
- * If it is `true`, any index can be created automatically.
- * You can modify this setting to explicitly allow or block automatic creation of indices that match specified patterns or set it to `false` to turn off automatic index creation entirely.
- * Specify a comma-separated list of patterns you want to allow or prefix each pattern with `+` or `-` to indicate whether it should be allowed or blocked.
- * When a list is specified, the default behaviour is to disallow.
- *
- * NOTE: The `action.auto_create_index` setting affects the automatic creation of indices only.
- * It does not affect the creation of data streams.
- *
- * **Optimistic concurrency control**
- *
- * Index operations can be made conditional and only be performed if the last modification to the document was assigned the sequence number and primary term specified by the `if_seq_no` and `if_primary_term` parameters.
- * If a mismatch is detected, the operation will result in a `VersionConflictException` and a status code of `409`.
- *
- * **Routing**
- *
- * By default, shard placement — or routing — is controlled by using a hash of the document's ID value.
- * For more explicit control, the value fed into the hash function used by the router can be directly specified on a per-operation basis using the `routing` parameter.
- *
- * When setting up explicit mapping, you can also use the `_routing` field to direct the index operation to extract the routing value from the document itself.
- * This does come at the (very minimal) cost of an additional document parsing pass.
- * If the `_routing` mapping is defined and set to be required, the index operation will fail if no routing value is provided or extracted.
- *
- * NOTE: Data streams do not support custom routing unless they were created with the `allow_custom_routing` setting enabled in the template.
- *
- * **Distributed**
- *
- * The index operation is directed to the primary shard based on its route and performed on the actual node containing this shard.
- * After the primary shard completes the operation, if needed, the update is distributed to applicable replicas.
- *
- * **Active shards**
- *
- * To improve the resiliency of writes to the system, indexing operations can be configured to wait for a certain number of active shard copies before proceeding with the operation.
- * If the requisite number of active shard copies are not available, then the write operation must wait and retry, until either the requisite shard copies have started or a timeout occurs.
- * By default, write operations only wait for the primary shards to be active before proceeding (that is to say `wait_for_active_shards` is `1`).
- * This default can be overridden in the index settings dynamically by setting `index.write.wait_for_active_shards`.
- * To alter this behavior per operation, use the `wait_for_active_shards request` parameter (this parameter is not available in Elasticsearch Serverless).
- *
- * Valid values are all or any positive integer up to the total number of configured copies per shard in the index (which is `number_of_replicas`+1).
- * Specifying a negative value or a number greater than the number of shard copies will throw an error.
- *
- * For example, suppose you have a cluster of three nodes, A, B, and C and you create an index index with the number of replicas set to 3 (resulting in 4 shard copies, one more copy than there are nodes).
- * If you attempt an indexing operation, by default the operation will only ensure the primary copy of each shard is available before proceeding.
- * This means that even if B and C went down and A hosted the primary shard copies, the indexing operation would still proceed with only one copy of the data.
- * If `wait_for_active_shards` is set on the request to `3` (and all three nodes are up), the indexing operation will require 3 active shard copies before proceeding.
- * This requirement should be met because there are 3 active nodes in the cluster, each one holding a copy of the shard.
- * However, if you set `wait_for_active_shards` to `all` (or to `4`, which is the same in this situation), the indexing operation will not proceed as you do not have all 4 copies of each shard active in the index.
- * The operation will timeout unless a new node is brought up in the cluster to host the fourth copy of the shard.
- *
- * It is important to note that this setting greatly reduces the chances of the write operation not writing to the requisite number of shard copies, but it does not completely eliminate the possibility, because this check occurs before the write operation starts.
- * After the write operation is underway, it is still possible for replication to fail on any number of shard copies but still succeed on the primary.
- * The `_shards` section of the API response reveals the number of shard copies on which replication succeeded and failed.
- *
- * **No operation (noop) updates**
- *
- * When updating a document by using this API, a new version of the document is always created even if the document hasn't changed.
- * If this isn't acceptable use the `_update` API with `detect_noop` set to `true`.
- * The `detect_noop` option isn't available on this API because it doesn’t fetch the old source and isn't able to compare it against the new source.
- *
- * There isn't a definitive rule for when noop updates aren't acceptable.
- * It's a combination of lots of factors like how frequently your data source sends updates that are actually noops and how many queries per second Elasticsearch runs on the shard receiving the updates.
- *
- * **Versioning**
- *
- * Each indexed document is given a version number.
- * By default, internal versioning is used that starts at 1 and increments with each update, deletes included.
- * Optionally, the version number can be set to an external value (for example, if maintained in a database).
- * To enable this functionality, `version_type` should be set to `external`.
- * The value provided must be a numeric, long value greater than or equal to 0, and less than around `9.2e+18`.
- *
- * NOTE: Versioning is completely real time, and is not affected by the near real time aspects of search operations.
- * If no version is provided, the operation runs without any version checks.
- *
- * When using the external version type, the system checks to see if the version number passed to the index request is greater than the version of the currently stored document.
- * If true, the document will be indexed and the new version number used.
- * If the value provided is less than or equal to the stored document's version number, a version conflict will occur and the index operation will fail. For example:
- *
- * ```
- * PUT my-index-000001/_doc/1?version=2&version_type=external
- * {
- *   "user": {
- *     "id": "elkbee"
- *   }
- * }
- * ```
- *
- * In this example, the operation will succeed since the supplied version of 2 is higher than the current document version of 1.
- * If the document was already updated and its version was set to 2 or higher, the indexing command will fail and result in a conflict (409 HTTP status code).
- *
- * A nice side effect is that there is no need to maintain strict ordering of async indexing operations run as a result of changes to a source database, as long as version numbers from the source database are used.
- * Even the simple case of updating the Elasticsearch index using data from a database is simplified if external versioning is used, as only the latest version will be used if the index operations arrive out of order.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create}
  */
 export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
@@ -17352,10 +16411,9 @@ export interface IndicesAddBlockAddIndicesBlockStatus {
 }
 
 /**
- * Add an index block.
+ * Arguments of `indices.add_block`: Add an index block.
  *
- * Add an index block to an index.
- * Index blocks limit the operations allowed on an index by blocking specific operation types.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block}
  */
 export interface IndicesAddBlockRequest extends RequestBase {
   /**
@@ -17510,14 +16568,9 @@ export interface IndicesAnalyzeExplainAnalyzeTokenKeys {
 export type IndicesAnalyzeExplainAnalyzeToken = IndicesAnalyzeExplainAnalyzeTokenKeys & { [property: string]: any };
 
 /**
- * Get tokens from text analysis.
+ * Arguments of `indices.analyze`: Get tokens from text analysis.
  *
- * The analyze API performs analysis on a text string and returns the resulting tokens.
- *
- * Generating excessive amount of tokens may cause a node to run out of memory.
- * The `index.analyze.max_token_count` setting enables you to limit the number of tokens that can be produced.
- * If more than this limit of tokens gets generated, an error occurs.
- * The `_analyze` endpoint without a specified index will always use `10000` as its limit.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze}
  */
 export interface IndicesAnalyzeRequest extends RequestBase {
   /**
@@ -17578,9 +16631,9 @@ export interface IndicesCacheQueries {
 }
 
 /**
- * Cancel a migration reindex operation.
+ * Arguments of `indices.cancel_migrate_reindex`: Cancel a migration reindex operation.
  *
- * Cancel a migration reindex attempt for a data stream or index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex}
  */
 export interface IndicesCancelMigrateReindexRequest extends RequestBase {
   /** The index or data stream name */
@@ -17590,14 +16643,9 @@ export interface IndicesCancelMigrateReindexRequest extends RequestBase {
 export type IndicesCancelMigrateReindexResponse = AcknowledgedResponseBase;
 
 /**
- * Clear the cache.
+ * Arguments of `indices.clear_cache`: Clear the cache.
  *
- * Clear the cache of one or more indices.
- * For data streams, the API clears the caches of the stream's backing indices.
- *
- * By default, the clear cache API clears all caches.
- * To clear only specific caches, use the `fielddata`, `query`, or `request` parameters.
- * To clear the cache only of specific fields, use the `fields` parameter.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache}
  */
 export interface IndicesClearCacheRequest extends RequestBase {
   /**
@@ -17646,52 +16694,9 @@ export interface IndicesClearCacheRequest extends RequestBase {
 export type IndicesClearCacheResponse = ShardsOperationResponseBase;
 
 /**
- * Clone an index.
+ * Arguments of `indices.clone`: Clone an index.
  *
- * Clone an existing index into a new index.
- * Each original primary shard is cloned into a new primary shard in the new index.
- *
- * IMPORTANT: Elasticsearch does not apply index templates to the resulting index.
- * The API also does not copy index metadata from the original index.
- * Index metadata includes aliases, index lifecycle management phase definitions, and cross-cluster replication (CCR) follower information.
- * For example, if you clone a CCR follower index, the resulting clone will not be a follower index.
- *
- * The clone API copies most index settings from the source index to the resulting index, with the exception of `index.number_of_replicas` and `index.auto_expand_replicas`.
- * To set the number of replicas in the resulting index, configure these settings in the clone request.
- *
- * Cloning works as follows:
- *
- * * First, it creates a new target index with the same definition as the source index.
- * * Then it hard-links segments from the source index into the target index. If the file system does not support hard-linking, all segments are copied into the new index, which is a much more time consuming process.
- * * Finally, it recovers the target index as though it were a closed index which had just been re-opened.
- *
- * IMPORTANT: Indices can only be cloned if they meet the following requirements:
- *
- * * The index must be marked as read-only and have a cluster health status of green.
- * * The target index must not exist.
- * * The source index must have the same number of primary shards as the target index.
- * * The node handling the clone process must have sufficient free disk space to accommodate a second copy of the existing index.
- *
- * The current write index on a data stream cannot be cloned.
- * In order to clone the current write index, the data stream must first be rolled over so that a new write index is created and then the previous write index can be cloned.
- *
- * NOTE: Mappings cannot be specified in the `_clone` request. The mappings of the source index will be used for the target index.
- *
- * **Monitor the cloning process**
- *
- * The cloning process can be monitored with the cat recovery API or the cluster health API can be used to wait until all primary shards have been allocated by setting the `wait_for_status` parameter to `yellow`.
- *
- * The `_clone` API returns as soon as the target index has been added to the cluster state, before any shards have been allocated.
- * At this point, all shards are in the state unassigned.
- * If, for any reason, the target index can't be allocated, its primary shard will remain unassigned until it can be allocated on that node.
- *
- * Once the primary shard is allocated, it moves to state initializing, and the clone process begins.
- * When the clone operation completes, the shard will become active.
- * At that point, Elasticsearch will try to allocate any replicas and may decide to relocate the primary shard to another node.
- *
- * **Wait for active shards**
- *
- * Because the clone operation creates a new index to clone the shards to, the wait for active shards setting on index creation applies to the clone index action as well.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone}
  */
 export interface IndicesCloneRequest extends RequestBase {
   /** Name of the source index to clone. */
@@ -17740,25 +16745,9 @@ export interface IndicesCloseCloseShardResult {
 }
 
 /**
- * Close an index.
+ * Arguments of `indices.close`: Close an index.
  *
- * A closed index is blocked for read or write operations and does not allow all operations that opened indices allow.
- * It is not possible to index documents or to search for documents in a closed index.
- * Closed indices do not have to maintain internal data structures for indexing or searching documents, which results in a smaller overhead on the cluster.
- *
- * When opening or closing an index, the master node is responsible for restarting the index shards to reflect the new state of the index.
- * The shards will then go through the normal recovery process.
- * The data of opened and closed indices is automatically replicated by the cluster to ensure that enough shard copies are safely kept around at all times.
- *
- * You can open and close multiple indices.
- * An error is thrown if the request explicitly refers to a missing index.
- * This behaviour can be turned off using the `ignore_unavailable=true` parameter.
- *
- * By default, you must explicitly name the indices you are opening or closing.
- * To open or close indices with `_all`, `*`, or other wildcard expressions, change the` action.destructive_requires_name` setting to `false`. This setting can also be changed with the cluster update settings API.
- *
- * Closed indices consume a significant amount of disk-space which can cause problems in managed environments.
- * Closing indices can be turned off with the cluster settings API by setting `cluster.indices.close.enable` to `false`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close}
  */
 export interface IndicesCloseRequest extends RequestBase {
   /** Comma-separated list or wildcard expression of index names used to limit the request. */
@@ -17814,9 +16803,9 @@ export interface IndicesCloseResponse {
 }
 
 /**
- * Create a data stream.
+ * Arguments of `indices.create_data_stream`: Create a data stream.
  *
- * You must have a matching index template with data stream enabled.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream}
  */
 export interface IndicesCreateDataStreamRequest extends RequestBase {
   /**
@@ -17855,9 +16844,9 @@ export interface IndicesCreateFromCreateFrom {
 }
 
 /**
- * Create an index from a source index.
+ * Arguments of `indices.create_from`: Create an index from a source index.
  *
- * Copy the mappings and settings from the source index to a destination index while allowing request settings and mappings to override the source values.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from}
  */
 export interface IndicesCreateFromRequest extends RequestBase {
   /** The source index or data stream name */
@@ -17877,27 +16866,9 @@ export interface IndicesCreateFromResponse {
 }
 
 /**
- * Create an index.
+ * Arguments of `indices.create`: Create an index.
  *
- * You can use the create index API to add a new index to an Elasticsearch cluster.
- * When creating an index, you can specify the following:
- *
- * * Settings for the index.
- * * Mappings for fields in the index.
- * * Index aliases
- *
- * **Wait for active shards**
- *
- * By default, index creation will only return a response to the client when the primary copies of each shard have been started, or the request times out.
- * The index creation response will indicate what happened.
- * For example, `acknowledged` indicates whether the index was successfully created in the cluster, `while shards_acknowledged` indicates whether the requisite number of shard copies were started for each shard in the index before timing out.
- * Note that it is still possible for either `acknowledged` or `shards_acknowledged` to be `false`, but for the index creation to be successful.
- * These values simply indicate whether the operation completed before the timeout.
- * If `acknowledged` is false, the request timed out before the cluster state was updated with the newly created index, but it probably will be created sometime soon.
- * If `shards_acknowledged` is false, then the request timed out before the requisite number of shards were started (by default just the primaries), even if the cluster state was successfully updated to reflect the newly created index (that is to say, `acknowledged` is `true`).
- *
- * You can change the default of only waiting for the primary shards to start through the index setting `index.write.wait_for_active_shards`.
- * Note that changing this setting will also affect the `wait_for_active_shards` value on all subsequent write operations.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create}
  */
 export interface IndicesCreateRequest extends RequestBase {
   /**
@@ -18154,9 +17125,9 @@ export interface IndicesDataStreamsStatsDataStreamsStatsItem {
 }
 
 /**
- * Get data stream stats.
+ * Arguments of `indices.data_streams_stats`: Get data stream stats.
  *
- * Get statistics for one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1}
  */
 export interface IndicesDataStreamsStatsRequest extends RequestBase {
   /**
@@ -18207,9 +17178,9 @@ export interface IndicesDeleteAliasIndicesAliasesResponseBody extends Acknowledg
 }
 
 /**
- * Delete an alias.
+ * Arguments of `indices.delete_alias`: Delete an alias.
  *
- * Removes a data stream or index from an alias.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias}
  */
 export interface IndicesDeleteAliasRequest extends RequestBase {
   /**
@@ -18239,9 +17210,9 @@ export interface IndicesDeleteAliasRequest extends RequestBase {
 export type IndicesDeleteAliasResponse = IndicesDeleteAliasIndicesAliasesResponseBody;
 
 /**
- * Delete data stream lifecycles.
+ * Arguments of `indices.delete_data_lifecycle`: Delete data stream lifecycles.
  *
- * Removes the data stream lifecycle from a data stream, rendering it not managed by the data stream lifecycle.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle}
  */
 export interface IndicesDeleteDataLifecycleRequest extends RequestBase {
   /**
@@ -18269,9 +17240,9 @@ export interface IndicesDeleteDataLifecycleRequest extends RequestBase {
 export type IndicesDeleteDataLifecycleResponse = AcknowledgedResponseBase;
 
 /**
- * Delete data stream options.
+ * Arguments of `indices.delete_data_stream_options`: Delete data stream options.
  *
- * Removes the data stream options from a data stream.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options}
  */
 export interface IndicesDeleteDataStreamOptionsRequest extends RequestBase {
   /**
@@ -18299,9 +17270,9 @@ export interface IndicesDeleteDataStreamOptionsRequest extends RequestBase {
 export type IndicesDeleteDataStreamOptionsResponse = AcknowledgedResponseBase;
 
 /**
- * Delete data streams.
+ * Arguments of `indices.delete_data_stream`: Delete data streams.
  *
- * Deletes one or more data streams and their backing indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream}
  */
 export interface IndicesDeleteDataStreamRequest extends RequestBase {
   /** Comma-separated list of data streams to delete. Wildcard (`*`) expressions are supported. */
@@ -18321,11 +17292,9 @@ export interface IndicesDeleteDataStreamRequest extends RequestBase {
 export type IndicesDeleteDataStreamResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an index template.
+ * Arguments of `indices.delete_index_template`: Delete an index template.
  *
- * The provided <index-template> may contain multiple template names separated by a comma. If multiple template
- * names are specified then there is no wildcard support and the provided names should match completely with
- * existing templates.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template}
  */
 export interface IndicesDeleteIndexTemplateRequest extends RequestBase {
   /** Comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported. */
@@ -18345,14 +17314,9 @@ export interface IndicesDeleteIndexTemplateRequest extends RequestBase {
 export type IndicesDeleteIndexTemplateResponse = AcknowledgedResponseBase;
 
 /**
- * Delete indices.
+ * Arguments of `indices.delete`: Delete indices.
  *
- * Deleting an index deletes its documents, shards, and metadata.
- * It does not delete related Kibana components, such as data views, visualizations, or dashboards.
- *
- * You cannot delete the current write index of a data stream.
- * To delete the index, you must roll over the data stream so a new write index is created.
- * You can then use the delete index API to delete the previous write index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete}
  */
 export interface IndicesDeleteRequest extends RequestBase {
   /**
@@ -18403,9 +17367,9 @@ export interface IndicesDeleteRequest extends RequestBase {
 export type IndicesDeleteResponse = IndicesResponseBase;
 
 /**
- * Delete a legacy index template.
+ * Arguments of `indices.delete_template`: Delete a legacy index template.
  *
- * IMPORTANT: This documentation is about legacy index templates, which are deprecated and will be replaced by the composable templates introduced in Elasticsearch 7.8.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template}
  */
 export interface IndicesDeleteTemplateRequest extends RequestBase {
   /**
@@ -18430,17 +17394,9 @@ export interface IndicesDeleteTemplateRequest extends RequestBase {
 export type IndicesDeleteTemplateResponse = AcknowledgedResponseBase;
 
 /**
- * Analyze the index disk usage.
+ * Arguments of `indices.disk_usage`: Analyze the index disk usage.
  *
- * Analyze the disk usage of each field of an index or data stream.
- * This API might not support indices created in previous Elasticsearch versions.
- * The result of a small index can be inaccurate as some parts of an index might not be analyzed by the API.
- *
- * NOTE: The total size of fields of the analyzed shards of the index in the response is usually smaller than the index `store_size` value because some small metadata files are ignored and some parts of data files might not be scanned by the API.
- * Since stored fields are stored together in a compressed format, the sizes of stored fields are also estimates and can be inaccurate.
- * The stored size of the `_id` field is likely underestimated while the `_source` field is overestimated.
- *
- * For usage examples see the External documentation or refer to [Analyze the index disk usage example](https://www.elastic.co/docs/reference/elasticsearch/rest-apis/index-disk-usage) for an example.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage}
  */
 export interface IndicesDiskUsageRequest extends RequestBase {
   /**
@@ -18496,20 +17452,9 @@ export interface IndicesDownsampleConfig {
 }
 
 /**
- * Downsample an index.
+ * Arguments of `indices.downsample`: Downsample an index.
  *
- * Downsamples a time series (TSDS) index and reduces its size by keeping the last value or by pre-aggregating metrics:
- *
- * - When running in `aggregate` mode, it pre-calculates and stores statistical summaries (`min`, `max`, `sum`, `value_count` and `avg`)
- * for each metric field grouped by a configured time interval and their dimensions.
- * - When running in `last_value` mode, it keeps the last value for each metric in the configured interval and their dimensions.
- *
- * For example, a TSDS index that contains metrics sampled every 10 seconds can be downsampled to an hourly index.
- * All documents within an hour interval are summarized and stored as a single document in the downsample index.
- *
- * NOTE: Only indices in a time series data stream are supported.
- * Neither field nor document level security can be defined on the source index.
- * The source index must be read-only (`index.blocks.write: true`).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample}
  */
 export interface IndicesDownsampleRequest extends RequestBase {
   /** Name of the time series index to downsample. */
@@ -18532,9 +17477,9 @@ export interface IndicesDownsamplingRound {
 }
 
 /**
- * Check aliases.
+ * Arguments of `indices.exists_alias`: Check aliases.
  *
- * Check if one or more data stream or index aliases exist.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-alias}
  */
 export interface IndicesExistsAliasRequest extends RequestBase {
   /** Comma-separated list of aliases to check. Supports wildcards (`*`). */
@@ -18579,9 +17524,9 @@ export interface IndicesExistsAliasRequest extends RequestBase {
 export type IndicesExistsAliasResponse = boolean;
 
 /**
- * Check index templates.
+ * Arguments of `indices.exists_index_template`: Check index templates.
  *
- * Check whether index templates exist.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-index-template}
  */
 export interface IndicesExistsIndexTemplateRequest extends RequestBase {
   /** Comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported. */
@@ -18606,9 +17551,9 @@ export interface IndicesExistsIndexTemplateRequest extends RequestBase {
 export type IndicesExistsIndexTemplateResponse = boolean;
 
 /**
- * Check indices.
+ * Arguments of `indices.exists`: Check indices.
  *
- * Check if one or more indices, index aliases, or data streams exist.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists}
  */
 export interface IndicesExistsRequest extends RequestBase {
   /** Comma-separated list of data streams, indices, and aliases. Supports wildcards (`*`). */
@@ -18657,12 +17602,9 @@ export interface IndicesExistsRequest extends RequestBase {
 export type IndicesExistsResponse = boolean;
 
 /**
- * Check existence of index templates.
+ * Arguments of `indices.exists_template`: Check existence of index templates.
  *
- * Get information about whether index templates exist.
- * Index templates define settings, mappings, and aliases that can be applied automatically to new indices.
- *
- * IMPORTANT: This documentation is about legacy index templates, which are deprecated and will be replaced by the composable templates introduced in Elasticsearch 7.8.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-template}
  */
 export interface IndicesExistsTemplateRequest extends RequestBase {
   /**
@@ -18705,9 +17647,9 @@ export interface IndicesExplainDataLifecycleDataStreamLifecycleExplain {
 }
 
 /**
- * Get the status for a data stream lifecycle.
+ * Arguments of `indices.explain_data_lifecycle`: Get the status for a data stream lifecycle.
  *
- * Get information about an index or data stream's current data stream lifecycle status, such as time since index creation, time since rollover, the lifecycle configuration managing the index, or any errors encountered during lifecycle execution.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle}
  */
 export interface IndicesExplainDataLifecycleRequest extends RequestBase {
   /** Comma-separated list of index names to explain */
@@ -18799,14 +17741,9 @@ export interface IndicesFieldUsageStatsInvertedIndex {
 }
 
 /**
- * Get field usage stats.
+ * Arguments of `indices.field_usage_stats`: Get field usage stats.
  *
- * Get field usage information for each shard and field of an index.
- * Field usage statistics are automatically captured when queries are running on a cluster.
- * A shard-level search request that accesses a given field, even if multiple times during that request, is counted as a single use.
- *
- * The response body reports the per-shard usage count of the data structures that back the fields in the index.
- * A given request will increment each count by a maximum value of 1, even if the request accesses the same field multiple times.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats}
  */
 export interface IndicesFieldUsageStatsRequest extends RequestBase {
   /** Comma-separated list or wildcard expression of index names used to limit the request. */
@@ -18857,18 +17794,9 @@ export interface IndicesFieldUsageStatsUsageStatsShards {
 }
 
 /**
- * Flush data streams or indices.
+ * Arguments of `indices.flush`: Flush data streams or indices.
  *
- * Flushing a data stream or index is the process of making sure that any data that is currently only stored in the transaction log is also permanently stored in the Lucene index.
- * When restarting, Elasticsearch replays any unflushed operations from the transaction log into the Lucene index to bring it back into the state that it was in before the restart.
- * Elasticsearch automatically triggers flushes as needed, using heuristics that trade off the size of the unflushed transaction log against the cost of performing each flush.
- *
- * After each operation has been flushed it is permanently stored in the Lucene index.
- * This may mean that there is no need to maintain an additional copy of it in the transaction log.
- * The transaction log is made up of multiple files, called generations, and Elasticsearch will delete any generation files when they are no longer needed, freeing up disk space.
- *
- * It is also possible to trigger a flush on one or more indices using the flush API, although it is rare for users to need to call this API directly.
- * If you call the flush API after indexing some documents then a successful response indicates that Elasticsearch has flushed all the documents that were indexed before the flush API was called.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush}
  */
 export interface IndicesFlushRequest extends RequestBase {
   /**
@@ -18925,59 +17853,9 @@ export interface IndicesForcemergeForceMergeResponseBody extends ShardsOperation
 }
 
 /**
- * Force a merge.
+ * Arguments of `indices.forcemerge`: Force a merge.
  *
- * Perform the force merge operation on the shards of one or more indices.
- * For data streams, the API forces a merge on the shards of the stream's backing indices.
- *
- * Merging reduces the number of segments in each shard by merging some of them together and also frees up the space used by deleted documents.
- * Merging normally happens automatically, but sometimes it is useful to trigger a merge manually.
- *
- * WARNING: We recommend force merging only a read-only index (meaning the index is no longer receiving writes).
- * When documents are updated or deleted, the old version is not immediately removed but instead soft-deleted and marked with a "tombstone".
- * These soft-deleted documents are automatically cleaned up during regular segment merges.
- * But force merge can cause very large (greater than 5 GB) segments to be produced, which are not eligible for regular merges.
- * So the number of soft-deleted documents can then grow rapidly, resulting in higher disk usage and worse search performance.
- * If you regularly force merge an index receiving writes, this can also make snapshots more expensive, since the new documents can't be backed up incrementally.
- *
- * **Blocks during a force merge**
- *
- * Calls to this API block until the merge is complete (unless request contains `wait_for_completion=false`).
- * If the client connection is lost before completion then the force merge process will continue in the background.
- * Any new requests to force merge the same indices will also block until the ongoing force merge is complete.
- *
- * **Running force merge asynchronously**
- *
- * If the request contains `wait_for_completion=false`, Elasticsearch performs some preflight checks, launches the request, and returns a task you can use to get the status of the task.
- * However, you can not cancel this task as the force merge task is not cancelable.
- * Elasticsearch creates a record of this task as a document at `_tasks/<task_id>`.
- *
- * **Force merging multiple indices**
- *
- * You can force merge multiple indices with a single request by targeting:
- *
- * * One or more data streams that contain multiple backing indices
- * * Multiple indices
- * * One or more aliases
- * * All data streams and indices in a cluster
- *
- * Each targeted shard is force-merged separately using the `force_merge` threadpool.
- * The `force_merge` threadpool has a fixed size of `max(1, allocatedProcessors / 8)` per node, which means multiple shards on a node may be force-merged in parallel.
- * If you expand the `force_merge` threadpool on a node then it will force merge its shards with more parallelism.
- *
- * Force merge makes the storage for the shard being merged temporarily increase, as it may require free space up to triple its size in case `max_num_segments parameter` is set to `1`, to rewrite all segments into a new one.
- *
- * **Data streams and time-based indices**
- *
- * Force-merging is useful for managing a data stream's older backing indices and other time-based indices, particularly after a rollover.
- * In these cases, each index only receives indexing traffic for a certain period of time.
- * Once an index receive no more writes, its shards can be force-merged to a single segment.
- * This can be a good idea because single-segment shards can sometimes use simpler and more efficient data structures to perform searches.
- * For example:
- *
- * ```
- * POST /.ds-my-data-stream-2099.03.07-000001/_forcemerge?max_num_segments=1
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge}
  */
 export interface IndicesForcemergeRequest extends RequestBase {
   /** A comma-separated list of index names; use `_all` or empty string to perform the operation on all indices */
@@ -19034,9 +17912,9 @@ export interface IndicesGetAliasNotFoundAliasesKeys {
 export type IndicesGetAliasNotFoundAliases = IndicesGetAliasNotFoundAliasesKeys & { [property: string]: IndicesGetAliasIndexAliases | string | integer };
 
 /**
- * Get aliases.
+ * Arguments of `indices.get_alias`: Get aliases.
  *
- * Retrieves information for one or more data stream or index aliases.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias}
  */
 export interface IndicesGetAliasRequest extends RequestBase {
   /**
@@ -19096,9 +17974,9 @@ export interface IndicesGetDataLifecycleGlobalRetention {
 }
 
 /**
- * Get data stream lifecycles.
+ * Arguments of `indices.get_data_lifecycle`: Get data stream lifecycles.
  *
- * Get the data stream lifecycle configuration of one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle}
  */
 export interface IndicesGetDataLifecycleRequest extends RequestBase {
   /**
@@ -19140,9 +18018,9 @@ export interface IndicesGetDataLifecycleStatsDataStreamStats {
 }
 
 /**
- * Get data stream lifecycle stats.
+ * Arguments of `indices.get_data_lifecycle_stats`: Get data stream lifecycle stats.
  *
- * Get statistics about the data streams that are managed by a data stream lifecycle.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats}
  */
 export interface IndicesGetDataLifecycleStatsRequest extends RequestBase {
 }
@@ -19174,9 +18052,9 @@ export interface IndicesGetDataStreamMappingsDataStreamMappings {
 }
 
 /**
- * Get data stream mappings.
+ * Arguments of `indices.get_data_stream_mappings`: Get data stream mappings.
  *
- * Get mapping information for one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings}
  */
 export interface IndicesGetDataStreamMappingsRequest extends RequestBase {
   /** A comma-separated list of data streams or data stream patterns. Supports wildcards (`*`). */
@@ -19200,9 +18078,9 @@ export interface IndicesGetDataStreamOptionsDataStreamWithOptions {
 }
 
 /**
- * Get data stream options.
+ * Arguments of `indices.get_data_stream_options`: Get data stream options.
  *
- * Get the data stream options configuration of one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options}
  */
 export interface IndicesGetDataStreamOptionsRequest extends RequestBase {
   /**
@@ -19229,9 +18107,9 @@ export interface IndicesGetDataStreamOptionsResponse {
 }
 
 /**
- * Get data streams.
+ * Arguments of `indices.get_data_stream`: Get data streams.
  *
- * Get information about one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream}
  */
 export interface IndicesGetDataStreamRequest extends RequestBase {
   /**
@@ -19279,9 +18157,9 @@ export interface IndicesGetDataStreamSettingsDataStreamSettings {
 }
 
 /**
- * Get data stream settings.
+ * Arguments of `indices.get_data_stream_settings`: Get data stream settings.
  *
- * Get setting information for one or more data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings}
  */
 export interface IndicesGetDataStreamSettingsRequest extends RequestBase {
   /** A comma-separated list of data streams or data stream patterns. Supports wildcards (`*`). */
@@ -19304,12 +18182,9 @@ export type IndicesGetFeature = "aliases" | "mappings" | "settings";
 export type IndicesGetFeatures = IndicesGetFeature | IndicesGetFeature[];
 
 /**
- * Get mapping definitions.
+ * Arguments of `indices.get_field_mapping`: Get mapping definitions.
  *
- * Retrieves mapping definitions for one or more fields.
- * For data streams, the API retrieves field mappings for the stream’s backing indices.
- *
- * This API is useful if you don't need a complete mapping or if an index mapping contains a large number of fields.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping}
  */
 export interface IndicesGetFieldMappingRequest extends RequestBase {
   /**
@@ -19366,9 +18241,9 @@ export interface IndicesGetIndexTemplateIndexTemplateItem {
 }
 
 /**
- * Get index templates.
+ * Arguments of `indices.get_index_template`: Get index templates.
  *
- * Get information about one or more index templates.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template}
  */
 export interface IndicesGetIndexTemplateRequest extends RequestBase {
   /** Name of index template to retrieve. Wildcard (*) expressions are supported. */
@@ -19406,9 +18281,9 @@ export interface IndicesGetMappingIndexMappingRecord {
 }
 
 /**
- * Get mapping definitions.
+ * Arguments of `indices.get_mapping`: Get mapping definitions.
  *
- * For data streams, the API retrieves mappings for the stream’s backing indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping}
  */
 export interface IndicesGetMappingRequest extends RequestBase {
   /**
@@ -19458,9 +18333,9 @@ export interface IndicesGetMappingRequest extends RequestBase {
 export type IndicesGetMappingResponse = Record<IndexName, IndicesGetMappingIndexMappingRecord>;
 
 /**
- * Get the migration reindexing status.
+ * Arguments of `indices.get_migrate_reindex_status`: Get the migration reindexing status.
  *
- * Get the status of a migration reindex attempt for a data stream or index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration}
  */
 export interface IndicesGetMigrateReindexStatusRequest extends RequestBase {
   /** The index or data stream name. */
@@ -19492,10 +18367,9 @@ export interface IndicesGetMigrateReindexStatusStatusInProgress {
 }
 
 /**
- * Get index information.
+ * Arguments of `indices.get`: Get index information.
  *
- * Get information about one or more indices. For data streams, the API returns information about the
- * stream’s backing indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get}
  */
 export interface IndicesGetRequest extends RequestBase {
   /**
@@ -19557,10 +18431,9 @@ export interface IndicesGetRequest extends RequestBase {
 export type IndicesGetResponse = Record<IndexName, IndicesIndexState>;
 
 /**
- * Get index settings.
+ * Arguments of `indices.get_settings`: Get index settings.
  *
- * Get setting information for one or more indices.
- * For data streams, it returns setting information for the stream's backing indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings}
  */
 export interface IndicesGetSettingsRequest extends RequestBase {
   /**
@@ -19624,11 +18497,9 @@ export interface IndicesGetSettingsRequest extends RequestBase {
 export type IndicesGetSettingsResponse = Record<IndexName, IndicesIndexState>;
 
 /**
- * Get legacy index templates.
+ * Arguments of `indices.get_template`: Get legacy index templates.
  *
- * Get information about one or more index templates.
- *
- * IMPORTANT: This documentation is about legacy index templates, which are deprecated and will be replaced by the composable templates introduced in Elasticsearch 7.8.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template}
  */
 export interface IndicesGetTemplateRequest extends RequestBase {
   /**
@@ -20188,11 +19059,9 @@ export interface IndicesMigrateReindexMigrateReindex {
 export type IndicesMigrateReindexModeEnum = "upgrade";
 
 /**
- * Reindex legacy backing indices.
+ * Arguments of `indices.migrate_reindex`: Reindex legacy backing indices.
  *
- * Reindex all legacy backing indices for a data stream.
- * This operation occurs in a persistent task.
- * The persistent task ID is returned immediately and the reindexing work is completed in that task.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex}
  */
 export interface IndicesMigrateReindexRequest extends RequestBase {
   /** The request body. */
@@ -20208,18 +19077,9 @@ export interface IndicesMigrateReindexSourceIndex {
 }
 
 /**
- * Convert an index alias to a data stream.
+ * Arguments of `indices.migrate_to_data_stream`: Convert an index alias to a data stream.
  *
- * Converts an index alias to a data stream.
- * You must have a matching index template that is data stream enabled.
- * The alias must meet the following criteria:
- * The alias must have a write index;
- * All indices for the alias must have a `@timestamp` field mapping of a `date` or `date_nanos` field type;
- * The alias must not have any filters;
- * The alias must not use custom routing.
- * If successful, the request removes the alias and creates a data stream with the same name.
- * The indices for the alias become hidden backing indices for the stream.
- * The write index for the alias becomes the write index for the stream.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream}
  */
 export interface IndicesMigrateToDataStreamRequest extends RequestBase {
   /** Name of the index alias to convert to a data stream. */
@@ -20267,9 +19127,9 @@ export interface IndicesModifyDataStreamIndexAndDataStreamAction {
 }
 
 /**
- * Update data streams.
+ * Arguments of `indices.modify_data_stream`: Update data streams.
  *
- * Performs one or more data stream modification actions in a single atomic operation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream}
  */
 export interface IndicesModifyDataStreamRequest extends RequestBase {
   /** Actions to perform. */
@@ -20287,30 +19147,9 @@ export interface IndicesNumericFielddata {
 export type IndicesNumericFielddataFormat = "array" | "disabled";
 
 /**
- * Open a closed index.
+ * Arguments of `indices.open`: Open a closed index.
  *
- * For data streams, the API opens any closed backing indices.
- *
- * A closed index is blocked for read/write operations and does not allow all operations that opened indices allow.
- * It is not possible to index documents or to search for documents in a closed index.
- * This allows closed indices to not have to maintain internal data structures for indexing or searching documents, resulting in a smaller overhead on the cluster.
- *
- * When opening or closing an index, the master is responsible for restarting the index shards to reflect the new state of the index.
- * The shards will then go through the normal recovery process.
- * The data of opened or closed indices is automatically replicated by the cluster to ensure that enough shard copies are safely kept around at all times.
- *
- * You can open and close multiple indices.
- * An error is thrown if the request explicitly refers to a missing index.
- * This behavior can be turned off by using the `ignore_unavailable=true` parameter.
- *
- * By default, you must explicitly name the indices you are opening or closing.
- * To open or close indices with `_all`, `*`, or other wildcard expressions, change the `action.destructive_requires_name` setting to `false`.
- * This setting can also be changed with the cluster update settings API.
- *
- * Closed indices consume a significant amount of disk-space which can cause problems in managed environments.
- * Closing indices can be turned off with the cluster settings API by setting `cluster.indices.close.enable` to `false`.
- *
- * Because opening or closing an index allocates its shards, the `wait_for_active_shards` setting on index creation applies to the `_open` and `_close` index actions as well.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open}
  */
 export interface IndicesOpenRequest extends RequestBase {
   /**
@@ -20405,18 +19244,9 @@ export interface IndicesOptions {
 }
 
 /**
- * Promote a data stream.
+ * Arguments of `indices.promote_data_stream`: Promote a data stream.
  *
- * Promote a data stream from a replicated data stream managed by cross-cluster replication (CCR) to a regular data stream.
- *
- * With CCR auto following, a data stream from a remote cluster can be replicated to the local cluster.
- * These data streams can't be rolled over in the local cluster.
- * These replicated data streams roll over only if the upstream data stream rolls over.
- * In the event that the remote cluster is no longer available, the data stream in the local cluster can be promoted to a regular data stream, which allows these data streams to be rolled over in the local cluster.
- *
- * NOTE: When promoting a data stream, ensure the local cluster has a data stream enabled index template that matches the data stream.
- * If this is missing, the data stream will not be able to roll over until a matching index template is created.
- * This will affect the lifecycle management of the data stream and interfere with the data stream size and retention.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream}
  */
 export interface IndicesPromoteDataStreamRequest extends RequestBase {
   /** The name of the data stream to promote */
@@ -20431,9 +19261,9 @@ export interface IndicesPromoteDataStreamRequest extends RequestBase {
 export type IndicesPromoteDataStreamResponse = any;
 
 /**
- * Create or update an alias.
+ * Arguments of `indices.put_alias`: Create or update an alias.
  *
- * Adds a data stream or index to an alias.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias}
  */
 export interface IndicesPutAliasRequest extends RequestBase {
   /**
@@ -20493,9 +19323,9 @@ export interface IndicesPutAliasRequest extends RequestBase {
 export type IndicesPutAliasResponse = AcknowledgedResponseBase;
 
 /**
- * Update data stream lifecycles.
+ * Arguments of `indices.put_data_lifecycle`: Update data stream lifecycles.
  *
- * Update the data stream lifecycle of the specified data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle}
  */
 export interface IndicesPutDataLifecycleRequest extends RequestBase {
   /**
@@ -20549,11 +19379,9 @@ export interface IndicesPutDataLifecycleRequest extends RequestBase {
 export type IndicesPutDataLifecycleResponse = AcknowledgedResponseBase;
 
 /**
- * Update data stream mappings.
+ * Arguments of `indices.put_data_stream_mappings`: Update data stream mappings.
  *
- * This API can be used to override mappings on specific data streams. These overrides will take precedence over what
- * is specified in the template that the data stream matches. The mapping change is only applied to new write indices
- * that are created during rollover after this API is called. No indices are changed by this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings}
  */
 export interface IndicesPutDataStreamMappingsRequest extends RequestBase {
   /** A comma-separated list of data streams or data stream patterns. */
@@ -20608,9 +19436,9 @@ export interface IndicesPutDataStreamMappingsUpdatedDataStreamMappings {
 }
 
 /**
- * Update data stream options.
+ * Arguments of `indices.put_data_stream_options`: Update data stream options.
  *
- * Update the data stream options of the specified data streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options}
  */
 export interface IndicesPutDataStreamOptionsRequest extends RequestBase {
   /**
@@ -20667,14 +19495,9 @@ export interface IndicesPutDataStreamSettingsIndexSettingResults {
 }
 
 /**
- * Update data stream settings.
+ * Arguments of `indices.put_data_stream_settings`: Update data stream settings.
  *
- * NOTE: Available in 8.19. Not available in earlier versions.
- *
- * This API can be used to override settings on specific data streams. These overrides will take precedence over what
- * is specified in the template that the data stream matches. To prevent your data stream from getting into an invalid state,
- * only certain settings are allowed. If possible, the setting change is applied to all
- * backing indices. Otherwise, it will be applied when the data stream is next rolled over.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings}
  */
 export interface IndicesPutDataStreamSettingsRequest extends RequestBase {
   /** A comma-separated list of data streams or data stream patterns. */
@@ -20750,35 +19573,9 @@ export interface IndicesPutIndexTemplateIndexTemplateMapping {
 }
 
 /**
- * Create or update an index template.
+ * Arguments of `indices.put_index_template`: Create or update an index template.
  *
- * Index templates define settings, mappings, and aliases that can be applied automatically to new indices.
- *
- * Elasticsearch applies templates to new indices based on an wildcard pattern that matches the index name.
- * Index templates are applied during data stream or index creation.
- * For data streams, these settings and mappings are applied when the stream's backing indices are created.
- * Settings and mappings specified in a create index API request override any settings or mappings specified in an index template.
- * Changes to index templates do not affect existing indices, including the existing backing indices of a data stream.
- *
- * You can use C-style `/* *\/` block comments in index templates.
- * You can include comments anywhere in the request body, except before the opening curly bracket.
- *
- * **Multiple matching templates**
- *
- * If multiple index templates match the name of a new index or data stream, the template with the highest priority is used.
- *
- * Multiple templates with overlapping index patterns at the same priority are not allowed and an error will be thrown when attempting to create a template matching an existing index template at identical priorities.
- *
- * **Composing aliases, mappings, and settings**
- *
- * When multiple component templates are specified in the `composed_of` field for an index template, they are merged in the order specified, meaning that later component templates override earlier component templates.
- * Any mappings, settings, or aliases from the parent index template are merged in next.
- * Finally, any configuration on the index request itself is merged.
- * Mapping definitions are merged recursively, which means that later mapping components can introduce new field mappings and update the mapping configuration.
- * If a field mapping is already contained in an earlier component, its definition will be completely overwritten by the later one.
- * This recursive merging strategy applies not only to field mappings, but also root options like `dynamic_templates` and `meta`.
- * If an earlier component contains a `dynamic_templates` block, then by default new `dynamic_templates` entries are appended onto the end.
- * If an entry already exists with the same key, then it is overwritten by the new definition.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template}
  */
 export interface IndicesPutIndexTemplateRequest extends RequestBase {
   /** Index or template name */
@@ -20862,20 +19659,9 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
 export type IndicesPutIndexTemplateResponse = AcknowledgedResponseBase;
 
 /**
- * Update field mappings.
+ * Arguments of `indices.put_mapping`: Update field mappings.
  *
- * Add new fields to an existing data stream or index.
- * You can use the update mapping API to:
- *
- * - Add a new field to an existing index
- * - Update mappings for multiple indices in a single request
- * - Add new properties to an object field
- * - Enable multi-fields for an existing field
- * - Update supported mapping parameters
- * - Change a field's mapping using reindexing
- * - Rename a field using a field alias
- *
- * Learn how to use the update mapping API with practical examples in the [Update mapping API examples](https://www.elastic.co/docs/manage-data/data-store/mapping/update-mappings-examples) guide.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping}
  */
 export interface IndicesPutMappingRequest extends RequestBase {
   /**
@@ -20970,62 +19756,9 @@ export interface IndicesPutMappingRequest extends RequestBase {
 export type IndicesPutMappingResponse = IndicesResponseBase;
 
 /**
- * Update index settings.
+ * Arguments of `indices.put_settings`: Update index settings.
  *
- * Changes dynamic index settings in real time.
- * For data streams, index setting changes are applied to all backing indices by default.
- *
- * To revert a setting to the default value, use a null value.
- * The list of per-index settings that can be updated dynamically on live indices can be found in index settings documentation.
- * To preserve existing settings from being updated, set the `preserve_existing` parameter to `true`.
- *
- * For performance optimization during bulk indexing, you can disable the refresh interval.
- * Refer to [disable refresh interval](https://www.elastic.co/docs/deploy-manage/production-guidance/optimize-performance/indexing-speed#disable-refresh-interval) for an example.
- * There are multiple valid ways to represent index settings in the request body. You can specify only the setting, for example:
- *
- * ```
- * {
- *   "number_of_replicas": 1
- * }
- * ```
- *
- * Or you can use an `index` setting object:
- * ```
- * {
- *   "index": {
- *     "number_of_replicas": 1
- *   }
- * }
- * ```
- *
- * Or you can use dot annotation:
- * ```
- * {
- *   "index.number_of_replicas": 1
- * }
- * ```
- *
- * Or you can embed any of the aforementioned options in a `settings` object. For example:
- *
- * ```
- * {
- *   "settings": {
- *     "index": {
- *       "number_of_replicas": 1
- *     }
- *   }
- * }
- * ```
- *
- * NOTE: You can only define new analyzers on closed indices.
- * To add an analyzer, you must close the index, define the analyzer, and reopen the index.
- * You cannot close the write index of a data stream.
- * To update the analyzer for a data stream's write index and future backing indices, update the analyzer in the index template used by the stream.
- * Then roll over the data stream to apply the new analyzer to the stream's write index and future backing indices.
- * This affects searches and any new data added to the stream after the rollover.
- * However, it does not affect the data stream's backing indices or their existing data.
- * To change the analyzer for existing backing indices, you must create a new data stream and reindex your data into it.
- * Refer to [updating analyzers on existing indices](https://www.elastic.co/docs/manage-data/data-store/text-analysis/specify-an-analyzer#update-analyzers-on-existing-indices) for step-by-step examples.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings}
  */
 export interface IndicesPutSettingsRequest extends RequestBase {
   /**
@@ -21098,28 +19831,9 @@ export interface IndicesPutSettingsRequest extends RequestBase {
 export type IndicesPutSettingsResponse = AcknowledgedResponseBase;
 
 /**
- * Create or update a legacy index template.
+ * Arguments of `indices.put_template`: Create or update a legacy index template.
  *
- * Index templates define settings, mappings, and aliases that can be applied automatically to new indices.
- * Elasticsearch applies templates to new indices based on an index pattern that matches the index name.
- *
- * IMPORTANT: This documentation is about legacy index templates, which are deprecated and will be replaced by the composable templates introduced in Elasticsearch 7.8.
- *
- * Composable templates always take precedence over legacy templates.
- * If no composable template matches a new index, matching legacy templates are applied according to their order.
- *
- * Index templates are only applied during index creation.
- * Changes to index templates do not affect existing indices.
- * Settings and mappings specified in create index API requests override any settings or mappings specified in an index template.
- *
- * You can use C-style `/* *\/` block comments in index templates.
- * You can include comments anywhere in the request body, except before the opening curly bracket.
- *
- * **Indices matching multiple templates**
- *
- * Multiple index templates can potentially match an index, in this case, both the settings and mappings are merged into the final configuration of the index.
- * The order of the merging can be controlled using the order parameter, with lower order being applied first, and higher orders overriding them.
- * NOTE: Multiple matching templates with the same order value will result in a non-deterministic merging order.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template}
  */
 export interface IndicesPutTemplateRequest extends RequestBase {
   /** The name of the template */
@@ -21246,30 +19960,9 @@ export interface IndicesRecoveryRecoveryStatus {
 export type IndicesRecoveryRecoveryType = "EMPTY_STORE" | "EXISTING_STORE" | "LOCAL_SHARDS" | "PEER" | "SNAPSHOT";
 
 /**
- * Get index recovery information.
+ * Arguments of `indices.recovery`: Get index recovery information.
  *
- * Get information about ongoing and completed shard recoveries for one or more indices.
- * For data streams, the API returns information for the stream's backing indices.
- *
- * All recoveries, whether ongoing or complete, are kept in the cluster state and may be reported on at any time.
- *
- * Shard recovery is the process of initializing a shard copy, such as restoring a primary shard from a snapshot or creating a replica shard from a primary shard.
- * When a shard recovery completes, the recovered shard is available for search and indexing.
- *
- * Recovery automatically occurs during the following processes:
- *
- * * When creating an index for the first time.
- * * When a node rejoins the cluster and starts up any missing primary shard copies using the data that it holds in its data path.
- * * Creation of new replica shard copies from the primary.
- * * Relocation of a shard copy to a different node in the same cluster.
- * * A snapshot restore operation.
- * * A clone, shrink, or split operation.
- *
- * You can determine the cause of a shard recovery using the recovery or cat recovery APIs.
- *
- * The index recovery API reports information about completed recoveries only for shard copies that currently exist in the cluster.
- * It only reports the last recovery for each shard copy and does not report historical information about earlier recoveries, nor does it report information about the recoveries of shard copies that no longer exist.
- * This means that if a shard copy completes a recovery and then Elasticsearch relocates it onto a different node then the information about the original recovery will not be shown in the recovery API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery}
  */
 export interface IndicesRecoveryRequest extends RequestBase {
   /**
@@ -21356,23 +20049,9 @@ export interface IndicesRecoveryVerifyIndex {
 }
 
 /**
- * Refresh an index.
+ * Arguments of `indices.refresh`: Refresh an index.
  *
- * A refresh makes recent operations performed on one or more indices available for search.
- * For data streams, the API runs the refresh operation on the stream’s backing indices.
- *
- * By default, Elasticsearch periodically refreshes indices every second, but only on indices that have received one search request or more in the last 30 seconds.
- * You can change this default interval with the `index.refresh_interval` setting.
- *
- * In Elastic Cloud Serverless, the default refresh interval is 5 seconds across all indices.
- *
- * Refresh requests are synchronous and do not return a response until the refresh operation completes.
- *
- * Refreshes are resource-intensive.
- * To ensure good cluster performance, it's recommended to wait for Elasticsearch's periodic refresh rather than performing an explicit refresh when possible.
- *
- * If your application workflow indexes documents and then runs a search to retrieve the indexed document, it's recommended to use the index API's `refresh=wait_for` query parameter option.
- * This option ensures the indexing operation waits for a periodic refresh before running the search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh}
  */
 export interface IndicesRefreshRequest extends RequestBase {
   /**
@@ -21421,21 +20100,9 @@ export interface IndicesReloadSearchAnalyzersReloadResult {
 }
 
 /**
- * Reload search analyzers.
+ * Arguments of `indices.reload_search_analyzers`: Reload search analyzers.
  *
- * Reload an index's search analyzers and their resources.
- * For data streams, the API reloads search analyzers and resources for the stream's backing indices.
- *
- * IMPORTANT: After reloading the search analyzers you should clear the request cache to make sure it doesn't contain responses derived from the previous versions of the analyzer.
- *
- * You can use the reload search analyzers API to pick up changes to synonym files used in the `synonym_graph` or `synonym` token filter of a search analyzer.
- * To be eligible, the token filter must have an `updateable` flag of `true` and only be used in search analyzers.
- *
- * NOTE: This API does not perform a reload for each shard of an index.
- * Instead, it performs a reload for each node containing index shards.
- * As a result, the total shard count returned by the API can differ from the number of index shards.
- * Because reloading affects every node with an index shard, it is important to update the synonym file on every data node in the cluster--including nodes that don't contain a shard replica--before using this API.
- * This ensures the synonym file is updated everywhere in the cluster in case shards are relocated in the future.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers}
  */
 export interface IndicesReloadSearchAnalyzersRequest extends RequestBase {
   /** A comma-separated list of index names to reload analyzers for */
@@ -21473,10 +20140,9 @@ export interface IndicesRemoveBlockRemoveIndicesBlockStatus {
 }
 
 /**
- * Remove an index block.
+ * Arguments of `indices.remove_block`: Remove an index block.
  *
- * Remove an index block from an index.
- * Index blocks limit the operations allowed on an index by blocking specific operation types.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block}
  */
 export interface IndicesRemoveBlockRequest extends RequestBase {
   /**
@@ -21534,52 +20200,9 @@ export interface IndicesRemoveBlockResponse {
 }
 
 /**
- * Resolve the cluster.
+ * Arguments of `indices.resolve_cluster`: Resolve the cluster.
  *
- * Resolve the specified index expressions to return information about each cluster, including the local "querying" cluster, if included.
- * If no index expression is provided, the API will return information about all the remote clusters that are configured on the querying cluster.
- *
- * This endpoint is useful before doing a cross-cluster search in order to determine which remote clusters should be included in a search.
- *
- * You use the same index expression with this endpoint as you would for cross-cluster search.
- * Index and cluster exclusions are also supported with this endpoint.
- *
- * For each cluster in the index expression, information is returned about:
- *
- * * Whether the querying ("local") cluster is currently connected to each remote cluster specified in the index expression. Note that this endpoint actively attempts to contact the remote clusters, unlike the `remote/info` endpoint.
- * * Whether each remote cluster is configured with `skip_unavailable` as `true` or `false`.
- * * Whether there are any indices, aliases, or data streams on that cluster that match the index expression.
- * * Whether the search is likely to have errors returned when you do the cross-cluster search (including any authorization errors if you do not have permission to query the index).
- * * Cluster version information, including the Elasticsearch server version.
- *
- * For example, `GET /_resolve/cluster/my-index-*,cluster*:my-index-*` returns information about the local cluster and all remotely configured clusters that start with the alias `cluster*`.
- * Each cluster returns information about whether it has any indices, aliases or data streams that match `my-index-*`.
- *
- * ## Note on backwards compatibility
- * The ability to query without an index expression was added in version 8.18, so when
- * querying remote clusters older than that, the local cluster will send the index
- * expression `dummy*` to those remote clusters. Thus, if an errors occur, you may see a reference
- * to that index expression even though you didn't request it. If it causes a problem, you can
- * instead include an index expression like `*:*` to bypass the issue.
- *
- * ## Advantages of using this endpoint before a cross-cluster search
- *
- * You may want to exclude a cluster or index from a search when:
- *
- * * A remote cluster is not currently connected and is configured with `skip_unavailable=false`. Running a cross-cluster search under those conditions will cause the entire search to fail.
- * * A cluster has no matching indices, aliases or data streams for the index expression (or your user does not have permissions to search them). For example, suppose your index expression is `logs*,remote1:logs*` and the remote1 cluster has no indices, aliases or data streams that match `logs*`. In that case, that cluster will return no results from that cluster if you include it in a cross-cluster search.
- * * The index expression (combined with any query parameters you specify) will likely cause an exception to be thrown when you do the search. In these cases, the "error" field in the `_resolve/cluster` response will be present. (This is also where security/permission errors will be shown.)
- * * A remote cluster is an older version that does not support the feature you want to use in your search.
- *
- * ## Test availability of remote clusters
- *
- * The `remote/info` endpoint is commonly used to test whether the "local" cluster (the cluster being queried) is connected to its remote clusters, but it does not necessarily reflect whether the remote cluster is available or not.
- * The remote cluster may be available, while the local cluster is not currently connected to it.
- *
- * You can use the `_resolve/cluster` API to attempt to reconnect to remote clusters.
- * For example with `GET _resolve/cluster` or `GET _resolve/cluster/*:*`.
- * The `connected` field in the response will indicate whether it was successful.
- * If a connection was (re-)established, this will also cause the `remote/info` endpoint to now indicate a connected status.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster}
  */
 export interface IndicesResolveClusterRequest extends RequestBase {
   /**
@@ -21664,10 +20287,9 @@ export interface IndicesResolveClusterResolveClusterInfo {
 export type IndicesResolveClusterResponse = Record<ClusterAlias, IndicesResolveClusterResolveClusterInfo>;
 
 /**
- * Resolve indices.
+ * Arguments of `indices.resolve_index`: Resolve indices.
  *
- * Resolve the names and/or index patterns for indices, aliases, and data streams.
- * Multiple patterns and remote clusters are supported.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index}
  */
 export interface IndicesResolveIndexRequest extends RequestBase {
   /**
@@ -21752,45 +20374,9 @@ export interface IndicesRetentionLease {
 export type IndicesRetentionSource = "data_stream_configuration" | "default_global_retention" | "max_global_retention" | "default_failures_retention";
 
 /**
- * Roll over to a new index.
+ * Arguments of `indices.rollover`: Roll over to a new index.
  *
- * TIP: We recommend using the index lifecycle rollover action to automate rollovers. However, Serverless does not support Index Lifecycle Management (ILM), so don't use this approach in the Serverless context.
- *
- * The rollover API creates a new index for a data stream or index alias.
- * The API behavior depends on the rollover target.
- *
- * **Roll over a data stream**
- *
- * If you roll over a data stream, the API creates a new write index for the stream.
- * The stream's previous write index becomes a regular backing index.
- * A rollover also increments the data stream's generation.
- *
- * **Roll over an index alias with a write index**
- *
- * TIP: Prior to Elasticsearch 7.9, you'd typically use an index alias with a write index to manage time series data.
- * Data streams replace this functionality, require less maintenance, and automatically integrate with data tiers.
- *
- * If an index alias points to multiple indices, one of the indices must be a write index.
- * The rollover API creates a new write index for the alias with `is_write_index` set to `true`.
- * The API also `sets is_write_index` to `false` for the previous write index.
- *
- * **Roll over an index alias with one index**
- *
- * If you roll over an index alias that points to only one index, the API creates a new index for the alias and removes the original index from the alias.
- *
- * NOTE: A rollover creates a new index and is subject to the `wait_for_active_shards` setting.
- *
- * **Increment index names for an alias**
- *
- * When you roll over an index alias, you can specify a name for the new index.
- * If you don't specify a name and the current index ends with `-` and a number, such as `my-index-000001` or `my-index-3`, the new index name increments that number.
- * For example, if you roll over an alias with a current index of `my-index-000001`, the rollover creates a new index named `my-index-000002`.
- * This number is always six characters and zero-padded, regardless of the previous index's name.
- *
- * If you use an index alias for time series data, you can use date math in the index name to track the rollover date.
- * For example, you can create an alias that points to an index named `<my-index-{now/d}-000001>`.
- * If you create the index on May 6, 2099, the index's name is `my-index-2099.05.06-000001`.
- * If you roll over the alias on May 7, 2099, the new index's name is `my-index-2099.05.07-000002`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover}
  */
 export interface IndicesRolloverRequest extends RequestBase {
   /** Name of the data stream or index alias to roll over. */
@@ -21907,10 +20493,9 @@ export type IndicesSegmentSortMode = "min" | "MIN" | "max" | "MAX";
 export type IndicesSegmentSortOrder = "asc" | "ASC" | "desc" | "DESC";
 
 /**
- * Get index segments.
+ * Arguments of `indices.segments`: Get index segments.
  *
- * Get low-level information about the Lucene segments in index shards.
- * For data streams, the API returns information about the stream's backing indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments}
  */
 export interface IndicesSegmentsRequest extends RequestBase {
   /**
@@ -22074,19 +20659,9 @@ export interface IndicesShardStoresIndicesShardStores {
 }
 
 /**
- * Get index shard stores.
+ * Arguments of `indices.shard_stores`: Get index shard stores.
  *
- * Get store information about replica shards in one or more indices.
- * For data streams, the API retrieves store information for the stream's backing indices.
- *
- * The index shard stores API returns the following information:
- *
- * * The node on which each replica shard exists.
- * * The allocation ID for each replica shard.
- * * A unique ID for each replica shard.
- * * Any errors encountered while opening the shard index or from an earlier failure.
- *
- * By default, the API returns store information only for primary shards that are unassigned or have one or more unassigned replica shards.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores}
  */
 export interface IndicesShardStoresRequest extends RequestBase {
   /** List of data streams, indices, and aliases used to limit the request. */
@@ -22154,41 +20729,9 @@ export interface IndicesShardStoresShardStoreWrapper {
 }
 
 /**
- * Shrink an index.
+ * Arguments of `indices.shrink`: Shrink an index.
  *
- * Shrink an index into a new index with fewer primary shards.
- *
- * Before you can shrink an index:
- *
- * * The index must be read-only.
- * * A copy of every shard in the index must reside on the same node.
- * * The index must have a green health status.
- *
- * To make shard allocation easier, we recommend you also remove the index's replica shards.
- * You can later re-add replica shards as part of the shrink operation.
- *
- * The requested number of primary shards in the target index must be a factor of the number of shards in the source index.
- * For example an index with 8 primary shards can be shrunk into 4, 2 or 1 primary shards or an index with 15 primary shards can be shrunk into 5, 3 or 1.
- * If the number of shards in the index is a prime number it can only be shrunk into a single primary shard
- *  Before shrinking, a (primary or replica) copy of every shard in the index must be present on the same node.
- *
- * IMPORTANT: If the source index already has one primary shard, configuring the shrink operation with 'index.number_of_shards: 1' will cause the request to fail. An index with one primary shard cannot be shrunk further.
- *
- * The current write index on a data stream cannot be shrunk. In order to shrink the current write index, the data stream must first be rolled over so that a new write index is created and then the previous write index can be shrunk.
- *
- * A shrink operation:
- *
- * * Creates a new target index with the same definition as the source index, but with a smaller number of primary shards.
- * * Hard-links segments from the source index into the target index. If the file system does not support hard-linking, then all segments are copied into the new index, which is a much more time consuming process. Also if using multiple data paths, shards on different data paths require a full copy of segment files if they are not on the same disk since hardlinks do not work across disks.
- * * Recovers the target index as though it were a closed index which had just been re-opened. Recovers shards to the `.routing.allocation.initial_recovery._id` index setting.
- *
- * IMPORTANT: Indices can only be shrunk if they satisfy the following requirements:
- *
- * * The target index must not exist.
- * * The source index must have more primary shards than the target index.
- * * The number of primary shards in the target index must be a factor of the number of primary shards in the source index. The source index must have more primary shards than the target index.
- * * The index must not contain more than 2,147,483,519 documents in total across all shards that will be shrunk into a single shard on the target index as this is the maximum number of docs that can fit into a single shard.
- * * The node handling the shrink process must have sufficient free disk space to accommodate a second copy of the existing index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink}
  */
 export interface IndicesShrinkRequest extends RequestBase {
   /** Name of the source index to shrink. */
@@ -22231,9 +20774,9 @@ export interface IndicesShrinkResponse {
 }
 
 /**
- * Simulate an index.
+ * Arguments of `indices.simulate_index_template`: Simulate an index.
  *
- * Get the index configuration that would be applied to the specified index from an existing index template.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template}
  */
 export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
   /** Name of the index to simulate */
@@ -22275,9 +20818,9 @@ export interface IndicesSimulateTemplateOverlapping {
 }
 
 /**
- * Simulate an index template.
+ * Arguments of `indices.simulate_template`: Simulate an index template.
  *
- * Get the index configuration that would be applied by a particular index template.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template}
  */
 export interface IndicesSimulateTemplateRequest extends RequestBase {
   /**
@@ -22409,41 +20952,9 @@ export interface IndicesSoftDeletes {
 export type IndicesSourceMode = "disabled" | "stored" | "synthetic";
 
 /**
- * Split an index.
+ * Arguments of `indices.split`: Split an index.
  *
- * Split an index into a new index with more primary shards.
- * * Before you can split an index:
- *
- * * The index must be read-only.
- * * The cluster health status must be green.
- *
- * You can do make an index read-only with the following request using the add index block API:
- *
- * ```
- * PUT /my_source_index/_block/write
- * ```
- *
- * The current write index on a data stream cannot be split.
- * In order to split the current write index, the data stream must first be rolled over so that a new write index is created and then the previous write index can be split.
- *
- * The number of times the index can be split (and the number of shards that each original shard can be split into) is determined by the `index.number_of_routing_shards` setting.
- * The number of routing shards specifies the hashing space that is used internally to distribute documents across shards with consistent hashing.
- * For instance, a 5 shard index with `number_of_routing_shards` set to 30 (5 x 2 x 3) could be split by a factor of 2 or 3.
- *
- * A split operation:
- *
- * * Creates a new target index with the same definition as the source index, but with a larger number of primary shards.
- * * Hard-links segments from the source index into the target index. If the file system doesn't support hard-linking, all segments are copied into the new index, which is a much more time consuming process.
- * * Hashes all documents again, after low level files are created, to delete documents that belong to a different shard.
- * * Recovers the target index as though it were a closed index which had just been re-opened.
- *
- * IMPORTANT: Indices can only be split if they satisfy the following requirements:
- *
- * * The target index must not exist.
- * * The source index must have fewer primary shards than the target index.
- * * The number of primary shards in the target index must be a multiple of the number of primary shards in the source index.
- * * The number of primary shards in the target index must be a divisor of the source index's `index.number_of_routing_shards`.
- * * The node handling the split process must have sufficient free disk space to accommodate a second copy of the existing index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split}
  */
 export interface IndicesSplitRequest extends RequestBase {
   /** Name of the source index to split. */
@@ -22542,18 +21053,9 @@ export interface IndicesStatsMappingStats {
 }
 
 /**
- * Get index statistics.
+ * Arguments of `indices.stats`: Get index statistics.
  *
- * For data streams, the API retrieves statistics for the stream's backing indices.
- *
- * By default, the returned statistics are index-level with `primaries` and `total` aggregations.
- * `primaries` are the values for only the primary shards.
- * `total` are the accumulated values for both primary and replica shards.
- *
- * To get shard-level statistics, set the `level` parameter to `shards`.
- *
- * NOTE: When moving to another node, the shard-level statistics for a shard are cleared.
- * Although the shard is no longer part of the node, that node retains any node-level statistics to which the shard contributed.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats}
  */
 export interface IndicesStatsRequest extends RequestBase {
   /** Comma-separated list of metrics used to limit the request. */
@@ -22886,9 +21388,9 @@ export interface IndicesUpdateAliasesRemoveIndexAction {
 }
 
 /**
- * Create or update an alias.
+ * Arguments of `indices.update_aliases`: Create or update an alias.
  *
- * Adds a data stream or index to an alias.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases}
  */
 export interface IndicesUpdateAliasesRequest extends RequestBase {
   /**
@@ -22920,9 +21422,9 @@ export interface IndicesValidateQueryIndicesValidationExplanation {
 }
 
 /**
- * Validate a query.
+ * Arguments of `indices.validate_query`: Validate a query.
  *
- * Validates a query without running it.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query}
  */
 export interface IndicesValidateQueryRequest extends RequestBase {
   /**
@@ -23515,15 +22017,9 @@ export interface InferenceBaseReasoningDetail {
 }
 
 /**
- * Perform chat completion inference on the service.
+ * Arguments of `inference.chat_completion_unified`: Perform chat completion inference on the service.
  *
- * The chat completion inference API enables real-time responses for chat completion tasks by delivering answers incrementally, reducing response times during computation.
- * It only works with the `chat_completion` task type.
- *
- * NOTE: The `chat_completion` task type is only available within the _stream API and only supports streaming.
- * The Chat completion inference API and the Stream inference API differ in their response structure and capabilities.
- * The Chat completion inference API provides more comprehensive customization options through more fields and function calling support.
- * To determine whether a given inference service supports this task type, please see the page for that service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-unified-inference}
  */
 export interface InferenceChatCompletionUnifiedRequest extends RequestBase {
   /** The inference Id */
@@ -23631,14 +22127,9 @@ export interface InferenceCompletionInferenceResult {
 }
 
 /**
- * Perform completion inference on the service.
+ * Arguments of `inference.completion`: Perform completion inference on the service.
  *
- * Get responses for completion tasks.
- * This API works only with the completion task type.
- *
- * IMPORTANT: The inference APIs enable you to use certain services, such as built-in machine learning models (ELSER, E5), models uploaded through Eland, Cohere, OpenAI, Azure, Google AI Studio, Google Vertex AI, Anthropic, Watsonx.ai, or Hugging Face. For built-in models and models uploaded through Eland, the inference APIs offer an alternative way to use and manage trained models. However, if you do not plan to use the inference APIs to use these models or if you want to use non-NLP models, use the machine learning trained model APIs.
- *
- * This API requires the `monitor_inference` cluster privilege (the built-in `inference_admin` and `inference_user` roles grant this privilege).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
  */
 export interface InferenceCompletionRequest extends RequestBase {
   /** The inference Id */
@@ -24061,16 +22552,20 @@ export interface InferenceDeleteInferenceEndpointResult extends AcknowledgedResp
   pipelines: string[];
 }
 
-/** Delete the inference region policy. */
+/**
+ * Arguments of `inference.delete_region_policy`: Delete the inference region policy.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy}
+ */
 export interface InferenceDeleteRegionPolicyRequest extends RequestBase {
 }
 
 export type InferenceDeleteRegionPolicyResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an inference endpoint.
+ * Arguments of `inference.delete`: Delete an inference endpoint.
  *
- * This API requires the manage_inference cluster privilege (the built-in `inference_admin` role grants this privilege).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete}
  */
 export interface InferenceDeleteRequest extends RequestBase {
   /** The task type */
@@ -24258,7 +22753,11 @@ export interface InferenceEmbeddingInferenceResult {
  */
 export type InferenceEmbeddingInput = InferenceEmbeddingStringInput | InferenceEmbeddingContentInput;
 
-/** Perform dense embedding inference on the service. */
+/**
+ * Arguments of `inference.embedding`: Perform dense embedding inference on the service.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
+ */
 export interface InferenceEmbeddingRequest extends RequestBase {
   /** The inference Id */
   inference_id: Id;
@@ -24358,16 +22857,20 @@ export interface InferenceFireworksAITaskSettings {
 
 export type InferenceFireworksAITaskType = "chat_completion" | "completion" | "text_embedding";
 
-/** Get the inference region policy. */
+/**
+ * Arguments of `inference.get_region_policy`: Get the inference region policy.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy}
+ */
 export interface InferenceGetRegionPolicyRequest extends RequestBase {
 }
 
 export type InferenceGetRegionPolicyResponse = InferenceRegionPolicyDoc;
 
 /**
- * Get an inference endpoint.
+ * Arguments of `inference.get`: Get an inference endpoint.
  *
- * This API requires the `monitor_inference` cluster privilege (the built-in `inference_admin` and `inference_user` roles grant this privilege).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get}
  */
 export interface InferenceGetRequest extends RequestBase {
   /** The task type of the endpoint to return */
@@ -24855,16 +23358,9 @@ export interface InferenceInferenceEndpointInfoWatsonx extends InferenceInferenc
 }
 
 /**
- * Perform inference on the service.
+ * Arguments of `inference.inference`: Perform inference on the service.
  *
- * This API enables you to use machine learning models to perform specific tasks on data that you provide as an input.
- * It returns a response with the results of the tasks.
- * The inference endpoint you use can perform one specific task that has been defined when the endpoint was created with the create inference API.
- *
- * For details about using this API with a service, such as Amazon Bedrock, Anthropic, or HuggingFace, refer to the service-specific documentation.
- *
- * > info
- * > The inference APIs enable you to use certain services, such as built-in machine learning models (ELSER, E5), models uploaded through Eland, Cohere, OpenAI, Azure, Google AI Studio, Google Vertex AI, Anthropic, Watsonx.ai, or Hugging Face. For built-in models and models uploaded through Eland, the inference APIs offer an alternative way to use and manage trained models. However, if you do not plan to use the inference APIs to use these models or if you want to use non-NLP models, use the machine learning trained model APIs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
  */
 export interface InferenceInferenceRequest extends RequestBase {
   /** The type of inference task that the model performs. */
@@ -25383,9 +23879,9 @@ export interface InferenceOpenShiftAiTaskSettings {
 export type InferenceOpenShiftAiTaskType = "text_embedding" | "completion" | "chat_completion" | "rerank";
 
 /**
- * Create a AI21 inference endpoint.
+ * Arguments of `inference.put_ai21`: Create a AI21 inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `ai21` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21}
  */
 export interface InferencePutAi21Request extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25408,9 +23904,9 @@ export interface InferencePutAi21Request extends RequestBase {
 export type InferencePutAi21Response = InferenceInferenceEndpointInfoAi21;
 
 /**
- * Create an AlibabaCloud AI Search inference endpoint.
+ * Arguments of `inference.put_alibabacloud`: Create an AlibabaCloud AI Search inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `alibabacloud-ai-search` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud}
  */
 export interface InferencePutAlibabacloudRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25444,12 +23940,9 @@ export interface InferencePutAlibabacloudRequest extends RequestBase {
 export type InferencePutAlibabacloudResponse = InferenceInferenceEndpointInfoAlibabaCloudAI;
 
 /**
- * Create an Amazon Bedrock inference endpoint.
+ * Arguments of `inference.put_amazonbedrock`: Create an Amazon Bedrock inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `amazonbedrock` service.
- *
- * >info
- * > You need to provide the access and secret keys only once, during the inference model creation. The get inference API does not retrieve your access or secret keys. After creating the inference model, you cannot change the associated key pairs. If you want to use a different access and secret key pair, delete the inference model and recreate it with the same name and the updated keys.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock}
  */
 export interface InferencePutAmazonbedrockRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25483,9 +23976,9 @@ export interface InferencePutAmazonbedrockRequest extends RequestBase {
 export type InferencePutAmazonbedrockResponse = InferenceInferenceEndpointInfoAmazonBedrock;
 
 /**
- * Create an Amazon SageMaker inference endpoint.
+ * Arguments of `inference.put_amazonsagemaker`: Create an Amazon SageMaker inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `amazon_sagemaker` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker}
  */
 export interface InferencePutAmazonsagemakerRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25522,9 +24015,9 @@ export interface InferencePutAmazonsagemakerRequest extends RequestBase {
 export type InferencePutAmazonsagemakerResponse = InferenceInferenceEndpointInfoAmazonSageMaker;
 
 /**
- * Create an Anthropic inference endpoint.
+ * Arguments of `inference.put_anthropic`: Create an Anthropic inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `anthropic` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic}
  */
 export interface InferencePutAnthropicRequest extends RequestBase {
   /**
@@ -25556,9 +24049,9 @@ export interface InferencePutAnthropicRequest extends RequestBase {
 export type InferencePutAnthropicResponse = InferenceInferenceEndpointInfoAnthropic;
 
 /**
- * Create an Azure AI studio inference endpoint.
+ * Arguments of `inference.put_azureaistudio`: Create an Azure AI studio inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `azureaistudio` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio}
  */
 export interface InferencePutAzureaistudioRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25592,16 +24085,9 @@ export interface InferencePutAzureaistudioRequest extends RequestBase {
 export type InferencePutAzureaistudioResponse = InferenceInferenceEndpointInfoAzureAIStudio;
 
 /**
- * Create an Azure OpenAI inference endpoint.
+ * Arguments of `inference.put_azureopenai`: Create an Azure OpenAI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `azureopenai` service.
- *
- * The list of chat completion models that you can choose from in your Azure OpenAI deployment include:
- *
- * * [GPT-4 and GPT-4 Turbo models](https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/models?tabs=global-standard%2Cstandard-chat-completions#gpt-4-and-gpt-4-turbo-models)
- * * [GPT-3.5](https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/models?tabs=global-standard%2Cstandard-chat-completions#gpt-35)
- *
- * The list of embeddings models that you can choose from in your deployment can be found in the [Azure models documentation](https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/models?tabs=global-standard%2Cstandard-chat-completions#embeddings).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai}
  */
 export interface InferencePutAzureopenaiRequest extends RequestBase {
   /**
@@ -25638,9 +24124,9 @@ export interface InferencePutAzureopenaiRequest extends RequestBase {
 export type InferencePutAzureopenaiResponse = InferenceInferenceEndpointInfoAzureOpenAI;
 
 /**
- * Create a Cohere inference endpoint.
+ * Arguments of `inference.put_cohere`: Create a Cohere inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `cohere` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere}
  */
 export interface InferencePutCohereRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25677,11 +24163,9 @@ export interface InferencePutCohereRequest extends RequestBase {
 export type InferencePutCohereResponse = InferenceInferenceEndpointInfoCohere;
 
 /**
- * Create an Contextual AI inference endpoint.
+ * Arguments of `inference.put_contextualai`: Create an Contextual AI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `contexualai` service.
- *
- * To review the available `rerank` models, refer to <https://docs.contextual.ai/api-reference/rerank/rerank#body-model>.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai}
  */
 export interface InferencePutContextualaiRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25709,48 +24193,9 @@ export interface InferencePutContextualaiRequest extends RequestBase {
 export type InferencePutContextualaiResponse = InferenceInferenceEndpointInfoContextualAi;
 
 /**
- * Create a custom inference endpoint.
+ * Arguments of `inference.put_custom`: Create a custom inference endpoint.
  *
- * The custom service gives more control over how to interact with external inference services that aren't explicitly supported through dedicated integrations.
- * The custom service gives you the ability to define the headers, url, query parameters, request body, and secrets.
- * The custom service supports the template replacement functionality, which enables you to define a template that can be replaced with the value associated with that key.
- * Templates are portions of a string that start with `${` and end with `}`.
- * The parameters `secret_parameters` and `task_settings` are checked for keys for template replacement. Template replacement is supported in the `request`, `headers`, `url`, and `query_parameters`.
- * If the definition (key) is not found for a template, an error message is returned.
- * In case of an endpoint definition like the following:
- * ```
- * PUT _inference/text_embedding/test-text-embedding
- * {
- *   "service": "custom",
- *   "service_settings": {
- *      "secret_parameters": {
- *           "api_key": "<some api key>"
- *      },
- *      "url": "...endpoints.huggingface.cloud/v1/embeddings",
- *      "headers": {
- *          "Authorization": "Bearer ${api_key}",
- *          "Content-Type": "application/json"
- *      },
- *      "request": "{\"input\": ${input}}",
- *      "response": {
- *          "json_parser": {
- *              "text_embeddings":"$.data[*].embedding[*]"
- *          }
- *      }
- *   }
- * }
- * ```
- * To replace `${api_key}` the `secret_parameters` and `task_settings` are checked for a key named `api_key`.
- *
- * > info
- * > Templates should not be surrounded by quotes.
- *
- * Pre-defined templates:
- * * `${input}` refers to the array of input strings that comes from the `input` field of the subsequent inference requests.
- * * `${input_type}` refers to the input type translation values.
- * * `${query}` refers to the query field used specifically for reranking tasks.
- * * `${top_n}` refers to the `top_n` field available when performing rerank requests.
- * * `${return_documents}` refers to the `return_documents` field available when performing rerank requests.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom}
  */
 export interface InferencePutCustomRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25782,9 +24227,9 @@ export interface InferencePutCustomRequest extends RequestBase {
 export type InferencePutCustomResponse = InferenceInferenceEndpointInfoCustom;
 
 /**
- * Create a DeepSeek inference endpoint.
+ * Arguments of `inference.put_deepseek`: Create a DeepSeek inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `deepseek` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek}
  */
 export interface InferencePutDeepseekRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25810,22 +24255,9 @@ export interface InferencePutDeepseekRequest extends RequestBase {
 export type InferencePutDeepseekResponse = InferenceInferenceEndpointInfoDeepSeek;
 
 /**
- * Create an Elasticsearch inference endpoint.
+ * Arguments of `inference.put_elasticsearch`: Create an Elasticsearch inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `elasticsearch` service.
- *
- * > info
- * > Your Elasticsearch deployment contains preconfigured ELSER and E5 inference endpoints, you only need to create the enpoints using the API if you want to customize the settings.
- *
- * If you use the ELSER or the E5 model through the `elasticsearch` service, the API request will automatically download and deploy the model if it isn't downloaded yet.
- *
- * > info
- * > You might see a 502 bad gateway error in the response when using the Kibana Console. This error usually just reflects a timeout, while the model downloads in the background. You can check the download progress in the Machine Learning UI. If using the Python client, you can set the timeout parameter to a higher value.
- *
- * After creating the endpoint, wait for the model deployment to complete before using it.
- * To verify the deployment status, use the get trained model statistics API.
- * Look for `"state": "fully_allocated"` in the response and ensure that the `"allocation_count"` matches the `"target_allocation_count"`.
- * Avoid creating multiple endpoints for the same model unless required, as each endpoint consumes significant resources.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch}
  */
 export interface InferencePutElasticsearchRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25862,23 +24294,9 @@ export interface InferencePutElasticsearchRequest extends RequestBase {
 export type InferencePutElasticsearchResponse = InferenceInferenceEndpointInfoElasticsearch;
 
 /**
- * Create an ELSER inference endpoint.
+ * Arguments of `inference.put_elser`: Create an ELSER inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `elser` service.
- * You can also deploy ELSER by using the Elasticsearch inference integration.
- *
- * > info
- * > Your Elasticsearch deployment contains a preconfigured ELSER inference endpoint, you only need to create the enpoint using the API if you want to customize the settings.
- *
- * The API request will automatically download and deploy the ELSER model if it isn't already downloaded.
- *
- * > info
- * > You might see a 502 bad gateway error in the response when using the Kibana Console. This error usually just reflects a timeout, while the model downloads in the background. You can check the download progress in the Machine Learning UI. If using the Python client, you can set the timeout parameter to a higher value.
- *
- * After creating the endpoint, wait for the model deployment to complete before using it.
- * To verify the deployment status, use the get trained model statistics API.
- * Look for `"state": "fully_allocated"` in the response and ensure that the `"allocation_count"` matches the `"target_allocation_count"`.
- * Avoid creating multiple endpoints for the same model unless required, as each endpoint consumes significant resources.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser}
  */
 export interface InferencePutElserRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25906,9 +24324,9 @@ export interface InferencePutElserRequest extends RequestBase {
 export type InferencePutElserResponse = InferenceInferenceEndpointInfoELSER;
 
 /**
- * Create a Fireworks AI inference endpoint.
+ * Arguments of `inference.put_fireworksai`: Create a Fireworks AI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `fireworksai` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai}
  */
 export interface InferencePutFireworksaiRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25944,9 +24362,9 @@ export interface InferencePutFireworksaiRequest extends RequestBase {
 export type InferencePutFireworksaiResponse = InferenceInferenceEndpointInfoFireworksAI;
 
 /**
- * Create an Google AI Studio inference endpoint.
+ * Arguments of `inference.put_googleaistudio`: Create an Google AI Studio inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `googleaistudio` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio}
  */
 export interface InferencePutGoogleaistudioRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -25975,9 +24393,9 @@ export interface InferencePutGoogleaistudioRequest extends RequestBase {
 export type InferencePutGoogleaistudioResponse = InferenceInferenceEndpointInfoGoogleAIStudio;
 
 /**
- * Create a Google Vertex AI inference endpoint.
+ * Arguments of `inference.put_googlevertexai`: Create a Google Vertex AI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `googlevertexai` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai}
  */
 export interface InferencePutGooglevertexaiRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26011,9 +24429,9 @@ export interface InferencePutGooglevertexaiRequest extends RequestBase {
 export type InferencePutGooglevertexaiResponse = InferenceInferenceEndpointInfoGoogleVertexAI;
 
 /**
- * Create a Groq inference endpoint.
+ * Arguments of `inference.put_groq`: Create a Groq inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `groq` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq}
  */
 export interface InferencePutGroqRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26036,44 +24454,9 @@ export interface InferencePutGroqRequest extends RequestBase {
 export type InferencePutGroqResponse = InferenceInferenceEndpointInfoGroq;
 
 /**
- * Create a Hugging Face inference endpoint.
+ * Arguments of `inference.put_hugging_face`: Create a Hugging Face inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `hugging_face` service.
- * Supported tasks include: `text_embedding`, `completion`, and `chat_completion`.
- *
- * To configure the endpoint, first visit the Hugging Face Inference Endpoints page and create a new endpoint.
- * Select a model that supports the task you intend to use.
- *
- * For Elastic's `text_embedding` task:
- * The selected model must support the `Sentence Embeddings` task. On the new endpoint creation page, select the `Sentence Embeddings` task under the `Advanced Configuration` section.
- * After the endpoint has initialized, copy the generated endpoint URL.
- * Recommended models for `text_embedding` task:
- *
- * * `all-MiniLM-L6-v2`
- * * `all-MiniLM-L12-v2`
- * * `all-mpnet-base-v2`
- * * `e5-base-v2`
- * * `e5-small-v2`
- * * `multilingual-e5-base`
- * * `multilingual-e5-small`
- *
- * For Elastic's `chat_completion` and `completion` tasks:
- * The selected model must support the `Text Generation` task and expose OpenAI API. HuggingFace supports both serverless and dedicated endpoints for `Text Generation`. When creating dedicated endpoint select the `Text Generation` task.
- * After the endpoint is initialized (for dedicated) or ready (for serverless), ensure it supports the OpenAI API and includes `/v1/chat/completions` part in URL. Then, copy the full endpoint URL for use.
- * Recommended models for `chat_completion` and `completion` tasks:
- *
- * * `Mistral-7B-Instruct-v0.2`
- * * `QwQ-32B`
- * * `Phi-3-mini-128k-instruct`
- *
- * For Elastic's `rerank` task:
- * The selected model must support the `sentence-ranking` task and expose OpenAI API.
- * HuggingFace supports only dedicated (not serverless) endpoints for `Rerank` so far.
- * After the endpoint is initialized, copy the full endpoint URL for use.
- * Tested models for `rerank` task:
- *
- * * `bge-reranker-base`
- * * `jina-reranker-v1-turbo-en-GGUF`
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face}
  */
 export interface InferencePutHuggingFaceRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26107,12 +24490,9 @@ export interface InferencePutHuggingFaceRequest extends RequestBase {
 export type InferencePutHuggingFaceResponse = InferenceInferenceEndpointInfoHuggingFace;
 
 /**
- * Create an JinaAI inference endpoint.
+ * Arguments of `inference.put_jinaai`: Create an JinaAI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `jinaai` service.
- *
- * To review the available `rerank` models, refer to <https://jina.ai/reranker>.
- * To review the available `embedding` and `text_embedding` models, refer to <https://jina.ai/embeddings/>.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai}
  */
 export interface InferencePutJinaaiRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26146,9 +24526,9 @@ export interface InferencePutJinaaiRequest extends RequestBase {
 export type InferencePutJinaaiResponse = InferenceInferenceEndpointInfoJinaAi;
 
 /**
- * Create a Llama inference endpoint.
+ * Arguments of `inference.put_llama`: Create a Llama inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `llama` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama}
  */
 export interface InferencePutLlamaRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26177,9 +24557,9 @@ export interface InferencePutLlamaRequest extends RequestBase {
 export type InferencePutLlamaResponse = InferenceInferenceEndpointInfoLlama;
 
 /**
- * Create a Mistral inference endpoint.
+ * Arguments of `inference.put_mistral`: Create a Mistral inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `mistral` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral}
  */
 export interface InferencePutMistralRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26208,9 +24588,9 @@ export interface InferencePutMistralRequest extends RequestBase {
 export type InferencePutMistralResponse = InferenceInferenceEndpointInfoMistral;
 
 /**
- * Create an Nvidia inference endpoint.
+ * Arguments of `inference.put_nvidia`: Create an Nvidia inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `nvidia` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia}
  */
 export interface InferencePutNvidiaRequest extends RequestBase {
   /**
@@ -26249,9 +24629,9 @@ export interface InferencePutNvidiaRequest extends RequestBase {
 export type InferencePutNvidiaResponse = InferenceInferenceEndpointInfoNvidia;
 
 /**
- * Create an OpenAI inference endpoint.
+ * Arguments of `inference.put_openai`: Create an OpenAI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `openai` service or `openai` compatible APIs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai}
  */
 export interface InferencePutOpenaiRequest extends RequestBase {
   /**
@@ -26288,9 +24668,9 @@ export interface InferencePutOpenaiRequest extends RequestBase {
 export type InferencePutOpenaiResponse = InferenceInferenceEndpointInfoOpenAI;
 
 /**
- * Create an OpenShift AI inference endpoint.
+ * Arguments of `inference.put_openshift_ai`: Create an OpenShift AI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `openshift_ai` service.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai}
  */
 export interface InferencePutOpenshiftAiRequest extends RequestBase {
   /**
@@ -26329,9 +24709,9 @@ export interface InferencePutOpenshiftAiRequest extends RequestBase {
 export type InferencePutOpenshiftAiResponse = InferenceInferenceEndpointInfoOpenShiftAi;
 
 /**
- * Create or update the inference region policy.
+ * Arguments of `inference.put_region_policy`: Create or update the inference region policy.
  *
- * The region policy restricts inference to a set of allowed geographic areas or cloud service provider regions.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy}
  */
 export interface InferencePutRegionPolicyRequest extends RequestBase {
   /**
@@ -26348,37 +24728,9 @@ export interface InferencePutRegionPolicyRequest extends RequestBase {
 export type InferencePutRegionPolicyResponse = InferenceRegionPolicyDoc;
 
 /**
- * Create an inference endpoint.
+ * Arguments of `inference.put`: Create an inference endpoint.
  *
- * IMPORTANT: The inference APIs enable you to use certain services, such as built-in machine learning models (ELSER, E5), models uploaded through Eland, Cohere, OpenAI, Mistral, Azure OpenAI, Google AI Studio, Google Vertex AI, Anthropic, Watsonx.ai, or Hugging Face.
- * For built-in models and models uploaded through Eland, the inference APIs offer an alternative way to use and manage trained models.
- * However, if you do not plan to use the inference APIs to use these models or if you want to use non-NLP models, use the machine learning trained model APIs.
- *
- * The following integrations are available through the inference API. You can find the available task types next to the integration name:
- * * AI21 (`chat_completion`, `completion`)
- * * AlibabaCloud AI Search (`completion`, `rerank`, `sparse_embedding`, `text_embedding`)
- * * Amazon Bedrock (`chat_completion`, `completion`, `text_embedding`)
- * * Amazon SageMaker (`chat_completion`, `completion`, `rerank`, `sparse_embedding`, `text_embedding`)
- * * Anthropic (`chat_completion`, `completion`)
- * * Azure AI Studio (`completion`, `rerank`, `text_embedding`)
- * * Azure OpenAI (`chat_completion`, `completion`, `text_embedding`)
- * * Cohere (`completion`, `rerank`, `text_embedding`)
- * * DeepSeek (`chat_completion`, `completion`)
- * * Elasticsearch (`rerank`, `sparse_embedding`, `text_embedding` - this service is for built-in models and models uploaded through Eland)
- * * ELSER (`sparse_embedding`)
- * * Fireworks AI (`chat_completion`, `completion`, `text_embedding`)
- * * Google AI Studio (`completion`, `text_embedding`)
- * * Google Vertex AI (`chat_completion`, `completion`, `rerank`, `text_embedding`)
- * * Groq (`chat_completion`)
- * * Hugging Face (`chat_completion`, `completion`, `rerank`, `text_embedding`)
- * * JinaAI (`embedding`, `rerank`, `text_embedding`)
- * * Llama (`chat_completion`, `completion`, `text_embedding`)
- * * Mistral (`chat_completion`, `completion`, `text_embedding`)
- * * Nvidia (`chat_completion`, `completion`, `text_embedding`, `rerank`)
- * * OpenAI (`chat_completion`, `completion`, `text_embedding`)
- * * OpenShift AI (`chat_completion`, `completion`, `rerank`, `text_embedding`)
- * * VoyageAI (`rerank`, `text_embedding`)
- * * Watsonx (`chat_completion`, `completion`, `rerank`, `text_embedding`)
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put}
  */
 export interface InferencePutRequest extends RequestBase {
   /** The task type. Refer to the integration list in the API description for the available task types. */
@@ -26399,11 +24751,9 @@ export interface InferencePutRequest extends RequestBase {
 export type InferencePutResponse = InferenceInferenceEndpointInfo;
 
 /**
- * Create a VoyageAI inference endpoint.
+ * Arguments of `inference.put_voyageai`: Create a VoyageAI inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `voyageai` service.
- *
- * Avoid creating multiple endpoints for the same model unless required, as each endpoint consumes significant resources.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai}
  */
 export interface InferencePutVoyageaiRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26437,11 +24787,9 @@ export interface InferencePutVoyageaiRequest extends RequestBase {
 export type InferencePutVoyageaiResponse = InferenceInferenceEndpointInfoVoyageAI;
 
 /**
- * Create a Watsonx inference endpoint.
+ * Arguments of `inference.put_watsonx`: Create a Watsonx inference endpoint.
  *
- * Create an inference endpoint to perform an inference task with the `watsonxai` service.
- * You need an IBM Cloud Databases for Elasticsearch deployment to use the `watsonxai` inference service.
- * You can provision one through the IBM catalog, the Cloud Databases CLI plug-in, the Cloud Databases API, or Terraform.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx}
  */
 export interface InferencePutWatsonxRequest extends RequestBase {
   /** The type of the inference task that the model will perform. */
@@ -26771,7 +25119,11 @@ export interface InferenceRerankedInferenceResult {
   rerank: InferenceRankedDocument[];
 }
 
-/** Perform reranking inference on the service. */
+/**
+ * Arguments of `inference.rerank`: Perform reranking inference on the service.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
+ */
 export interface InferenceRerankRequest extends RequestBase {
   /** The unique identifier for the inference endpoint. */
   inference_id: Id;
@@ -26907,7 +25259,11 @@ export interface InferenceSparseEmbeddingInferenceResult {
   sparse_embedding: InferenceSparseEmbeddingResult[];
 }
 
-/** Perform sparse embedding inference on the service. */
+/**
+ * Arguments of `inference.sparse_embedding`: Perform sparse embedding inference on the service.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
+ */
 export interface InferenceSparseEmbeddingRequest extends RequestBase {
   /** The inference Id */
   inference_id: Id;
@@ -26942,14 +25298,9 @@ export interface InferenceSparseEmbeddingResult {
 export type InferenceSparseVector = Record<string, float>;
 
 /**
- * Perform streaming completion inference on the service.
+ * Arguments of `inference.stream_completion`: Perform streaming completion inference on the service.
  *
- * Get real-time responses for completion tasks by delivering answers incrementally, reducing response times during computation.
- * This API works only with the completion task type.
- *
- * IMPORTANT: The inference APIs enable you to use certain services, such as built-in machine learning models (ELSER, E5), models uploaded through Eland, Cohere, OpenAI, Azure, Google AI Studio, Google Vertex AI, Anthropic, Watsonx.ai, or Hugging Face. For built-in models and models uploaded through Eland, the inference APIs offer an alternative way to use and manage trained models. However, if you do not plan to use the inference APIs to use these models or if you want to use non-NLP models, use the machine learning trained model APIs.
- *
- * This API requires the `monitor_inference` cluster privilege (the built-in `inference_admin` and `inference_user` roles grant this privilege). You must use a client that supports streaming.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-stream-completion}
  */
 export interface InferenceStreamCompletionRequest extends RequestBase {
   /** The unique identifier for the inference endpoint. */
@@ -27058,7 +25409,11 @@ export interface InferenceTextEmbeddingInferenceResult {
   text_embedding?: InferenceDenseEmbeddingResult[];
 }
 
-/** Perform text embedding inference on the service. */
+/**
+ * Arguments of `inference.text_embedding`: Perform text embedding inference on the service.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference}
+ */
 export interface InferenceTextEmbeddingRequest extends RequestBase {
   /** The inference Id */
   inference_id: Id;
@@ -27132,13 +25487,9 @@ export interface InferenceToolCallFunction {
 }
 
 /**
- * Update an inference endpoint.
+ * Arguments of `inference.update`: Update an inference endpoint.
  *
- * Modify `task_settings`, secrets (within `service_settings`), or `num_allocations` for an inference endpoint, depending on the specific endpoint service and `task_type`.
- *
- * IMPORTANT: The inference APIs enable you to use certain services, such as built-in machine learning models (ELSER, E5), models uploaded through Eland, Cohere, OpenAI, Azure, Google AI Studio, Google Vertex AI, Anthropic, Watsonx.ai, or Hugging Face.
- * For built-in models and models uploaded through Eland, the inference APIs offer an alternative way to use and manage trained models.
- * However, if you do not plan to use the inference APIs to use these models or if you want to use non-NLP models, use the machine learning trained model APIs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update}
  */
 export interface InferenceUpdateRequest extends RequestBase {
   /** The unique identifier of the inference endpoint. */
@@ -27253,10 +25604,9 @@ export type InferenceWatsonxServiceType = "watsonxai";
 export type InferenceWatsonxTaskType = "text_embedding" | "rerank" | "chat_completion" | "completion";
 
 /**
- * Get cluster info.
+ * Arguments of `info`: Get cluster info.
  *
- * Get basic build, version, and cluster information.
- * ::: In Serverless, `version.number` always reports the next target Elasticsearch release version at the time of the request. Serverless does not track to a traditional release versioning model; it is continuously updated. The version number is provided to maintain compatibility with existing clients, but it is not meaningful for assessing feature availability. Clients should detect a Serverless environment by checking for `build_flavor: serverless`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info}
  */
 export interface InfoRequest extends RequestBase {
 }
@@ -27615,9 +25965,9 @@ export interface IngestDateProcessor extends IngestProcessorBase {
 }
 
 /**
- * Delete GeoIP database configurations.
+ * Arguments of `ingest.delete_geoip_database`: Delete GeoIP database configurations.
  *
- * Delete one or more IP geolocation database configurations.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-geoip-database}
  */
 export interface IngestDeleteGeoipDatabaseRequest extends RequestBase {
   /** A comma-separated list of geoip database configurations to delete */
@@ -27637,7 +25987,11 @@ export interface IngestDeleteGeoipDatabaseRequest extends RequestBase {
 
 export type IngestDeleteGeoipDatabaseResponse = AcknowledgedResponseBase;
 
-/** Delete IP geolocation database configurations. */
+/**
+ * Arguments of `ingest.delete_ip_location_database`: Delete IP geolocation database configurations.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-ip-location-database}
+ */
 export interface IngestDeleteIpLocationDatabaseRequest extends RequestBase {
   /** A comma-separated list of IP location database configurations. */
   id: Ids;
@@ -27660,9 +26014,9 @@ export interface IngestDeleteIpLocationDatabaseRequest extends RequestBase {
 export type IngestDeleteIpLocationDatabaseResponse = AcknowledgedResponseBase;
 
 /**
- * Delete pipelines.
+ * Arguments of `ingest.delete_pipeline`: Delete pipelines.
  *
- * Delete one or more ingest pipelines.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-pipeline}
  */
 export interface IngestDeletePipelineRequest extends RequestBase {
   /**
@@ -27943,9 +26297,9 @@ export interface IngestGeoIpStatsGeoIpNodeDatabases {
 }
 
 /**
- * Get GeoIP statistics.
+ * Arguments of `ingest.geo_ip_stats`: Get GeoIP statistics.
  *
- * Get download statistics for GeoIP2 databases that are used with the GeoIP processor.
+ * @see {@link https://www.elastic.co/docs/reference/enrich-processor/geoip-processor}
  */
 export interface IngestGeoIpStatsRequest extends RequestBase {
 }
@@ -27965,9 +26319,9 @@ export interface IngestGetGeoipDatabaseDatabaseConfigurationMetadata {
 }
 
 /**
- * Get GeoIP database configurations.
+ * Arguments of `ingest.get_geoip_database`: Get GeoIP database configurations.
  *
- * Get information about one or more IP geolocation database configurations.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-geoip-database}
  */
 export interface IngestGetGeoipDatabaseRequest extends RequestBase {
   /**
@@ -27990,7 +26344,11 @@ export interface IngestGetIpLocationDatabaseDatabaseConfigurationMetadata {
   database: IngestDatabaseConfigurationFull;
 }
 
-/** Get IP geolocation database configurations. */
+/**
+ * Arguments of `ingest.get_ip_location_database`: Get IP geolocation database configurations.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-ip-location-database}
+ */
 export interface IngestGetIpLocationDatabaseRequest extends RequestBase {
   /**
    * Comma-separated list of database configuration IDs to retrieve.
@@ -28005,10 +26363,9 @@ export interface IngestGetIpLocationDatabaseResponse {
 }
 
 /**
- * Get pipelines.
+ * Arguments of `ingest.get_pipeline`: Get pipelines.
  *
- * Get information about one or more ingest pipelines.
- * This API returns a local reference of the pipeline.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-pipeline}
  */
 export interface IngestGetPipelineRequest extends RequestBase {
   /**
@@ -28668,11 +27025,9 @@ export interface IngestProcessorContainer {
 }
 
 /**
- * Run a grok processor.
+ * Arguments of `ingest.processor_grok`: Run a grok processor.
  *
- * Extract structured fields out of a single text field within a document.
- * You must choose which field to extract matched fields from, as well as the grok pattern you expect will match.
- * A grok pattern is like a regular expression that supports aliased expressions that can be reused.
+ * @see {@link https://www.elastic.co/docs/reference/enrich-processor/grok-processor}
  */
 export interface IngestProcessorGrokRequest extends RequestBase {
 }
@@ -28682,9 +27037,9 @@ export interface IngestProcessorGrokResponse {
 }
 
 /**
- * Create or update a GeoIP database configuration.
+ * Arguments of `ingest.put_geoip_database`: Create or update a GeoIP database configuration.
  *
- * Refer to the create or update IP geolocation database configuration API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-geoip-database}
  */
 export interface IngestPutGeoipDatabaseRequest extends RequestBase {
   /** ID of the database configuration to create or update. */
@@ -28713,7 +27068,11 @@ export interface IngestPutGeoipDatabaseRequest extends RequestBase {
 
 export type IngestPutGeoipDatabaseResponse = AcknowledgedResponseBase;
 
-/** Create or update an IP geolocation database configuration. */
+/**
+ * Arguments of `ingest.put_ip_location_database`: Create or update an IP geolocation database configuration.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-ip-location-database}
+ */
 export interface IngestPutIpLocationDatabaseRequest extends RequestBase {
   /** The database configuration identifier. */
   id: Id;
@@ -28740,9 +27099,9 @@ export interface IngestPutIpLocationDatabaseRequest extends RequestBase {
 export type IngestPutIpLocationDatabaseResponse = AcknowledgedResponseBase;
 
 /**
- * Create or update a pipeline.
+ * Arguments of `ingest.put_pipeline`: Create or update a pipeline.
  *
- * Changes made using this API take effect immediately.
+ * @see {@link https://www.elastic.co/docs/manage-data/ingest/transform-enrich/ingest-pipelines}
  */
 export interface IngestPutPipelineRequest extends RequestBase {
   /** ID of the ingest pipeline to create or update. */
@@ -28971,10 +27330,9 @@ export interface IngestSimulateDocumentResult {
 }
 
 /**
- * Simulate a pipeline.
+ * Arguments of `ingest.simulate`: Simulate a pipeline.
  *
- * Run an ingest pipeline against a set of provided documents.
- * You can either specify an existing pipeline to use with the provided documents or supply a pipeline definition in the body of the request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-simulate}
  */
 export interface IngestSimulateRequest extends RequestBase {
   /**
@@ -29254,11 +27612,7 @@ export interface KnnSearchKnnSearchQuery {
   num_candidates: integer;
 }
 
-/**
- * Run a knn search.
- *
- * NOTE: The kNN search API has been replaced by the `knn` option in the search API.
- */
+/** Arguments of `knn_search`: Run a knn search. */
 export interface KnnSearchRequest extends RequestBase {
   /**
    * A comma-separated list of index names to search;
@@ -29338,11 +27692,9 @@ export interface LatLonGeoLocation {
 export type Level = "cluster" | "indices" | "shards";
 
 /**
- * Delete the license.
+ * Arguments of `license.delete`: Delete the license.
  *
- * When the license expires, your subscription level reverts to Basic.
- *
- * If the operator privileges feature is enabled, only operator users can use this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete}
  */
 export interface LicenseDeleteRequest extends RequestBase {
   /**
@@ -29359,7 +27711,11 @@ export interface LicenseDeleteRequest extends RequestBase {
 
 export type LicenseDeleteResponse = AcknowledgedResponseBase;
 
-/** Get the basic license status. */
+/**
+ * Arguments of `license.get_basic_status`: Get the basic license status.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status}
+ */
 export interface LicenseGetBasicStatusRequest extends RequestBase {
 }
 
@@ -29395,13 +27751,9 @@ export interface LicenseGetLicenseInformation {
 }
 
 /**
- * Get license information.
+ * Arguments of `license.get`: Get license information.
  *
- * Get information about your Elastic license including its type, its status, when it was issued, and when it expires.
- *
- * >info
- * > If the master node is generating a new cluster state, the get license API may return a `404 Not Found` response.
- * > If you receive an unexpected 404 response after cluster startup, wait a short period and retry the request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get}
  */
 export interface LicenseGetRequest extends RequestBase {
   /**
@@ -29424,7 +27776,11 @@ export interface LicenseGetResponse {
   license: LicenseGetLicenseInformation;
 }
 
-/** Get the trial status. */
+/**
+ * Arguments of `license.get_trial_status`: Get the trial status.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status}
+ */
 export interface LicenseGetTrialStatusRequest extends RequestBase {
 }
 
@@ -29455,15 +27811,9 @@ export interface LicensePostAcknowledgement {
 }
 
 /**
- * Update the license.
+ * Arguments of `license.post`: Update the license.
  *
- * You can update your license at runtime without shutting down your nodes.
- * License updates take effect immediately.
- * If the license you are installing does not support all of the features that were available with your previous license, however, you are notified in the response.
- * You must then re-submit the API request with the acknowledge parameter set to true.
- *
- * NOTE: If Elasticsearch security features are enabled and you are installing a gold or higher license, you must enable TLS on the transport networking layer before you install the license.
- * If the operator privileges feature is enabled, only operator users can use this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post}
  */
 export interface LicensePostRequest extends RequestBase {
   /**
@@ -29496,16 +27846,9 @@ export interface LicensePostResponse {
 }
 
 /**
- * Start a basic license.
+ * Arguments of `license.post_start_basic`: Start a basic license.
  *
- * Start an indefinite basic license, which gives access to all the basic features.
- *
- * NOTE: In order to start a basic license, you must not currently have a basic license.
- *
- * If the basic license does not support all of the features that are available with your current license, however, you are notified in the response.
- * You must then re-submit the API request with the `acknowledge` parameter set to `true`.
- *
- * To check the status of your basic license, use the get basic license API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic}
  */
 export interface LicensePostStartBasicRequest extends RequestBase {
   /**
@@ -29534,14 +27877,9 @@ export interface LicensePostStartBasicResponse {
 }
 
 /**
- * Start a trial.
+ * Arguments of `license.post_start_trial`: Start a trial.
  *
- * Start a 30-day trial, which gives access to all subscription features.
- *
- * NOTE: You are allowed to start a trial only if your cluster has not already activated a trial for the current major product version.
- * For example, if you have already activated a trial for v8.0, you cannot start a new trial until v9.0. You can, however, request an extended trial at https://www.elastic.co/trialextension.
- *
- * To check the status of your trial, use the get trial status API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial}
  */
 export interface LicensePostStartTrialRequest extends RequestBase {
   /**
@@ -29580,12 +27918,9 @@ export interface LinearRetriever extends RetrieverBase {
 }
 
 /**
- * Get information about all currently running reindex tasks.
+ * Arguments of `list_reindex`: Get information about all currently running reindex tasks.
  *
- * Reindex tasks that are mid-relocation between nodes are reported once,
- * under their original task ID, so callers do not see duplicates across the relocation chain.
- *
- * If the API returns a HTTP status of `200 OK`, but `node_failures` or `task_failures` are non-empty in the body, the listing is not a complete authoritative listing and may be missing tasks.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface ListReindexRequest extends RequestBase {
   /**
@@ -29609,10 +27944,9 @@ export interface ListReindexResponse {
 }
 
 /**
- * Delete a Logstash pipeline.
+ * Arguments of `logstash.delete_pipeline`: Delete a Logstash pipeline.
  *
- * Delete a pipeline that is used for Logstash Central Management.
- * If the request succeeds, you receive an empty response with an appropriate status code.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline}
  */
 export interface LogstashDeletePipelineRequest extends RequestBase {
   /** An identifier for the pipeline. */
@@ -29622,9 +27956,9 @@ export interface LogstashDeletePipelineRequest extends RequestBase {
 export type LogstashDeletePipelineResponse = unknown;
 
 /**
- * Get Logstash pipelines.
+ * Arguments of `logstash.get_pipeline`: Get Logstash pipelines.
  *
- * Get pipelines that are used for Logstash Central Management.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline}
  */
 export interface LogstashGetPipelineRequest extends RequestBase {
   /** A comma-separated list of pipeline identifiers. */
@@ -29681,10 +28015,9 @@ export interface LogstashPipelineSettings {
 }
 
 /**
- * Create or update a Logstash pipeline.
+ * Arguments of `logstash.put_pipeline`: Create or update a Logstash pipeline.
  *
- * Create a pipeline that is used for Logstash Central Management.
- * If the specified pipeline exists, it is replaced.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-put-pipeline}
  */
 export interface LogstashPutPipelineRequest extends RequestBase {
   /**
@@ -30688,23 +29021,9 @@ export interface MgetOperation {
 }
 
 /**
- * Get multiple documents.
+ * Arguments of `mget`: Get multiple documents.
  *
- * Get multiple JSON documents by ID from one or more indices.
- * If you specify an index in the request URI, you only need to specify the document IDs in the request body.
- * To ensure fast responses, this multi get (mget) API responds with partial results if one or more shards fail.
- *
- * **Filter source fields**
- *
- * By default, the `_source` field is returned for every document (if stored).
- * Use the `_source` and `_source_include` or `source_exclude` attributes to filter what fields are returned for a particular document.
- * You can include the `_source`, `_source_includes`, and `_source_excludes` query parameters in the request URI to specify the defaults to use when there are no per-document instructions.
- *
- * **Get stored fields**
- *
- * Use the `stored_fields` attribute to specify the set of stored fields you want to retrieve.
- * Any requested fields that are not stored are ignored.
- * You can include the `stored_fields` query parameter in the request URI to specify the defaults to use when there are no per-document instructions.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget}
  */
 export interface MgetRequest extends RequestBase {
   /** Name of the index to retrieve documents from when `ids` are specified, or when a document in the `docs` array does not specify an index. */
@@ -30791,18 +29110,9 @@ export interface MigrationDeprecationsDeprecation {
 export type MigrationDeprecationsDeprecationLevel = "none" | "info" | "warning" | "critical";
 
 /**
- * Get deprecation information.
+ * Arguments of `migration.deprecations`: Get deprecation information.
  *
- * Returns information about deprecated features which are in use in the cluster.
- * The reported features include cluster, node, and index level settings that will be removed or changed in the next major version.
- * You must address the reported issues before upgrading to the next major version.
- * However, no action is required when upgrading within the current major version.
- * Deprecated features remain fully supported and will continue to work in the current version, and when upgrading to a newer minor or patch release in the same major version.
- * Use this API to review your usage of these features and migrate away from them at your own pace, before upgrading to a new major version.
- *
- * > info
- * > This API is designed for indirect use by the [Upgrade Assistant](https://www.elastic.co/docs/deploy-manage/upgrade/prepare-to-upgrade/upgrade-assistant).
- * > We recommend learning about deprecated features using the Upgrade Assistant rather than calling this API directly.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations}
  */
 export interface MigrationDeprecationsRequest extends RequestBase {
   /** Comma-separate list of data streams or indices to check. Wildcard (*) expressions are supported. */
@@ -30850,13 +29160,9 @@ export interface MigrationGetFeatureUpgradeStatusMigrationFeatureIndexInfo {
 export type MigrationGetFeatureUpgradeStatusMigrationStatus = "NO_MIGRATION_NEEDED" | "MIGRATION_NEEDED" | "IN_PROGRESS" | "ERROR";
 
 /**
- * Get feature migration information.
+ * Arguments of `migration.get_feature_upgrade_status`: Get feature migration information.
  *
- * Version upgrades sometimes require changes to how features store configuration information and data in system indices.
- * Check which features need to be migrated and the status of any migrations that are in progress.
- *
- * TIP: This API is designed for indirect use by the Upgrade Assistant.
- * You are strongly recommended to use the Upgrade Assistant.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status}
  */
 export interface MigrationGetFeatureUpgradeStatusRequest extends RequestBase {
 }
@@ -30871,14 +29177,9 @@ export interface MigrationPostFeatureUpgradeMigrationFeature {
 }
 
 /**
- * Start the feature migration.
+ * Arguments of `migration.post_feature_upgrade`: Start the feature migration.
  *
- * Version upgrades sometimes require changes to how features store configuration information and data in system indices.
- * This API starts the automatic migration process.
- *
- * Some functionality might be temporarily unavailable during the migration process.
- *
- * TIP: The API is designed for indirect use by the Upgrade Assistant. We strongly recommend you use the Upgrade Assistant.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status}
  */
 export interface MigrationPostFeatureUpgradeRequest extends RequestBase {
 }
@@ -31262,12 +29563,9 @@ export interface MlClassificationInferenceOptions {
 }
 
 /**
- * Clear trained model deployment cache.
+ * Arguments of `ml.clear_trained_model_deployment_cache`: Clear trained model deployment cache.
  *
- * Cache will be cleared on all nodes where the trained model is assigned.
- * A trained model deployment may have an inference cache enabled.
- * As requests are handled by each allocated node, their responses may be cached on that individual node.
- * Calling this API clears the caches without restarting the deployment.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-clear-trained-model-deployment-cache}
  */
 export interface MlClearTrainedModelDeploymentCacheRequest extends RequestBase {
   /** The unique identifier of the trained model. */
@@ -31279,12 +29577,9 @@ export interface MlClearTrainedModelDeploymentCacheResponse {
 }
 
 /**
- * Close anomaly detection jobs.
+ * Arguments of `ml.close_job`: Close anomaly detection jobs.
  *
- * A job can be opened and closed multiple times throughout its lifecycle. A closed job cannot receive data or perform analysis operations, but you can still explore and navigate results.
- * When you close a job, it runs housekeeping tasks such as pruning the model history, flushing buffers, calculating final results and persisting the model snapshots. Depending upon the size of the job, it could take several minutes to close and the equivalent time to re-open. After it is closed, the job has a minimal overhead on the cluster except for maintaining its meta data. Therefore it is a best practice to close jobs that are no longer required to process data.
- * If you close an anomaly detection job whose datafeed is running, the request first tries to stop the datafeed. This behavior is equivalent to calling stop datafeed API with the same timeout and force parameters as the close job request.
- * When a datafeed that has a specified end date stops, it automatically closes its associated job.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job}
  */
 export interface MlCloseJobRequest extends RequestBase {
   /** Identifier for the anomaly detection job. It can be a job identifier, a group name, or a wildcard expression. You can close multiple anomaly detection jobs in a single API request by using a group name, a comma-separated list of jobs, or a wildcard expression. You can close all jobs by using `_all` or by specifying `*` as the job identifier. */
@@ -31922,7 +30217,11 @@ export interface MlDelayedDataCheckConfig {
   enabled: boolean;
 }
 
-/** Delete events from a calendar. */
+/**
+ * Arguments of `ml.delete_calendar_event`: Delete events from a calendar.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event}
+ */
 export interface MlDeleteCalendarEventRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
@@ -31935,7 +30234,11 @@ export interface MlDeleteCalendarEventRequest extends RequestBase {
 
 export type MlDeleteCalendarEventResponse = AcknowledgedResponseBase;
 
-/** Delete anomaly jobs from a calendar. */
+/**
+ * Arguments of `ml.delete_calendar_job`: Delete anomaly jobs from a calendar.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job}
+ */
 export interface MlDeleteCalendarJobRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
@@ -31956,9 +30259,9 @@ export interface MlDeleteCalendarJobResponse {
 }
 
 /**
- * Delete a calendar.
+ * Arguments of `ml.delete_calendar`: Delete a calendar.
  *
- * Remove all scheduled events from a calendar, then delete it.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar}
  */
 export interface MlDeleteCalendarRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
@@ -31967,7 +30270,11 @@ export interface MlDeleteCalendarRequest extends RequestBase {
 
 export type MlDeleteCalendarResponse = AcknowledgedResponseBase;
 
-/** Delete a datafeed. */
+/**
+ * Arguments of `ml.delete_datafeed`: Delete a datafeed.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed}
+ */
 export interface MlDeleteDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This
@@ -31985,7 +30292,11 @@ export interface MlDeleteDatafeedRequest extends RequestBase {
 
 export type MlDeleteDatafeedResponse = AcknowledgedResponseBase;
 
-/** Delete a data frame analytics job. */
+/**
+ * Arguments of `ml.delete_data_frame_analytics`: Delete a data frame analytics job.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics}
+ */
 export interface MlDeleteDataFrameAnalyticsRequest extends RequestBase {
   /** Identifier for the data frame analytics job. */
   id: Id;
@@ -32004,16 +30315,9 @@ export interface MlDeleteDataFrameAnalyticsRequest extends RequestBase {
 export type MlDeleteDataFrameAnalyticsResponse = AcknowledgedResponseBase;
 
 /**
- * Delete expired ML data.
+ * Arguments of `ml.delete_expired_data`: Delete expired ML data.
  *
- * Delete all job results, model snapshots and forecast data that have exceeded
- * their retention days period. Machine learning state documents that are not
- * associated with any job are also deleted.
- * You can limit the request to a single or set of anomaly detection jobs by
- * using a job identifier, a group name, a comma-separated list of jobs, or a
- * wildcard expression. You can delete expired data for all anomaly detection
- * jobs by using `_all`, by specifying `*` as the `<job_id>`, or by omitting the
- * `<job_id>`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data}
  */
 export interface MlDeleteExpiredDataRequest extends RequestBase {
   /**
@@ -32040,10 +30344,9 @@ export interface MlDeleteExpiredDataResponse {
 }
 
 /**
- * Delete a filter.
+ * Arguments of `ml.delete_filter`: Delete a filter.
  *
- * If an anomaly detection job references the filter, you cannot delete the
- * filter. You must update or delete the job before you can delete the filter.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter}
  */
 export interface MlDeleteFilterRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
@@ -32053,12 +30356,9 @@ export interface MlDeleteFilterRequest extends RequestBase {
 export type MlDeleteFilterResponse = AcknowledgedResponseBase;
 
 /**
- * Delete forecasts from a job.
+ * Arguments of `ml.delete_forecast`: Delete forecasts from a job.
  *
- * By default, forecasts are retained for 14 days. You can specify a
- * different retention period with the `expires_in` parameter in the forecast
- * jobs API. The delete forecast API enables you to delete one or more
- * forecasts before they expire.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast}
  */
 export interface MlDeleteForecastRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -32089,14 +30389,9 @@ export interface MlDeleteForecastRequest extends RequestBase {
 export type MlDeleteForecastResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an anomaly detection job.
+ * Arguments of `ml.delete_job`: Delete an anomaly detection job.
  *
- * All job configuration, model state and results are deleted.
- * It is not currently possible to delete multiple jobs using wildcards or a
- * comma separated list. If you delete a job that has a datafeed, the request
- * first tries to delete the datafeed. This behavior is equivalent to calling
- * the delete datafeed API with the same timeout and force parameters as the
- * delete job request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job}
  */
 export interface MlDeleteJobRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -32125,11 +30420,9 @@ export interface MlDeleteJobRequest extends RequestBase {
 export type MlDeleteJobResponse = AcknowledgedResponseBase;
 
 /**
- * Delete a model snapshot.
+ * Arguments of `ml.delete_model_snapshot`: Delete a model snapshot.
  *
- * You cannot delete the active model snapshot. To delete that snapshot, first
- * revert to a different one. To identify the active model snapshot, refer to
- * the `model_snapshot_id` in the results from the get jobs API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot}
  */
 export interface MlDeleteModelSnapshotRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -32141,11 +30434,9 @@ export interface MlDeleteModelSnapshotRequest extends RequestBase {
 export type MlDeleteModelSnapshotResponse = AcknowledgedResponseBase;
 
 /**
- * Delete a trained model alias.
+ * Arguments of `ml.delete_trained_model_alias`: Delete a trained model alias.
  *
- * This API deletes an existing model alias that refers to a trained model. If
- * the model alias is missing or refers to a model other than the one identified
- * by the `model_id`, this API returns an error.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias}
  */
 export interface MlDeleteTrainedModelAliasRequest extends RequestBase {
   /** The model alias to delete. */
@@ -32157,9 +30448,9 @@ export interface MlDeleteTrainedModelAliasRequest extends RequestBase {
 export type MlDeleteTrainedModelAliasResponse = AcknowledgedResponseBase;
 
 /**
- * Delete an unreferenced trained model.
+ * Arguments of `ml.delete_trained_model`: Delete an unreferenced trained model.
  *
- * The request deletes a trained inference model that is not referenced by an ingest pipeline.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model}
  */
 export interface MlDeleteTrainedModelRequest extends RequestBase {
   /** The unique identifier of the trained model. */
@@ -32283,11 +30574,9 @@ export interface MlDiscoveryNodeContent {
 }
 
 /**
- * Estimate job model memory usage.
+ * Arguments of `ml.estimate_model_memory`: Estimate job model memory usage.
  *
- * Make an estimation of the memory usage for an anomaly detection job model.
- * The estimate is based on analysis configuration details for the job and cardinality
- * estimates for the fields it references.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory}
  */
 export interface MlEstimateModelMemoryRequest extends RequestBase {
   /**
@@ -32424,12 +30713,9 @@ export interface MlEvaluateDataFrameDataframeRegressionSummary {
 }
 
 /**
- * Evaluate data frame analytics.
+ * Arguments of `ml.evaluate_data_frame`: Evaluate data frame analytics.
  *
- * The API packages together commonly used evaluation metrics for various types
- * of machine learning features. This has been designed for use on indexes
- * created by data frame analytics. Evaluation requires both a ground truth
- * field and an analytics result field to be present.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame}
  */
 export interface MlEvaluateDataFrameRequest extends RequestBase {
   /** Defines the type of evaluation you want to perform. */
@@ -32460,14 +30746,9 @@ export interface MlEvaluateDataFrameResponse {
 export type MlExcludeFrequent = "all" | "none" | "by" | "over";
 
 /**
- * Explain data frame analytics config.
+ * Arguments of `ml.explain_data_frame_analytics`: Explain data frame analytics config.
  *
- * This API provides explanations for a data frame analytics config that either
- * exists already or one that has not been created yet. The following
- * explanations are provided:
- * * which fields are included or not in the analysis and why,
- * * how much memory is estimated to be required. The estimate can be used when deciding the appropriate value for model_memory_limit setting later on.
- * If you have object fields or fields that are excluded via source filtering, they are not included in the explanation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics}
  */
 export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
   /**
@@ -32594,16 +30875,9 @@ export interface MlFilterRef {
 export type MlFilterType = "include" | "exclude";
 
 /**
- * Force buffered data to be processed.
+ * Arguments of `ml.flush_job`: Force buffered data to be processed.
  *
- * The flush jobs API is only applicable when sending data for analysis using
- * the post data API. Depending on the content of the buffer, then it might
- * additionally calculate new results. Both flush and close operations are
- * similar, however the flush is more efficient if you are expecting to send
- * more data for analysis. When flushing, the job remains open and is available
- * to continue analyzing data. A close operation additionally prunes and
- * persists the model state to disk and the job must be opened again before
- * analyzing further data.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job}
  */
 export interface MlFlushJobRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -32647,12 +30921,9 @@ export interface MlFlushJobResponse {
 }
 
 /**
- * Predict future behavior of a time series.
+ * Arguments of `ml.forecast`: Predict future behavior of a time series.
  *
- * Forecasts are not supported for jobs that perform population analysis; an
- * error occurs if you try to create a forecast for a job that has an
- * `over_field_name` in its configuration. Forcasts predict future behavior
- * based on historical data.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast}
  */
 export interface MlForecastRequest extends RequestBase {
   /**
@@ -32700,9 +30971,9 @@ export interface MlGeoResults {
 }
 
 /**
- * Get anomaly detection job results for buckets.
+ * Arguments of `ml.get_buckets`: Get anomaly detection job results for buckets.
  *
- * The API presents a chronological view of the records, grouped by bucket.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets}
  */
 export interface MlGetBucketsRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -32769,7 +31040,11 @@ export interface MlGetBucketsResponse {
   count: long;
 }
 
-/** Get info about events in calendars. */
+/**
+ * Arguments of `ml.get_calendar_events`: Get info about events in calendars.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events}
+ */
 export interface MlGetCalendarEventsRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using `_all` or `*` or by omitting the calendar identifier. */
   calendar_id: Id;
@@ -32805,7 +31080,11 @@ export interface MlGetCalendarsCalendar {
   job_ids: Id[];
 }
 
-/** Get calendar configuration info. */
+/**
+ * Arguments of `ml.get_calendars`: Get calendar configuration info.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars}
+ */
 export interface MlGetCalendarsRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using `_all` or `*` or by omitting the calendar identifier. */
   calendar_id?: Id;
@@ -32830,7 +31109,11 @@ export interface MlGetCalendarsResponse {
   count: long;
 }
 
-/** Get anomaly detection job results for categories. */
+/**
+ * Arguments of `ml.get_categories`: Get anomaly detection job results for categories.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories}
+ */
 export interface MlGetCategoriesRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
   job_id: Id;
@@ -32869,13 +31152,9 @@ export interface MlGetCategoriesResponse {
 }
 
 /**
- * Get datafeeds configuration info.
+ * Arguments of `ml.get_datafeeds`: Get datafeeds configuration info.
  *
- * You can get information for multiple datafeeds in a single API request by
- * using a comma-separated list of datafeeds or a wildcard expression. You can
- * get information for all datafeeds by using `_all`, by specifying `*` as the
- * `<feed_id>`, or by omitting the `<feed_id>`.
- * This API returns a maximum of 10,000 datafeeds.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds}
  */
 export interface MlGetDatafeedsRequest extends RequestBase {
   /**
@@ -32912,14 +31191,9 @@ export interface MlGetDatafeedsResponse {
 }
 
 /**
- * Get datafeed stats.
+ * Arguments of `ml.get_datafeed_stats`: Get datafeed stats.
  *
- * You can get statistics for multiple datafeeds in a single API request by
- * using a comma-separated list of datafeeds or a wildcard expression. You can
- * get statistics for all datafeeds by using `_all`, by specifying `*` as the
- * `<feed_id>`, or by omitting the `<feed_id>`. If the datafeed is stopped, the
- * only information you receive is the `datafeed_id` and the `state`.
- * This API returns a maximum of 10,000 datafeeds.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats}
  */
 export interface MlGetDatafeedStatsRequest extends RequestBase {
   /**
@@ -32949,11 +31223,9 @@ export interface MlGetDatafeedStatsResponse {
 }
 
 /**
- * Get data frame analytics job configuration info.
+ * Arguments of `ml.get_data_frame_analytics`: Get data frame analytics job configuration info.
  *
- * You can get information for multiple data frame analytics jobs in a single
- * API request by using a comma-separated list of data frame analytics jobs or a
- * wildcard expression.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics}
  */
 export interface MlGetDataFrameAnalyticsRequest extends RequestBase {
   /**
@@ -33002,7 +31274,11 @@ export interface MlGetDataFrameAnalyticsResponse {
   data_frame_analytics: MlDataframeAnalyticsSummary[];
 }
 
-/** Get data frame analytics job stats. */
+/**
+ * Arguments of `ml.get_data_frame_analytics_stats`: Get data frame analytics job stats.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics-stats}
+ */
 export interface MlGetDataFrameAnalyticsStatsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. If you do not specify this
@@ -33049,9 +31325,9 @@ export interface MlGetDataFrameAnalyticsStatsResponse {
 }
 
 /**
- * Get filters.
+ * Arguments of `ml.get_filters`: Get filters.
  *
- * You can get a single filter or all filters.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters}
  */
 export interface MlGetFiltersRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
@@ -33074,11 +31350,9 @@ export interface MlGetFiltersResponse {
 }
 
 /**
- * Get anomaly detection job results for influencers.
+ * Arguments of `ml.get_influencers`: Get anomaly detection job results for influencers.
  *
- * Influencers are the entities that have contributed to, or are to blame for,
- * the anomalies. Influencer results are available only if an
- * `influencer_field_name` is specified in the job configuration.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers}
  */
 export interface MlGetInfluencersRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -33144,12 +31418,9 @@ export interface MlGetInfluencersResponse {
 }
 
 /**
- * Get anomaly detection jobs configuration info.
+ * Arguments of `ml.get_jobs`: Get anomaly detection jobs configuration info.
  *
- * You can get information for multiple anomaly detection jobs in a single API
- * request by using a group name, a comma-separated list of jobs, or a wildcard
- * expression. You can get information for all anomaly detection jobs by using
- * `_all`, by specifying `*` as the `<job_id>`, or by omitting the `<job_id>`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs}
  */
 export interface MlGetJobsRequest extends RequestBase {
   /**
@@ -33186,7 +31457,11 @@ export interface MlGetJobsResponse {
   jobs: MlJob[];
 }
 
-/** Get anomaly detection job stats. */
+/**
+ * Arguments of `ml.get_job_stats`: Get anomaly detection job stats.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats}
+ */
 export interface MlGetJobStatsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. It can be a job identifier, a
@@ -33289,10 +31564,9 @@ export interface MlGetMemoryStatsMemStats {
 }
 
 /**
- * Get machine learning memory usage info.
+ * Arguments of `ml.get_memory_stats`: Get machine learning memory usage info.
  *
- * Get information about how machine learning jobs and trained models are using memory,
- * on each node, both within the JVM heap, and natively, outside of the JVM.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats}
  */
 export interface MlGetMemoryStatsRequest extends RequestBase {
   /**
@@ -33320,7 +31594,11 @@ export interface MlGetMemoryStatsResponse {
   nodes: Record<Id, MlGetMemoryStatsMemory>;
 }
 
-/** Get model snapshots info. */
+/**
+ * Arguments of `ml.get_model_snapshots`: Get model snapshots info.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots}
+ */
 export interface MlGetModelSnapshotsRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
   job_id: Id;
@@ -33364,7 +31642,11 @@ export interface MlGetModelSnapshotsResponse {
   model_snapshots: MlModelSnapshot[];
 }
 
-/** Get anomaly detection job model snapshot upgrade usage info. */
+/**
+ * Arguments of `ml.get_model_snapshot_upgrade_stats`: Get anomaly detection job model snapshot upgrade usage info.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshot-upgrade-stats}
+ */
 export interface MlGetModelSnapshotUpgradeStatsRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
   job_id: Id;
@@ -33394,25 +31676,9 @@ export interface MlGetModelSnapshotUpgradeStatsResponse {
 }
 
 /**
- * Get overall bucket results.
+ * Arguments of `ml.get_overall_buckets`: Get overall bucket results.
  *
- * Retrievs overall bucket results that summarize the bucket results of
- * multiple anomaly detection jobs.
- *
- * The `overall_score` is calculated by combining the scores of all the
- * buckets within the overall bucket span. First, the maximum
- * `anomaly_score` per anomaly detection job in the overall bucket is
- * calculated. Then the `top_n` of those scores are averaged to result in
- * the `overall_score`. This means that you can fine-tune the
- * `overall_score` so that it is more or less sensitive to the number of
- * jobs that detect an anomaly at the same time. For example, if you set
- * `top_n` to `1`, the `overall_score` is the maximum bucket score in the
- * overall bucket. Alternatively, if you set `top_n` to the number of jobs,
- * the `overall_score` is high only when all jobs detect anomalies in that
- * overall bucket. If you set the `bucket_span` parameter (to a value
- * greater than its default), the `overall_score` is the maximum
- * `overall_score` of the overall buckets that have a span equal to the
- * jobs' largest bucket span.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets}
  */
 export interface MlGetOverallBucketsRequest extends RequestBase {
   /**
@@ -33479,18 +31745,9 @@ export interface MlGetOverallBucketsResponse {
 }
 
 /**
- * Get anomaly records for an anomaly detection job.
+ * Arguments of `ml.get_records`: Get anomaly records for an anomaly detection job.
  *
- * Records contain the detailed analytical results. They describe the anomalous
- * activity that has been identified in the input data based on the detector
- * configuration.
- * There can be many anomaly records depending on the characteristics and size
- * of the input data. In practice, there are often too many to be able to
- * manually process them. The machine learning features therefore perform a
- * sophisticated aggregation of the anomaly records into buckets.
- * The number of record results depends on the number of anomalies found in each
- * bucket, which relates to the number of time series being modeled and the
- * number of detectors.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records}
  */
 export interface MlGetRecordsRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -33547,7 +31804,11 @@ export interface MlGetRecordsResponse {
   records: MlAnomaly[];
 }
 
-/** Get trained model configuration info. */
+/**
+ * Arguments of `ml.get_trained_models`: Get trained model configuration info.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models}
+ */
 export interface MlGetTrainedModelsRequest extends RequestBase {
   /**
    * The unique identifier of the trained model or a model alias.
@@ -33612,10 +31873,9 @@ export interface MlGetTrainedModelsResponse {
 }
 
 /**
- * Get trained models usage info.
+ * Arguments of `ml.get_trained_models_stats`: Get trained models usage info.
  *
- * You can get usage information for multiple trained
- * models in a single API request by using a comma-separated list of model IDs or a wildcard expression.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats}
  */
 export interface MlGetTrainedModelsStatsRequest extends RequestBase {
   /**
@@ -33860,7 +32120,11 @@ export interface MlInferenceResponseResult {
   feature_importance?: MlTrainedModelInferenceFeatureImportance[];
 }
 
-/** Evaluate a trained model. */
+/**
+ * Arguments of `ml.infer_trained_model`: Evaluate a trained model.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model}
+ */
 export interface MlInferTrainedModelRequest extends RequestBase {
   /** The unique identifier of the trained model. */
   model_id: Id;
@@ -33968,15 +32232,9 @@ export interface MlInfoNativeCode {
 }
 
 /**
- * Get machine learning information.
+ * Arguments of `ml.info`: Get machine learning information.
  *
- * Get defaults and limits used by machine learning.
- * This endpoint is designed to be used by a user interface that needs to fully
- * understand machine learning configurations where some options are not
- * specified, meaning that the defaults should be used. This endpoint may be
- * used to find out what those defaults are. It also provides information about
- * the maximum size of machine learning jobs that could run in the current
- * cluster configuration.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info}
  */
 export interface MlInfoRequest extends RequestBase {
 }
@@ -34403,14 +32661,9 @@ export interface MlNlpTokenizationUpdateOptions {
 }
 
 /**
- * Open anomaly detection jobs.
+ * Arguments of `ml.open_job`: Open anomaly detection jobs.
  *
- * An anomaly detection job must be opened to be ready to receive and analyze
- * data. It can be opened and closed multiple times throughout its lifecycle.
- * When you open a new job, it starts with an empty model.
- * When you open an existing job, the most recent model state is automatically
- * loaded. The job is ready to resume its analysis from where it left off, once
- * new data is received.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job}
  */
 export interface MlOpenJobRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -34527,7 +32780,11 @@ export interface MlPerPartitionCategorization {
   stop_on_warn?: boolean;
 }
 
-/** Add scheduled events to the calendar. */
+/**
+ * Arguments of `ml.post_calendar_events`: Add scheduled events to the calendar.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events}
+ */
 export interface MlPostCalendarEventsRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
@@ -34542,10 +32799,9 @@ export interface MlPostCalendarEventsResponse {
 }
 
 /**
- * Send data to an anomaly detection job for analysis.
+ * Arguments of `ml.post_data`: Send data to an anomaly detection job for analysis.
  *
- * IMPORTANT: For each job, data can be accepted from only a single connection at a time.
- * It is not currently possible to post data to multiple jobs using wildcards or a comma-separated list.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data}
  */
 export interface MlPostDataRequest<TData = unknown> extends RequestBase {
   /** Identifier for the anomaly detection job. The job must have a state of open to receive and process the data. */
@@ -34584,16 +32840,9 @@ export interface MlPostDataResponse {
 export type MlPredictedValue = ScalarValue | ScalarValue[];
 
 /**
- * Preview a datafeed.
+ * Arguments of `ml.preview_datafeed`: Preview a datafeed.
  *
- * This API returns the first "page" of search results from a datafeed.
- * You can preview an existing datafeed or provide configuration details for a datafeed
- * and anomaly detection job in the API. The preview shows the structure of the data
- * that will be passed to the anomaly detection engine.
- * IMPORTANT: When Elasticsearch security features are enabled, the preview uses the credentials of the user that
- * called the API. However, when the datafeed starts it uses the roles of the last user that created or updated the
- * datafeed. To get a preview that accurately reflects the behavior of the datafeed, use the appropriate credentials.
- * You can also use secondary authorization headers to supply the credentials.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed}
  */
 export interface MlPreviewDatafeedRequest extends RequestBase {
   /**
@@ -34631,9 +32880,9 @@ export interface MlPreviewDataFrameAnalyticsDataframePreviewConfig {
 }
 
 /**
- * Preview features used by data frame analytics.
+ * Arguments of `ml.preview_data_frame_analytics`: Preview features used by data frame analytics.
  *
- * Preview the extracted features used by a data frame analytics config.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics}
  */
 export interface MlPreviewDataFrameAnalyticsRequest extends RequestBase {
   /** Identifier for the data frame analytics job. */
@@ -34653,7 +32902,11 @@ export interface MlPreviewDataFrameAnalyticsResponse {
   feature_values: Record<Field, string>[];
 }
 
-/** Add anomaly detection job to calendar. */
+/**
+ * Arguments of `ml.put_calendar_job`: Add anomaly detection job to calendar.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job}
+ */
 export interface MlPutCalendarJobRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
@@ -34670,7 +32923,11 @@ export interface MlPutCalendarJobResponse {
   job_ids: Ids;
 }
 
-/** Create a calendar. */
+/**
+ * Arguments of `ml.put_calendar`: Create a calendar.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar}
+ */
 export interface MlPutCalendarRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
@@ -34692,19 +32949,9 @@ export interface MlPutCalendarResponse {
 }
 
 /**
- * Create a datafeed.
+ * Arguments of `ml.put_datafeed`: Create a datafeed.
  *
- * Datafeeds retrieve data from Elasticsearch for analysis by an anomaly detection job.
- * You can associate only one datafeed with each anomaly detection job.
- * The datafeed contains a query that runs at a defined interval (`frequency`).
- * If you are concerned about delayed data, you can add a delay (`query_delay') at each interval.
- * By default, the datafeed uses the following query: `{"match_all": {"boost": 1}}`.
- *
- * When Elasticsearch security features are enabled, your datafeed remembers which roles the user who created it had
- * at the time of creation and runs the query using those same roles. If you provide secondary authorization headers,
- * those credentials are used instead.
- * You must use Kibana, this API, or the create anomaly detection jobs API to create a datafeed. Do not add a datafeed
- * directly to the `.ml-config` index. Do not give users `write` privileges on the `.ml-config` index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed}
  */
 export interface MlPutDatafeedRequest extends RequestBase {
   /**
@@ -34847,15 +33094,9 @@ export interface MlPutDatafeedResponse {
 }
 
 /**
- * Create a data frame analytics job.
+ * Arguments of `ml.put_data_frame_analytics`: Create a data frame analytics job.
  *
- * This API creates a data frame analytics job that performs an analysis on the
- * source indices and stores the outcome in a destination index.
- * By default, the query used in the source configuration is `{"match_all": {}}`.
- *
- * If the destination index does not exist, it is created automatically when you start the job.
- *
- * If you supply only a subset of the regression or classification parameters, hyperparameter optimization occurs. It determines a value for each of the undefined parameters.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics}
  */
 export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
   /**
@@ -34960,10 +33201,9 @@ export interface MlPutDataFrameAnalyticsResponse {
 }
 
 /**
- * Create a filter.
+ * Arguments of `ml.put_filter`: Create a filter.
  *
- * A filter contains a list of strings. It can be used by one or more anomaly detection jobs.
- * Specifically, filters are referenced in the `custom_rules` property of detector configuration objects.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter}
  */
 export interface MlPutFilterRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
@@ -34986,10 +33226,9 @@ export interface MlPutFilterResponse {
 }
 
 /**
- * Create an anomaly detection job.
+ * Arguments of `ml.put_job`: Create an anomaly detection job.
  *
- * If you include a `datafeed_config`, you must have read index privileges on the source index.
- * If you include a `datafeed_config` but do not provide a query, the datafeed uses `{"match_all": {"boost": 1}}`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job}
  */
 export interface MlPutJobRequest extends RequestBase {
   /** The identifier for the anomaly detection job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters. */
@@ -35100,24 +33339,9 @@ export interface MlPutTrainedModelAggregateOutput {
 }
 
 /**
- * Create or update a trained model alias.
+ * Arguments of `ml.put_trained_model_alias`: Create or update a trained model alias.
  *
- * A trained model alias is a logical name used to reference a single trained
- * model.
- * You can use aliases instead of trained model identifiers to make it easier to
- * reference your models. For example, you can use aliases in inference
- * aggregations and processors.
- * An alias must be unique and refer to only a single trained model. However,
- * you can have multiple aliases for each trained model.
- * If you use this API to update an alias such that it references a different
- * trained model ID and the model uses a different type of data frame analytics,
- * an error occurs. For example, this situation occurs if you have a trained
- * model for regression analysis and a trained model for classification
- * analysis; you cannot reassign an alias from one type of trained model to
- * another.
- * If you use this API to update an alias and there are very few input fields in
- * common between the old and new trained models for the model alias, the API
- * returns a warning.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias}
  */
 export interface MlPutTrainedModelAliasRequest extends RequestBase {
   /** The alias to create or update. This value cannot end in numbers. */
@@ -35142,7 +33366,11 @@ export interface MlPutTrainedModelDefinition {
   trained_model: MlPutTrainedModelTrainedModel;
 }
 
-/** Create part of a trained model definition. */
+/**
+ * Arguments of `ml.put_trained_model_definition_part`: Create part of a trained model definition.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-definition-part}
+ */
 export interface MlPutTrainedModelDefinitionPartRequest extends RequestBase {
   /** The unique identifier of the trained model. */
   model_id: Id;
@@ -35193,9 +33421,9 @@ export interface MlPutTrainedModelPreprocessor {
 }
 
 /**
- * Create a trained model.
+ * Arguments of `ml.put_trained_model`: Create a trained model.
  *
- * Enable you to supply a trained model that is not created by data frame analytics.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model}
  */
 export interface MlPutTrainedModelRequest extends RequestBase {
   /** The unique identifier of the trained model. */
@@ -35309,10 +33537,9 @@ export interface MlPutTrainedModelTrainedModelTreeNode {
 }
 
 /**
- * Create a trained model vocabulary.
+ * Arguments of `ml.put_trained_model_vocabulary`: Create a trained model vocabulary.
  *
- * This API is supported only for natural language processing (NLP) models.
- * The vocabulary is stored in the index as described in `inference_config.*.vocabulary` of the trained model definition.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary}
  */
 export interface MlPutTrainedModelVocabularyRequest extends RequestBase {
   /** The unique identifier of the trained model. */
@@ -35375,12 +33602,9 @@ export interface MlRegressionInferenceOptions {
 }
 
 /**
- * Reset an anomaly detection job.
+ * Arguments of `ml.reset_job`: Reset an anomaly detection job.
  *
- * All model state and results are deleted. The job is ready to start over as if
- * it had just been created.
- * It is not currently possible to reset multiple jobs using wildcards or a
- * comma separated list.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job}
  */
 export interface MlResetJobRequest extends RequestBase {
   /** The ID of the job to reset. */
@@ -35403,15 +33627,9 @@ export interface MlResetJobRequest extends RequestBase {
 export type MlResetJobResponse = AcknowledgedResponseBase;
 
 /**
- * Revert to a snapshot.
+ * Arguments of `ml.revert_model_snapshot`: Revert to a snapshot.
  *
- * The machine learning features react quickly to anomalous input, learning new
- * behaviors in data. Highly anomalous input increases the variance in the
- * models whilst the system learns whether this is a new step-change in behavior
- * or a one-off event. In the case where this anomalous input is known to be a
- * one-off, then it might be appropriate to reset the model state to a time
- * before this event. For example, you might consider reverting to a saved
- * snapshot after Black Friday or a critical system failure.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot}
  */
 export interface MlRevertModelSnapshotRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -35465,20 +33683,9 @@ export interface MlRunningStateSearchInterval {
 }
 
 /**
- * Set upgrade_mode for ML indices.
+ * Arguments of `ml.set_upgrade_mode`: Set upgrade_mode for ML indices.
  *
- * Sets a cluster wide upgrade_mode setting that prepares machine learning
- * indices for an upgrade.
- * When upgrading your cluster, in some circumstances you must restart your
- * nodes and reindex your machine learning indices. In those circumstances,
- * there must be no machine learning jobs running. You can close the machine
- * learning jobs, do the upgrade, then open all the jobs again. Alternatively,
- * you can use this API to temporarily halt tasks associated with the jobs and
- * datafeeds and prevent new jobs from opening. You can also use this API
- * during upgrades that do not require you to reindex your machine learning
- * indices, though stopping jobs is not a requirement in that case.
- * You can see the current value for the upgrade_mode setting by using the get
- * machine learning info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode}
  */
 export interface MlSetUpgradeModeRequest extends RequestBase {
   /**
@@ -35500,19 +33707,9 @@ export type MlSetUpgradeModeResponse = AcknowledgedResponseBase;
 export type MlSnapshotUpgradeState = "loading_old_state" | "saving_new_state" | "stopped" | "failed";
 
 /**
- * Start datafeeds.
+ * Arguments of `ml.start_datafeed`: Start datafeeds.
  *
- * A datafeed must be started in order to retrieve data from Elasticsearch. A datafeed can be started and stopped
- * multiple times throughout its lifecycle.
- *
- * Before you can start a datafeed, the anomaly detection job must be open. Otherwise, an error occurs.
- *
- * If you restart a stopped datafeed, it continues processing input data from the next millisecond after it was stopped.
- * If new data was indexed for that exact millisecond between stopping and starting, it will be ignored.
- *
- * When Elasticsearch security features are enabled, your datafeed remembers which roles the last user to create or
- * update it had at the time of creation or update and runs the query using those same roles. If you provided secondary
- * authorization headers when you created or updated the datafeed, those credentials are used instead.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed}
  */
 export interface MlStartDatafeedRequest extends RequestBase {
   /**
@@ -35564,19 +33761,9 @@ export interface MlStartDatafeedResponse {
 }
 
 /**
- * Start a data frame analytics job.
+ * Arguments of `ml.start_data_frame_analytics`: Start a data frame analytics job.
  *
- * A data frame analytics job can be started and stopped multiple times
- * throughout its lifecycle.
- * If the destination index does not exist, it is created automatically the
- * first time you start the data frame analytics job. The
- * `index.number_of_shards` and `index.number_of_replicas` settings for the
- * destination index are copied from the source index. If there are multiple
- * source indices, the destination index copies the highest setting values. The
- * mappings for the destination index are also copied from the source indices.
- * If there are any mapping conflicts, the job fails to start.
- * If the destination index exists, it is used as is. You can therefore set up
- * the destination index in advance with custom settings and mappings.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics}
  */
 export interface MlStartDataFrameAnalyticsRequest extends RequestBase {
   /**
@@ -35608,9 +33795,9 @@ export interface MlStartDataFrameAnalyticsResponse {
 }
 
 /**
- * Start a trained model deployment.
+ * Arguments of `ml.start_trained_model_deployment`: Start a trained model deployment.
  *
- * It allocates the model to every machine learning node.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-trained-model-deployment}
  */
 export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
   /** The unique identifier of the trained model. Currently, only PyTorch models are supported. */
@@ -35676,10 +33863,9 @@ export interface MlStartTrainedModelDeploymentResponse {
 }
 
 /**
- * Stop datafeeds.
+ * Arguments of `ml.stop_datafeed`: Stop datafeeds.
  *
- * A datafeed that is stopped ceases to retrieve data from Elasticsearch. A datafeed can be started and stopped
- * multiple times throughout its lifecycle.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed}
  */
 export interface MlStopDatafeedRequest extends RequestBase {
   /**
@@ -35725,10 +33911,9 @@ export interface MlStopDatafeedResponse {
 }
 
 /**
- * Stop data frame analytics jobs.
+ * Arguments of `ml.stop_data_frame_analytics`: Stop data frame analytics jobs.
  *
- * A data frame analytics job can be started and stopped multiple times
- * throughout its lifecycle.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics}
  */
 export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
   /**
@@ -35771,7 +33956,11 @@ export interface MlStopDataFrameAnalyticsResponse {
   stopped: boolean;
 }
 
-/** Stop a trained model deployment. */
+/**
+ * Arguments of `ml.stop_trained_model_deployment`: Stop a trained model deployment.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-trained-model-deployment}
+ */
 export interface MlStopTrainedModelDeploymentRequest extends RequestBase {
   /** The unique identifier of the trained model. */
   model_id: Id;
@@ -36204,12 +34393,9 @@ export interface MlTransformAuthorization {
 }
 
 /**
- * Update a datafeed.
+ * Arguments of `ml.update_datafeed`: Update a datafeed.
  *
- * You must stop and start the datafeed for the changes to be applied.
- * When Elasticsearch security features are enabled, your datafeed remembers which roles the user who updated it had at
- * the time of the update and runs the query using those same roles. If you provide secondary authorization headers,
- * those credentials are used instead.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed}
  */
 export interface MlUpdateDatafeedRequest extends RequestBase {
   /**
@@ -36355,7 +34541,11 @@ export interface MlUpdateDatafeedResponse {
   scroll_size: integer;
 }
 
-/** Update a data frame analytics job. */
+/**
+ * Arguments of `ml.update_data_frame_analytics`: Update a data frame analytics job.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics}
+ */
 export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain
@@ -36408,9 +34598,9 @@ export interface MlUpdateDataFrameAnalyticsResponse {
 }
 
 /**
- * Update a filter.
+ * Arguments of `ml.update_filter`: Update a filter.
  *
- * Updates the description of a filter, adds items, or removes items from the list.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter}
  */
 export interface MlUpdateFilterRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
@@ -36432,9 +34622,9 @@ export interface MlUpdateFilterResponse {
 }
 
 /**
- * Update an anomaly detection job.
+ * Arguments of `ml.update_job`: Update an anomaly detection job.
  *
- * Updates certain properties of an anomaly detection job.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job}
  */
 export interface MlUpdateJobRequest extends RequestBase {
   /** Identifier for the job. */
@@ -36545,9 +34735,9 @@ export interface MlUpdateJobResponse {
 }
 
 /**
- * Update a snapshot.
+ * Arguments of `ml.update_model_snapshot`: Update a snapshot.
  *
- * Updates certain properties of a snapshot.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot}
  */
 export interface MlUpdateModelSnapshotRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -36572,7 +34762,11 @@ export interface MlUpdateModelSnapshotResponse {
   model: MlModelSnapshot;
 }
 
-/** Update a trained model deployment. */
+/**
+ * Arguments of `ml.update_trained_model_deployment`: Update a trained model deployment.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-trained-model-deployment}
+ */
 export interface MlUpdateTrainedModelDeploymentRequest extends RequestBase {
   /** The unique identifier of the trained model. Currently, only PyTorch models are supported. */
   model_id: Id;
@@ -36601,17 +34795,9 @@ export interface MlUpdateTrainedModelDeploymentResponse {
 }
 
 /**
- * Upgrade a snapshot.
+ * Arguments of `ml.upgrade_job_snapshot`: Upgrade a snapshot.
  *
- * Upgrade an anomaly detection model snapshot to the latest major version.
- * Over time, older snapshot formats are deprecated and removed. Anomaly
- * detection jobs support only snapshots that are from the current or previous
- * major version.
- * This API provides a means to upgrade a snapshot to the current major version.
- * This aids in preparing the cluster for an upgrade to the next major version.
- * Only one snapshot per anomaly detection job can be upgraded at a time and the
- * upgraded snapshot cannot be the current snapshot of the anomaly detection
- * job.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot}
  */
 export interface MlUpgradeJobSnapshotRequest extends RequestBase {
   /** Identifier for the anomaly detection job. */
@@ -36638,7 +34824,7 @@ export interface MlUpgradeJobSnapshotResponse {
   completed: boolean;
 }
 
-/** Validate an anomaly detection job. */
+/** Arguments of `ml.validate_detector`: Validate an anomaly detection job. */
 export interface MlValidateDetectorRequest extends RequestBase {
   /** The request body. */
   detector?: MlDetector;
@@ -36648,7 +34834,11 @@ export interface MlValidateDetectorRequest extends RequestBase {
 
 export type MlValidateDetectorResponse = AcknowledgedResponseBase;
 
-/** Validate an anomaly detection job. */
+/**
+ * Arguments of `ml.validate`: Validate an anomaly detection job.
+ *
+ * @see {@link https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html}
+ */
 export interface MlValidateRequest extends RequestBase {
   job_id?: Id;
   analysis_config?: MlAnalysisConfig;
@@ -36716,9 +34906,9 @@ export interface MlZeroShotClassificationInferenceUpdateOptions {
 }
 
 /**
- * Send monitoring data.
+ * Arguments of `monitoring.bulk`: Send monitoring data.
  *
- * This API is used by the monitoring features to send monitoring data.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch}
  */
 export interface MonitoringBulkRequest<TDocument = unknown, TPartialDocument = unknown> extends RequestBase {
   /** Identifier of the monitored system */
@@ -36790,23 +34980,9 @@ export interface MsearchMultiSearchResult<TDocument = unknown, TAggregations = R
 }
 
 /**
- * Run multiple searches.
+ * Arguments of `msearch`: Run multiple searches.
  *
- * The format of the request is similar to the bulk API format and makes use of the newline delimited JSON (NDJSON) format.
- * The structure is as follows:
- *
- * ```
- * header\n
- * body\n
- * header\n
- * body\n
- * ```
- *
- * This structure is specifically optimized to reduce parsing if a specific search ends up redirected to another node.
- *
- * IMPORTANT: The final line of data must end with a newline character `\n`.
- * Each newline character may be preceded by a carriage return `\r`.
- * When sending requests to this endpoint the `Content-Type` header should be set to `application/x-ndjson`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch}
  */
 export interface MsearchRequest extends RequestBase {
   /** Comma-separated list of data streams, indices, and index aliases to search. */
@@ -36910,21 +35086,9 @@ export type MsearchResponse<TDocument = unknown, TAggregations = Record<Aggregat
 export type MsearchResponseItem<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = MsearchMultiSearchItem<TDocument, TAggregations> | ErrorResponseBase;
 
 /**
- * Run multiple templated searches.
+ * Arguments of `msearch_template`: Run multiple templated searches.
  *
- * Run multiple templated searches with a single request.
- * If you are providing a text file or text input to `curl`, use the `--data-binary` flag instead of `-d` to preserve newlines.
- * For example:
- *
- * ```
- * $ cat requests
- * { "index": "my-index" }
- * { "id": "my-search-template", "params": { "query_string": "hello world", "from": 0, "size": 10 }}
- * { "index": "my-other-index" }
- * { "id": "my-other-search-template", "params": { "query_type": "match_all" }}
- *
- * $ curl -H "Content-Type: application/x-ndjson" -XGET localhost:9200/_msearch/template --data-binary "@requests"; echo
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template}
  */
 export interface MsearchTemplateRequest extends RequestBase {
   /**
@@ -37052,18 +35216,9 @@ export interface MtermvectorsOperation {
 }
 
 /**
- * Get multiple term vectors.
+ * Arguments of `mtermvectors`: Get multiple term vectors.
  *
- * Get multiple term vectors with a single request.
- * You can specify existing documents by index and ID or provide artificial documents in the body of the request.
- * You can specify the index in the request body or request URI.
- * The response contains a `docs` array with all the fetched termvectors.
- * Each element has the structure provided by the termvectors API.
- *
- * **Artificial documents**
- *
- * You can also use `mtermvectors` to generate term vectors for artificial documents provided in the body of the request.
- * The mapping used is determined by the specified `_index`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors}
  */
 export interface MtermvectorsRequest extends RequestBase {
   /** The name of the index that contains the documents. */
@@ -37278,9 +35433,9 @@ export interface NodesCgroupMemory {
 }
 
 /**
- * Clear the archived repositories metering.
+ * Arguments of `nodes.clear_repositories_metering_archive`: Clear the archived repositories metering.
  *
- * Clear the archived repositories metering information in the cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-clear-repositories-metering-archive}
  */
 export interface NodesClearRepositoriesMeteringArchiveRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
@@ -37539,11 +35694,9 @@ export interface NodesGarbageCollectorTotal {
 }
 
 /**
- * Get cluster repositories metering.
+ * Arguments of `nodes.get_repositories_metering_info`: Get cluster repositories metering.
  *
- * Get repositories metering information for a cluster.
- * This API exposes monotonically non-decreasing counters and it is expected that clients would durably store the information needed to compute aggregations over a period of time.
- * Additionally, the information exposed by this API is volatile, meaning that it will not be present after node restarts.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-get-repositories-metering-info}
  */
 export interface NodesGetRepositoriesMeteringInfoRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
@@ -37573,10 +35726,9 @@ export interface NodeShard {
 }
 
 /**
- * Get the hot threads for nodes.
+ * Arguments of `nodes.hot_threads`: Get the hot threads for nodes.
  *
- * Get a breakdown of the hot threads on each selected node in the cluster.
- * The output is plain text with a breakdown of the top hot threads for each node.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-hot-threads}
  */
 export interface NodesHotThreadsRequest extends RequestBase {
   /** List of node IDs or names used to limit returned information. */
@@ -38046,9 +36198,9 @@ export interface NodesInfoRemoveClusterServer {
 }
 
 /**
- * Get node information.
+ * Arguments of `nodes.info`: Get node information.
  *
- * By default, the API returns all attributes and core settings for cluster nodes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info}
  */
 export interface NodesInfoRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
@@ -38398,15 +36550,9 @@ export interface NodesRecording {
 }
 
 /**
- * Reload the keystore on nodes in the cluster.
+ * Arguments of `nodes.reload_secure_settings`: Reload the keystore on nodes in the cluster.
  *
- * Secure settings are stored in an on-disk keystore. Certain of these settings are reloadable.
- * That is, you can change them on disk and reload them without restarting any nodes in the cluster.
- * When you have updated reloadable secure settings in your keystore, you can use this API to reload those settings on each node.
- *
- * When the Elasticsearch keystore is password protected and not simply obfuscated, you must provide the password for the keystore when you reload the secure settings.
- * Reloading the settings for the whole cluster assumes that the keystores for all nodes are protected with the same password; this method is allowed only when inter-node communications are encrypted.
- * Alternatively, you can reload the secure settings on each node by locally accessing the API and passing the node-specific Elasticsearch keystore password.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings}
  */
 export interface NodesReloadSecureSettingsRequest extends RequestBase {
   /** The names of particular nodes in the cluster to target. */
@@ -38629,10 +36775,9 @@ export type NodesStatsNodeStatsMetric = "_all" | "_none" | "indices" | "os" | "p
 export type NodesStatsNodeStatsMetrics = NodesStatsNodeStatsMetric | NodesStatsNodeStatsMetric[];
 
 /**
- * Get node statistics.
+ * Arguments of `nodes.stats`: Get node statistics.
  *
- * Get statistics for nodes in a cluster.
- * By default, all stats are returned. You can limit the returned information by using metrics.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats}
  */
 export interface NodesStatsRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
@@ -38825,7 +36970,11 @@ export interface NodesUsageNodeUsage {
   aggregations: Record<string, any>;
 }
 
-/** Get feature usage information. */
+/**
+ * Arguments of `nodes.usage`: Get feature usage information.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage}
+ */
 export interface NodesUsageRequest extends RequestBase {
   /**
    * A comma-separated list of node IDs or names to limit the returned information.
@@ -38862,43 +37011,9 @@ export type Normalization = "no" | "h1" | "h2" | "h3" | "z";
 export type NullValue = null;
 
 /**
- * Open a point in time.
+ * Arguments of `open_point_in_time`: Open a point in time.
  *
- * A search request by default runs against the most recent visible data of the target indices,
- * which is called point in time. Elasticsearch pit (point in time) is a lightweight view into the
- * state of the data as it existed when initiated. In some cases, it’s preferred to perform multiple
- * search requests using the same point in time. For example, if refreshes happen between
- * `search_after` requests, then the results of those requests might not be consistent as changes happening
- * between searches are only visible to the more recent point in time.
- *
- * A point in time must be opened explicitly before being used in search requests.
- *
- * A subsequent search request with the `pit` parameter must not specify `index`, `routing`, or `preference` values as these parameters are copied from the point in time.
- *
- * Just like regular searches, you can use `from` and `size` to page through point in time search results, up to the first 10,000 hits.
- * If you want to retrieve more hits, use PIT with `search_after`.
- *
- * IMPORTANT: The open point in time request and each subsequent search request can return different identifiers; always use the most recently received ID for the next search request.
- *
- * When a PIT that contains shard failures is used in a search request, the missing are always reported in the search response as a `NoShardAvailableActionException` exception.
- * To get rid of these exceptions, a new PIT needs to be created so that shards missing from the previous PIT can be handled, assuming they become available in the meantime.
- *
- * **Keeping point in time alive**
- *
- * The `keep_alive` parameter, which is passed to a open point in time request and search request, extends the time to live of the corresponding point in time.
- * The value does not need to be long enough to process all data — it just needs to be long enough for the next request.
- *
- * Normally, the background merge process optimizes the index by merging together smaller segments to create new, bigger segments.
- * Once the smaller segments are no longer needed they are deleted.
- * However, open point-in-times prevent the old segments from being deleted since they are still in use.
- *
- * TIP: Keeping older segments alive means that more disk space and file handles are needed.
- * Ensure that you have configured your nodes to have ample free file handles.
- *
- * Additionally, if a segment contains deleted or updated documents then the point in time must keep track of whether each document in the segment was live at the time of the initial search request.
- * Ensure that your nodes have sufficient heap space if you have many open point-in-times on an index that is subject to ongoing deletes or updates.
- * Note that a point-in-time doesn't prevent its associated indices from being deleted.
- * You can check how many point-in-times (that is, search contexts) are open with the nodes stats API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time}
  */
 export interface OpenPointInTimeRequest extends RequestBase {
   /** A comma-separated list of index names to open point in time; use `_all` or empty string to perform the operation on all indices */
@@ -38973,9 +37088,9 @@ export type Password = string;
 export type Percentage = string | float;
 
 /**
- * Ping the cluster.
+ * Arguments of `ping`: Ping the cluster.
  *
- * Get information about whether the cluster is running.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cluster}
  */
 export interface PingRequest extends RequestBase {
 }
@@ -39013,7 +37128,7 @@ export interface PluginStats {
   licensed: boolean;
 }
 
-/** Prevalidates node removal from the cluster. */
+/** Arguments of `_internal.prevalidate_node_removal`: Prevalidates node removal from the cluster. */
 export interface PrevalidateNodeRemovalRequest extends RequestBase {
   /**
    * A comma-separated list of node names to prevalidate
@@ -39044,7 +37159,11 @@ export interface PrevalidateNodeRemovalRequest extends RequestBase {
 
 export type PrevalidateNodeRemovalResponse = any;
 
-/** Returns basic information about the status of Universal Profiling. */
+/**
+ * Arguments of `profiling.flamegraph`: Returns basic information about the status of Universal Profiling.
+ *
+ * @see {@link https://www.elastic.co/guide/en/observability/current/universal-profiling.html}
+ */
 export interface ProfilingFlamegraphRequest extends RequestBase {
   /** The request body. */
   conditions?: any;
@@ -39054,7 +37173,11 @@ export interface ProfilingFlamegraphRequest extends RequestBase {
 
 export type ProfilingFlamegraphResponse = any;
 
-/** Extracts raw stacktrace information from Universal Profiling. */
+/**
+ * Arguments of `profiling.stacktraces`: Extracts raw stacktrace information from Universal Profiling.
+ *
+ * @see {@link https://www.elastic.co/guide/en/observability/current/universal-profiling.html}
+ */
 export interface ProfilingStacktracesRequest extends RequestBase {
   /** The request body. */
   conditions?: any;
@@ -39066,7 +37189,11 @@ export type ProfilingStacktracesResponse = any;
 
 export type ProfilingStatusProfilingOperationMode = "RUNNING" | "STOPPING" | "STOPPED";
 
-/** Returns basic information about the status of Universal Profiling. */
+/**
+ * Arguments of `profiling.status`: Returns basic information about the status of Universal Profiling.
+ *
+ * @see {@link https://www.elastic.co/guide/en/observability/current/universal-profiling.html}
+ */
 export interface ProfilingStatusRequest extends RequestBase {
   /**
    * Period to wait for a connection to the master node.
@@ -39088,7 +37215,11 @@ export interface ProfilingStatusResponse {
   operation_mode: ProfilingStatusProfilingOperationMode;
 }
 
-/** Extracts a list of topN functions from Universal Profiling. */
+/**
+ * Arguments of `profiling.topn_functions`: Extracts a list of topN functions from Universal Profiling.
+ *
+ * @see {@link https://www.elastic.co/guide/en/observability/current/universal-profiling.html}
+ */
 export interface ProfilingTopnFunctionsRequest extends RequestBase {
   /** The request body. */
   conditions?: any;
@@ -39098,7 +37229,7 @@ export interface ProfilingTopnFunctionsRequest extends RequestBase {
 
 export type ProfilingTopnFunctionsResponse = any;
 
-/** Create or update project routing expressions. */
+/** Arguments of `project.create_many_routing`: Create or update project routing expressions. */
 export interface ProjectCreateManyRoutingRequest extends RequestBase {
   /** The request body. */
   expressions?: ProjectNamedProjectRoutingExpressions;
@@ -39108,7 +37239,7 @@ export interface ProjectCreateManyRoutingRequest extends RequestBase {
 
 export type ProjectCreateManyRoutingResponse = AcknowledgedResponseBase;
 
-/** Create or update a project routing expression. */
+/** Arguments of `project.create_routing`: Create or update a project routing expression. */
 export interface ProjectCreateRoutingRequest extends RequestBase {
   /** The name of project routing expression */
   name: string;
@@ -39120,7 +37251,7 @@ export interface ProjectCreateRoutingRequest extends RequestBase {
 
 export type ProjectCreateRoutingResponse = AcknowledgedResponseBase;
 
-/** Delete a project routing expression. */
+/** Arguments of `project.delete_routing`: Delete a project routing expression. */
 export interface ProjectDeleteRoutingRequest extends RequestBase {
   /** The name of project routing expression */
   name: string;
@@ -39128,13 +37259,13 @@ export interface ProjectDeleteRoutingRequest extends RequestBase {
 
 export type ProjectDeleteRoutingResponse = AcknowledgedResponseBase;
 
-/** Get project routing expressions. */
+/** Arguments of `project.get_many_routing`: Get project routing expressions. */
 export interface ProjectGetManyRoutingRequest extends RequestBase {
 }
 
 export type ProjectGetManyRoutingResponse = ProjectNamedProjectRoutingExpressions;
 
-/** Get a project routing expression. */
+/** Arguments of `project.get_routing`: Get a project routing expression. */
 export interface ProjectGetRoutingRequest extends RequestBase {
   /** The name of project routing expression */
   name: string;
@@ -39158,9 +37289,9 @@ export interface ProjectTagsProjectTags {
 }
 
 /**
- * Get tags.
+ * Arguments of `project.tags`: Get tags.
  *
- * Get the tags that are defined for the project.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch-serverless/operation/operation-project-tags}
  */
 export interface ProjectTagsRequest extends RequestBase {
   /**
@@ -39189,9 +37320,9 @@ export type ProjectTagsTags = ProjectTagsTagsKeys & { [property: string]: string
 export type PropertyName = string;
 
 /**
- * Create or update a script or search template.
+ * Arguments of `put_script`: Create or update a script or search template.
  *
- * Creates or updates a stored script or search template.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script}
  */
 export interface PutScriptRequest extends RequestBase {
   /**
@@ -41007,10 +39138,9 @@ export interface QueryDslWrapperQuery extends QueryDslQueryBase {
 export type QueryDslZeroTermsQuery = "all" | "none";
 
 /**
- * Delete a query rule.
+ * Arguments of `query_rules.delete_rule`: Delete a query rule.
  *
- * Delete a query rule within a query ruleset.
- * This is a destructive action that is only recoverable by re-adding the same rule with the create or update query rule API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule}
  */
 export interface QueryRulesDeleteRuleRequest extends RequestBase {
   /** The unique identifier of the query ruleset containing the rule to delete */
@@ -41022,10 +39152,9 @@ export interface QueryRulesDeleteRuleRequest extends RequestBase {
 export type QueryRulesDeleteRuleResponse = AcknowledgedResponseBase;
 
 /**
- * Delete a query ruleset.
+ * Arguments of `query_rules.delete_ruleset`: Delete a query ruleset.
  *
- * Remove a query ruleset and its associated data.
- * This is a destructive action that is not recoverable.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset}
  */
 export interface QueryRulesDeleteRulesetRequest extends RequestBase {
   /** The unique identifier of the query ruleset to delete */
@@ -41035,9 +39164,9 @@ export interface QueryRulesDeleteRulesetRequest extends RequestBase {
 export type QueryRulesDeleteRulesetResponse = AcknowledgedResponseBase;
 
 /**
- * Get a query rule.
+ * Arguments of `query_rules.get_rule`: Get a query rule.
  *
- * Get details about a query rule within a query ruleset.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule}
  */
 export interface QueryRulesGetRuleRequest extends RequestBase {
   /** The unique identifier of the query ruleset containing the rule to retrieve */
@@ -41049,9 +39178,9 @@ export interface QueryRulesGetRuleRequest extends RequestBase {
 export type QueryRulesGetRuleResponse = QueryRulesQueryRule;
 
 /**
- * Get a query ruleset.
+ * Arguments of `query_rules.get_ruleset`: Get a query ruleset.
  *
- * Get details about a query ruleset.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset}
  */
 export interface QueryRulesGetRulesetRequest extends RequestBase {
   /** The unique identifier of the query ruleset */
@@ -41076,9 +39205,9 @@ export interface QueryRulesListRulesetsQueryRulesetListItem {
 }
 
 /**
- * Get all query rulesets.
+ * Arguments of `query_rules.list_rulesets`: Get all query rulesets.
  *
- * Get summarized information about the query rulesets.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets}
  */
 export interface QueryRulesListRulesetsRequest extends RequestBase {
   /**
@@ -41099,14 +39228,9 @@ export interface QueryRulesListRulesetsResponse {
 }
 
 /**
- * Create or update a query rule.
+ * Arguments of `query_rules.put_rule`: Create or update a query rule.
  *
- * Create or update a query rule within a query ruleset.
- *
- * IMPORTANT: Due to limitations within pinned queries, you can only pin documents using ids or docs, but cannot use both in single rule.
- * It is advised to use one or the other in query rulesets, to avoid errors.
- * Additionally, pinned queries have a maximum limit of 100 pinned hits.
- * If multiple matching rules pin more than 100 documents, only the first 100 documents are pinned in the order they are specified in the ruleset.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule}
  */
 export interface QueryRulesPutRuleRequest extends RequestBase {
   /** The unique identifier of the query ruleset containing the rule to be created or updated. */
@@ -41135,15 +39259,9 @@ export interface QueryRulesPutRuleResponse {
 }
 
 /**
- * Create or update a query ruleset.
+ * Arguments of `query_rules.put_ruleset`: Create or update a query ruleset.
  *
- * There is a limit of 100 rules per ruleset.
- * This limit can be increased by using the `xpack.applications.rules.max_rules_per_ruleset` cluster setting.
- *
- * IMPORTANT: Due to limitations within pinned queries, you can only select documents using `ids` or `docs`, but cannot use both in single rule.
- * It is advised to use one or the other in query rulesets, to avoid errors.
- * Additionally, pinned queries have a maximum limit of 100 pinned hits.
- * If multiple matching rules pin more than 100 documents, only the first 100 documents are pinned in the order they are specified in the ruleset.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset}
  */
 export interface QueryRulesPutRulesetRequest extends RequestBase {
   /** The unique identifier of the query ruleset to be created or updated. */
@@ -41246,9 +39364,9 @@ export interface QueryRulesTestQueryRulesetMatchedRule {
 }
 
 /**
- * Test a query ruleset.
+ * Arguments of `query_rules.test`: Test a query ruleset.
  *
- * Evaluate match criteria against a query ruleset to identify the rules that would match that criteria.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test}
  */
 export interface QueryRulesTestRequest extends RequestBase {
   /** The unique identifier of the query ruleset to be created or updated */
@@ -41393,9 +39511,9 @@ export interface RankEvalRankEvalRequestItem {
 }
 
 /**
- * Evaluate ranked search results.
+ * Arguments of `rank_eval`: Evaluate ranked search results.
  *
- * Evaluate the quality of ranked search results over a set of typical search queries.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval}
  */
 export interface RankEvalRequest extends RequestBase {
   /**
@@ -41533,55 +39651,9 @@ export interface ReindexRemoteSource {
 }
 
 /**
- * Reindex documents.
+ * Arguments of `reindex`: Reindex documents.
  *
- * Copy documents from a source to a destination.
- * You can copy all documents to the destination index or reindex a subset of the documents.
- * The source can be any existing index, alias, or data stream.
- * The destination must differ from the source.
- * For example, you cannot reindex a data stream into itself.
- *
- * IMPORTANT: Reindex requires `_source` to be enabled for all documents in the source.
- * The destination should be configured as wanted before calling the reindex API.
- * Reindex does not copy the settings from the source or its associated template.
- * Mappings, shard counts, and replicas, for example, must be configured ahead of time.
- *
- * If the Elasticsearch security features are enabled, you must have the following security privileges:
- *
- * * The `read` index privilege for the source data stream, index, or alias.
- * * The `write` index privilege for the destination data stream, index, or index alias.
- * * To automatically create a data stream or index with a reindex API request, you must have the `auto_configure`, `create_index`, or `manage` index privilege for the destination data stream, index, or alias.
- * * If reindexing from a remote cluster, the `source.remote.user` must have the `monitor` cluster privilege and the `read` index privilege for the source data stream, index, or alias.
- *
- * If reindexing from a remote cluster into a cluster using Elastic Stack, you must explicitly allow the remote host using the `reindex.remote.whitelist` node setting on the destination cluster.
- * If reindexing from a remote cluster into an Elastic Cloud Serverless project, only remote hosts from [Elastic Cloud Hosted and Elastic Cloud Serverless](https://cloud.elastic.co/registration?page=docs&placement=docs-body) are allowed.
- * Automatic data stream creation requires a matching index template with data stream enabled.
- *
- * The `dest` element can be configured like the index API to control optimistic concurrency control.
- * Omitting `version_type` or setting it to `internal` causes Elasticsearch to blindly dump documents into the destination, overwriting any that happen to have the same ID.
- *
- * Setting `version_type` to `external` causes Elasticsearch to preserve the `version` from the source, create any documents that are missing, and update any documents that have an older version in the destination than they do in the source.
- *
- * Setting `op_type` to `create` causes the reindex API to create only missing documents in the destination.
- * All existing documents will cause a version conflict.
- *
- * IMPORTANT: Because data streams are append-only, any reindex request to a destination data stream must have an `op_type` of `create`.
- * A reindex can only add new documents to a destination data stream.
- * It cannot update existing documents in a destination data stream.
- *
- * By default, version conflicts abort the reindex process.
- * To continue reindexing if there are conflicts, set the `conflicts` request body property to `proceed`.
- * In this case, the response includes a count of the version conflicts that were encountered.
- * Note that the handling of other error types is unaffected by the `conflicts` property.
- * Additionally, if you opt to count version conflicts, the operation could attempt to reindex more documents from the source than `max_docs` until it has successfully indexed `max_docs` documents into the target or it has gone through every document in the source query.
- *
- * It's recommended to reindex on indices with a green status. Reindexing can fail when a node shuts down or crashes.
- * * When requested with `wait_for_completion=true` (default), the request fails if the node shuts down.
- * * When requested with `wait_for_completion=false`, a task id is returned, for use with the task management APIs. The task may disappear or fail if the node shuts down.
- * When retrying a failed reindex operation, it might be necessary to set `conflicts=proceed` or to first delete the partial destination index.
- * Additionally, dry runs, checking disk space, and fetching index recovery information can help address the root cause.
- *
- * Refer to the linked documentation for examples of how to reindex documents.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex}
  */
 export interface ReindexRequest extends RequestBase {
   /**
@@ -41776,28 +39848,9 @@ export interface ReindexRethrottleReindexTask {
 export type ReindexRethrottleReindexTasks = ReindexRethrottleReindexTask[] | Record<string, ReindexRethrottleParentReindexTask>;
 
 /**
- * Throttle a reindex operation.
+ * Arguments of `reindex_rethrottle`: Throttle a reindex operation.
  *
- * Change the maximum number of documents to index per second for a particular reindex operation.
- * For example, to unthrottle to unlimited documents per second:
- *
- * ```
- * POST _reindex/r1A2WoRbTwKZ516z6NEs5A:36619/_rethrottle?requests_per_second=-1
- * ```
- *
- * Rethrottling that speeds up the query takes effect immediately.
- * Rethrottling that slows down the query will take effect after completing the current batch of documents.
- * This behavior prevents scroll timeouts.
- *
- * This API follows reindex tasks across node-shutdown relocations, so callers can keep using
- * the original task ID throughout the lifetime of the operation.
- * The relocated task ID is also accepted and is followed transparently.
- * In either case, returned task IDs and timings reflect the original task, not its relocated successor.
- *
- * The rethrottle may not have been applied to any tasks if either `node_failures` or `task_failures` are non-empty, or if the response contains
- * no successfully rethrottled tasks — that is, no entries under `nodes` (returned with the default
- * `group_by=nodes` in stack) or under `tasks` (returned in serverless, or in stack with
- * `group_by=none` or `group_by=parents`).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex}
  */
 export interface ReindexRethrottleRequest extends RequestBase {
   /**
@@ -41996,9 +40049,9 @@ export interface RelocationFailureInfo {
 }
 
 /**
- * Render a search template.
+ * Arguments of `render_search_template`: Render a search template.
  *
- * Render a search template as a search request body.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template}
  */
 export interface RenderSearchTemplateRequest extends RequestBase {
   /**
@@ -42118,30 +40171,9 @@ export interface RollupDateHistogramGrouping {
 }
 
 /**
- * Delete a rollup job.
+ * Arguments of `rollup.delete_job`: Delete a rollup job.
  *
- * A job must be stopped before it can be deleted.
- * If you attempt to delete a started job, an error occurs.
- * Similarly, if you attempt to delete a nonexistent job, an exception occurs.
- *
- * IMPORTANT: When you delete a job, you remove only the process that is actively monitoring and rolling up data.
- * The API does not delete any previously rolled up data.
- * This is by design; a user may wish to roll up a static data set.
- * Because the data set is static, after it has been fully rolled up there is no need to keep the indexing rollup job around (as there will be no new data).
- * Thus the job can be deleted, leaving behind the rolled up data for analysis.
- * If you wish to also remove the rollup data and the rollup index contains the data for only a single job, you can delete the whole rollup index.
- * If the rollup index stores data from several jobs, you must issue a delete-by-query that targets the rollup job's identifier in the rollup index. For example:
- *
- * ```
- * POST my_rollup_index/_delete_by_query
- * {
- *   "query": {
- *     "term": {
- *       "_rollup.id": "the_rollup_job_id"
- *     }
- *   }
- * }
- * ```
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job}
  */
 export interface RollupDeleteJobRequest extends RequestBase {
   /** Identifier for the job. */
@@ -42163,13 +40195,9 @@ export interface RollupFieldMetric {
 export type RollupGetJobsIndexingJobState = "started" | "indexing" | "stopping" | "stopped" | "aborting";
 
 /**
- * Get rollup job information.
+ * Arguments of `rollup.get_jobs`: Get rollup job information.
  *
- * Get the configuration, stats, and status of rollup jobs.
- *
- * NOTE: This API returns only active (both `STARTED` and `STOPPED`) jobs.
- * If a job was created, ran for a while, then was deleted, the API does not return any details about it.
- * For details about a historical rollup job, the rollup capabilities API may be more useful.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs}
  */
 export interface RollupGetJobsRequest extends RequestBase {
   /**
@@ -42229,16 +40257,9 @@ export interface RollupGetJobsRollupJobStatus {
 }
 
 /**
- * Get the rollup job capabilities.
+ * Arguments of `rollup.get_rollup_caps`: Get the rollup job capabilities.
  *
- * Get the capabilities of any rollup jobs that have been configured for a specific index or index pattern.
- *
- * This API is useful because a rollup job is often configured to rollup only a subset of fields from the source index.
- * Furthermore, only certain aggregations can be configured for various fields, leading to a limited subset of functionality depending on that configuration.
- * This API enables you to inspect an index and determine:
- *
- * 1. Does this index have associated rollup data somewhere in the cluster?
- * 2. If yes to the first question, what fields were rolled up, what aggregations can be performed, and where does the data live?
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps}
  */
 export interface RollupGetRollupCapsRequest extends RequestBase {
   /**
@@ -42273,13 +40294,9 @@ export interface RollupGetRollupIndexCapsIndexCapabilities {
 }
 
 /**
- * Get the rollup index capabilities.
+ * Arguments of `rollup.get_rollup_index_caps`: Get the rollup index capabilities.
  *
- * Get the rollup capabilities of all jobs inside of a rollup index.
- * A single rollup index may store the data for multiple rollup jobs and may have a variety of capabilities depending on those jobs. This API enables you to determine:
- *
- * * What jobs are stored in an index (or indices specified via a pattern)?
- * * What target indices were rolled up, what fields were used in those rollups, and what aggregations can be performed on each job?
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-index-caps}
  */
 export interface RollupGetRollupIndexCapsRequest extends RequestBase {
   /**
@@ -42338,15 +40355,9 @@ export interface RollupHistogramGrouping {
 export type RollupMetric = "min" | "max" | "sum" | "avg" | "value_count";
 
 /**
- * Create a rollup job.
+ * Arguments of `rollup.put_job`: Create a rollup job.
  *
- * WARNING: From 8.15.0, calling this API in a cluster with no rollup usage will fail with a message about the deprecation and planned removal of rollup features. A cluster needs to contain either a rollup job or a rollup index in order for this API to be allowed to run.
- *
- * The rollup job configuration contains all the details about how the job should run, when it indexes documents, and what future queries will be able to run against the rollup index.
- *
- * There are three main sections to the job configuration: the logistical details about the job (for example, the cron schedule), the fields that are used for grouping, and what metrics to collect for each group.
- *
- * Jobs are created in a `STOPPED` state. You can start them with the start rollup jobs API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job}
  */
 export interface RollupPutJobRequest extends RequestBase {
   /**
@@ -42405,18 +40416,9 @@ export interface RollupPutJobRequest extends RequestBase {
 export type RollupPutJobResponse = AcknowledgedResponseBase;
 
 /**
- * Search rolled-up data.
+ * Arguments of `rollup.rollup_search`: Search rolled-up data.
  *
- * The rollup search endpoint is needed because, internally, rolled-up documents utilize a different document structure than the original data.
- * It rewrites standard Query DSL into a format that matches the rollup documents then takes the response and rewrites it back to what a client would expect given the original query.
- *
- * The request body supports a subset of features from the regular search API.
- * The following functionality is not available:
- *
- * `size`: Because rollups work on pre-aggregated data, no search hits can be returned and so size must be set to zero or omitted entirely.
- * `highlighter`, `suggestors`, `post_filter`, `profile`, `explain`: These are similarly disallowed.
- *
- * For more detailed examples of using the rollup search API, including querying rolled-up data only or combining rolled-up and live data, refer to the External documentation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search}
  */
 export interface RollupRollupSearchRequest extends RequestBase {
   /**
@@ -42461,10 +40463,9 @@ export interface RollupRollupSearchResponse<TDocument = unknown, TAggregations =
 }
 
 /**
- * Start rollup jobs.
+ * Arguments of `rollup.start_job`: Start rollup jobs.
  *
- * If you try to start a job that does not exist, an exception occurs.
- * If you try to start a job that is already started, nothing happens.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job}
  */
 export interface RollupStartJobRequest extends RequestBase {
   /** Identifier for the rollup job. */
@@ -42476,19 +40477,9 @@ export interface RollupStartJobResponse {
 }
 
 /**
- * Stop rollup jobs.
+ * Arguments of `rollup.stop_job`: Stop rollup jobs.
  *
- * If you try to stop a job that does not exist, an exception occurs.
- * If you try to stop a job that is already stopped, nothing happens.
- *
- * Since only a stopped job can be deleted, it can be useful to block the API until the indexer has fully stopped.
- * This is accomplished with the `wait_for_completion` query parameter, and optionally a timeout. For example:
- *
- * ```
- * POST _rollup/job/sensor/_stop?wait_for_completion=true&timeout=10s
- * ```
- * The parameter blocks the API call from returning until either the job has moved to STOPPED or the specified time has elapsed.
- * If the specified time elapses without the job moving to STOPPED, a timeout exception occurs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job}
  */
 export interface RollupStopJobRequest extends RequestBase {
   /** Identifier for the rollup job. */
@@ -42634,15 +40625,9 @@ export interface ScriptsPainlessExecutePainlessContextSetup {
 }
 
 /**
- * Run a script.
+ * Arguments of `scripts_painless_execute`: Run a script.
  *
- * Runs a script and returns a result.
- * Use this API to build and test scripts, such as when defining a script for a runtime field.
- * This API requires very few dependencies and is especially useful if you don't have permissions to write documents on a cluster.
- *
- * The API uses several _contexts_, which control how scripts are run, what variables are available at runtime, and what the return type is.
- *
- * Each context requires a script, but additional parameters depend on the context you're using for that script.
+ * @see {@link https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples}
  */
 export interface ScriptsPainlessExecuteRequest extends RequestBase {
   /**
@@ -42679,20 +40664,9 @@ export type ScrollId = string;
 export type ScrollIds = ScrollId | ScrollId[];
 
 /**
- * Run a scrolling search.
+ * Arguments of `scroll`: Run a scrolling search.
  *
- * IMPORTANT: The scroll API is no longer recommend for deep pagination. If you need to preserve the index state while paging through more than 10,000 hits, use the `search_after` parameter with a point in time (PIT).
- *
- * The scroll API gets large sets of results from a single scrolling search request.
- * To get the necessary scroll ID, submit a search API request that includes an argument for the `scroll` query parameter.
- * The `scroll` parameter indicates how long Elasticsearch should retain the search context for the request.
- * The search response returns a scroll ID in the `_scroll_id` response body parameter.
- * You can then use the scroll ID with the scroll API to retrieve the next batch of results for the request.
- * If the Elasticsearch security features are enabled, the access to the results of a specific scroll ID is restricted to the user or API key that submitted the search.
- *
- * You can also use the scroll API to specify a new scroll parameter that extends or shortens the retention period for the search context.
- *
- * IMPORTANT: Results from a scrolling search reflect the state of the index at the time of the initial search request. Subsequent indexing or document changes only affect later search and scroll requests.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll}
  */
 export interface ScrollRequest extends RequestBase {
   /**
@@ -42721,9 +40695,9 @@ export interface SearchableSnapshotsCacheStatsNode {
 }
 
 /**
- * Get cache statistics.
+ * Arguments of `searchable_snapshots.cache_stats`: Get cache statistics.
  *
- * Get statistics about the shared cache for partially mounted indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats}
  */
 export interface SearchableSnapshotsCacheStatsRequest extends RequestBase {
   /** The names of the nodes in the cluster to target. */
@@ -42746,9 +40720,9 @@ export interface SearchableSnapshotsCacheStatsShared {
 }
 
 /**
- * Clear the cache.
+ * Arguments of `searchable_snapshots.clear_cache`: Clear the cache.
  *
- * Clear indices and data streams from the shared cache for partially mounted indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache}
  */
 export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
   /**
@@ -42787,11 +40761,9 @@ export interface SearchableSnapshotsMountMountedSnapshot {
 }
 
 /**
- * Mount a snapshot.
+ * Arguments of `searchable_snapshots.mount`: Mount a snapshot.
  *
- * Mount a snapshot as a searchable snapshot index.
- * Do not use this API for snapshots managed by index lifecycle management (ILM).
- * Manually mounting ILM-managed snapshots can interfere with ILM processes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount}
  */
 export interface SearchableSnapshotsMountRequest extends RequestBase {
   /** The name of the repository containing the snapshot of the index to mount. */
@@ -42839,7 +40811,11 @@ export type SearchableSnapshotsMountStorageOption = "full_copy" | "shared_cache"
 
 export type SearchableSnapshotsStatsLevel = "cluster" | "indices" | "shards";
 
-/** Get searchable snapshot statistics. */
+/**
+ * Arguments of `searchable_snapshots.stats`: Get searchable snapshot statistics.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats}
+ */
 export interface SearchableSnapshotsStatsRequest extends RequestBase {
   /** A comma-separated list of data streams and indices to retrieve statistics for. */
   index?: Indices;
@@ -42927,9 +40903,9 @@ export interface SearchApplicationAnalyticsCollection {
 }
 
 /**
- * Delete a behavioral analytics collection.
+ * Arguments of `search_application.delete_behavioral_analytics`: Delete a behavioral analytics collection.
  *
- * The associated data stream is also deleted.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete-behavioral-analytics}
  */
 export interface SearchApplicationDeleteBehavioralAnalyticsRequest extends RequestBase {
   /** The name of the analytics collection to be deleted */
@@ -42939,9 +40915,9 @@ export interface SearchApplicationDeleteBehavioralAnalyticsRequest extends Reque
 export type SearchApplicationDeleteBehavioralAnalyticsResponse = AcknowledgedResponseBase;
 
 /**
- * Delete a search application.
+ * Arguments of `search_application.delete`: Delete a search application.
  *
- * Remove a search application and its associated alias. Indices attached to the search application are not removed.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete}
  */
 export interface SearchApplicationDeleteRequest extends RequestBase {
   /** The name of the search application to delete. */
@@ -42956,7 +40932,11 @@ export interface SearchApplicationEventDataStream {
 
 export type SearchApplicationEventType = "page_view" | "search" | "search_click";
 
-/** Get behavioral analytics collections. */
+/**
+ * Arguments of `search_application.get_behavioral_analytics`: Get behavioral analytics collections.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics}
+ */
 export interface SearchApplicationGetBehavioralAnalyticsRequest extends RequestBase {
   /** A list of analytics collections to limit the returned information */
   name?: Name[];
@@ -42964,7 +40944,11 @@ export interface SearchApplicationGetBehavioralAnalyticsRequest extends RequestB
 
 export type SearchApplicationGetBehavioralAnalyticsResponse = Record<Name, SearchApplicationAnalyticsCollection>;
 
-/** Get search application details. */
+/**
+ * Arguments of `search_application.get`: Get search application details.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get}
+ */
 export interface SearchApplicationGetRequest extends RequestBase {
   /** The name of the search application */
   name: Name;
@@ -42973,9 +40957,9 @@ export interface SearchApplicationGetRequest extends RequestBase {
 export type SearchApplicationGetResponse = SearchApplicationSearchApplication;
 
 /**
- * Get search applications.
+ * Arguments of `search_application.list`: Get search applications.
  *
- * Get information about search applications.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics}
  */
 export interface SearchApplicationListRequest extends RequestBase {
   /** Query in the Lucene query string syntax. */
@@ -42994,7 +40978,11 @@ export interface SearchApplicationListResponse {
   results: SearchApplicationSearchApplication[];
 }
 
-/** Create a behavioral analytics collection event. */
+/**
+ * Arguments of `search_application.post_behavioral_analytics_event`: Create a behavioral analytics collection event.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-post-behavioral-analytics-event}
+ */
 export interface SearchApplicationPostBehavioralAnalyticsEventRequest extends RequestBase {
   /** The name of the behavioral analytics collection. */
   collection_name: Name;
@@ -43018,7 +41006,11 @@ export interface SearchApplicationPutBehavioralAnalyticsAnalyticsAcknowledgeResp
   name: Name;
 }
 
-/** Create a behavioral analytics collection. */
+/**
+ * Arguments of `search_application.put_behavioral_analytics`: Create a behavioral analytics collection.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put-behavioral-analytics}
+ */
 export interface SearchApplicationPutBehavioralAnalyticsRequest extends RequestBase {
   /** The name of the analytics collection to be created or updated. */
   name: Name;
@@ -43026,7 +41018,11 @@ export interface SearchApplicationPutBehavioralAnalyticsRequest extends RequestB
 
 export type SearchApplicationPutBehavioralAnalyticsResponse = SearchApplicationPutBehavioralAnalyticsAnalyticsAcknowledgeResponseBase;
 
-/** Create or update a search application. */
+/**
+ * Arguments of `search_application.put`: Create or update a search application.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put}
+ */
 export interface SearchApplicationPutRequest extends RequestBase {
   /** The name of the search application to be created or updated. */
   name: Name;
@@ -43046,13 +41042,9 @@ export interface SearchApplicationPutResponse {
 }
 
 /**
- * Render a search application query.
+ * Arguments of `search_application.render_query`: Render a search application query.
  *
- * Generate an Elasticsearch query using the specified query parameters and the search template associated with the search application or a default template if none is specified.
- * If a parameter used in the search template is not specified in `params`, the parameter's default value will be used.
- * The API returns the specific Elasticsearch query that would be generated and run by calling the search application search API.
- *
- * You must have `read` privileges on the backing alias of the search application.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query}
  */
 export interface SearchApplicationRenderQueryRequest extends RequestBase {
   /** The name of the search application to render teh query for. */
@@ -43087,10 +41079,9 @@ export interface SearchApplicationSearchApplicationTemplate {
 }
 
 /**
- * Run a search application search.
+ * Arguments of `search_application.search`: Run a search application search.
  *
- * Generate and run an Elasticsearch query that uses the specified query parameteter and the search template associated with the search application or default template.
- * Unspecified template parameters are assigned their default values if applicable.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search}
  */
 export interface SearchApplicationSearchRequest extends RequestBase {
   /** The name of the search application to be searched. */
@@ -43584,95 +41575,9 @@ export type SearchMvtGridAggregationType = "geotile" | "geohex";
 export type SearchMvtGridType = "grid" | "point" | "centroid";
 
 /**
- * Search a vector tile.
+ * Arguments of `search_mvt`: Search a vector tile.
  *
- * Search a vector tile for geospatial values.
- * Before using this API, you should be familiar with the Mapbox vector tile specification.
- * The API returns results as a binary mapbox vector tile.
- *
- * Internally, Elasticsearch translates a vector tile search API request into a search containing:
- *
- * * A `geo_bounding_box` query on the `<field>`. The query uses the `<zoom>/<x>/<y>` tile as a bounding box.
- * * A `geotile_grid` or `geohex_grid` aggregation on the `<field>`. The `grid_agg` parameter determines the aggregation type. The aggregation uses the `<zoom>/<x>/<y>` tile as a bounding box.
- * * Optionally, a `geo_bounds` aggregation on the `<field>`. The search only includes this aggregation if the `exact_bounds` parameter is `true`.
- * * If the optional parameter `with_labels` is `true`, the internal search will include a dynamic runtime field that calls the `getLabelPosition` function of the geometry doc value. This enables the generation of new point features containing suggested geometry labels, so that, for example, multi-polygons will have only one label.
- *
- * The API returns results as a binary Mapbox vector tile.
- * Mapbox vector tiles are encoded as Google Protobufs (PBF). By default, the tile contains three layers:
- *
- * * A `hits` layer containing a feature for each `<field>` value matching the `geo_bounding_box` query.
- * * An `aggs` layer containing a feature for each cell of the `geotile_grid` or `geohex_grid`. The layer only contains features for cells with matching data.
- * * A meta layer containing:
- *   * A feature containing a bounding box. By default, this is the bounding box of the tile.
- *   * Value ranges for any sub-aggregations on the `geotile_grid` or `geohex_grid`.
- *   * Metadata for the search.
- *
- * The API only returns features that can display at its zoom level.
- * For example, if a polygon feature has no area at its zoom level, the API omits it.
- * The API returns errors as UTF-8 encoded JSON.
- *
- * IMPORTANT: You can specify several options for this API as either a query parameter or request body parameter.
- * If you specify both parameters, the query parameter takes precedence.
- *
- * **Grid precision for geotile**
- *
- * For a `grid_agg` of `geotile`, you can use cells in the `aggs` layer as tiles for lower zoom levels.
- * `grid_precision` represents the additional zoom levels available through these cells. The final precision is computed by as follows: `<zoom> + grid_precision`.
- * For example, if `<zoom>` is 7 and `grid_precision` is 8, then the `geotile_grid` aggregation will use a precision of 15.
- * The maximum final precision is 29.
- * The `grid_precision` also determines the number of cells for the grid as follows: `(2^grid_precision) x (2^grid_precision)`.
- * For example, a value of 8 divides the tile into a grid of 256 x 256 cells.
- * The `aggs` layer only contains features for cells with matching data.
- *
- * **Grid precision for geohex**
- *
- * For a `grid_agg` of `geohex`, Elasticsearch uses `<zoom>` and `grid_precision` to calculate a final precision as follows: `<zoom> + grid_precision`.
- *
- * This precision determines the H3 resolution of the hexagonal cells produced by the `geohex` aggregation.
- * The following table maps the H3 resolution for each precision.
- * For example, if `<zoom>` is 3 and `grid_precision` is 3, the precision is 6.
- * At a precision of 6, hexagonal cells have an H3 resolution of 2.
- * If `<zoom>` is 3 and `grid_precision` is 4, the precision is 7.
- * At a precision of 7, hexagonal cells have an H3 resolution of 3.
- *
- * | Precision | Unique tile bins | H3 resolution | Unique hex bins |	Ratio |
- * | --------- | ---------------- | ------------- | ----------------| ----- |
- * | 1  | 4                  | 0  | 122             | 30.5           |
- * | 2  | 16                 | 0  | 122             | 7.625          |
- * | 3  | 64                 | 1  | 842             | 13.15625       |
- * | 4  | 256                | 1  | 842             | 3.2890625      |
- * | 5  | 1024               | 2  | 5882            | 5.744140625    |
- * | 6  | 4096               | 2  | 5882            | 1.436035156    |
- * | 7  | 16384              | 3  | 41162           | 2.512329102    |
- * | 8  | 65536              | 3  | 41162           | 0.6280822754   |
- * | 9  | 262144             | 4  | 288122          | 1.099098206    |
- * | 10 | 1048576            | 4  | 288122          | 0.2747745514   |
- * | 11 | 4194304            | 5  | 2016842         | 0.4808526039   |
- * | 12 | 16777216           | 6  | 14117882        | 0.8414913416   |
- * | 13 | 67108864           | 6  | 14117882        | 0.2103728354   |
- * | 14 | 268435456          | 7  | 98825162        | 0.3681524172   |
- * | 15 | 1073741824         | 8  | 691776122       | 0.644266719    |
- * | 16 | 4294967296         | 8  | 691776122       | 0.1610666797   |
- * | 17 | 17179869184        | 9  | 4842432842      | 0.2818666889   |
- * | 18 | 68719476736        | 10 | 33897029882     | 0.4932667053   |
- * | 19 | 274877906944       | 11 | 237279209162    | 0.8632167343   |
- * | 20 | 1099511627776      | 11 | 237279209162    | 0.2158041836   |
- * | 21 | 4398046511104      | 12 | 1660954464122   | 0.3776573213   |
- * | 22 | 17592186044416     | 13 | 11626681248842  | 0.6609003122   |
- * | 23 | 70368744177664     | 13 | 11626681248842  | 0.165225078    |
- * | 24 | 281474976710656    | 14 | 81386768741882  | 0.2891438866   |
- * | 25 | 1125899906842620   | 15 | 569707381193162 | 0.5060018015   |
- * | 26 | 4503599627370500   | 15 | 569707381193162 | 0.1265004504   |
- * | 27 | 18014398509482000  | 15 | 569707381193162 | 0.03162511259  |
- * | 28 | 72057594037927900  | 15 | 569707381193162 | 0.007906278149 |
- * | 29 | 288230376151712000 | 15 | 569707381193162 | 0.001976569537 |
- *
- * Hexagonal cells don't align perfectly on a vector tile.
- * Some cells may intersect more than one vector tile.
- * To compute the H3 resolution for each precision, Elasticsearch compares the average density of hexagonal bins at each resolution with the average density of tile bins at each zoom level.
- * Elasticsearch uses the H3 resolution that is closest to the corresponding geotile density.
- *
- * Learn how to use the vector tile search API with practical examples in the [Vector tile search examples](https://www.elastic.co/docs/reference/elasticsearch/rest-apis/vector-tile-search) guide.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-mvt}
  */
 export interface SearchMvtRequest extends RequestBase {
   /**
@@ -43970,25 +41875,9 @@ export interface SearchRegexOptions {
 }
 
 /**
- * Run a search.
+ * Arguments of `search`: Run a search.
  *
- * Get search hits that match the query defined in the request.
- * You can provide search queries using the `q` query string parameter or the request body.
- * If both are specified, only the query parameter is used.
- *
- * If the Elasticsearch security features are enabled, you must have the read index privilege for the target data stream, index, or alias. For cross-cluster search, refer to the documentation about configuring CCS privileges.
- * To search a point in time (PIT) for an alias, you must have the `read` index privilege for the alias's data streams or indices.
- *
- * **Search slicing**
- *
- * When paging through a large number of documents, it can be helpful to split the search into multiple slices to consume them independently with the `slice` and `pit` properties.
- * By default the splitting is done first on the shards, then locally on each shard.
- *
- * For instance if the number of shards is equal to 2 and you request 4 slices, the slices 0 and 2 are assigned to the first shard and the slices 1 and 3 are assigned to the second shard.
- *
- * IMPORTANT: The same point-in-time ID should be used for all slices.
- * If different PIT IDs are used, slices can overlap and miss documents.
- * This situation can occur because, by default, the splitting criterion is based on Lucene document IDs, which are not stable across changes to the index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search}
  */
 export interface SearchRequest extends RequestBase {
   /**
@@ -44628,13 +42517,9 @@ export interface SearchShardProfile {
 }
 
 /**
- * Get the search shards.
+ * Arguments of `search_shards`: Get the search shards.
  *
- * Get the indices and shards that a search request would be run against.
- * This information can be useful for working out issues or planning optimizations with routing and shard preferences.
- * When filtered aliases are used, the filter is returned as part of the `indices` section.
- *
- * If the Elasticsearch security features are enabled, you must have the `view_index_metadata` or `manage` index privilege for the target data stream, index, or alias.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards}
  */
 export interface SearchShardsRequest extends RequestBase {
   /**
@@ -44852,7 +42737,11 @@ export interface SearchSuggestFuzziness {
 
 export type SearchSuggestSort = "score" | "frequency";
 
-/** Run a search with a search template. */
+/**
+ * Arguments of `search_template`: Run a search with a search template.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template}
+ */
 export interface SearchTemplateRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search.
@@ -45073,20 +42962,9 @@ export interface SecurityAccess {
 }
 
 /**
- * Activate a user profile.
+ * Arguments of `security.activate_user_profile`: Activate a user profile.
  *
- * Create or update a user profile on behalf of another user.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * The calling application must have either an `access_token` or a combination of `username` and `password` for the user that the profile document is intended for.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
- *
- * This API creates or updates a profile document for end users with information that is extracted from the user's authentication object including `username`, `full_name,` `roles`, and the authentication realm.
- * For example, in the JWT `access_token` case, the profile user's `username` is extracted from the JWT token claim pointed to by the `claims.principal` setting of the JWT realm that authenticated the token.
- *
- * When updating a profile document, the API enables the document if it was disabled.
- * Any updates do not change existing content for either the `labels` or `data` fields.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile}
  */
 export interface SecurityActivateUserProfileRequest extends RequestBase {
   /**
@@ -45195,12 +43073,9 @@ export interface SecurityAuthenticateAuthenticateApiKey {
 }
 
 /**
- * Authenticate a user.
+ * Arguments of `security.authenticate`: Authenticate a user.
  *
- * Authenticates a user and returns information about the authenticated user.
- * Include the user information in a [basic auth header](https://en.wikipedia.org/wiki/Basic_access_authentication).
- * A successful call returns a JSON structure that shows user information such as their username, the roles that are assigned to the user, any assigned metadata, and information about the realms that authenticated and authorized the user.
- * If the user cannot be authenticated, this API returns a 401 status code.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate}
  */
 export interface SecurityAuthenticateRequest extends RequestBase {
 }
@@ -45226,10 +43101,9 @@ export interface SecurityAuthenticateToken {
 }
 
 /**
- * Bulk delete roles.
+ * Arguments of `security.bulk_delete_role`: Bulk delete roles.
  *
- * The role management APIs are generally the preferred way to manage roles, rather than using file-based role management.
- * The bulk delete roles API cannot delete roles that are defined in roles files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role}
  */
 export interface SecurityBulkDeleteRoleRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
@@ -45257,10 +43131,9 @@ export interface SecurityBulkError {
 }
 
 /**
- * Bulk create or update roles.
+ * Arguments of `security.bulk_put_role`: Bulk create or update roles.
  *
- * The role management APIs are generally the preferred way to manage roles, rather than using file-based role management.
- * The bulk create or update roles API cannot update roles that are defined in roles files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role}
  */
 export interface SecurityBulkPutRoleRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
@@ -45283,23 +43156,9 @@ export interface SecurityBulkPutRoleResponse {
 }
 
 /**
- * Bulk update API keys.
+ * Arguments of `security.bulk_update_api_keys`: Bulk update API keys.
  *
- * Update the attributes for multiple API keys.
- *
- * IMPORTANT: It is not possible to use an API key as the authentication credential for this API. To update API keys, the owner user's credentials are required.
- *
- * This API is similar to the update API key API but enables you to apply the same update to multiple API keys in one API call. This operation can greatly improve performance over making individual updates.
- *
- * It is not possible to update expired or invalidated API keys.
- *
- * This API supports updates to API key access scope, metadata and expiration.
- * The access scope of each API key is derived from the `role_descriptors` you specify in the request and a snapshot of the owner user's permissions at the time of the request.
- * The snapshot of the owner's permissions is updated automatically on every call.
- *
- * IMPORTANT: If you don't specify `role_descriptors` in the request, a call to this API might still change an API key's access scope. This change can occur if the owner user's permissions have changed since the API key was created or last modified.
- *
- * A successful request returns a JSON structure that contains the IDs of all updated API keys, the IDs of API keys that already had the requested changes and did not require an update, and error details for any failed update.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys}
  */
 export interface SecurityBulkUpdateApiKeysRequest extends RequestBase {
   /**
@@ -45337,9 +43196,9 @@ export interface SecurityBulkUpdateApiKeysResponse {
 }
 
 /**
- * Change passwords.
+ * Arguments of `security.change_password`: Change passwords.
  *
- * Change the passwords of users in the native realm and built-in users.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password}
  */
 export interface SecurityChangePasswordRequest extends RequestBase {
   /**
@@ -45366,10 +43225,9 @@ export interface SecurityChangePasswordResponse {
 }
 
 /**
- * Clear the API key cache.
+ * Arguments of `security.clear_api_key_cache`: Clear the API key cache.
  *
- * Evict a subset of all entries from the API key cache.
- * The cache is also automatically cleared on state changes of the security index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache}
  */
 export interface SecurityClearApiKeyCacheRequest extends RequestBase {
   /**
@@ -45387,10 +43245,9 @@ export interface SecurityClearApiKeyCacheResponse {
 }
 
 /**
- * Clear the privileges cache.
+ * Arguments of `security.clear_cached_privileges`: Clear the privileges cache.
  *
- * Evict privileges from the native application privilege cache.
- * The cache is also automatically cleared for applications that have their privileges updated.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges}
  */
 export interface SecurityClearCachedPrivilegesRequest extends RequestBase {
   /**
@@ -45408,14 +43265,9 @@ export interface SecurityClearCachedPrivilegesResponse {
 }
 
 /**
- * Clear the user cache.
+ * Arguments of `security.clear_cached_realms`: Clear the user cache.
  *
- * Evict users from the user cache.
- * You can completely clear the cache or evict specific users.
- *
- * User credentials are cached in memory on each node to avoid connecting to a remote authentication service or hitting the disk for every incoming request.
- * There are realm settings that you can use to configure the user cache.
- * For more information, refer to the documentation about controlling the user cache.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms}
  */
 export interface SecurityClearCachedRealmsRequest extends RequestBase {
   /**
@@ -45438,9 +43290,9 @@ export interface SecurityClearCachedRealmsResponse {
 }
 
 /**
- * Clear the roles cache.
+ * Arguments of `security.clear_cached_roles`: Clear the roles cache.
  *
- * Evict roles from the native role cache.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles}
  */
 export interface SecurityClearCachedRolesRequest extends RequestBase {
   /**
@@ -45458,14 +43310,9 @@ export interface SecurityClearCachedRolesResponse {
 }
 
 /**
- * Clear service account token caches.
+ * Arguments of `security.clear_cached_service_tokens`: Clear service account token caches.
  *
- * Evict a subset of all entries from the service account token caches.
- * Two separate caches exist for service account tokens: one cache for tokens backed by the `service_tokens` file, and another for tokens backed by the `.security` index.
- * This API clears matching entries from both caches.
- *
- * The cache for service account tokens backed by the `.security` index is cleared automatically on state changes of the security index.
- * The cache for tokens backed by the `service_tokens` file is cleared automatically on file changes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-service-tokens}
  */
 export interface SecurityClearCachedServiceTokensRequest extends RequestBase {
   /** The namespace, which is a top-level grouping of service accounts. */
@@ -45487,13 +43334,9 @@ export interface SecurityClearCachedServiceTokensResponse {
 }
 
 /**
- * Clone an API key.
+ * Arguments of `security.clone_api_key`: Clone an API key.
  *
- * Create a copy of an existing API key with a new ID.
- * The cloned key inherits the role descriptors of the source key.
- * This is intended for applications (such as Kibana) that need to
- * create API keys on behalf of a user using an existing API key credential,
- * since derived API keys (API keys created by API keys) are not otherwise supported.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface SecurityCloneApiKeyRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
@@ -45548,20 +43391,9 @@ export interface SecurityClusterNode {
 export type SecurityClusterPrivilege = "all" | "cancel_task" | "create_snapshot" | "cross_cluster_replication" | "cross_cluster_search" | "delegate_pki" | "grant_api_key" | "manage" | "manage_api_key" | "manage_autoscaling" | "manage_behavioral_analytics" | "manage_ccr" | "manage_data_frame_transforms" | "manage_data_stream_global_retention" | "manage_enrich" | "manage_esql" | "manage_ilm" | "manage_index_templates" | "manage_inference" | "manage_ingest_pipelines" | "manage_logstash_pipelines" | "manage_ml" | "manage_oidc" | "manage_own_api_key" | "manage_pipeline" | "manage_reindex" | "manage_rollup" | "manage_saml" | "manage_search_application" | "manage_search_query_rules" | "manage_search_synonyms" | "manage_security" | "manage_service_account" | "manage_slm" | "manage_token" | "manage_transform" | "manage_user_profile" | "manage_watcher" | "monitor" | "monitor_data_frame_transforms" | "monitor_data_stream_global_retention" | "monitor_enrich" | "monitor_esql" | "monitor_inference" | "monitor_ml" | "monitor_reindex" | "monitor_rollup" | "monitor_snapshot" | "monitor_stats" | "monitor_text_structure" | "monitor_transform" | "monitor_watcher" | "none" | "post_behavioral_analytics_event" | "read_ccr" | "read_fleet_secrets" | "read_ilm" | "read_pipeline" | "read_security" | "read_slm" | "transport_client" | "write_connector_secrets" | "write_fleet_secrets" | "read_project_routing" | "manage_project_routing" | string;
 
 /**
- * Create an API key.
+ * Arguments of `security.create_api_key`: Create an API key.
  *
- * Create an API key for access without requiring basic authentication.
- *
- * IMPORTANT: If the credential that is used to authenticate this request is an API key, the derived API key cannot have any privileges.
- * If you specify privileges, the API returns an error.
- *
- * A successful request returns a JSON structure that contains the API key, its unique id, and its name.
- * If applicable, it also returns expiration information for the API key in milliseconds.
- *
- * NOTE: By default, API keys never expire. You can specify expiration information when you create the API keys.
- *
- * The API keys are created by the Elasticsearch API key service, which is automatically enabled.
- * To configure or turn off the API key service, refer to API key service setting documentation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key}
  */
 export interface SecurityCreateApiKeyRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
@@ -45609,23 +43441,9 @@ export interface SecurityCreateApiKeyResponse {
 }
 
 /**
- * Create a cross-cluster API key.
+ * Arguments of `security.create_cross_cluster_api_key`: Create a cross-cluster API key.
  *
- * Create an API key of the `cross_cluster` type for the API key based remote cluster access.
- * A `cross_cluster` API key cannot be used to authenticate through the REST interface.
- *
- * IMPORTANT: To authenticate this request you must use a credential that is not an API key. Even if you use an API key that has the required privilege, the API returns an error.
- *
- * Cross-cluster API keys are created by the Elasticsearch API key service, which is automatically enabled.
- *
- * NOTE: Unlike REST API keys, a cross-cluster API key does not capture permissions of the authenticated user. The API key’s effective permission is exactly as specified with the `access` property.
- *
- * A successful request returns a JSON structure that contains the API key, its unique ID, and its name. If applicable, it also returns expiration information for the API key in milliseconds.
- *
- * By default, API keys never expire. You can specify expiration information when you create the API keys.
- *
- * Cross-cluster API keys can only be updated with the update cross-cluster API key API.
- * Attempting to update them with the update REST API key API or the bulk update REST API keys API will result in an error.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-cross-cluster-api-key}
  */
 export interface SecurityCreateCrossClusterApiKeyRequest extends RequestBase {
   /**
@@ -45682,15 +43500,9 @@ export interface SecurityCreatedStatus {
 }
 
 /**
- * Create a service account token.
+ * Arguments of `security.create_service_token`: Create a service account token.
  *
- * Create a service accounts token for access without requiring basic authentication.
- *
- * NOTE: Service account tokens never expire.
- * You must actively delete them if they are no longer needed.
- *
- * IMPORTANT: On Serverless, non-operator users can create tokens for only `elastic/fleet-server` and `elastic/fleet-server-remote`.
- * Creating tokens for any other service account requires operator privileges.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token}
  */
 export interface SecurityCreateServiceTokenRequest extends RequestBase {
   /** The name of the namespace, which is a top-level grouping of service accounts. */
@@ -45754,17 +43566,9 @@ export interface SecurityDelegatePkiAuthenticationRealm {
 }
 
 /**
- * Delegate PKI authentication.
+ * Arguments of `security.delegate_pki`: Delegate PKI authentication.
  *
- * This API implements the exchange of an X509Certificate chain for an Elasticsearch access token.
- * The certificate chain is validated, according to RFC 5280, by sequentially considering the trust configuration of every installed PKI realm that has `delegation.enabled` set to `true`.
- * A successfully trusted client certificate is also subject to the validation of the subject distinguished name according to thw `username_pattern` of the respective realm.
- *
- * This API is called by smart and trusted proxies, such as Kibana, which terminate the user's TLS session but still want to authenticate the user by using a PKI realm—-​as if the user connected directly to Elasticsearch.
- *
- * IMPORTANT: The association between the subject public key in the target certificate and the corresponding private key is not validated.
- * This is part of the TLS authentication process and it is delegated to the proxy that calls this API.
- * The proxy is trusted to have performed the TLS authentication and this API translates that authentication into an Elasticsearch access token.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki}
  */
 export interface SecurityDelegatePkiRequest extends RequestBase {
   /**
@@ -45794,12 +43598,9 @@ export interface SecurityDeletePrivilegesFoundStatus {
 }
 
 /**
- * Delete application privileges.
+ * Arguments of `security.delete_privileges`: Delete application privileges.
  *
- * To use this API, you must have one of the following privileges:
- *
- * * The `manage_security` cluster privilege (or a greater privilege such as `all`).
- * * The "Manage Application Privileges" global privilege for the application being referenced in the request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-privileges}
  */
 export interface SecurityDeletePrivilegesRequest extends RequestBase {
   /**
@@ -45816,11 +43617,9 @@ export interface SecurityDeletePrivilegesRequest extends RequestBase {
 export type SecurityDeletePrivilegesResponse = Record<string, Record<string, SecurityDeletePrivilegesFoundStatus>>;
 
 /**
- * Delete role mappings.
+ * Arguments of `security.delete_role_mapping`: Delete role mappings.
  *
- * Role mappings define which roles are assigned to each user.
- * The role mapping APIs are generally the preferred way to manage role mappings rather than using role mapping files.
- * The delete role mappings API cannot remove role mappings that are defined in role mapping files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping}
  */
 export interface SecurityDeleteRoleMappingRequest extends RequestBase {
   /**
@@ -45841,11 +43640,9 @@ export interface SecurityDeleteRoleMappingResponse {
 }
 
 /**
- * Delete roles.
+ * Arguments of `security.delete_role`: Delete roles.
  *
- * Delete roles in the native realm.
- * The role management APIs are generally the preferred way to manage roles, rather than using file-based role management.
- * The delete roles API cannot remove roles that are defined in roles files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role}
  */
 export interface SecurityDeleteRoleRequest extends RequestBase {
   /** The name of the role. */
@@ -45863,12 +43660,9 @@ export interface SecurityDeleteRoleResponse {
 }
 
 /**
- * Delete service account tokens.
+ * Arguments of `security.delete_service_token`: Delete service account tokens.
  *
- * Delete service account tokens for a service in a specified namespace.
- *
- * IMPORTANT: On Serverless, non-operator users can delete tokens for only `elastic/fleet-server` and `elastic/fleet-server-remote`.
- * Deleting tokens for any other service account requires operator privileges.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token}
  */
 export interface SecurityDeleteServiceTokenRequest extends RequestBase {
   /** The namespace, which is a top-level grouping of service accounts. */
@@ -45890,9 +43684,9 @@ export interface SecurityDeleteServiceTokenResponse {
 }
 
 /**
- * Delete users.
+ * Arguments of `security.delete_user`: Delete users.
  *
- * Delete users from the native realm.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user}
  */
 export interface SecurityDeleteUserRequest extends RequestBase {
   /** An identifier for the user. */
@@ -45910,16 +43704,9 @@ export interface SecurityDeleteUserResponse {
 }
 
 /**
- * Disable a user profile.
+ * Arguments of `security.disable_user_profile`: Disable a user profile.
  *
- * Disable user profiles so that they are not visible in user profile searches.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
- *
- * When you activate a user profile, its automatically enabled and visible in user profile searches. You can use the disable user profile API to disable a user profile so it’s not visible in these searches.
- * To re-enable a disabled user profile, use the enable user profile API .
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile}
  */
 export interface SecurityDisableUserProfileRequest extends RequestBase {
   /** Unique identifier for the user profile. */
@@ -45936,11 +43723,9 @@ export interface SecurityDisableUserProfileRequest extends RequestBase {
 export type SecurityDisableUserProfileResponse = AcknowledgedResponseBase;
 
 /**
- * Disable users.
+ * Arguments of `security.disable_user`: Disable users.
  *
- * Disable users in the native realm.
- * By default, when you create users, they are enabled.
- * You can use this API to revoke a user's access to Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user}
  */
 export interface SecurityDisableUserRequest extends RequestBase {
   /** An identifier for the user. */
@@ -45953,16 +43738,9 @@ export interface SecurityDisableUserResponse {
 }
 
 /**
- * Enable a user profile.
+ * Arguments of `security.enable_user_profile`: Enable a user profile.
  *
- * Enable user profiles to make them visible in user profile searches.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
- *
- * When you activate a user profile, it's automatically enabled and visible in user profile searches.
- * If you later disable the user profile, you can use the enable user profile API to make the profile visible in these searches again.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile}
  */
 export interface SecurityEnableUserProfileRequest extends RequestBase {
   /** A unique identifier for the user profile. */
@@ -45980,10 +43758,9 @@ export interface SecurityEnableUserProfileRequest extends RequestBase {
 export type SecurityEnableUserProfileResponse = AcknowledgedResponseBase;
 
 /**
- * Enable users.
+ * Arguments of `security.enable_user`: Enable users.
  *
- * Enable users in the native realm.
- * By default, when you create users, they are enabled.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user}
  */
 export interface SecurityEnableUserRequest extends RequestBase {
   /** An identifier for the user. */
@@ -45996,12 +43773,9 @@ export interface SecurityEnableUserResponse {
 }
 
 /**
- * Enroll Kibana.
+ * Arguments of `security.enroll_kibana`: Enroll Kibana.
  *
- * Enable a Kibana instance to configure itself for communication with a secured Elasticsearch cluster.
- *
- * NOTE: This API is currently intended for internal use only by Kibana.
- * Kibana uses this API internally to configure itself for communications with an Elasticsearch cluster that already has security features enabled.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana}
  */
 export interface SecurityEnrollKibanaRequest extends RequestBase {
 }
@@ -46026,12 +43800,9 @@ export interface SecurityEnrollKibanaToken {
 }
 
 /**
- * Enroll a node.
+ * Arguments of `security.enroll_node`: Enroll a node.
  *
- * Enroll a new node to allow it to join an existing cluster with security features enabled.
- *
- * The response contains all the necessary information for the joining node to bootstrap discovery and security related settings so that it can successfully join the cluster.
- * The response contains key and certificate material that allows the caller to generate valid signed certificates for the HTTP layer of all nodes in the cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node}
  */
 export interface SecurityEnrollNodeRequest extends RequestBase {
 }
@@ -46057,11 +43828,9 @@ export interface SecurityFieldSecurity {
 }
 
 /**
- * Get API key information.
+ * Arguments of `security.get_api_key`: Get API key information.
  *
- * Retrieves information for one or more API keys.
- * NOTE: If you have only the `manage_own_api_key` privilege, this API returns only the API keys that you own.
- * If you have `read_security`, `manage_api_key` or greater privileges (including `manage_security`), this API returns all API keys regardless of ownership.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key}
  */
 export interface SecurityGetApiKeyRequest extends RequestBase {
   /**
@@ -46116,9 +43885,9 @@ export interface SecurityGetApiKeyResponse {
 }
 
 /**
- * Get builtin privileges.
+ * Arguments of `security.get_builtin_privileges`: Get builtin privileges.
  *
- * Get the list of cluster privileges and index privileges that are available in this version of Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges}
  */
 export interface SecurityGetBuiltinPrivilegesRequest extends RequestBase {
 }
@@ -46133,12 +43902,9 @@ export interface SecurityGetBuiltinPrivilegesResponse {
 }
 
 /**
- * Get application privileges.
+ * Arguments of `security.get_privileges`: Get application privileges.
  *
- * To use this API, you must have one of the following privileges:
- *
- * * The `read_security` cluster privilege (or a greater privilege such as `manage_security` or `all`).
- * * The "Manage Application Privileges" global privilege for the application being referenced in the request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges}
  */
 export interface SecurityGetPrivilegesRequest extends RequestBase {
   /**
@@ -46185,11 +43951,9 @@ export interface SecurityGetRoleIndicesPrivilegesRead {
 }
 
 /**
- * Get role mappings.
+ * Arguments of `security.get_role_mapping`: Get role mappings.
  *
- * Role mappings define which roles are assigned to each user.
- * The role mapping APIs are generally the preferred way to manage role mappings rather than using role mapping files.
- * The get role mappings API cannot retrieve role mappings that are defined in role mapping files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping}
  */
 export interface SecurityGetRoleMappingRequest extends RequestBase {
   /** The distinct name that identifies the role mapping. The name is used solely as an identifier to facilitate interaction via the API; it does not affect the behavior of the mapping in any way. You can specify multiple mapping names as a comma-separated list. If you do not specify this parameter, the API returns information about all role mappings. */
@@ -46199,11 +43963,9 @@ export interface SecurityGetRoleMappingRequest extends RequestBase {
 export type SecurityGetRoleMappingResponse = Record<string, SecurityRoleMapping>;
 
 /**
- * Get roles.
+ * Arguments of `security.get_role`: Get roles.
  *
- * Get roles in the native realm.
- * The role management APIs are generally the preferred way to manage roles, rather than using file-based role management.
- * The get roles API cannot retrieve roles that are defined in roles files.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role}
  */
 export interface SecurityGetRoleRequest extends RequestBase {
   /**
@@ -46237,11 +43999,9 @@ export interface SecurityGetRoleRole {
 }
 
 /**
- * Get service accounts.
+ * Arguments of `security.get_service_accounts`: Get service accounts.
  *
- * Get a list of service accounts that match the provided path parameters.
- *
- * NOTE: Currently, only the `elastic/fleet-server` service account is available.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-accounts}
  */
 export interface SecurityGetServiceAccountsRequest extends RequestBase {
   /**
@@ -46275,14 +44035,9 @@ export interface SecurityGetServiceCredentialsNodesCredentialsFileToken {
 }
 
 /**
- * Get service account credentials.
+ * Arguments of `security.get_service_credentials`: Get service account credentials.
  *
- * To use this API, you must have at least the `read_security` cluster privilege (or a greater privilege such as `manage_service_account` or `manage_security`).
- *
- * The response includes service account tokens that were created with the create service account tokens API as well as file-backed tokens from all nodes of the cluster.
- *
- * NOTE: For tokens backed by the `service_tokens` file, the API collects them from all nodes of the cluster.
- * Tokens with the same name from different nodes are assumed to be the same token and are only counted once towards the total number of service tokens.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials}
  */
 export interface SecurityGetServiceCredentialsRequest extends RequestBase {
   /** The name of the namespace. */
@@ -46300,14 +44055,9 @@ export interface SecurityGetServiceCredentialsResponse {
 }
 
 /**
- * Get security index settings.
+ * Arguments of `security.get_settings`: Get security index settings.
  *
- * Get the user-configurable settings for the security internal index (`.security` and associated indices).
- * Only a subset of the index settings — those that are user-configurable—will be shown.
- * This includes:
- *
- * * `index.auto_expand_replicas`
- * * `index.number_of_replicas`
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings}
  */
 export interface SecurityGetSettingsRequest extends RequestBase {
   /**
@@ -46328,9 +44078,9 @@ export interface SecurityGetSettingsResponse {
 }
 
 /**
- * Get security stats.
+ * Arguments of `security.get_stats`: Get security stats.
  *
- * Gather security usage statistics from all node(s) within the cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats}
  */
 export interface SecurityGetStatsRequest extends RequestBase {
 }
@@ -46355,20 +44105,9 @@ export interface SecurityGetTokenAuthenticationProvider {
 }
 
 /**
- * Get a token.
+ * Arguments of `security.get_token`: Get a token.
  *
- * Create a bearer token for access without requiring basic authentication.
- * The tokens are created by the Elasticsearch Token Service, which is automatically enabled when you configure TLS on the HTTP interface.
- * Alternatively, you can explicitly enable the `xpack.security.authc.token.enabled` setting.
- * When you are running in production mode, a bootstrap check prevents you from enabling the token service unless you also enable TLS on the HTTP interface.
- *
- * The get token API takes the same parameters as a typical OAuth 2.0 token API except for the use of a JSON request body.
- *
- * A successful get token API call returns a JSON structure that contains the access token, the amount of time (seconds) that the token expires in, the type, and the scope if available.
- *
- * The tokens returned by the get token API have a finite period of time for which they are valid and after that time period, they can no longer be used.
- * That time period is defined by the `xpack.security.authc.token.timeout` setting.
- * If you want to invalidate a token immediately, you can do so by using the invalidate token API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token}
  */
 export interface SecurityGetTokenRequest extends RequestBase {
   /**
@@ -46425,12 +44164,9 @@ export interface SecurityGetTokenUserRealm {
 }
 
 /**
- * Get user privileges.
+ * Arguments of `security.get_user_privileges`: Get user privileges.
  *
- * Get the security privileges for the logged in user.
- * All users can use this API, but only to determine their own privileges.
- * To check the privileges of other users, you must use the run as feature.
- * To check whether a user has a specific list of privileges, use the has privileges API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges}
  */
 export interface SecurityGetUserPrivilegesRequest extends RequestBase {
 }
@@ -46451,13 +44187,9 @@ export interface SecurityGetUserProfileGetUserProfileErrors {
 }
 
 /**
- * Get a user profile.
+ * Arguments of `security.get_user_profile`: Get a user profile.
  *
- * Get a user's profile using the unique profile ID.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile}
  */
 export interface SecurityGetUserProfileRequest extends RequestBase {
   /** A unique identifier for the user profile. */
@@ -46482,9 +44214,9 @@ export interface SecurityGetUserProfileResponse {
 }
 
 /**
- * Get users.
+ * Arguments of `security.get_user`: Get users.
  *
- * Get information about users in the native realm and built-in users.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user}
  */
 export interface SecurityGetUserRequest extends RequestBase {
   /** An identifier for the user. You can specify multiple usernames as a comma-separated list. If you omit this parameter, the API retrieves information about all users. */
@@ -46525,28 +44257,9 @@ export interface SecurityGrantApiKeyGrantApiKey {
 }
 
 /**
- * Grant an API key.
+ * Arguments of `security.grant_api_key`: Grant an API key.
  *
- * Create an API key on behalf of another user.
- * This API is similar to the create API keys API, however it creates the API key for a user that is different than the user that runs the API.
- * The caller must have authentication credentials for the user on whose behalf the API key will be created.
- * It is not possible to use this API to create an API key without that user's credentials.
- * The supported user authentication credential types are:
- *
- * * username and password
- * * Elasticsearch access tokens
- * * JWTs
- *
- * The user, for whom the authentication credentials is provided, can optionally "run as" (impersonate) another user.
- * In this case, the API key will be created on behalf of the impersonated user.
- *
- * This API is intended be used by applications that need to create and manage API keys for end users, but cannot guarantee that those users have permission to create API keys on their own behalf.
- * The API keys are created by the Elasticsearch API key service, which is automatically enabled.
- *
- * A successful grant API key API call returns a JSON structure that contains the API key, its unique id, and its name.
- * If applicable, it also returns expiration information for the API key in milliseconds.
- *
- * By default, API keys never expire. You can specify expiration information when you create the API keys.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key}
  */
 export interface SecurityGrantApiKeyRequest extends RequestBase {
   /**
@@ -46625,11 +44338,9 @@ export interface SecurityHasPrivilegesIndexPrivilegesCheck {
 export type SecurityHasPrivilegesPrivileges = Record<string, boolean>;
 
 /**
- * Check user privileges.
+ * Arguments of `security.has_privileges`: Check user privileges.
  *
- * Determine whether the specified user has a specified list of privileges.
- * All users can use this API, but only to determine their own privileges.
- * To check the privileges of other users, you must use the run as feature.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges}
  */
 export interface SecurityHasPrivilegesRequest extends RequestBase {
   /** Username */
@@ -46665,12 +44376,9 @@ export interface SecurityHasPrivilegesUserProfilePrivilegesCheck {
 }
 
 /**
- * Check user profile privileges.
+ * Arguments of `security.has_privileges_user_profile`: Check user profile privileges.
  *
- * Determine whether the users associated with the specified user profile IDs have all the requested privileges.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions. Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges-user-profile}
  */
 export interface SecurityHasPrivilegesUserProfileRequest extends RequestBase {
   /** A list of profile IDs. The privileges are checked for associated users of the profiles. */
@@ -46739,20 +44447,9 @@ export interface SecurityIndicesPrivilegesBase {
 export type SecurityIndicesPrivilegesQuery = string | QueryDslQueryContainer | SecurityRoleTemplateQuery;
 
 /**
- * Invalidate API keys.
+ * Arguments of `security.invalidate_api_key`: Invalidate API keys.
  *
- * This API invalidates API keys created by the create API key or grant API key APIs.
- * Invalidated API keys fail authentication, but they can still be viewed using the get API key information and query API key information APIs, for at least the configured retention period, until they are automatically deleted.
- *
- * To use this API, you must have at least the `manage_security`, `manage_api_key`, or `manage_own_api_key` cluster privileges.
- * The `manage_security` privilege allows deleting any API key, including both REST and cross cluster API keys.
- * The `manage_api_key` privilege allows deleting any REST API key, but not cross cluster API keys.
- * The `manage_own_api_key` only allows deleting REST API keys that are owned by the user.
- * In addition, with the `manage_own_api_key` privilege, an invalidation request must be issued in one of the three formats:
- *
- * - Set the parameter `owner=true`.
- * - Or, set both `username` and `realm_name` to match the user's identity.
- * - Or, if the request is issued by an API key, that is to say an API key invalidates itself, specify its ID in the `ids` field.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key}
  */
 export interface SecurityInvalidateApiKeyRequest extends RequestBase {
   id?: Id;
@@ -46803,19 +44500,9 @@ export interface SecurityInvalidateApiKeyResponse {
 }
 
 /**
- * Invalidate a token.
+ * Arguments of `security.invalidate_token`: Invalidate a token.
  *
- * The access tokens returned by the get token API have a finite period of time for which they are valid.
- * After that time period, they can no longer be used.
- * The time period is defined by the `xpack.security.authc.token.timeout` setting.
- *
- * The refresh tokens returned by the get token API are only valid for 24 hours.
- * They can also be used exactly once.
- * If you want to invalidate one or more access or refresh tokens immediately, use this invalidate token API.
- *
- * NOTE: While all parameters are optional, at least one of them is required.
- * More specifically, either one of `token` or `refresh_token` parameters is required.
- * If none of these two are specified, then `realm_name` and/or `username` need to be specified.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token}
  */
 export interface SecurityInvalidateTokenRequest extends RequestBase {
   /**
@@ -46866,12 +44553,9 @@ export interface SecurityNodeSecurityStats {
 }
 
 /**
- * Authenticate OpenID Connect.
+ * Arguments of `security.oidc_authenticate`: Authenticate OpenID Connect.
  *
- * Exchange an OpenID Connect authentication response message for an Elasticsearch internal access token and refresh token that can be subsequently used for authentication.
- *
- * Elasticsearch exposes all the necessary OpenID Connect related functionality with the OpenID Connect APIs.
- * These APIs are used internally by Kibana in order to provide OpenID Connect based authentication, but can also be used by other, custom web applications or other clients.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate}
  */
 export interface SecurityOidcAuthenticateRequest extends RequestBase {
   /**
@@ -46910,14 +44594,9 @@ export interface SecurityOidcAuthenticateResponse {
 }
 
 /**
- * Logout of OpenID Connect.
+ * Arguments of `security.oidc_logout`: Logout of OpenID Connect.
  *
- * Invalidate an access token and a refresh token that were generated as a response to the `/_security/oidc/authenticate` API.
- *
- * If the OpenID Connect authentication realm in Elasticsearch is accordingly configured, the response to this call will contain a URI pointing to the end session endpoint of the OpenID Connect Provider in order to perform single logout.
- *
- * Elasticsearch exposes all the necessary OpenID Connect related functionality with the OpenID Connect APIs.
- * These APIs are used internally by Kibana in order to provide OpenID Connect based authentication, but can also be used by other, custom web applications or other clients.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout}
  */
 export interface SecurityOidcLogoutRequest extends RequestBase {
   /** The access token to be invalidated. */
@@ -46934,14 +44613,9 @@ export interface SecurityOidcLogoutResponse {
 }
 
 /**
- * Prepare OpenID connect authentication.
+ * Arguments of `security.oidc_prepare_authentication`: Prepare OpenID connect authentication.
  *
- * Create an oAuth 2.0 authentication request as a URL string based on the configuration of the OpenID Connect authentication realm in Elasticsearch.
- *
- * The response of this API is a URL pointing to the Authorization Endpoint of the configured OpenID Connect Provider, which can be used to redirect the browser of the user in order to continue the authentication process.
- *
- * Elasticsearch exposes all the necessary OpenID Connect related functionality with the OpenID Connect APIs.
- * These APIs are used internally by Kibana in order to provide OpenID Connect based authentication, but can also be used by other, custom web applications or other clients.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-prepare-authentication}
  */
 export interface SecurityOidcPrepareAuthenticationRequest extends RequestBase {
   /**
@@ -46991,25 +44665,9 @@ export interface SecurityPutPrivilegesActions {
 }
 
 /**
- * Create or update application privileges.
+ * Arguments of `security.put_privileges`: Create or update application privileges.
  *
- * To use this API, you must have one of the following privileges:
- *
- * * The `manage_security` cluster privilege (or a greater privilege such as `all`).
- * * The "Manage Application Privileges" global privilege for the application being referenced in the request.
- *
- * Application names are formed from a prefix, with an optional suffix that conform to the following rules:
- *
- * * The prefix must begin with a lowercase ASCII letter.
- * * The prefix must contain only ASCII letters or digits.
- * * The prefix must be at least 3 characters long.
- * * If the suffix exists, it must begin with either a dash `-` or `_`.
- * * The suffix cannot contain any of the following characters: `\`, `/`, `*`, `?`, `"`, `<`, `>`, `|`, `,`, `*`.
- * * No part of the name can contain whitespace.
- *
- * Privilege names must begin with a lowercase ASCII letter and must contain only ASCII letters and digits along with the characters `_`, `-`, and `.`.
- *
- * Action names can contain any number of printable ASCII characters and must contain at least one of the following characters: `/`, `*`, `:`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges}
  */
 export interface SecurityPutPrivilegesRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
@@ -47023,32 +44681,9 @@ export interface SecurityPutPrivilegesRequest extends RequestBase {
 export type SecurityPutPrivilegesResponse = Record<string, Record<string, SecurityCreatedStatus>>;
 
 /**
- * Create or update role mappings.
+ * Arguments of `security.put_role_mapping`: Create or update role mappings.
  *
- * Role mappings define which roles are assigned to each user.
- * Each mapping has rules that identify users and a list of roles that are granted to those users.
- * The role mapping APIs are generally the preferred way to manage role mappings rather than using role mapping files. The create or update role mappings API cannot update role mappings that are defined in role mapping files.
- *
- * NOTE: This API does not create roles. Rather, it maps users to existing roles.
- * Roles can be created by using the create or update roles API or roles files.
- *
- * **Role templates**
- *
- * The most common use for role mappings is to create a mapping from a known value on the user to a fixed role name.
- * For example, all users in the `cn=admin,dc=example,dc=com` LDAP group should be given the superuser role in Elasticsearch.
- * The `roles` field is used for this purpose.
- *
- * For more complex needs, it is possible to use Mustache templates to dynamically determine the names of the roles that should be granted to the user.
- * The `role_templates` field is used for this purpose.
- *
- * NOTE: To use role templates successfully, the relevant scripting feature must be enabled.
- * Otherwise, all attempts to create a role mapping with role templates fail.
- *
- * All of the user fields that are available in the role mapping rules are also available in the role templates.
- * Thus it is possible to assign a user to a role that reflects their username, their groups, or the name of the realm to which they authenticated.
- *
- * By default a template is evaluated to produce a single string that is the name of the role which should be assigned to the user.
- * If the format of the template is set to "json" then the template is expected to produce a JSON string or an array of JSON strings for the role names.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping}
  */
 export interface SecurityPutRoleMappingRequest extends RequestBase {
   /**
@@ -47091,11 +44726,9 @@ export interface SecurityPutRoleMappingResponse {
 }
 
 /**
- * Create or update roles.
+ * Arguments of `security.put_role`: Create or update roles.
  *
- * The role management APIs are generally the preferred way to manage roles in the native realm, rather than using file-based role management.
- * The create or update roles API cannot update roles that are defined in roles files.
- * File-based role management is not available in Elastic Serverless.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role}
  */
 export interface SecurityPutRoleRequest extends RequestBase {
   /** The name of the role that is being created or updated. On Elasticsearch Serverless, the role name must begin with a letter or digit and can only contain letters, digits and the characters '_', '-', and '.'. Each role must have a unique name, as this will serve as the identifier for that role. */
@@ -47137,11 +44770,9 @@ export interface SecurityPutRoleResponse {
 }
 
 /**
- * Create or update users.
+ * Arguments of `security.put_user`: Create or update users.
  *
- * Add and update users in the native realm.
- * A password is required for adding a new user but is optional when updating an existing user.
- * To change a user's password without updating any other fields, use the change password API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user}
  */
 export interface SecurityPutUserRequest extends RequestBase {
   /**
@@ -47294,15 +44925,9 @@ export interface SecurityQueryApiKeysApiKeyQueryContainer {
 }
 
 /**
- * Find API keys with a query.
+ * Arguments of `security.query_api_keys`: Find API keys with a query.
  *
- * Get a paginated list of API keys and their information.
- * You can optionally filter the results with a query.
- *
- * To use this API, you must have at least the `manage_own_api_key` or the `read_security` cluster privileges.
- * If you have only the `manage_own_api_key` privilege, this API returns only the API keys that you own.
- * If you have the `read_security`, `manage_api_key`, or greater privileges (including `manage_security`), this API returns all API keys regardless of ownership.
- * Refer to the linked documentation for examples of how to find API keys:
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys}
  */
 export interface SecurityQueryApiKeysRequest extends RequestBase {
   /**
@@ -47399,13 +45024,9 @@ export interface SecurityQueryRoleQueryRole extends SecurityRoleDescriptor {
 }
 
 /**
- * Find roles with a query.
+ * Arguments of `security.query_role`: Find roles with a query.
  *
- * Get roles in a paginated manner.
- * The role management APIs are generally the preferred way to manage roles, rather than using file-based role management.
- * The query roles API does not retrieve roles that are defined in roles files, nor built-in ones.
- * You can optionally filter the results with a query.
- * Also, the results can be paginated and sorted.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role}
  */
 export interface SecurityQueryRoleRequest extends RequestBase {
   /**
@@ -47504,13 +45125,9 @@ export interface SecurityQueryUserQueryUser extends SecurityUser {
 }
 
 /**
- * Find users with a query.
+ * Arguments of `security.query_user`: Find users with a query.
  *
- * Get information for users in a paginated manner.
- * You can optionally filter the results with a query.
- *
- * NOTE: As opposed to the get user API, built-in users are excluded from the result.
- * This API is only for native users.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user}
  */
 export interface SecurityQueryUserRequest extends RequestBase {
   /**
@@ -47789,22 +45406,9 @@ export interface SecurityRoleTemplateScript {
 }
 
 /**
- * Authenticate SAML.
+ * Arguments of `security.saml_authenticate`: Authenticate SAML.
  *
- * Submit a SAML response message to Elasticsearch for consumption.
- *
- * NOTE: This API is intended for use by custom web applications other than Kibana.
- * If you are using Kibana, refer to the documentation for configuring SAML single-sign-on on the Elastic Stack.
- *
- * The SAML message that is submitted can be:
- *
- * * A response to a SAML authentication request that was previously created using the SAML prepare authentication API.
- * * An unsolicited SAML message in the case of an IdP-initiated single sign-on (SSO) flow.
- *
- * In either case, the SAML message needs to be a base64 encoded XML document with a root element of `<Response>`.
- *
- * After successful validation, Elasticsearch responds with an Elasticsearch internal access token and refresh token that can be subsequently used for authentication.
- * This API endpoint essentially exchanges SAML responses that indicate successful authentication in the IdP for Elasticsearch access and refresh tokens, which can be used for authentication against Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate}
  */
 export interface SecuritySamlAuthenticateRequest extends RequestBase {
   /** The SAML response as it was sent by the user's browser, usually a Base64 encoded XML document. */
@@ -47833,18 +45437,9 @@ export interface SecuritySamlAuthenticateResponse {
 }
 
 /**
- * Logout of SAML completely.
+ * Arguments of `security.saml_complete_logout`: Logout of SAML completely.
  *
- * Verifies the logout response sent from the SAML IdP.
- *
- * NOTE: This API is intended for use by custom web applications other than Kibana.
- * If you are using Kibana, refer to the documentation for configuring SAML single-sign-on on the Elastic Stack.
- *
- * The SAML IdP may send a logout response back to the SP after handling the SP-initiated SAML Single Logout.
- * This API verifies the response by ensuring the content is relevant and validating its signature.
- * An empty response is returned if the verification process is successful.
- * The response can be sent by the IdP with either the HTTP-Redirect or the HTTP-Post binding.
- * The caller of this API must prepare the request accordingly so that this API can handle either of them.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout}
  */
 export interface SecuritySamlCompleteLogoutRequest extends RequestBase {
   /** The name of the SAML realm in Elasticsearch for which the configuration is used to verify the logout response. */
@@ -47862,17 +45457,9 @@ export interface SecuritySamlCompleteLogoutRequest extends RequestBase {
 export type SecuritySamlCompleteLogoutResponse = unknown;
 
 /**
- * Invalidate SAML.
+ * Arguments of `security.saml_invalidate`: Invalidate SAML.
  *
- * Submit a SAML LogoutRequest message to Elasticsearch for consumption.
- *
- * NOTE: This API is intended for use by custom web applications other than Kibana.
- * If you are using Kibana, refer to the documentation for configuring SAML single-sign-on on the Elastic Stack.
- *
- * The logout request comes from the SAML IdP during an IdP initiated Single Logout.
- * The custom web application can use this API to have Elasticsearch process the `LogoutRequest`.
- * After successful validation of the request, Elasticsearch invalidates the access token and refresh token that corresponds to that specific SAML principal and provides a URL that contains a SAML LogoutResponse message.
- * Thus the user can be redirected back to their IdP.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate}
  */
 export interface SecuritySamlInvalidateRequest extends RequestBase {
   /** The Assertion Consumer Service URL that matches the one of the SAML realm in Elasticsearch that should be used. You must specify either this parameter or the `realm` parameter. */
@@ -47901,15 +45488,9 @@ export interface SecuritySamlInvalidateResponse {
 }
 
 /**
- * Logout of SAML.
+ * Arguments of `security.saml_logout`: Logout of SAML.
  *
- * Submits a request to invalidate an access token and refresh token.
- *
- * NOTE: This API is intended for use by custom web applications other than Kibana.
- * If you are using Kibana, refer to the documentation for configuring SAML single-sign-on on the Elastic Stack.
- *
- * This API invalidates the tokens that were generated for a user by the SAML authenticate API.
- * If the SAML realm in Elasticsearch is configured accordingly and the SAML IdP supports this, the Elasticsearch response contains a URL to redirect the user to the IdP that contains a SAML logout request (starting an SP-initiated SAML Single Logout).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout}
  */
 export interface SecuritySamlLogoutRequest extends RequestBase {
   /**
@@ -47935,20 +45516,9 @@ export interface SecuritySamlLogoutResponse {
 }
 
 /**
- * Prepare SAML authentication.
+ * Arguments of `security.saml_prepare_authentication`: Prepare SAML authentication.
  *
- * Create a SAML authentication request (`<AuthnRequest>`) as a URL string based on the configuration of the respective SAML realm in Elasticsearch.
- *
- * NOTE: This API is intended for use by custom web applications other than Kibana.
- * If you are using Kibana, refer to the documentation for configuring SAML single-sign-on on the Elastic Stack.
- *
- * This API returns a URL pointing to the SAML Identity Provider.
- * You can use the URL to redirect the browser of the user in order to continue the authentication process.
- * The URL includes a single parameter named `SAMLRequest`, which contains a SAML Authentication request that is deflated and Base64 encoded.
- * If the configuration dictates that SAML authentication requests should be signed, the URL has two extra parameters named `SigAlg` and `Signature`.
- * These parameters contain the algorithm used for the signature and the signature value itself.
- * It also returns a random string that uniquely identifies this SAML Authentication request.
- * The caller of this API needs to store this identifier as it needs to be used in a following step of the authentication process.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-prepare-authentication}
  */
 export interface SecuritySamlPrepareAuthenticationRequest extends RequestBase {
   /**
@@ -47980,12 +45550,9 @@ export interface SecuritySamlPrepareAuthenticationResponse {
 }
 
 /**
- * Create SAML service provider metadata.
+ * Arguments of `security.saml_service_provider_metadata`: Create SAML service provider metadata.
  *
- * Generate SAML metadata for a SAML 2.0 Service Provider.
- *
- * The SAML 2.0 specification provides a mechanism for Service Providers to describe their capabilities and configuration using a metadata file.
- * This API generates Service Provider metadata based on the configuration of a SAML realm in Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata}
  */
 export interface SecuritySamlServiceProviderMetadataRequest extends RequestBase {
   /** The name of the SAML realm in Elasticsearch. */
@@ -48027,13 +45594,9 @@ export interface SecuritySuggestUserProfilesHint {
 }
 
 /**
- * Suggest a user profile.
+ * Arguments of `security.suggest_user_profiles`: Suggest a user profile.
  *
- * Get suggestions for user profiles that match specified search criteria.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles}
  */
 export interface SecuritySuggestUserProfilesRequest extends RequestBase {
   /**
@@ -48081,26 +45644,9 @@ export interface SecuritySuggestUserProfilesTotalUserProfiles {
 export type SecurityTemplateFormat = "string" | "json";
 
 /**
- * Update an API key.
+ * Arguments of `security.update_api_key`: Update an API key.
  *
- * Update attributes of an existing API key.
- * This API supports updates to an API key's access scope, expiration, and metadata.
- *
- * To use this API, you must have at least the `manage_own_api_key` cluster privilege.
- * Users can only update API keys that they created or that were granted to them.
- * To update another user’s API key, use the `run_as` feature to submit a request on behalf of another user.
- *
- * IMPORTANT: It's not possible to use an API key as the authentication credential for this API. The owner user’s credentials are required.
- *
- * Use this API to update API keys created by the create API key or grant API Key APIs.
- * If you need to apply the same update to many API keys, you can use the bulk update API keys API to reduce overhead.
- * It's not possible to update expired API keys or API keys that have been invalidated by the invalidate API key API.
- *
- * The access scope of an API key is derived from the `role_descriptors` you specify in the request and a snapshot of the owner user's permissions at the time of the request.
- * The snapshot of the owner's permissions is updated automatically on every call.
- *
- * IMPORTANT: If you don't specify `role_descriptors` in the request, a call to this API might still change the API key's access scope.
- * This change can occur if the owner user's permissions have changed since the API key was created or last modified.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key}
  */
 export interface SecurityUpdateApiKeyRequest extends RequestBase {
   /** The ID of the API key to update. */
@@ -48141,25 +45687,9 @@ export interface SecurityUpdateApiKeyResponse {
 }
 
 /**
- * Update a cross-cluster API key.
+ * Arguments of `security.update_cross_cluster_api_key`: Update a cross-cluster API key.
  *
- * Update the attributes of an existing cross-cluster API key, which is used for API key based remote cluster access.
- *
- * To use this API, you must have at least the `manage_security` cluster privilege.
- * Users can only update API keys that they created.
- * To update another user's API key, use the `run_as` feature to submit a request on behalf of another user.
- *
- * IMPORTANT: It's not possible to use an API key as the authentication credential for this API.
- * To update an API key, the owner user's credentials are required.
- *
- * It's not possible to update expired API keys, or API keys that have been invalidated by the invalidate API key API.
- *
- * This API supports updates to an API key's access scope, metadata, and expiration.
- * The owner user's information, such as the `username` and `realm`, is also updated automatically on every call.
- *
- * NOTE: This API cannot update REST API keys, which should be updated by either the update API key or bulk update API keys API.
- *
- * To learn more about how to use this API, refer to the [Update cross cluter API key API examples page](https://www.elastic.co/docs/reference/elasticsearch/rest-apis/update-cc-api-key-examples).
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-cross-cluster-api-key}
  */
 export interface SecurityUpdateCrossClusterApiKeyRequest extends RequestBase {
   /** The ID of the cross-cluster API key to update. */
@@ -48205,14 +45735,9 @@ export interface SecurityUpdateCrossClusterApiKeyResponse {
 }
 
 /**
- * Update security index settings.
+ * Arguments of `security.update_settings`: Update security index settings.
  *
- * Update the user-configurable settings for the security internal index (`.security` and associated indices). Only a subset of settings are allowed to be modified. This includes `index.auto_expand_replicas` and `index.number_of_replicas`.
- *
- * NOTE: If `index.auto_expand_replicas` is set, `index.number_of_replicas` will be ignored during updates.
- *
- * If a specific index is not in use on the system and settings are provided for it, the request will be rejected.
- * This API does not yet support configuring the settings for indices before they are in use.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings}
  */
 export interface SecurityUpdateSettingsRequest extends RequestBase {
   /**
@@ -48241,24 +45766,9 @@ export interface SecurityUpdateSettingsResponse {
 }
 
 /**
- * Update user profile data.
+ * Arguments of `security.update_user_profile_data`: Update user profile data.
  *
- * Update specific data for the user profile that is associated with a unique ID.
- *
- * NOTE: The user profile feature is designed only for use by Kibana and Elastic's Observability, Enterprise Search, and Elastic Security solutions.
- * Individual users and external applications should not call this API directly.
- * Elastic reserves the right to change or remove this feature in future releases without prior notice.
- *
- * To use this API, you must have one of the following privileges:
- *
- * * The `manage_user_profile` cluster privilege.
- * * The `update_profile_data` global privilege for the namespaces that are referenced in the request.
- *
- * This API updates the `labels` and `data` fields of an existing user profile document with JSON objects.
- * New keys and their values are added to the profile document and conflicting keys are replaced by data that's included in the request.
- *
- * For both labels and data, content is namespaced by the top-level fields.
- * The `update_profile_data` global privilege grants privileges for updating only the allowed namespaces.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data}
  */
 export interface SecurityUpdateUserProfileDataRequest extends RequestBase {
   /** A unique identifier for the user profile. */
@@ -48448,16 +45958,9 @@ export interface ShardStatistics {
 export type short = number;
 
 /**
- * Cancel node shutdown preparations.
+ * Arguments of `shutdown.delete_node`: Cancel node shutdown preparations.
  *
- * Remove a node from the shutdown list so it can resume normal operations.
- * You must explicitly clear the shutdown request when a node rejoins the cluster or when a node has permanently left the cluster.
- * Shutdown requests are never removed automatically by Elasticsearch.
- *
- * NOTE: This feature is designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes.
- * Direct use is not supported.
- *
- * If the operator privileges feature is enabled, you must be an operator to use this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node}
  */
 export interface ShutdownDeleteNodeRequest extends RequestBase {
   /** The node id of node to be removed from the shutdown state */
@@ -48496,14 +45999,9 @@ export interface ShutdownGetNodePluginsStatus {
 }
 
 /**
- * Get the shutdown status.
+ * Arguments of `shutdown.get_node`: Get the shutdown status.
  *
- * Get information about nodes that are ready to be shut down, have shut down preparations still in progress, or have stalled.
- * The API returns status information for each part of the shut down process.
- *
- * NOTE: This feature is designed for indirect use by Elasticsearch Service, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
- *
- * If the operator privileges feature is enabled, you must be an operator to use this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node}
  */
 export interface ShutdownGetNodeRequest extends RequestBase {
   /** Comma-separated list of nodes for which to retrieve the shutdown status */
@@ -48528,22 +46026,9 @@ export type ShutdownGetNodeShutdownStatus = "not_started" | "in_progress" | "sta
 export type ShutdownGetNodeShutdownType = "remove" | "restart";
 
 /**
- * Prepare a node to be shut down.
+ * Arguments of `shutdown.put_node`: Prepare a node to be shut down.
  *
- * NOTE: This feature is designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported.
- *
- * If you specify a node that is offline, it will be prepared for shut down when it rejoins the cluster.
- *
- * If the operator privileges feature is enabled, you must be an operator to use this API.
- *
- * The API migrates ongoing tasks and index shards to other nodes as needed to prepare a node to be restarted or shut down and removed from the cluster.
- * This ensures that Elasticsearch can be stopped safely with minimal disruption to the cluster.
- *
- * You must specify the type of shutdown: `restart`, `remove`, or `replace`.
- * If a node is already being prepared for shutdown, you can use this API to change the shutdown type.
- *
- * IMPORTANT: This API does NOT terminate the Elasticsearch process.
- * Monitor the node shutdown status to determine when it is safe to stop Elasticsearch.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node}
  */
 export interface ShutdownPutNodeRequest extends RequestBase {
   /**
@@ -48639,24 +46124,9 @@ export type SimulateIngestIngestDocumentSimulation = SimulateIngestIngestDocumen
 export type SimulateIngestMergeType = "index" | "template";
 
 /**
- * Simulate data ingestion.
+ * Arguments of `simulate.ingest`: Simulate data ingestion.
  *
- * Run ingest pipelines against a set of provided documents, optionally with substitute pipeline definitions, to simulate ingesting data into an index.
- *
- * This API is meant to be used for troubleshooting or pipeline development, as it does not actually index any data into Elasticsearch.
- *
- * The API runs the default and final pipeline for that index against a set of documents provided in the body of the request.
- * If a pipeline contains a reroute processor, it follows that reroute processor to the new index, running that index's pipelines as well the same way that a non-simulated ingest would.
- * No data is indexed into Elasticsearch.
- * Instead, the transformed document is returned, along with the list of pipelines that have been run and the name of the index where the document would have been indexed if this were not a simulation.
- * The transformed document is validated against the mappings that would apply to this index, and any validation error is reported in the result.
- *
- * This API differs from the simulate pipeline API in that you specify a single pipeline for that API, and it runs only that one pipeline.
- * The simulate pipeline API is more useful for developing a single pipeline, while the simulate ingest API is more useful for troubleshooting the interaction of the various pipelines that get applied when ingesting into an index.
- *
- * By default, the pipeline definitions that are currently in the system are used.
- * However, you can supply substitute pipeline definitions in the body of the request.
- * These will be used in place of the pipeline definitions that are already in the system. This can be used to replace existing pipeline definitions or to create new ones. The pipeline substitutions are used only within this request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest}
  */
 export interface SimulateIngestRequest extends RequestBase {
   /**
@@ -48745,10 +46215,9 @@ export interface SlmConfiguration {
 }
 
 /**
- * Delete a policy.
+ * Arguments of `slm.delete_lifecycle`: Delete a policy.
  *
- * Delete a snapshot lifecycle policy definition.
- * This operation prevents any future snapshots from being taken but does not cancel in-progress snapshots or remove previously-taken snapshots.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle}
  */
 export interface SlmDeleteLifecycleRequest extends RequestBase {
   /** The id of the snapshot lifecycle policy to remove */
@@ -48770,10 +46239,9 @@ export interface SlmDeleteLifecycleRequest extends RequestBase {
 export type SlmDeleteLifecycleResponse = AcknowledgedResponseBase;
 
 /**
- * Run a policy.
+ * Arguments of `slm.execute_lifecycle`: Run a policy.
  *
- * Immediately create a snapshot according to the snapshot lifecycle policy without waiting for the scheduled time.
- * The snapshot policy is normally applied according to its schedule, but you might want to manually run a policy before performing an upgrade or other maintenance.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle}
  */
 export interface SlmExecuteLifecycleRequest extends RequestBase {
   /** The id of the snapshot lifecycle policy to be executed */
@@ -48797,10 +46265,9 @@ export interface SlmExecuteLifecycleResponse {
 }
 
 /**
- * Run a retention policy.
+ * Arguments of `slm.execute_retention`: Run a retention policy.
  *
- * Manually apply the retention policy to force immediate removal of snapshots that are expired according to the snapshot lifecycle policy retention rules.
- * The retention policy is normally applied according to its schedule.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention}
  */
 export interface SlmExecuteRetentionRequest extends RequestBase {
   /**
@@ -48820,9 +46287,9 @@ export interface SlmExecuteRetentionRequest extends RequestBase {
 export type SlmExecuteRetentionResponse = AcknowledgedResponseBase;
 
 /**
- * Get policy information.
+ * Arguments of `slm.get_lifecycle`: Get policy information.
  *
- * Get snapshot lifecycle policy definitions and information about the latest snapshot attempts.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle}
  */
 export interface SlmGetLifecycleRequest extends RequestBase {
   /** A comma-separated list of snapshot lifecycle policy identifiers. */
@@ -48844,9 +46311,9 @@ export interface SlmGetLifecycleRequest extends RequestBase {
 export type SlmGetLifecycleResponse = Record<Id, SlmSnapshotLifecycle>;
 
 /**
- * Get snapshot lifecycle management statistics.
+ * Arguments of `slm.get_stats`: Get snapshot lifecycle management statistics.
  *
- * Get global and policy-level statistics about actions taken by snapshot lifecycle management.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats}
  */
 export interface SlmGetStatsRequest extends RequestBase {
   /**
@@ -48874,7 +46341,11 @@ export interface SlmGetStatsResponse {
   policy_stats: SlmSnapshotPolicyStats[];
 }
 
-/** Get the snapshot lifecycle management status. */
+/**
+ * Arguments of `slm.get_status`: Get the snapshot lifecycle management status.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status}
+ */
 export interface SlmGetStatusRequest extends RequestBase {
   /**
    * The period to wait for a connection to the master node.
@@ -48917,11 +46388,9 @@ export interface SlmPolicy {
 }
 
 /**
- * Create or update a policy.
+ * Arguments of `slm.put_lifecycle`: Create or update a policy.
  *
- * Create or update a snapshot lifecycle policy.
- * If the policy already exists, this request increments the policy version.
- * Only the latest version of a policy is stored.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle}
  */
 export interface SlmPutLifecycleRequest extends RequestBase {
   /** The identifier for the snapshot lifecycle policy you want to create or update. */
@@ -48993,10 +46462,9 @@ export interface SlmSnapshotPolicyStats {
 }
 
 /**
- * Start snapshot lifecycle management.
+ * Arguments of `slm.start`: Start snapshot lifecycle management.
  *
- * Snapshot lifecycle management (SLM) starts automatically when a cluster is formed.
- * Manually starting SLM is necessary only if it has been stopped using the stop SLM API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start}
  */
 export interface SlmStartRequest extends RequestBase {
   /**
@@ -49035,15 +46503,9 @@ export interface SlmStatistics {
 }
 
 /**
- * Stop snapshot lifecycle management.
+ * Arguments of `slm.stop`: Stop snapshot lifecycle management.
  *
- * Stop all snapshot lifecycle management (SLM) operations and the SLM plugin.
- * This API is useful when you are performing maintenance on a cluster and need to prevent SLM from performing any actions on your data streams or indices.
- * Stopping SLM does not stop any snapshots that are in progress.
- * You can manually trigger snapshots with the run snapshot lifecycle policy API even if SLM is stopped.
- *
- * The API returns a response as soon as the request is acknowledged, but the plugin might continue to run until in-progress operations complete and it can be safely stopped.
- * Use the get snapshot lifecycle management status API to see if SLM is running.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop}
  */
 export interface SlmStopRequest extends RequestBase {
   /**
@@ -49135,9 +46597,9 @@ export interface SnapshotCleanupRepositoryCleanupRepositoryResults {
 }
 
 /**
- * Clean up the snapshot repository.
+ * Arguments of `snapshot.cleanup_repository`: Clean up the snapshot repository.
  *
- * Trigger the review of the contents of a snapshot repository and delete any stale data not referenced by existing snapshots.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository}
  */
 export interface SnapshotCleanupRepositoryRequest extends RequestBase {
   /** The name of the snapshot repository to clean up. */
@@ -49164,9 +46626,9 @@ export interface SnapshotCleanupRepositoryResponse {
 }
 
 /**
- * Clone a snapshot.
+ * Arguments of `snapshot.clone`: Clone a snapshot.
  *
- * Clone part of all of a snapshot into another snapshot in the same repository.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone}
  */
 export interface SnapshotCloneRequest extends RequestBase {
   /** The name of the snapshot repository that both source and target snapshot belong to. */
@@ -49194,14 +46656,9 @@ export interface SnapshotCloneRequest extends RequestBase {
 export type SnapshotCloneResponse = AcknowledgedResponseBase;
 
 /**
- * Create or update a snapshot repository.
+ * Arguments of `snapshot.create_repository`: Create or update a snapshot repository.
  *
- * IMPORTANT: If you are migrating searchable snapshots, the repository name must be identical in the source and destination clusters.
- * To register a snapshot repository, the cluster's global metadata must be writeable.
- * Ensure there are no cluster blocks (for example, `cluster.blocks.read_only` and `clsuter.blocks.read_only_allow_delete` settings) that prevent write access.
- *
- * Several options for this API can be specified using a query parameter or a request body parameter.
- * If both parameters are specified, only the query parameter is used.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository}
  */
 export interface SnapshotCreateRepositoryRequest extends RequestBase {
   /** The name of the snapshot repository to register or update. */
@@ -49234,9 +46691,9 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
 export type SnapshotCreateRepositoryResponse = AcknowledgedResponseBase;
 
 /**
- * Create a snapshot.
+ * Arguments of `snapshot.create`: Create a snapshot.
  *
- * Take a snapshot of a cluster or of data streams and indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create}
  */
 export interface SnapshotCreateRequest extends RequestBase {
   /** The name of the repository for the snapshot. */
@@ -49328,10 +46785,9 @@ export interface SnapshotCreateResponse {
 }
 
 /**
- * Delete snapshot repositories.
+ * Arguments of `snapshot.delete_repository`: Delete snapshot repositories.
  *
- * When a repository is unregistered, Elasticsearch removes only the reference to the location where the repository is storing the snapshots.
- * The snapshots themselves are left untouched and in place.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository}
  */
 export interface SnapshotDeleteRepositoryRequest extends RequestBase {
   /**
@@ -49357,7 +46813,11 @@ export interface SnapshotDeleteRepositoryRequest extends RequestBase {
 
 export type SnapshotDeleteRepositoryResponse = AcknowledgedResponseBase;
 
-/** Delete snapshots. */
+/**
+ * Arguments of `snapshot.delete`: Delete snapshots.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete}
+ */
 export interface SnapshotDeleteRequest extends RequestBase {
   /** The name of the repository to delete a snapshot from. */
   repository: Name;
@@ -49432,7 +46892,11 @@ export interface SnapshotGcsRepositorySettings extends SnapshotRepositorySetting
   readonly?: boolean;
 }
 
-/** Get snapshot repository information. */
+/**
+ * Arguments of `snapshot.get_repository`: Get snapshot repository information.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository}
+ */
 export interface SnapshotGetRepositoryRequest extends RequestBase {
   /**
    * A comma-separated list of snapshot repository names used to limit the request.
@@ -49459,11 +46923,9 @@ export interface SnapshotGetRepositoryRequest extends RequestBase {
 export type SnapshotGetRepositoryResponse = Record<string, SnapshotRepository>;
 
 /**
- * Get snapshot information.
+ * Arguments of `snapshot.get`: Get snapshot information.
  *
- * NOTE: The `after` parameter and `next` field enable you to iterate through snapshots with some consistency guarantees regarding concurrent creation or deletion of snapshots.
- * It is guaranteed that any snapshot that exists at the beginning of the iteration and is not concurrently deleted will be seen during the iteration.
- * Snapshots concurrently created may be seen during an iteration.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get}
  */
 export interface SnapshotGetRequest extends RequestBase {
   /**
@@ -49753,115 +47215,9 @@ export interface SnapshotRepositoryAnalyzeReadSummaryInfo {
 }
 
 /**
- * Analyze a snapshot repository.
+ * Arguments of `snapshot.repository_analyze`: Analyze a snapshot repository.
  *
- * Performs operations on a snapshot repository in order to check for incorrect behaviour.
- *
- * There are a large number of third-party storage systems available, not all of which are suitable for use as a snapshot repository by Elasticsearch.
- * Some storage systems behave incorrectly, or perform poorly, especially when accessed concurrently by multiple clients as the nodes of an Elasticsearch cluster do.
- * This API performs a collection of read and write operations on your repository which are designed to detect incorrect behaviour and to measure the performance characteristics of your storage system.
- *
- * The default values for the parameters are deliberately low to reduce the impact of running an analysis inadvertently and to provide a sensible starting point for your investigations.
- * Run your first analysis with the default parameter values to check for simple problems.
- * Some repositories may behave correctly when lightly loaded but incorrectly under production-like workloads.
- * If the first analysis is successful, run a sequence of increasingly large analyses until you encounter a failure or you reach a `blob_count` of at least `2000`, a `max_blob_size` of at least `2gb`, a `max_total_data_size` of at least `1tb`, and a `register_operation_count` of at least `100`.
- * Always specify a generous timeout, possibly `1h` or longer, to allow time for each analysis to run to completion.
- * Some repositories may behave correctly when accessed by a small number of Elasticsearch nodes but incorrectly when accessed concurrently by a production-scale cluster.
- * Perform the analyses using a multi-node cluster of a similar size to your production cluster so that it can detect any problems that only arise when the repository is accessed by many nodes at once.
- *
- * If the analysis fails, Elasticsearch detected that your repository behaved unexpectedly.
- * This usually means you are using a third-party storage system with an incorrect or incompatible implementation of the API it claims to support.
- * If so, this storage system is not suitable for use as a snapshot repository.
- * Repository analysis triggers conditions that occur only rarely when taking snapshots in a production system.
- * Snapshotting to unsuitable storage may appear to work correctly most of the time despite repository analysis failures.
- * However your snapshot data is at risk if you store it in a snapshot repository that does not reliably pass repository analysis.
- * You can demonstrate that the analysis failure is due to an incompatible storage implementation by verifying that Elasticsearch does not detect the same problem when analysing the reference implementation of the storage protocol you are using.
- * For instance, if you are using storage that offers an API which the supplier claims to be compatible with AWS S3, verify that repositories in AWS S3 do not fail repository analysis.
- * This allows you to demonstrate to your storage supplier that a repository analysis failure must only be caused by an incompatibility with AWS S3 and cannot be attributed to a problem in Elasticsearch.
- * Please do not report Elasticsearch issues involving third-party storage systems unless you can demonstrate that the same issue exists when analysing a repository that uses the reference implementation of the same storage protocol.
- * You will need to work with the supplier of your storage system to address the incompatibilities that Elasticsearch detects.
- *
- * The analysis may also report a failure if your repository experienced a service disruption while the analysis was running.
- * In practice, occasional service disruptions are inevitable, but the analysis cannot itself distinguish such disruptions from incorrect behavior so must report all deviations from the expected behavior as failures.
- * If you are certain that you can ascribe an analysis failure to such a service disruption, wait for your service provider to resolve the disruption and then re-run the analysis.
- * Elasticsearch will be unable to create or restore snapshots during repository service disruptions, so you must ensure that these events occur only very rarely.
- *
- * If the analysis is successful, the API returns details of the testing process, optionally including how long each operation took.
- * You can use this information to determine the performance of your storage system.
- * If any operation fails or returns an incorrect result, the API returns an error.
- * If the API returns an error, it may not have removed all the data it wrote to the repository.
- * The error will indicate the location of any leftover data and this path is also recorded in the Elasticsearch logs.
- * You should verify that this location has been cleaned up correctly.
- * If there is still leftover data at the specified location, you should manually remove it.
- *
- * If the connection from your client to Elasticsearch is closed while the client is waiting for the result of the analysis, the test is cancelled.
- * Some clients are configured to close their connection if no response is received within a certain timeout.
- * An analysis takes a long time to complete so you might need to relax any such client-side timeouts.
- * On cancellation the analysis attempts to clean up the data it was writing, but it may not be able to remove it all.
- * The path to the leftover data is recorded in the Elasticsearch logs.
- * You should verify that this location has been cleaned up correctly.
- * If there is still leftover data at the specified location, you should manually remove it.
- *
- * If the analysis is successful then it detected no incorrect behaviour, but this does not mean that correct behaviour is guaranteed.
- * The analysis attempts to detect common bugs but it does not offer 100% coverage.
- * Additionally, it does not test the following:
- *
- * * Your repository must perform durable writes. Once a blob has been written it must remain in place until it is deleted, even after a power loss or similar disaster.
- * * Your repository must not suffer from silent data corruption. Once a blob has been written, its contents must remain unchanged until it is deliberately modified or deleted.
- * * Your repository must behave correctly even if connectivity from the cluster is disrupted. Reads and writes may fail in this case, but they must not return incorrect results.
- *
- * IMPORTANT: An analysis writes a substantial amount of data to your repository and then reads it back again.
- * This consumes bandwidth on the network between the cluster and the repository, and storage space and I/O bandwidth on the repository itself.
- * You must ensure this load does not affect other users of these systems.
- * Analyses respect the repository settings `max_snapshot_bytes_per_sec` and `max_restore_bytes_per_sec` if available and the cluster setting `indices.recovery.max_bytes_per_sec` which you can use to limit the bandwidth they consume.
- *
- * NOTE: This API is intended for exploratory use by humans.
- * You should expect the request parameters and the response format to vary in future versions.
- * The response exposes immplementation details of the analysis which may change from version to version.
- *
- * NOTE: Different versions of Elasticsearch may perform different checks for repository compatibility, with newer versions typically being stricter than older ones.
- * A storage system that passes repository analysis with one version of Elasticsearch may fail with a different version.
- * This indicates it behaves incorrectly in ways that the former version did not detect.
- * You must work with the supplier of your storage system to address the incompatibilities detected by the repository analysis API in any version of Elasticsearch.
- *
- * NOTE: This API may not work correctly in a mixed-version cluster.
- *
- * *Implementation details*
- *
- * NOTE: This section of documentation describes how the repository analysis API works in this version of Elasticsearch, but you should expect the implementation to vary between versions.
- * The request parameters and response format depend on details of the implementation so may also be different in newer versions.
- *
- * The analysis comprises a number of blob-level tasks, as set by the `blob_count` parameter and a number of compare-and-exchange operations on linearizable registers, as set by the `register_operation_count` parameter.
- * These tasks are distributed over the data and master-eligible nodes in the cluster for execution.
- *
- * For most blob-level tasks, the executing node first writes a blob to the repository and then instructs some of the other nodes in the cluster to attempt to read the data it just wrote.
- * The size of the blob is chosen randomly, according to the `max_blob_size` and `max_total_data_size` parameters.
- * If any of these reads fails then the repository does not implement the necessary read-after-write semantics that Elasticsearch requires.
- *
- * For some blob-level tasks, the executing node will instruct some of its peers to attempt to read the data before the writing process completes.
- * These reads are permitted to fail, but must not return partial data.
- * If any read returns partial data then the repository does not implement the necessary atomicity semantics that Elasticsearch requires.
- *
- * For some blob-level tasks, the executing node will overwrite the blob while its peers are reading it.
- * In this case the data read may come from either the original or the overwritten blob, but the read operation must not return partial data or a mix of data from the two blobs.
- * If any of these reads returns partial data or a mix of the two blobs then the repository does not implement the necessary atomicity semantics that Elasticsearch requires for overwrites.
- *
- * The executing node will use a variety of different methods to write the blob.
- * For instance, where applicable, it will use both single-part and multi-part uploads.
- * Similarly, the reading nodes will use a variety of different methods to read the data back again.
- * For instance they may read the entire blob from start to end or may read only a subset of the data.
- *
- * For some blob-level tasks, the executing node will cancel the write before it is complete.
- * In this case, it still instructs some of the other nodes in the cluster to attempt to read the blob but all of these reads must fail to find the blob.
- *
- * Linearizable registers are special blobs that Elasticsearch manipulates using an atomic compare-and-exchange operation.
- * This operation ensures correct and strongly-consistent behavior even when the blob is accessed by multiple nodes at the same time.
- * The detailed implementation of the compare-and-exchange operation on linearizable registers varies by repository type.
- * Repository analysis verifies that that uncontended compare-and-exchange operations on a linearizable register blob always succeed.
- * Repository analysis also verifies that contended operations either succeed or report the contention but do not return incorrect results.
- * If an operation fails due to contention, Elasticsearch retries the operation until it succeeds.
- * Most of the compare-and-exchange operations performed by repository analysis atomically increment a counter which is represented as an 8-byte blob.
- * Some operations also verify the behavior on small blobs with sizes other than 8 bytes.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze}
  */
 export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
   /** The name of the repository. */
@@ -50058,43 +47414,9 @@ export interface SnapshotRepositorySettingsBase {
 }
 
 /**
- * Verify the repository integrity.
+ * Arguments of `snapshot.repository_verify_integrity`: Verify the repository integrity.
  *
- * Verify the integrity of the contents of a snapshot repository.
- *
- * This API enables you to perform a comprehensive check of the contents of a repository, looking for any anomalies in its data or metadata which might prevent you from restoring snapshots from the repository or which might cause future snapshot create or delete operations to fail.
- *
- * If you suspect the integrity of the contents of one of your snapshot repositories, cease all write activity to this repository immediately, set its `read_only` option to `true`, and use this API to verify its integrity.
- * Until you do so:
- *
- * * It may not be possible to restore some snapshots from this repository.
- * * Searchable snapshots may report errors when searched or may have unassigned shards.
- * * Taking snapshots into this repository may fail or may appear to succeed but have created a snapshot which cannot be restored.
- * * Deleting snapshots from this repository may fail or may appear to succeed but leave the underlying data on disk.
- * * Continuing to write to the repository while it is in an invalid state may causing additional damage to its contents.
- *
- * If the API finds any problems with the integrity of the contents of your repository, Elasticsearch will not be able to repair the damage.
- * The only way to bring the repository back into a fully working state after its contents have been damaged is by restoring its contents from a repository backup which was taken before the damage occurred.
- * You must also identify what caused the damage and take action to prevent it from happening again.
- *
- * If you cannot restore a repository backup, register a new repository and use this for all future snapshot operations.
- * In some cases it may be possible to recover some of the contents of a damaged repository, either by restoring as many of its snapshots as needed and taking new snapshots of the restored data, or by using the reindex API to copy data from any searchable snapshots mounted from the damaged repository.
- *
- * Avoid all operations which write to the repository while the verify repository integrity API is running.
- * If something changes the repository contents while an integrity verification is running then Elasticsearch may incorrectly report having detected some anomalies in its contents due to the concurrent writes.
- * It may also incorrectly fail to report some anomalies that the concurrent writes prevented it from detecting.
- *
- * NOTE: This API is intended for exploratory use by humans. You should expect the request parameters and the response format to vary in future versions.
- *
- * NOTE: This API may not work correctly in a mixed-version cluster.
- *
- * The default values for the parameters of this API are designed to limit the impact of the integrity verification on other activities in your cluster.
- * For instance, by default it will only use at most half of the `snapshot_meta` threads to verify the integrity of each snapshot, allowing other snapshot operations to use the other half of this thread pool.
- * If you modify these parameters to speed up the verification process, you risk disrupting other snapshot-related operations in your cluster.
- * For large repositories, consider setting up a separate single-node Elasticsearch cluster just for running the integrity verification API.
- *
- * The response exposes implementation details of the analysis which may change from version to version.
- * The response body format is therefore not considered stable and may be different in newer versions.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-verify-integrity}
  */
 export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
   /** The name of the snapshot repository. */
@@ -50149,25 +47471,9 @@ export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
 export type SnapshotRepositoryVerifyIntegrityResponse = any;
 
 /**
- * Restore a snapshot.
+ * Arguments of `snapshot.restore`: Restore a snapshot.
  *
- * Restore a snapshot of a cluster or data streams and indices.
- *
- * You can restore a snapshot only to a running cluster with an elected master node.
- * The snapshot repository must be registered and available to the cluster.
- * The snapshot and cluster versions must be compatible.
- *
- * To restore a snapshot, the cluster's global metadata must be writable. Ensure there are't any cluster blocks that prevent writes. The restore operation ignores index blocks.
- *
- * Before you restore a data stream, ensure the cluster contains a matching index template with data streams enabled. To check, use the index management feature in Kibana or the get index template API:
- *
- * ```
- * GET _index_template/*?filter_path=index_templates.name,index_templates.index_template.index_patterns,index_templates.index_template.data_stream
- * ```
- *
- * If no such template exists, you can create one or restore a cluster state that contains one. Without a matching index template, a data stream can't roll over or create backing indices.
- *
- * If your snapshot contains data from App Search or Workplace Search, you must restore the Enterprise Search encryption key before you restore the snapshot.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore}
  */
 export interface SnapshotRestoreRequest extends RequestBase {
   /** The name of the repository to restore a snapshot from. */
@@ -50841,29 +48147,9 @@ export interface SnapshotStatus {
 }
 
 /**
- * Get the snapshot status.
+ * Arguments of `snapshot.status`: Get the snapshot status.
  *
- * Get a detailed description of the current state for each shard participating in the snapshot.
- *
- * Note that this API should be used only to obtain detailed shard-level information for ongoing snapshots.
- * If this detail is not needed or you want to obtain information about one or more existing snapshots, use the get snapshot API.
- *
- * If you omit the `<snapshot>` request path parameter, the request retrieves information only for currently running snapshots.
- * This usage is preferred.
- * If needed, you can specify `<repository>` and `<snapshot>` to retrieve information for specific snapshots, even if they're not currently running.
- *
- * Note that the stats will not be available for any shard snapshots in an ongoing snapshot completed by a node that (even momentarily) left the cluster.
- * Loading the stats from the repository is an expensive operation (see the WARNING below).
- * Therefore the stats values for such shards will be -1 even though the "stage" value will be "DONE", in order to minimize latency.
- * A "description" field will be present for a shard snapshot completed by a departed node explaining why the shard snapshot's stats results are invalid.
- * Consequently, the total stats for the index will be less than expected due to the missing values from these shards.
- *
- * WARNING: Using the API to return the status of any snapshots other than currently running snapshots can be expensive.
- * The API requires a read from the repository for each shard in each snapshot.
- * For example, if you have 100 snapshots with 1,000 shards each, an API request that includes all snapshots will require 100,000 reads (100 snapshots x 1,000 shards).
- *
- * Depending on the latency of your storage, such requests can take an extremely long time to return results.
- * These requests can also tax machine resources and, when using cloud storage, incur high processing costs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status}
  */
 export interface SnapshotStatusRequest extends RequestBase {
   /**
@@ -50906,9 +48192,9 @@ export interface SnapshotVerifyRepositoryCompactNodeInfo {
 }
 
 /**
- * Verify a snapshot repository.
+ * Arguments of `snapshot.verify_repository`: Verify a snapshot repository.
  *
- * Check for common misconfigurations in a snapshot repository.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository}
  */
 export interface SnapshotVerifyRepositoryRequest extends RequestBase {
   /** The name of the snapshot repository to verify. */
@@ -50960,7 +48246,11 @@ export interface SpecifiedDocument {
   id: Id;
 }
 
-/** Clear an SQL search cursor. */
+/**
+ * Arguments of `sql.clear_cursor`: Clear an SQL search cursor.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor}
+ */
 export interface SqlClearCursorRequest extends RequestBase {
   /** Cursor to clear. */
   cursor: string;
@@ -50978,15 +48268,9 @@ export interface SqlColumn {
 }
 
 /**
- * Delete an async SQL search.
+ * Arguments of `sql.delete_async`: Delete an async SQL search.
  *
- * Delete an async SQL search or a stored synchronous SQL search.
- * If the search is still running, the API cancels it.
- *
- * If the Elasticsearch security features are enabled, only the following users can use this API to delete a search:
- *
- * * Users with the `cancel_task` cluster privilege.
- * * The user who first submitted the search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async}
  */
 export interface SqlDeleteAsyncRequest extends RequestBase {
   /** The identifier for the search. */
@@ -50996,11 +48280,9 @@ export interface SqlDeleteAsyncRequest extends RequestBase {
 export type SqlDeleteAsyncResponse = AcknowledgedResponseBase;
 
 /**
- * Get async SQL search results.
+ * Arguments of `sql.get_async`: Get async SQL search results.
  *
- * Get the current status and available results for an async SQL search or stored synchronous SQL search.
- *
- * If the Elasticsearch security features are enabled, only the user who first submitted the SQL search can retrieve the search using this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async}
  */
 export interface SqlGetAsyncRequest extends RequestBase {
   /** The identifier for the search. */
@@ -51064,9 +48346,9 @@ export interface SqlGetAsyncResponse {
 }
 
 /**
- * Get the async SQL search status.
+ * Arguments of `sql.get_async_status`: Get the async SQL search status.
  *
- * Get the current status of an async SQL search or a stored synchronous SQL search.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status}
  */
 export interface SqlGetAsyncStatusRequest extends RequestBase {
   /** The identifier for the search. */
@@ -51102,9 +48384,9 @@ export interface SqlGetAsyncStatusResponse {
 }
 
 /**
- * Get SQL search results.
+ * Arguments of `sql.query`: Get SQL search results.
  *
- * Run an SQL request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query}
  */
 export interface SqlQueryRequest extends RequestBase {
   /**
@@ -51255,10 +48537,9 @@ export type SqlQuerySqlFormat = "csv" | "json" | "tsv" | "txt" | "yaml" | "cbor"
 export type SqlRow = any[];
 
 /**
- * Translate SQL into Elasticsearch queries.
+ * Arguments of `sql.translate`: Translate SQL into Elasticsearch queries.
  *
- * Translate an SQL search into a search API request containing Query DSL.
- * It accepts the same request body parameters as the SQL search API, excluding `cursor`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate}
  */
 export interface SqlTranslateRequest extends RequestBase {
   /**
@@ -51318,23 +48599,9 @@ export interface SslCertificatesCertificateInformation {
 }
 
 /**
- * Get SSL certificates.
+ * Arguments of `ssl.certificates`: Get SSL certificates.
  *
- * Get information about the X.509 certificates that are used to encrypt communications in the cluster.
- * The API returns a list that includes certificates from all TLS contexts including:
- *
- * - Settings for transport and HTTP interfaces
- * - TLS settings that are used within authentication realms
- * - TLS settings for remote monitoring exporters
- *
- * The list includes certificates that are used for configuring trust, such as those configured in the `xpack.security.transport.ssl.truststore` and `xpack.security.transport.ssl.certificate_authorities` settings.
- * It also includes certificates that are used for configuring server identity, such as `xpack.security.http.ssl.keystore` and `xpack.security.http.ssl.certificate settings`.
- *
- * The list does not include certificates that are sourced from the default SSL context of the Java Runtime Environment (JRE), even if those certificates are in use within Elasticsearch.
- *
- * NOTE: When a PKCS#11 token is configured as the truststore of the JRE, the API returns all the certificates that are included in the PKCS#11 token irrespective of whether these are used in the Elasticsearch TLS configuration.
- *
- * If Elasticsearch is configured to use a keystore or truststore, the API output includes all certificates in that store, even though some of the certificates might not be in active use within the cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates}
  */
 export interface SslCertificatesRequest extends RequestBase {
 }
@@ -51392,9 +48659,9 @@ export interface StoreStats {
 export type StreamResult = ArrayBuffer;
 
 /**
- * Disable a named stream.
+ * Arguments of `streams.logs_disable`: Disable a named stream.
  *
- * Turn off the named stream feature for this cluster.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface StreamsLogsDisableRequest extends RequestBase {
   /** The stream type to disable. */
@@ -51416,14 +48683,9 @@ export interface StreamsLogsDisableRequest extends RequestBase {
 export type StreamsLogsDisableResponse = AcknowledgedResponseBase;
 
 /**
- * Enable a named stream.
+ * Arguments of `streams.logs_enable`: Enable a named stream.
  *
- * Turn on the named stream feature for this cluster.
- *
- * NOTE: To protect existing data, this feature can be turned on only if the cluster does not have
- * existing indices or data streams that match the pattern `<name>|<name>.*` for the enabled stream
- * type name. If those indices or data streams exist, a `409 - Conflict` response and error is
- * returned.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface StreamsLogsEnableRequest extends RequestBase {
   /** The stream type to enable. */
@@ -51445,9 +48707,9 @@ export interface StreamsLogsEnableRequest extends RequestBase {
 export type StreamsLogsEnableResponse = AcknowledgedResponseBase;
 
 /**
- * Get the status of streams.
+ * Arguments of `streams.status`: Get the status of streams.
  *
- * Get the current status for all types of streams.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch#TODO}
  */
 export interface StreamsStatusRequest extends RequestBase {
   /**
@@ -51488,24 +48750,9 @@ export type SuggestionName = string;
 export type SuggestMode = "missing" | "popular" | "always";
 
 /**
- * Delete a synonym set.
+ * Arguments of `synonyms.delete_synonym`: Delete a synonym set.
  *
- * You can only delete a synonyms set that is not in use by any index analyzer.
- *
- * Synonyms sets can be used in synonym graph token filters and synonym token filters.
- * These synonym filters can be used as part of search analyzers.
- *
- * Analyzers need to be loaded when an index is restored (such as when a node starts, or the index becomes open).
- * Even if the analyzer is not used on any field mapping, it still needs to be loaded on the index recovery phase.
- *
- * If any analyzers cannot be loaded, the index becomes unavailable and the cluster status becomes red or yellow as index shards are not available.
- * To prevent that, synonyms sets that are used in analyzers can't be deleted.
- * A delete request in this case will return a 400 response code.
- *
- * To remove a synonyms set, you must first remove all indices that contain analyzers using it.
- * You can migrate an index by creating a new index that does not contain the token filter with the synonyms set, and use the reindex API in order to copy over the index data.
- * Once finished, you can delete the index.
- * When the synonyms set is not used in analyzers, you will be able to delete it.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym}
  */
 export interface SynonymsDeleteSynonymRequest extends RequestBase {
   /** The synonyms set identifier to delete. */
@@ -51515,9 +48762,9 @@ export interface SynonymsDeleteSynonymRequest extends RequestBase {
 export type SynonymsDeleteSynonymResponse = AcknowledgedResponseBase;
 
 /**
- * Delete a synonym rule.
+ * Arguments of `synonyms.delete_synonym_rule`: Delete a synonym rule.
  *
- * Delete a synonym rule from a synonym set.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule}
  */
 export interface SynonymsDeleteSynonymRuleRequest extends RequestBase {
   /** The ID of the synonym set to update. */
@@ -51534,7 +48781,11 @@ export interface SynonymsDeleteSynonymRuleRequest extends RequestBase {
 
 export type SynonymsDeleteSynonymRuleResponse = SynonymsSynonymsUpdateResult;
 
-/** Get a synonym set. */
+/**
+ * Arguments of `synonyms.get_synonym`: Get a synonym set.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym}
+ */
 export interface SynonymsGetSynonymRequest extends RequestBase {
   /** The synonyms set identifier to retrieve. */
   id: Id;
@@ -51564,9 +48815,9 @@ export interface SynonymsGetSynonymResponse {
 }
 
 /**
- * Get a synonym rule.
+ * Arguments of `synonyms.get_synonym_rule`: Get a synonym rule.
  *
- * Get a synonym rule from a synonym set.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule}
  */
 export interface SynonymsGetSynonymRuleRequest extends RequestBase {
   /** The ID of the synonym set to retrieve the synonym rule from. */
@@ -51578,9 +48829,9 @@ export interface SynonymsGetSynonymRuleRequest extends RequestBase {
 export type SynonymsGetSynonymRuleResponse = SynonymsSynonymRuleRead;
 
 /**
- * Get all synonym sets.
+ * Arguments of `synonyms.get_synonyms_sets`: Get all synonym sets.
  *
- * Get a summary of all defined synonym sets.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym}
  */
 export interface SynonymsGetSynonymsSetsRequest extends RequestBase {
   /**
@@ -51610,15 +48861,9 @@ export interface SynonymsGetSynonymsSetsSynonymsSetItem {
 }
 
 /**
- * Create or update a synonym set.
+ * Arguments of `synonyms.put_synonym`: Create or update a synonym set.
  *
- * Synonym sets are limited to a maximum of 100,000 synonym rules per set by default.
- * This limit is configurable using the `synonyms.max_synonym_rules` cluster setting.
- *
- * When an existing synonyms set is updated, the search analyzers that use the synonyms set are reloaded automatically for all indices.
- * This is equivalent to invoking the reload search analyzers API for all indices that use the synonyms set.
- *
- * For practical examples of how to create or update a synonyms set, refer to the External documentation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym}
  */
 export interface SynonymsPutSynonymRequest extends RequestBase {
   /** The ID of the synonyms set to be created or updated. */
@@ -51652,13 +48897,9 @@ export interface SynonymsPutSynonymResponse {
 }
 
 /**
- * Create or update a synonym rule.
+ * Arguments of `synonyms.put_synonym_rule`: Create or update a synonym rule.
  *
- * Create or update a synonym rule in a synonym set.
- *
- * If any of the synonym rules included is invalid, the API returns an error.
- *
- * When you update a synonym rule, all analyzers using the synonyms set will be reloaded automatically to reflect the new rule.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule}
  */
 export interface SynonymsPutSynonymRuleRequest extends RequestBase {
   /** The ID of the synonym set. */
@@ -51721,22 +48962,9 @@ export interface TaskFailure {
 export type TaskId = string;
 
 /**
- * Cancel a task.
+ * Arguments of `tasks.cancel`: Cancel a task.
  *
- * WARNING: The task management API is new and should still be considered a beta feature.
- * The API may change in ways that are not backwards compatible.
- *
- * A task may continue to run for some time after it has been cancelled because it may not be able to safely stop its current activity straight away.
- * It is also possible that Elasticsearch must complete its work on other tasks before it can process the cancellation.
- * The get task information API will continue to list these cancelled tasks until they complete.
- * The cancelled flag in the response indicates that the cancellation command has been processed and the task will stop as soon as possible.
- *
- * To troubleshoot why a cancelled task does not complete promptly, use the get task information API with the `?detailed` parameter to identify the other tasks the system is running.
- * You can also use the node hot threads API to obtain detailed information about the work the system is doing instead of completing the cancelled task.
- *
- * For relocatable tasks, this API transparently follows the task across graceful shutdown relocations,
- * so callers can keep using the original task ID. The returned task reports its `original_task_id` and `original_start_time_in_millis`
- * if it is continuing work from an earlier task.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks}
  */
 export interface TasksCancelRequest extends RequestBase {
   /** The task identifier. */
@@ -51757,18 +48985,9 @@ export interface TasksCancelRequest extends RequestBase {
 export type TasksCancelResponse = TasksTaskListResponseBase;
 
 /**
- * Get task information.
+ * Arguments of `tasks.get`: Get task information.
  *
- * Get information about a task currently running in the cluster.
- *
- * WARNING: The task management API is new and should still be considered a beta feature.
- * The API may change in ways that are not backwards compatible.
- *
- * If the task identifier is not found, a 404 response code indicates that there are no resources that match the request.
- *
- * For relocatable tasks, this API transparently follows the task across graceful shutdown relocations,
- * so callers can keep using the original task ID. The returned task reports its `original_task_id` and `original_start_time_in_millis`
- * if it is continuing work from an earlier task.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks}
  */
 export interface TasksGetRequest extends RequestBase {
   /** The task identifier. */
@@ -51801,70 +49020,9 @@ export interface TasksGetResponse {
 export type TasksGroupBy = "nodes" | "parents" | "none";
 
 /**
- * Get all tasks.
+ * Arguments of `tasks.list`: Get all tasks.
  *
- * Get information about the tasks currently running on one or more nodes in the cluster.
- *
- * WARNING: The task management API is new and should still be considered a beta feature.
- * The API may change in ways that are not backwards compatible.
- *
- * For relocatable tasks, this API transparently follows the task across graceful shutdown relocations,
- * so callers can keep using the original task ID. The returned task reports its `original_task_id` and `original_start_time_in_millis`
- * if it is continuing work from an earlier task.
- *
- * **Identifying running tasks**
- *
- * The `X-Opaque-Id header`, when provided on the HTTP request header, is going to be returned as a header in the response as well as in the headers field for in the task information.
- * This enables you to track certain calls or associate certain tasks with the client that started them.
- * For example:
- *
- * ```
- * curl -i -H "X-Opaque-Id: 123456" "http://localhost:9200/_tasks?group_by=parents"
- * ```
- *
- * The API returns the following result:
- *
- * ```
- * HTTP/1.1 200 OK
- * X-Opaque-Id: 123456
- * content-type: application/json; charset=UTF-8
- * content-length: 831
- *
- * {
- *   "tasks" : {
- *     "u5lcZHqcQhu-rUoFaqDphA:45" : {
- *       "node" : "u5lcZHqcQhu-rUoFaqDphA",
- *       "id" : 45,
- *       "type" : "transport",
- *       "action" : "cluster:monitor/tasks/lists",
- *       "start_time_in_millis" : 1513823752749,
- *       "running_time_in_nanos" : 293139,
- *       "cancellable" : false,
- *       "headers" : {
- *         "X-Opaque-Id" : "123456"
- *       },
- *       "children" : [
- *         {
- *           "node" : "u5lcZHqcQhu-rUoFaqDphA",
- *           "id" : 46,
- *           "type" : "direct",
- *           "action" : "cluster:monitor/tasks/lists[n]",
- *           "start_time_in_millis" : 1513823752750,
- *           "running_time_in_nanos" : 92133,
- *           "cancellable" : false,
- *           "parent_task_id" : "u5lcZHqcQhu-rUoFaqDphA:45",
- *           "headers" : {
- *             "X-Opaque-Id" : "123456"
- *           }
- *         }
- *       ]
- *     }
- *   }
- *  }
- * ```
- * In this example, `X-Opaque-Id: 123456` is the ID as a part of the response header.
- * The `X-Opaque-Id` in the task `headers` is the ID for the task that was initiated by the REST request.
- * The `X-Opaque-Id` in the children `headers` is the child task of the task that was initiated by the REST request.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks}
  */
 export interface TasksListRequest extends RequestBase {
   /**
@@ -51974,13 +49132,9 @@ export interface TasksTaskListResponseBase {
 }
 
 /**
- * Get terms in an index.
+ * Arguments of `terms_enum`: Get terms in an index.
  *
- * Discover terms that match a partial string in an index.
- * This API is designed for low-latency look-ups used in auto-complete scenarios.
- *
- * > info
- * > The terms enum API may return terms from deleted documents. Deleted documents are initially only marked as deleted. It is not until their segments are merged that documents are actually deleted. Until that happens, the terms enum API will return terms from these documents.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum}
  */
 export interface TermsEnumRequest extends RequestBase {
   /**
@@ -52093,48 +49247,9 @@ export interface TermvectorsFilter {
 }
 
 /**
- * Get term vector information.
+ * Arguments of `termvectors`: Get term vector information.
  *
- * Get information and statistics about terms in the fields of a particular document.
- *
- * You can retrieve term vectors for documents stored in the index or for artificial documents passed in the body of the request.
- * You can specify the fields you are interested in through the `fields` parameter or by adding the fields to the request body.
- * For example:
- *
- * ```
- * GET /my-index-000001/_termvectors/1?fields=message
- * ```
- *
- * Fields can be specified using wildcards, similar to the multi match query.
- *
- * Term vectors are real-time by default, not near real-time.
- * This can be changed by setting `realtime` parameter to `false`.
- *
- * You can request three types of values: _term information_, _term statistics_, and _field statistics_.
- * By default, all term information and field statistics are returned for all fields but term statistics are excluded.
- *
- * **Term information**
- *
- * * term frequency in the field (always returned)
- * * term positions (`positions: true`)
- * * start and end offsets (`offsets: true`)
- * * term payloads (`payloads: true`), as base64 encoded bytes
- *
- * If the requested information wasn't stored in the index, it will be computed on the fly if possible.
- * Additionally, term vectors could be computed for documents not even existing in the index, but instead provided by the user.
- *
- * > warn
- * > Start and end offsets assume UTF-16 encoding is being used. If you want to use these offsets in order to get the original text that produced this token, you should make sure that the string you are taking a sub-string of is also encoded using UTF-16.
- *
- * **Behaviour**
- *
- * The term and field statistics are not accurate.
- * Deleted documents are not taken into account.
- * The information is only retrieved for the shard the requested document resides in.
- * The term and field statistics are therefore only useful as relative measures whereas the absolute numbers have no meaning in this context.
- * By default, when requesting term vectors of artificial documents, a shard to get the statistics from is randomly selected.
- * Use `routing` only to hit a particular shard.
- * Refer to the linked documentation for detailed examples of how to use this API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-termvectors}
  */
 export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /** The name of the index that contains the document. */
@@ -52292,25 +49407,9 @@ export interface TextStructureFieldStat {
 }
 
 /**
- * Find the structure of a text field.
+ * Arguments of `text_structure.find_field_structure`: Find the structure of a text field.
  *
- * Find the structure of a text field in an Elasticsearch index.
- *
- * This API provides a starting point for extracting further information from log messages already ingested into Elasticsearch.
- * For example, if you have ingested data into a very simple index that has just `@timestamp` and message fields, you can use this API to see what common structure exists in the message field.
- *
- * The response from the API contains:
- *
- * * Sample messages.
- * * Statistics that reveal the most common values for all fields detected within the text and basic numeric statistics for numeric fields.
- * * Information about the structure of the text, which is useful when you write ingest configurations to index it or similarly formatted text.
- * * Appropriate mappings for an Elasticsearch index, which you could use to ingest the text.
- *
- * All this information can be calculated by the structure finder with no guidance.
- * However, you can optionally override some of the decisions about the text structure by specifying one or more query parameters.
- *
- * If the structure finder produces unexpected results, specify the `explain` query parameter and an explanation will appear in the response.
- * It helps determine why the returned structure was chosen.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure}
  */
 export interface TextStructureFindFieldStructureRequest extends RequestBase {
   /**
@@ -52463,26 +49562,9 @@ export interface TextStructureFindFieldStructureResponse {
 }
 
 /**
- * Find the structure of text messages.
+ * Arguments of `text_structure.find_message_structure`: Find the structure of text messages.
  *
- * Find the structure of a list of text messages.
- * The messages must contain data that is suitable to be ingested into Elasticsearch.
- *
- * This API provides a starting point for ingesting data into Elasticsearch in a format that is suitable for subsequent use with other Elastic Stack functionality.
- * Use this API rather than the find text structure API if your input text has already been split up into separate messages by some other process.
- *
- * The response from the API contains:
- *
- * * Sample messages.
- * * Statistics that reveal the most common values for all fields detected within the text and basic numeric statistics for numeric fields.
- * * Information about the structure of the text, which is useful when you write ingest configurations to index it or similarly formatted text.
- * Appropriate mappings for an Elasticsearch index, which you could use to ingest the text.
- *
- * All this information can be calculated by the structure finder with no guidance.
- * However, you can optionally override some of the decisions about the text structure by specifying one or more query parameters.
- *
- * If the structure finder produces unexpected results, specify the `explain` query parameter and an explanation will appear in the response.
- * It helps determine why the returned structure was chosen.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure}
  */
 export interface TextStructureFindMessageStructureRequest extends RequestBase {
   /**
@@ -52630,24 +49712,9 @@ export interface TextStructureFindMessageStructureResponse {
 export type TextStructureFindStructureFindStructureFormat = "ndjson" | "xml" | "delimited" | "semi_structured_text";
 
 /**
- * Find the structure of a text file.
+ * Arguments of `text_structure.find_structure`: Find the structure of a text file.
  *
- * The text file must contain data that is suitable to be ingested into Elasticsearch.
- *
- * This API provides a starting point for ingesting data into Elasticsearch in a format that is suitable for subsequent use with other Elastic Stack functionality.
- * Unlike other Elasticsearch endpoints, the data that is posted to this endpoint does not need to be UTF-8 encoded and in JSON format.
- * It must, however, be text; binary text formats are not currently supported.
- * The size is limited to the Elasticsearch HTTP receive buffer size, which defaults to 100 Mb.
- *
- * The response from the API contains:
- *
- * * A couple of messages from the beginning of the text.
- * * Statistics that reveal the most common values for all fields detected within the text and basic numeric statistics for numeric fields.
- * * Information about the structure of the text, which is useful when you write ingest configurations to index it or similarly formatted text.
- * * Appropriate mappings for an Elasticsearch index, which you could use to ingest the text.
- *
- * All this information can be calculated by the structure finder with no guidance.
- * However, you can optionally override some of the decisions about the text structure by specifying one or more query parameters.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-structure}
  */
 export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
   /**
@@ -52875,10 +49942,9 @@ export interface TextStructureTestGrokPatternMatchedText {
 }
 
 /**
- * Test a Grok pattern.
+ * Arguments of `text_structure.test_grok_pattern`: Test a Grok pattern.
  *
- * Test a Grok pattern on one or more lines of text.
- * The API indicates whether the lines match the pattern together with the offsets and lengths of the matched substrings.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern}
  */
 export interface TextStructureTestGrokPatternRequest extends RequestBase {
   /**
@@ -52948,7 +50014,11 @@ export interface TransformContainer {
   search?: SearchTransform;
 }
 
-/** Delete a transform. */
+/**
+ * Arguments of `transform.delete_transform`: Delete a transform.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform}
+ */
 export interface TransformDeleteTransformRequest extends RequestBase {
   /** Identifier for the transform. */
   transform_id: Id;
@@ -53006,9 +50076,9 @@ export interface TransformDestinationAlias {
 }
 
 /**
- * Get node stats.
+ * Arguments of `transform.get_node_stats`: Get node stats.
  *
- * Get per-node information about transform usage.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats}
  */
 export interface TransformGetNodeStatsRequest extends RequestBase {
 }
@@ -53030,9 +50100,9 @@ export interface TransformGetNodeStatsTransformSchedulerStats {
 }
 
 /**
- * Get transforms.
+ * Arguments of `transform.get_transform`: Get transforms.
  *
- * Get configuration information for transforms.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform}
  */
 export interface TransformGetTransformRequest extends RequestBase {
   /**
@@ -53098,9 +50168,9 @@ export interface TransformGetTransformStatsCheckpointStats {
 }
 
 /**
- * Get transform stats.
+ * Arguments of `transform.get_transform_stats`: Get transform stats.
  *
- * Get usage information for transforms.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats}
  */
 export interface TransformGetTransformStatsRequest extends RequestBase {
   /**
@@ -53276,13 +50346,9 @@ export interface TransformPivotGroupByContainer {
 }
 
 /**
- * Preview a transform.
+ * Arguments of `transform.preview_transform`: Preview a transform.
  *
- * Generates a preview of the results that you will get when you create a transform with the same configuration.
- *
- * It returns a maximum of 100 results. The calculations are based on all the current data in the source index. It also
- * generates a list of mappings and settings for the destination index. These values are determined based on the field
- * types of the source index and the transform aggregations.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform}
  */
 export interface TransformPreviewTransformRequest extends RequestBase {
   /**
@@ -53340,29 +50406,9 @@ export interface TransformPreviewTransformResponse<TTransform = unknown> {
 }
 
 /**
- * Create a transform.
+ * Arguments of `transform.put_transform`: Create a transform.
  *
- * Creates a transform.
- *
- * A transform copies data from source indices, transforms it, and persists it into an entity-centric destination index. You can also think of the destination index as a two-dimensional tabular data structure (known as
- * a data frame). The ID for each document in the data frame is generated from a hash of the entity, so there is a
- * unique row per entity.
- *
- * You must choose either the latest or pivot method for your transform; you cannot use both in a single transform. If
- * you choose to use the pivot method for your transform, the entities are defined by the set of `group_by` fields in
- * the pivot object. If you choose to use the latest method, the entities are defined by the `unique_key` field values
- * in the latest object.
- *
- * You must have `create_index`, `index`, and `read` privileges on the destination index and `read` and
- * `view_index_metadata` privileges on the source indices. When Elasticsearch security features are enabled, the
- * transform remembers which roles the user that created it had at the time of creation and uses those same roles. If
- * those roles do not have the required privileges on the source and destination indices, the transform fails when it
- * attempts unauthorized operations.
- *
- * NOTE: You must use Kibana or this API to create a transform. Do not add a transform directly into any
- * `.transform-internal*` indices using the Elasticsearch index API. If Elasticsearch security features are enabled, do
- * not give users any privileges on `.transform-internal*` indices. If you used transforms prior to 7.5, also do not
- * give users any privileges on `.data-frame-internal*` indices.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform}
  */
 export interface TransformPutTransformRequest extends RequestBase {
   /**
@@ -53422,10 +50468,9 @@ export interface TransformPutTransformRequest extends RequestBase {
 export type TransformPutTransformResponse = AcknowledgedResponseBase;
 
 /**
- * Reset a transform.
+ * Arguments of `transform.reset_transform`: Reset a transform.
  *
- * Before you can reset it, you must stop it; alternatively, use the `force` query parameter.
- * If the destination index was created by the transform, it is deleted.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform}
  */
 export interface TransformResetTransformRequest extends RequestBase {
   /**
@@ -53464,13 +50509,9 @@ export interface TransformRetentionPolicyContainer {
 }
 
 /**
- * Schedule a transform to start now.
+ * Arguments of `transform.schedule_now_transform`: Schedule a transform to start now.
  *
- * Instantly run a transform to process data.
- * If you run this API, the transform will process the new data instantly,
- * without waiting for the configured frequency interval. After the API is called,
- * the transform will be processed again at `now + frequency` unless the API
- * is called again in the meantime.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform}
  */
 export interface TransformScheduleNowTransformRequest extends RequestBase {
   /** Identifier for the transform. */
@@ -53551,20 +50592,9 @@ export interface TransformSettings {
 }
 
 /**
- * Set upgrade_mode for transform indices.
+ * Arguments of `transform.set_upgrade_mode`: Set upgrade_mode for transform indices.
  *
- * Sets a cluster wide upgrade_mode setting that prepares transform
- * indices for an upgrade.
- * When upgrading your cluster, in some circumstances you must restart your
- * nodes and reindex your transform indices. In those circumstances,
- * there must be no transforms running. You can close the transforms,
- * do the upgrade, then open all the transforms again. Alternatively,
- * you can use this API to temporarily halt tasks associated with the transforms
- * and prevent new transforms from opening. You can also use this API
- * during upgrades that do not require you to reindex your transform
- * indices, though stopping transforms is not a requirement in that case.
- * You can see the current value for the upgrade_mode setting by using the get
- * transform info API.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode}
  */
 export interface TransformSetUpgradeModeRequest extends RequestBase {
   /**
@@ -53612,22 +50642,9 @@ export interface TransformSource {
 }
 
 /**
- * Start a transform.
+ * Arguments of `transform.start_transform`: Start a transform.
  *
- * When you start a transform, it creates the destination index if it does not already exist. The `number_of_shards` is
- * set to `1` and the `auto_expand_replicas` is set to `0-1`. If it is a pivot transform, it deduces the mapping
- * definitions for the destination index from the source indices and the transform aggregations. If fields in the
- * destination index are derived from scripts (as in the case of `scripted_metric` or `bucket_script` aggregations),
- * the transform uses dynamic mappings unless an index template exists. If it is a latest transform, it does not deduce
- * mapping definitions; it uses dynamic mappings. To use explicit mappings, create the destination index before you
- * start the transform. Alternatively, you can create an index template, though it does not affect the deduced mappings
- * in a pivot transform.
- *
- * When the transform starts, a series of validations occur to ensure its success. If you deferred validation when you
- * created the transform, they occur when you start the transform—​with the exception of privilege checks. When
- * Elasticsearch security features are enabled, the transform remembers which roles the user that created it had at the
- * time of creation and uses those same roles. If those roles do not have the required privileges on the source and
- * destination indices, the transform fails when it attempts unauthorized operations.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform}
  */
 export interface TransformStartTransformRequest extends RequestBase {
   /** Identifier for the transform. */
@@ -53644,9 +50661,9 @@ export interface TransformStartTransformRequest extends RequestBase {
 export type TransformStartTransformResponse = AcknowledgedResponseBase;
 
 /**
- * Stop transforms.
+ * Arguments of `transform.stop_transform`: Stop transforms.
  *
- * Stops one or more transforms.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform}
  */
 export interface TransformStopTransformRequest extends RequestBase {
   /**
@@ -53714,15 +50731,9 @@ export interface TransformTimeSync {
 }
 
 /**
- * Update a transform.
+ * Arguments of `transform.update_transform`: Update a transform.
  *
- * Updates certain properties of a transform.
- *
- * All updated properties except `description` do not take effect until after the transform starts the next checkpoint,
- * thus there is data consistency in each checkpoint. To use this API, you must have `read` and `view_index_metadata`
- * privileges for the source indices. You must also have `index` and `read` privileges for the destination index. When
- * Elasticsearch security features are enabled, the transform remembers which roles the user who updated it had at the
- * time of update and runs with those privileges.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform}
  */
 export interface TransformUpdateTransformRequest extends RequestBase {
   /** Identifier for the transform. */
@@ -53793,21 +50804,9 @@ export interface TransformUpdateTransformResponse {
 }
 
 /**
- * Upgrade all transforms.
+ * Arguments of `transform.upgrade_transforms`: Upgrade all transforms.
  *
- * Transforms are compatible across minor versions and between supported major versions.
- * However, over time, the format of transform configuration information may change.
- * This API identifies transforms that have a legacy configuration format and upgrades them to the latest version.
- * It also cleans up the internal data structures that store the transform state and checkpoints.
- * The upgrade does not affect the source and destination indices.
- * The upgrade also does not affect the roles that transforms use when Elasticsearch security features are enabled; the role used to read source data and write to the destination index remains unchanged.
- *
- * If a transform upgrade step fails, the upgrade stops and an error is returned about the underlying issue.
- * Resolve the issue then re-run the process again.
- * A summary is returned when the upgrade is finished.
- *
- * To ensure continuous transforms remain running during a major version upgrade of the cluster – for example, from 7.16 to 8.0 – it is recommended to upgrade transforms before upgrading the cluster.
- * You may want to perform a recent cluster backup prior to the upgrade.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms}
  */
 export interface TransformUpgradeTransformsRequest extends RequestBase {
   /**
@@ -53861,90 +50860,9 @@ export type UnitNanos = long;
 export type UnitSeconds = long;
 
 /**
- * Update documents.
+ * Arguments of `update_by_query`: Update documents.
  *
- * Updates documents that match the specified query.
- * If no query is specified, performs an update on every document in the data stream or index without modifying the source, which is useful for picking up mapping changes.
- *
- * If the Elasticsearch security features are enabled, you must have the following index privileges for the target data stream, index, or alias:
- *
- * * `read`
- * * `index` or `write`
- *
- * You can specify the query criteria in the request URI or the request body using the same syntax as the search API.
- *
- * When you submit an update by query request, Elasticsearch gets a snapshot of the data stream or index when it begins processing the request and updates matching documents using internal versioning.
- * When the versions match, the document is updated and the version number is incremented.
- * If a document changes between the time that the snapshot is taken and the update operation is processed, it results in a version conflict and the operation fails.
- * You can opt to count version conflicts instead of halting and returning by setting `conflicts` to `proceed`.
- * Note that if you opt to count version conflicts, the operation could attempt to update more documents from the source than `max_docs` until it has successfully updated `max_docs` documents or it has gone through every document in the source query.
- *
- * NOTE: Documents with a version equal to 0 cannot be updated using update by query because internal versioning does not support 0 as a valid version number.
- *
- * While processing an update by query request, Elasticsearch performs multiple search requests sequentially to find all of the matching documents.
- * A bulk update request is performed for each batch of matching documents.
- * Any query or update failures cause the update by query request to fail and the failures are shown in the response.
- * Any update requests that completed successfully still stick, they are not rolled back.
- *
- * **Refreshing shards**
- *
- * Specifying the `refresh` parameter refreshes all shards once the request completes.
- * This is different to the update API's `refresh` parameter, which causes only the shard
- * that received the request to be refreshed. Unlike the update API, it does not support
- * `wait_for`.
- *
- * **Running update by query asynchronously**
- *
- * If the request contains `wait_for_completion=false`, Elasticsearch
- * performs some preflight checks, launches the request, and returns a
- * [task](https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks) you can use to cancel or get the status of the task.
- * Elasticsearch creates a record of this task as a document at `.tasks/task/${taskId}`.
- *
- * **Throttling update requests**
- *
- * To control the rate at which update by query issues batches of update operations, you can set `requests_per_second` to any positive decimal number.
- * This pads each batch with a wait time to throttle the rate.
- * Set `requests_per_second` to `-1` to turn off throttling.
- *
- * Throttling uses a wait time between batches so that the internal scroll requests can be given a timeout that takes the request padding into account.
- * The padding time is the difference between the batch size divided by the `requests_per_second` and the time spent writing.
- * By default the batch size is 1000, so if `requests_per_second` is set to `500`:
- *
- * ```
- * target_time = 1000 / 500 per second = 2 seconds
- * wait_time = target_time - write_time = 2 seconds - .5 seconds = 1.5 seconds
- * ```
- *
- * Since the batch is issued as a single _bulk request, large batch sizes cause Elasticsearch to create many requests and wait before starting the next set.
- * This is "bursty" instead of "smooth".
- *
- * **Slicing**
- *
- * Update by query supports sliced scroll to parallelize the update process.
- * This can improve efficiency and provide a convenient way to break the request down into smaller parts.
- *
- * Setting `slices` to `auto` chooses a reasonable number for most data streams and indices.
- * This setting will use one slice per shard, up to a certain limit.
- * If there are multiple source data streams or indices, it will choose the number of slices based on the index or backing index with the smallest number of shards.
- *
- * Adding `slices` to `_update_by_query` just automates the manual process of creating sub-requests, which means it has some quirks:
- *
- * * You can see these requests in the tasks APIs. These sub-requests are "child" tasks of the task for the request with slices.
- * * Fetching the status of the task for the request with `slices` only contains the status of completed slices.
- * * These sub-requests are individually addressable for things like cancellation and rethrottling.
- * * Rethrottling the request with `slices` will rethrottle the unfinished sub-request proportionally.
- * * Canceling the request with slices will cancel each sub-request.
- * * Due to the nature of slices each sub-request won't get a perfectly even portion of the documents. All documents will be addressed, but some slices may be larger than others. Expect larger slices to have a more even distribution.
- * * Parameters like `requests_per_second` and `max_docs` on a request with slices are distributed proportionally to each sub-request. Combine that with the point above about distribution being uneven and you should conclude that using `max_docs` with `slices` might not result in exactly `max_docs` documents being updated.
- * * Each sub-request gets a slightly different snapshot of the source data stream or index though these are all taken at approximately the same time.
- *
- * If you're slicing manually or otherwise tuning automatic slicing, keep in mind that:
- *
- * * Query performance is most efficient when the number of slices is equal to the number of shards in the index or backing index. If that number is large (for example, 500), choose a lower number as too many slices hurts performance. Setting slices higher than the number of shards generally does not improve efficiency and adds overhead.
- * * Update performance scales linearly across available resources with the number of slices.
- *
- * Whether query or update performance dominates the runtime depends on the documents being reindexed and cluster resources.
- * Refer to the linked documentation for examples of how to update documents using the `_update_by_query` API:
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query}
  */
 export interface UpdateByQueryRequest extends RequestBase {
   /**
@@ -54185,10 +51103,9 @@ export interface UpdateByQueryResponse {
 }
 
 /**
- * Throttle an update by query operation.
+ * Arguments of `update_by_query_rethrottle`: Throttle an update by query operation.
  *
- * Change the number of requests per second for a particular update by query operation.
- * Rethrottling that speeds up the query takes effect immediately but rethrotting that slows down the query takes effect after completing the current batch to prevent scroll timeouts.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle}
  */
 export interface UpdateByQueryRethrottleRequest extends RequestBase {
   /** The ID for the task. */
@@ -54208,7 +51125,7 @@ export interface UpdateByQueryRethrottleUpdateByQueryRethrottleNode extends Base
   tasks: Record<TaskId, TasksTaskInfo>;
 }
 
-/** Designed for indirect use by ECE/ESS and ECK, direct use is not supported. */
+/** Arguments of `_internal.update_desired_nodes`: Designed for indirect use by ECE/ESS and ECK, direct use is not supported. */
 export interface UpdateDesiredNodesRequest extends RequestBase {
   /** The history ID */
   history_id: string;
@@ -54236,26 +51153,9 @@ export interface UpdateDesiredNodesResponse {
 }
 
 /**
- * Update a document.
+ * Arguments of `update`: Update a document.
  *
- * Update a document by running a script or passing a partial document.
- *
- * If the Elasticsearch security features are enabled, you must have the `index` or `write` index privilege for the target index or index alias.
- *
- * The script can update, delete, or skip modifying the document.
- * The API also supports passing a partial document, which is merged into the existing document.
- * To fully replace an existing document, use the index API.
- * This operation:
- *
- * * Gets the document (collocated with the shard) from the index.
- * * Runs the specified script.
- * * Indexes the result.
- *
- * The document must still be reindexed, but using this API removes some network roundtrips and reduces chances of version conflicts between the GET and the index operation.
- *
- * The `_source` field must be enabled to use this API.
- * In addition to `_source`, you can access the following variables through the `ctx` map: `_index`, `_type`, `_id`, `_version`, `_routing`, and `_now` (the current timestamp).
- * For usage examples such as partial updates, upserts, and scripted updates, see the External documentation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update}
  */
 export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> extends RequestBase {
   /** A unique identifier for the document to be updated. */
@@ -54410,18 +51310,9 @@ export interface WatcherAcknowledgeState {
 }
 
 /**
- * Acknowledge a watch.
+ * Arguments of `watcher.ack_watch`: Acknowledge a watch.
  *
- * Acknowledging a watch enables you to manually throttle the execution of the watch's actions.
- *
- * The acknowledgement state of an action is stored in the `status.actions.<id>.ack.state` structure.
- *
- * IMPORTANT: If the specified watch is currently being executed, this API will return an error
- * The reason for this behavior is to prevent overwriting the watch status from a watch execution.
- *
- * Acknowledging an action throttles further executions of that action until its `ack.state` is reset to `awaits_successful_execution`.
- * This happens when the condition of the watch is not met (the condition evaluates to false).
- * To demonstrate how throttling works in practice and how it can be configured for individual actions within a watch, refer to External documentation.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch}
  */
 export interface WatcherAckWatchRequest extends RequestBase {
   /** The watch identifier. */
@@ -54470,9 +51361,9 @@ export type WatcherActionStatusOptions = "success" | "failure" | "partial_failur
 export type WatcherActionType = "email" | "webhook" | "index" | "logging" | "slack" | "pagerduty";
 
 /**
- * Activate a watch.
+ * Arguments of `watcher.activate_watch`: Activate a watch.
  *
- * A watch can be either active or inactive.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch}
  */
 export interface WatcherActivateWatchRequest extends RequestBase {
   /** The watch identifier. */
@@ -54540,9 +51431,9 @@ export interface WatcherDataEmailAttachment {
 export type WatcherDay = "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
 
 /**
- * Deactivate a watch.
+ * Arguments of `watcher.deactivate_watch`: Deactivate a watch.
  *
- * A watch can be either active or inactive.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch}
  */
 export interface WatcherDeactivateWatchRequest extends RequestBase {
   /** The watch identifier. */
@@ -54554,15 +51445,9 @@ export interface WatcherDeactivateWatchResponse {
 }
 
 /**
- * Delete a watch.
+ * Arguments of `watcher.delete_watch`: Delete a watch.
  *
- * When the watch is removed, the document representing the watch in the `.watches` index is gone and it will never be run again.
- *
- * Deleting a watch does not delete any watch execution records related to this watch from the watch history.
- *
- * IMPORTANT: Deleting a watch must be done by using only this API.
- * Do not delete the watch directly from the `.watches` index using the Elasticsearch delete document API
- * When Elasticsearch security features are enabled, make sure no write privileges are granted to anyone for the `.watches` index.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch}
  */
 export interface WatcherDeleteWatchRequest extends RequestBase {
   /** The watch identifier. */
@@ -54612,22 +51497,9 @@ export interface WatcherEmailResult {
 }
 
 /**
- * Run a watch.
+ * Arguments of `watcher.execute_watch`: Run a watch.
  *
- * This API can be used to force execution of the watch outside of its triggering logic or to simulate the watch execution for debugging purposes.
- *
- * For testing and debugging purposes, you also have fine-grained control on how the watch runs.
- * You can run the watch without running all of its actions or alternatively by simulating them.
- * You can also force execution by ignoring the watch condition and control whether a watch record would be written to the watch history after it runs.
- *
- * You can use the run watch API to run watches that are not yet registered by specifying the watch definition inline.
- * This serves as great tool for testing and debugging your watches prior to adding them to Watcher.
- *
- * When Elasticsearch security features are enabled on your cluster, watches are run with the privileges of the user that stored the watches.
- * If your user is allowed to read index `a`, but not index `b`, then the exact same set of rules will apply during execution of a watch.
- *
- * When using the run watch API, the authorization data of the user that called the API will be used as a base, instead of the information who stored the watch.
- * Refer to the external documentation for examples of watch execution requests, including existing, customized, and inline watches.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch}
  */
 export interface WatcherExecuteWatchRequest extends RequestBase {
   /** The watch identifier. */
@@ -54791,10 +51663,9 @@ export interface WatcherExecutionThreadPool {
 }
 
 /**
- * Get Watcher index settings.
+ * Arguments of `watcher.get_settings`: Get Watcher index settings.
  *
- * Get settings for the Watcher internal index (`.watches`).
- * Only a subset of settings are shown, for example `index.auto_expand_replicas` and `index.number_of_replicas`.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings}
  */
 export interface WatcherGetSettingsRequest extends RequestBase {
   /**
@@ -54809,7 +51680,11 @@ export interface WatcherGetSettingsResponse {
   index: IndicesIndexSettings;
 }
 
-/** Get a watch. */
+/**
+ * Arguments of `watcher.get_watch`: Get a watch.
+ *
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch}
+ */
 export interface WatcherGetWatchRequest extends RequestBase {
   /** The watch identifier. */
   id: Name;
@@ -55008,19 +51883,9 @@ export interface WatcherPagerDutyResult {
 }
 
 /**
- * Create or update a watch.
+ * Arguments of `watcher.put_watch`: Create or update a watch.
  *
- * When a watch is registered, a new document that represents the watch is added to the `.watches` index and its trigger is immediately registered with the relevant trigger engine.
- * Typically for the `schedule` trigger, the scheduler is the trigger engine.
- *
- * IMPORTANT: You must use Kibana or this API to create a watch.
- * Do not add a watch directly to the `.watches` index by using the Elasticsearch index API.
- * If Elasticsearch security features are enabled, do not give users write privileges on the `.watches` index.
- *
- * When you add a watch you can also define its initial active state by setting the *active* parameter.
- *
- * When Elasticsearch security features are enabled, your watch can index or search only on indices for which the user that stored the watch has privileges.
- * If the user is able to read index `a`, but not index `b`, the same will apply when the watch runs.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch}
  */
 export interface WatcherPutWatchRequest extends RequestBase {
   /** The identifier for the watch. */
@@ -55081,11 +51946,9 @@ export interface WatcherQueryWatch {
 }
 
 /**
- * Query watches.
+ * Arguments of `watcher.query_watches`: Query watches.
  *
- * Get all registered watches in a paginated manner and optionally filter watches by a query.
- *
- * Note that only the `_id` and `metadata.*` fields are queryable or sortable.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches}
  */
 export interface WatcherQueryWatchesRequest extends RequestBase {
   /**
@@ -55251,9 +52114,9 @@ export interface WatcherSlackResult {
 }
 
 /**
- * Start the watch service.
+ * Arguments of `watcher.start`: Start the watch service.
  *
- * Start the Watcher service if it is not already running.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start}
  */
 export interface WatcherStartRequest extends RequestBase {
   /**
@@ -55266,10 +52129,9 @@ export interface WatcherStartRequest extends RequestBase {
 export type WatcherStartResponse = AcknowledgedResponseBase;
 
 /**
- * Get Watcher statistics.
+ * Arguments of `watcher.stats`: Get Watcher statistics.
  *
- * This API always returns basic metrics.
- * You retrieve more metrics by using the metric parameter.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats}
  */
 export interface WatcherStatsRequest extends RequestBase {
   /** Defines which additional metrics are included in the response. */
@@ -55338,9 +52200,9 @@ export interface WatcherStatsWatchRecordStats extends WatcherStatsWatchRecordQue
 }
 
 /**
- * Stop the watch service.
+ * Arguments of `watcher.stop`: Stop the watch service.
  *
- * Stop the Watcher service if it is running.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop}
  */
 export interface WatcherStopRequest extends RequestBase {
   /**
@@ -55390,14 +52252,9 @@ export interface WatcherTriggerEventResult {
 }
 
 /**
- * Update Watcher index settings.
+ * Arguments of `watcher.update_settings`: Update Watcher index settings.
  *
- * Update settings for the Watcher internal index (`.watches`).
- * Only a subset of settings can be modified.
- * This includes `index.auto_expand_replicas`, `index.number_of_replicas`, `index.routing.allocation.exclude.*`,
- * `index.routing.allocation.include.*` and `index.routing.allocation.require.*`.
- * Modification of `index.routing.allocation.include._tier_preference` is an exception and is not allowed as the
- * Watcher shards must always be in the `data_content` tier.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings}
  */
 export interface WatcherUpdateSettingsRequest extends RequestBase {
   /**
@@ -55540,13 +52397,9 @@ export interface XpackInfoNativeCodeInformation {
 }
 
 /**
- * Get information.
+ * Arguments of `xpack.info`: Get information.
  *
- * The information provided by the API includes:
- *
- * * Build information including the build number and timestamp.
- * * License information about the currently installed license.
- * * Feature information for the features that are currently enabled and available under the current license.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info}
  */
 export interface XpackInfoRequest extends RequestBase {
   /**
@@ -55964,10 +52817,9 @@ export interface XpackUsageRealmCache {
 }
 
 /**
- * Get usage information.
+ * Arguments of `xpack.usage`: Get usage information.
  *
- * Get information about the features that are currently enabled and available under the current license.
- * The API also provides some usage statistics.
+ * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack}
  */
 export interface XpackUsageRequest extends RequestBase {
   /**
