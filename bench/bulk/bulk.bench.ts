@@ -199,6 +199,10 @@ async function main(): Promise<void> {
     const cpu = runs.reduce((s, r) => s + r.cpuMicros, 0) / runs.length;
     return { docsPerSecond: DOCS / (ms / 1000), cpuMicrosPerDoc: cpu / DOCS };
   };
+  const pairRatios = elastiqRuns
+    .map((run, i) => officialRuns[i]!.ms / run.ms)
+    .sort((a, b) => a - b);
+  const medianPair = pairRatios[Math.floor(pairRatios.length / 2)]!;
   const e = summarize(elastiqRuns);
   const o = summarize(officialRuns);
   console.log(
@@ -213,6 +217,8 @@ async function main(): Promise<void> {
   console.log(
     `  ratio elastiq/official: docs/s ${(e.docsPerSecond / o.docsPerSecond).toFixed(2)}x, CPU/doc ${(e.cpuMicrosPerDoc / o.cpuMicrosPerDoc).toFixed(2)}x`,
   );
+  // The node's speed varies with whatever else the machine runs: the paired rounds say more.
+  console.log(`  median docs/s ratio of the paired rounds: ${medianPair.toFixed(2)}x`);
 }
 
 await main();
