@@ -360,6 +360,19 @@ function generate(): { catalogue: string; specTypes: string } {
     aNames.push([p.name, fam]);
     for (const alias of p.aliases ?? []) aNames.push([alias, fam]);
   }
+  // Score functions of function_score: the variants of FunctionScoreContainer.
+  const functionContainer = lookup({
+    namespace: '_types.query_dsl',
+    name: 'FunctionScoreContainer',
+  });
+  const scoreFunctions = (functionContainer.properties ?? []).filter(
+    (p) =>
+      p.type.kind === 'instance_of' &&
+      p.type.type.namespace !== '_types' &&
+      ['interface', 'type_alias'].includes(byKey.get(key(p.type.type))?.kind ?? '') &&
+      !isQueryContainer(p.type),
+  );
+  const sf = scoreFunctions.map((p) => `  ${p.name}: ${emitter.ref(p.type)};`);
   // Request-body types the Search builder exposes (sort, highlight, suggest, knn, ...).
   const body = lookup({ namespace: '_global.search', name: 'Request' }).body?.properties ?? [];
   const bodyProps = body.map((p) => `  ${p.name}?: ${emitter.ref(p.type)};`);
@@ -384,6 +397,9 @@ function generate(): { catalogue: string; specTypes: string } {
     `export interface QueryCatalogue {\n${q.join('\n')}\n}\n`,
     '/** Every aggregation kind of `AggregationContainer`. */',
     `export interface AggregationCatalogue {\n${a.join('\n')}\n}\n`,
+    '/** Every score function of `FunctionScoreContainer` with its parameters. */',
+    `export interface ScoreFunctionCatalogue {\n${sf.join('\n')}\n}\n`,
+    `export const SCORE_FUNCTIONS: Readonly<Record<string, keyof ScoreFunctionCatalogue>> = {\n${scoreFunctions.map((p) => `  ${camel(p.name)}: '${p.name}',`).join('\n')}\n};\n`,
     '/** The body of a search request, as the specification declares it. */',
     `export interface SearchBody {\n${bodyProps.join('\n')}\n}\n`,
     'export type QueryName = keyof QueryCatalogue;',

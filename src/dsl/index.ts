@@ -11,6 +11,7 @@ export type {
   AggregationName,
   QueryCatalogue,
   QueryName,
+  ScoreFunctionCatalogue,
   SearchBody,
 } from './generated/catalogue.js';
 export { AGGREGATION_FAMILIES, QUERY_SHAPES } from './generated/catalogue.js';
@@ -30,8 +31,19 @@ export type {
 } from './nodes/field-path.js';
 export { $raw, DslNode, RawNode } from './nodes/node.js';
 export { type FieldsOf, Query } from './nodes/query-node.js';
+export { ScoreFunction } from './nodes/score-function-node.js';
 export { Q, type QueryFactory } from './query/q.js';
-export type { QueryFactories, QueryInput, QueryParams } from './query/query-types.js';
+export type {
+  FunctionScoreParams,
+  QueryFactories,
+  QueryInput,
+  QueryParams,
+} from './query/query-types.js';
+export {
+  type ScoreFunctionFactory,
+  type ScoreFunctionOptions,
+  SF,
+} from './query/score-functions.js';
 export type {
   AggregationResult,
   AggregationResults,

@@ -64,6 +64,8 @@ describe('field names', () => {
     s.source(['nope']);
     // @ts-expect-error unknown collapse field
     s.collapse('writer');
+    // @ts-expect-error unknown field in a score function
+    s.query(Q.functionScore({ functions: [SF.gauss({ dat: { origin: 'now', scale: '1d' } })] }));
   });
 
   test('$raw and declared multi-fields are the escape hatches', () => {

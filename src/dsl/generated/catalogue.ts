@@ -998,6 +998,25 @@ export interface AggregationCatalogue {
   };
 }
 
+/** Every score function of `FunctionScoreContainer` with its parameters. */
+export interface ScoreFunctionCatalogue {
+  exp: S.QueryDslDecayFunction;
+  gauss: S.QueryDslDecayFunction;
+  linear: S.QueryDslDecayFunction;
+  field_value_factor: S.QueryDslFieldValueFactorScoreFunction;
+  random_score: S.QueryDslRandomScoreFunction;
+  script_score: S.QueryDslScriptScoreFunction;
+}
+
+export const SCORE_FUNCTIONS: Readonly<Record<string, keyof ScoreFunctionCatalogue>> = {
+  exp: 'exp',
+  gauss: 'gauss',
+  linear: 'linear',
+  fieldValueFactor: 'field_value_factor',
+  randomScore: 'random_score',
+  scriptScore: 'script_score',
+};
+
 /** The body of a search request, as the specification declares it. */
 export interface SearchBody {
   aggregations?: Record<string, S.AggregationsAggregationContainer>;

@@ -2,6 +2,7 @@ import type { QueryCatalogue, QueryName } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
 import type { RawNode } from '../nodes/node.js';
 import type { Query } from '../nodes/query-node.js';
+import type { ScoreFunction } from '../nodes/score-function-node.js';
 
 /** Anything that stands for a query: a node from `Q`, a `$raw` value, or query JSON. */
 export type QueryInput = Query<any> | RawNode | S.QueryDslQueryContainer;
@@ -74,13 +75,31 @@ export type TermsQueryFactory = <const P extends S.QueryDslTermsQuery>(
   params: P,
 ) => Query<Exclude<keyof P & string, 'boost' | '_name'>>;
 
+type FunctionFields<P> = P extends { readonly functions?: readonly (infer E)[] }
+  ? E extends ScoreFunction<infer F>
+    ? F
+    : never
+  : never;
+
+/** `function_score` parameters: `functions` also take `SF` score functions. */
+export type FunctionScoreParams = Omit<QueryParams<'function_score'>, 'functions'> & {
+  readonly functions?: readonly (ScoreFunction<any> | S.QueryDslFunctionScoreContainer)[];
+};
+
+/** `Q.functionScore({ query, functions: [SF...] })`. */
+export type FunctionScoreFactory = <const P extends FunctionScoreParams>(
+  params: P,
+) => Query<ParamFields<P, 'query'> | FunctionFields<P>>;
+
 /** One factory per query kind of the specification, camelCased (`Q.matchPhrase`). */
 export type QueryFactories = {
   [N in QueryName as Camel<N>]: N extends 'terms'
     ? TermsQueryFactory
-    : N extends FieldQueryName
-      ? FieldQueryFactory<N>
-      : ObjectQueryFactory<N>;
+    : N extends 'function_score'
+      ? FunctionScoreFactory
+      : N extends FieldQueryName
+        ? FieldQueryFactory<N>
+        : ObjectQueryFactory<N>;
 };
 
 /** The JSON value under a query name (`Q(name, params)`). */

@@ -6,6 +6,7 @@ import {
   Q,
   QUERY_SHAPES,
   Search,
+  SF,
 } from '../../../src/dsl/index.js';
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -68,25 +69,41 @@ describe('catalogue', () => {
     expect(() => Q({ match: {} }).toJSON()).not.toThrow(DslError);
   });
 
-  test('score functions for function_score are plain parameters', () => {
+  test('SF builds every score function of function_score, with filter and weight', () => {
     const q = Q.functionScore({
       query: Q.match({ title: 'x' }),
       functions: [
-        { filter: Q.term({ a: 1 }), weight: 2 },
-        { field_value_factor: { field: 'likes', modifier: 'log1p' } },
+        SF.fieldValueFactor({ field: 'likes', modifier: 'log1p' }),
+        SF.gauss({ date: { origin: 'now', scale: '10d' } }, { weight: 2 }),
+        SF.exp({ likes: { origin: 0, scale: 10 } }),
+        SF.linear({ likes: { origin: 0, scale: 10 } }),
+        SF.randomScore({ seed: 1, field: '_seq_no' }),
+        SF.scriptScore({ script: { source: "doc['likes'].value" } }),
+        SF.weight(3, { filter: Q.term({ featured: true }) }),
+        { weight: 1 },
       ],
       score_mode: 'sum',
-    } as never);
+    });
     expect(q.toJSON()).toEqual({
       function_score: {
         query: { match: { title: 'x' } },
         functions: [
-          { filter: { term: { a: 1 } }, weight: 2 },
           { field_value_factor: { field: 'likes', modifier: 'log1p' } },
+          { gauss: { date: { origin: 'now', scale: '10d' } }, weight: 2 },
+          { exp: { likes: { origin: 0, scale: 10 } } },
+          { linear: { likes: { origin: 0, scale: 10 } } },
+          { random_score: { seed: 1, field: '_seq_no' } },
+          { script_score: { script: { source: "doc['likes'].value" } } },
+          { weight: 3, filter: { term: { featured: true } } },
+          { weight: 1 },
         ],
         score_mode: 'sum',
       },
     });
+    expect(SF('gauss', { d: { origin: 0, scale: 1 } }).toJSON()).toEqual({
+      gauss: { d: { origin: 0, scale: 1 } },
+    });
+    expect(() => SF('nope' as never, {})).toThrow(/Unknown score function 'nope'/);
   });
 });
 
