@@ -67,6 +67,12 @@ describe('helpers.bulk against the real node', () => {
         expect: 'ok',
       },
       { doc: { id: 'd4', n: 4 }, action: { update: { _index: INDEX, _id: 'd4' } }, expect: 'ok' }, // noop
+      // A delete of a missing document answers 404 `not_found` without an error: acknowledged.
+      {
+        doc: { id: 'ghost', n: 0 },
+        action: { delete: { _index: INDEX, _id: 'ghost' } },
+        expect: 'ok',
+      },
     ];
     const byDocument = new Map(plan.map((p) => [p.doc, p]));
     const dropped: BulkDroppedDocument<Doc>[] = [];
@@ -85,7 +91,7 @@ describe('helpers.bulk against the real node', () => {
       expect(drop.retried).toBe(false);
     }
     expect(new Set(dropped.map((d) => d.document.id))).toEqual(new Set(['d1', 'missing', 'bad']));
-    expect(stats).toMatchObject({ total: 8, successful: 5, failed: 3, noop: 1 });
+    expect(stats).toMatchObject({ total: 9, successful: 6, failed: 3, noop: 1 });
     expect(await countOf(node.transport, INDEX)).toBe(
       5000 + 1 /* new1 */ - 1 /* d3 */ + 1 /* up */,
     );
