@@ -24,6 +24,12 @@ const BUILTINS: Readonly<Record<string, string>> = {
 /** Behaviors that only shape other types (extends or index signatures), never emitted as such. */
 const SHAPING_BEHAVIORS = new Set(['AdditionalProperties', 'AdditionalProperty', 'OverloadOf']);
 
+/** Interfaces every request extends: their optional parameters take `undefined` like the rest. */
+const REQUEST_PARAMETER_BASES = new Set([
+  '_spec_utils::CommonQueryParameters',
+  '_spec_utils::CommonCatQueryParameters',
+]);
+
 const AGGREGATIONS_PARAM = 'TAggregations';
 const AGGREGATIONS_DEFAULT = 'Record<AggregateName, AggregationsAggregate>';
 
@@ -201,7 +207,12 @@ export class TypeEmitter {
     const scope = this.scopeOf(type);
     const name = this.name(type.name);
     const extendsList = this.extendsList(type, scope);
-    const body = this.properties(type.properties, scope, this.aggregationsOverride(scope));
+    const body = this.properties(
+      type.properties,
+      scope,
+      this.aggregationsOverride(scope),
+      REQUEST_PARAMETER_BASES.has(typeKey(type.name)),
+    );
     const generics = this.genericDeclaration(type);
     const extra = this.extraOf(type);
     if (extra === undefined) {
@@ -304,19 +315,25 @@ export class TypeEmitter {
     return parents.length ? ` extends ${unique(parents).join(', ')}` : '';
   }
 
+  /**
+   * Property lines. Request arguments (`acceptUndefined`) also take an explicit `undefined`:
+   * the router drops it, and callers under exactOptionalPropertyTypes can pass optional values on.
+   */
   properties(
     properties: readonly Property[],
     scope: Scope,
     override?: (p: Property) => string | undefined,
+    acceptUndefined = false,
   ): string {
     let out = '';
     for (const property of properties) {
       const type = override?.(property) ?? this.render(property.type, scope);
       const names = [property.name, ...(property.aliases ?? [])];
-      const optional = !property.required || names.length > 1 ? '?' : '';
+      const optional = !property.required || names.length > 1;
+      const suffix = optional && acceptUndefined ? ' | undefined' : '';
       for (const name of names) {
         out += doc(propertyDoc(property), '  ');
-        out += `  ${propertyKey(name)}${optional}: ${type};\n`;
+        out += `  ${propertyKey(name)}${optional ? '?' : ''}: ${type}${suffix};\n`;
       }
     }
     return out;
@@ -326,19 +343,24 @@ export class TypeEmitter {
     const scope = this.scopeOf(type);
     const name = this.name(type.name);
     const merged = mergeRequestProperties(type);
-    let body = this.properties(merged.properties, scope, (p) => {
-      const alt = merged.alternatives.get(p.name);
-      return alt
-        ? unique([this.render(p.type, scope), this.render(alt.type, scope)]).join(' | ')
-        : undefined;
-    });
+    let body = this.properties(
+      merged.properties,
+      scope,
+      (p) => {
+        const alt = merged.alternatives.get(p.name);
+        return alt
+          ? unique([this.render(p.type, scope), this.render(alt.type, scope)]).join(' | ')
+          : undefined;
+      },
+      true,
+    );
     if (type.body.kind !== 'no_body' && !merged.properties.some((p) => p.name === 'body')) {
       const raw =
         type.body.kind === 'value'
-          ? `${this.render(type.body.value, scope)} | string`
-          : 'Record<string, any> | string';
+          ? `${this.render(type.body.value, scope)} | string | Uint8Array`
+          : 'Record<string, any> | string | Uint8Array';
       body += `  /** The raw request body, sent as given; flattened body fields are merged into an object. */\n`;
-      body += `  body?: ${raw};\n`;
+      body += `  body?: ${raw} | undefined;\n`;
     }
     const extendsList = this.extendsList(type, scope);
     // The method carries the endpoint's full description; the request type names it briefly.

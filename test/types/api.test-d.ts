@@ -65,6 +65,12 @@ describe('generated API types', () => {
     expectTypeOf<IndicesCreateRequest['index']>().toEqualTypeOf<string>();
   });
 
+  it('takes optional arguments that may be undefined (exactOptionalPropertyTypes)', () => {
+    const size: number | undefined = Math.random() > 0.5 ? 10 : undefined;
+    const routing: string | undefined = undefined;
+    void api.search({ index: 'posts', size, routing, filter_path: undefined });
+  });
+
   it('types the document of index and get from their type parameter', async () => {
     void api.index<Post>({ index: 'posts', document: { title: 't', views: 1 } });
     // @ts-expect-error views must be a number

@@ -3763,15 +3763,15 @@ export interface AsyncSearchGetRequest extends RequestBase {
    * When this period expires, the search, if still running, is cancelled.
    * If the search is completed, its saved results are deleted.
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /** Specify whether aggregation and suggester names should be prefixed by their respective types in the response */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * Specifies to wait for the search to be completed up until the provided timeout.
    * Final results will be returned if available before the timeout expires, otherwise the currently available results will be returned once the timeout expires.
    * By default no timeout is set meaning that the currently available results will be returned without any additional wait.
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
   /**
    * Specifies whether the response should contain intermediate results if the query is still running when the wait_for_completion_timeout
    * expires or if no wait_for_completion_timeout is specified.
@@ -3781,7 +3781,7 @@ export interface AsyncSearchGetRequest extends RequestBase {
    * total hits) nor will include any partial aggregations.
    * When not specified, the intermediate results are returned for running queries.
    */
-  return_intermediate_results?: boolean;
+  return_intermediate_results?: boolean | undefined;
 }
 
 export type AsyncSearchGetResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = AsyncSearchAsyncSearchDocumentResponseBase<TDocument, TAggregations>;
@@ -3799,7 +3799,7 @@ export interface AsyncSearchStatusRequest extends RequestBase {
    * Ongoing async searches and any saved search results are deleted after this period.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
 }
 
 export type AsyncSearchStatusResponse = AsyncSearchStatusStatusResponseBase;
@@ -3827,24 +3827,24 @@ export interface AsyncSearchStatusStatusResponseBase extends AsyncSearchAsyncSea
  */
 export interface AsyncSearchSubmitRequest extends RequestBase {
   /** A comma-separated list of index names to search; use `_all` or empty string to perform the operation on all indices */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * Blocks and waits until the search is completed up to a certain timeout.
    * When the async search completes within the timeout, the response won’t include the ID as the results are not stored in the cluster.
    * @server_default "1s"
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
   /**
    * Specifies how long the async search needs to be available.
    * Ongoing async searches and any saved search results are deleted after this period.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * If `true`, results are stored for later retrieval when the search completes within the `wait_for_completion_timeout`.
    * @server_default false
    */
-  keep_on_completion?: boolean;
+  keep_on_completion?: boolean | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -3853,173 +3853,173 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Indicate if an error should be returned if there is a partial search failure or timeout
    * @server_default true
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /** The analyzer to use for the query string */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * Specify whether wildcard and prefix queries should be analyzed
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * Affects how often partial results become available, which happens whenever shard results are reduced.
    * A partial reduction is performed every time the coordinating node has received a certain number of new shard responses (5 by default).
    * @server_default 5
    */
-  batched_reduce_size?: long;
+  batched_reduce_size?: long | undefined;
   /**
    * The default value is the only supported value.
    * @server_default false
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /**
    * The default operator for query string query (AND or OR)
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /** The field to use as default where no field prefix is given in the query string */
-  df?: string;
+  df?: string | undefined;
   /** A comma-separated list of fields to return as the docvalue representation of a field for each hit */
-  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[];
+  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[] | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /** Specify whether to return detailed information about score computation as part of a hit */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /** Whether specified concrete, expanded or aliased indices should be ignored when throttled */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** Specify whether format-based query failures (such as providing text to a numeric field) should be ignored */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * The number of concurrent shard requests per node this search executes concurrently.
    * This value should be used to limit the impact of the search on the cluster in order to limit the number of concurrent shard requests
    * @server_default 5
    */
-  max_concurrent_shard_requests?: integer;
+  max_concurrent_shard_requests?: integer | undefined;
   /**
    * Specify the node or shard the operation should be performed on
    * @server_default "random"
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * Specify if request cache should be used for this request or not, defaults to true
    * @server_default true
    */
-  request_cache?: boolean;
+  request_cache?: boolean | undefined;
   /** A comma-separated list of specific routing values */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Search operation type */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /** Specific 'tag' of the request for logging and statistical purposes */
-  stats?: string[];
+  stats?: string[] | undefined;
   /** A comma-separated list of stored fields to return as part of a hit */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /** Specifies which field to use for suggestions. */
-  suggest_field?: Field;
+  suggest_field?: Field | undefined;
   /**
    * Specify suggest mode
    * @server_default "missing"
    */
-  suggest_mode?: SuggestMode;
+  suggest_mode?: SuggestMode | undefined;
   /** How many suggestions to return in response */
-  suggest_size?: long;
+  suggest_size?: long | undefined;
   /** The source text for which the suggestions should be returned. */
-  suggest_text?: string;
+  suggest_text?: string | undefined;
   /** The maximum number of documents to collect for each shard, upon reaching which the query execution will terminate early */
-  terminate_after?: long;
+  terminate_after?: long | undefined;
   /** Explicit operation timeout */
-  timeout?: Duration | string;
+  timeout?: Duration | string | undefined;
   /**
    * Indicate if the number of documents that match the query should be tracked.
    * A number can also be specified, to accurately track the total hit count up to the number.
    */
-  track_total_hits?: SearchTrackHits;
+  track_total_hits?: SearchTrackHits | undefined;
   /** Whether to calculate and return scores even if they are not used for sorting */
-  track_scores?: boolean;
+  track_scores?: boolean | undefined;
   /** Specify whether aggregation and suggester names should be prefixed by their respective types in the response */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * Indicates whether hits.total should be rendered as an integer or an object in the rest search response
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /** Specify whether to return document version as part of a hit */
-  version?: boolean;
+  version?: boolean | undefined;
   /** True or false to return the _source field or not, or a list of fields to return */
-  _source?: SearchSourceConfigParam | SearchSourceConfig;
+  _source?: SearchSourceConfigParam | SearchSourceConfig | undefined;
   /** A list of fields to exclude from the returned _source field */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /** A list of fields to extract and return from the _source field */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /** Specify whether to return sequence number and primary term of the last modification of each hit */
-  seq_no_primary_term?: boolean;
+  seq_no_primary_term?: boolean | undefined;
   /** Query in the Lucene query string syntax */
-  q?: string;
+  q?: string | undefined;
   /**
    * Number of hits to return
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Starting offset
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /** A comma-separated list of <field>:<direction> pairs */
-  sort?: string | string[] | Sort;
-  aggregations?: Record<string, AggregationsAggregationContainer>;
-  aggs?: Record<string, AggregationsAggregationContainer>;
-  collapse?: SearchFieldCollapse;
+  sort?: string | string[] | Sort | undefined;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
+  collapse?: SearchFieldCollapse | undefined;
   /** Configuration of search extensions defined by Elasticsearch plugins. */
-  ext?: Record<string, any>;
-  highlight?: SearchHighlight;
+  ext?: Record<string, any> | undefined;
+  highlight?: SearchHighlight | undefined;
   /** Boosts the _score of documents from specified indices. */
-  indices_boost?: Partial<Record<IndexName, double>>[];
+  indices_boost?: Partial<Record<IndexName, double>>[] | undefined;
   /** Defines the approximate kNN search to run. */
-  knn?: KnnSearch | KnnSearch[];
+  knn?: KnnSearch | KnnSearch[] | undefined;
   /**
    * Minimum _score for matching documents. Documents with a lower _score are
    * not included in search results and results collected by aggregations.
    */
-  min_score?: double;
-  post_filter?: QueryDslQueryContainer;
-  profile?: boolean;
+  min_score?: double | undefined;
+  post_filter?: QueryDslQueryContainer | undefined;
+  profile?: boolean | undefined;
   /** Defines the search definition using the Query DSL. */
-  query?: QueryDslQueryContainer;
-  rescore?: SearchRescore | SearchRescore[];
+  query?: QueryDslQueryContainer | undefined;
+  rescore?: SearchRescore | SearchRescore[] | undefined;
   /** Retrieve a script evaluation (based on different fields) for each hit. */
-  script_fields?: Record<string, ScriptField>;
-  search_after?: SortResults;
-  slice?: SlicedScroll;
+  script_fields?: Record<string, ScriptField> | undefined;
+  search_after?: SortResults | undefined;
+  slice?: SlicedScroll | undefined;
   /**
    * Array of wildcard (*) patterns. The request returns values for field names
    * matching these patterns in the hits.fields property of the response.
    */
-  fields?: (QueryDslFieldAndFormat | Field)[];
-  suggest?: SearchSuggester;
+  fields?: (QueryDslFieldAndFormat | Field)[] | undefined;
+  suggest?: SearchSuggester | undefined;
   /**
    * Limits the search to a point in time (PIT). If you provide a PIT, you
    * cannot specify an <index> in the request path.
    */
-  pit?: SearchPointInTimeReference;
+  pit?: SearchPointInTimeReference | undefined;
   /**
    * Defines one or more runtime fields in the search request. These fields take
    * precedence over mapped fields with the same name.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -4030,9 +4030,9 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type AsyncSearchSubmitResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = AsyncSearchAsyncSearchDocumentResponseBase<TDocument, TAggregations>;
@@ -4056,12 +4056,12 @@ export interface AutoscalingDeleteAutoscalingPolicyRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type AutoscalingDeleteAutoscalingPolicyResponse = AcknowledgedResponseBase;
@@ -4104,7 +4104,7 @@ export interface AutoscalingGetAutoscalingCapacityRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface AutoscalingGetAutoscalingCapacityResponse {
@@ -4124,7 +4124,7 @@ export interface AutoscalingGetAutoscalingPolicyRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type AutoscalingGetAutoscalingPolicyResponse = AutoscalingAutoscalingPolicy;
@@ -4142,16 +4142,16 @@ export interface AutoscalingPutAutoscalingPolicyRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  policy?: AutoscalingAutoscalingPolicy;
+  policy?: AutoscalingAutoscalingPolicy | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: AutoscalingAutoscalingPolicy | string;
+  body?: AutoscalingAutoscalingPolicy | string | Uint8Array | undefined;
 }
 
 export type AutoscalingPutAutoscalingPolicyResponse = AcknowledgedResponseBase;
@@ -4231,23 +4231,23 @@ export type BulkOperationType = "index" | "create" | "update" | "delete";
  */
 export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> extends RequestBase {
   /** The name of the data stream, index, or index alias to perform bulk actions on. */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    * @server_default true
    */
-  include_source_on_error?: boolean;
+  include_source_on_error?: boolean | undefined;
   /**
    * If `true`, the response will include the ingest pipelines that were run for each index or create.
    * @server_default false
    */
-  list_executed_pipelines?: boolean;
+  list_executed_pipelines?: boolean | undefined;
   /**
    * The pipeline identifier to use to preprocess incoming documents.
    * If the index has a default ingest pipeline specified, setting the value to `_none` turns off the default ingest pipeline for this request.
    * If a final pipeline is configured, it will always run regardless of the value of this parameter.
    */
-  pipeline?: string;
+  pipeline?: string | undefined;
   /**
    * If `true`, Elasticsearch refreshes the affected shards to make this operation visible to search.
    * If `wait_for`, wait for a refresh to make this operation visible to search.
@@ -4255,61 +4255,61 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
    * Valid values: `true`, `false`, `wait_for`.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * A custom value that is used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** Indicates whether to return the `_source` field (`true` or `false`) or contains a list of fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned.
    * You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * The period each action waits for the following operations: automatic index creation, dynamic mapping updates, and waiting for active shards.
    * The default is `1m` (one minute), which guarantees Elasticsearch waits for at least the timeout before failing.
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The default is `1`, which waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `true`, the request's actions must target an index alias.
    * @server_default false
    */
-  require_alias?: boolean;
+  require_alias?: boolean | undefined;
   /**
    * If `true`, the request's actions must target a data stream (existing or to be created).
    * @server_default false
    */
-  require_data_stream?: boolean;
+  require_data_stream?: boolean | undefined;
   /** The request body. */
-  operations?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[];
+  operations?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | string;
+  body?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | string | Uint8Array | undefined;
 }
 
 export interface BulkResponse {
@@ -4464,7 +4464,7 @@ export interface CancelReindexRequest extends RequestBase {
    * If `false`, the request returns immediately with `acknowledged: true`.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export interface CancelReindexResponse {
@@ -4511,26 +4511,26 @@ export interface CapabilitiesRequest extends RequestBase {
    * REST method to check
    * @server_default "GET"
    */
-  method?: CapabilitiesRestMethod;
+  method?: CapabilitiesRestMethod | undefined;
   /**
    * API path to check
    * @server_default "/"
    */
-  path?: string;
+  path?: string | undefined;
   /** Comma-separated list of API parameters to check */
-  parameters?: string | string[];
+  parameters?: string | string[] | undefined;
   /** Comma-separated list of arbitrary API capabilities to check */
-  capabilities?: string | string[];
+  capabilities?: string | string[] | undefined;
   /**
    * True if only the node being called should be considered
    * @server_default false
    */
-  local_only?: boolean;
+  local_only?: boolean | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface CapabilitiesResponse {
@@ -4591,29 +4591,29 @@ export interface CatAliasesAliasesRecord {
  */
 export interface CatAliasesRequest extends CatCatRequestBase {
   /** A comma-separated list of aliases to retrieve. Supports wildcards (`*`).  To retrieve all aliases, omit this parameter or use `*` or `_all`. */
-  name?: Names;
+  name?: Names | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatAliasesColumns;
+  h?: CatCatAliasesColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * To indicated that the request should never timeout, you can set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatAliasesResponse = CatAliasesAliasesRecord[];
@@ -4730,15 +4730,15 @@ export interface CatAllocationAllocationRecord {
  */
 export interface CatAllocationRequest extends CatCatRequestBase {
   /** A comma-separated list of node identifiers or names used to limit the returned information. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatAllocationColumns;
+  h?: CatCatAllocationColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -4746,12 +4746,12 @@ export interface CatAllocationRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatAllocationResponse = CatAllocationAllocationRecord[];
@@ -4905,15 +4905,15 @@ export interface CatCircuitBreakerCircuitBreakerRecord {
  */
 export interface CatCircuitBreakerRequest extends CatCatRequestBase {
   /** A comma-separated list of regular-expressions to filter the circuit breakers in the output */
-  circuit_breaker_patterns?: string | string[];
+  circuit_breaker_patterns?: string | string[] | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatCircuitBreakerColumns;
+  h?: CatCatCircuitBreakerColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -4921,12 +4921,12 @@ export interface CatCircuitBreakerRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatCircuitBreakerResponse = CatCircuitBreakerCircuitBreakerRecord[];
@@ -4952,15 +4952,15 @@ export interface CatComponentTemplatesRequest extends CatCatRequestBase {
    * It accepts wildcard expressions.
    * If it is omitted, all component templates are returned.
    */
-  name?: string;
+  name?: string | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatComponentColumns;
+  h?: CatCatComponentColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -4968,12 +4968,12 @@ export interface CatComponentTemplatesRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatComponentTemplatesResponse = CatComponentTemplatesComponentTemplate[];
@@ -5014,15 +5014,15 @@ export interface CatCountRequest extends CatCatRequestBase {
    * It supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatCountColumns;
+  h?: CatCatCountColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -5033,9 +5033,9 @@ export interface CatCountRequest extends CatCatRequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type CatCountResponse = CatCountCountRecord[];
@@ -5073,15 +5073,15 @@ export interface CatFielddataRequest extends CatCatRequestBase {
    * Comma-separated list of fields used to limit returned information.
    * To retrieve all fields, omit this parameter.
    */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatFieldDataColumns;
+  h?: CatCatFieldDataColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
 }
 
 export type CatFielddataResponse = CatFielddataFielddataRecord[];
@@ -5199,15 +5199,15 @@ export interface CatHealthRequest extends CatCatRequestBase {
    * If true, returns `HH:MM:SS` and Unix epoch timestamps.
    * @server_default true
    */
-  ts?: boolean;
+  ts?: boolean | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatHealthColumns;
+  h?: CatCatHealthColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
 }
 
 export type CatHealthResponse = CatHealthHealthRecord[];
@@ -5830,37 +5830,37 @@ export interface CatIndicesRequest extends CatCatRequestBase {
    * Comma-separated list of data streams, indices, and aliases used to limit the request.
    * Supports wildcards (`*`). To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /** The health status used to limit returned indices. By default, the response includes indices of any health status. */
-  health?: HealthStatus;
+  health?: HealthStatus | undefined;
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    * @server_default false
    */
-  include_unloaded_segments?: boolean;
+  include_unloaded_segments?: boolean | undefined;
   /**
    * If true, the response only includes information from primary shards.
    * @server_default false
    */
-  pri?: boolean;
+  pri?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatIndicesColumns;
+  h?: CatCatIndicesColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
 }
 
 export type CatIndicesResponse = CatIndicesIndicesRecord[];
@@ -5887,13 +5887,13 @@ export interface CatMasterMasterRecord {
  */
 export interface CatMasterRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatMasterColumns;
+  h?: CatCatMasterColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -5901,12 +5901,12 @@ export interface CatMasterRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatMasterResponse = CatMasterMasterRecord[];
@@ -6021,7 +6021,7 @@ export interface CatMlDatafeedsDatafeedsRecord {
  */
 export interface CatMlDatafeedsRequest extends CatCatRequestBase {
   /** A numerical character string that uniquely identifies the datafeed. */
-  datafeed_id?: Id;
+  datafeed_id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -6034,14 +6034,14 @@ export interface CatMlDatafeedsRequest extends CatCatRequestBase {
    * partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Comma-separated list of column names to display.
    * @server_default "['bc', 'id', 'sc', 's']"
    */
-  h?: CatCatDatafeedColumns;
+  h?: CatCatDatafeedColumns | undefined;
   /** Comma-separated list of column names or column aliases used to sort the response. */
-  s?: CatCatDatafeedColumns;
+  s?: CatCatDatafeedColumns | undefined;
 }
 
 export type CatMlDatafeedsResponse = CatMlDatafeedsDatafeedsRecord[];
@@ -6138,23 +6138,23 @@ export interface CatMlDataFrameAnalyticsDataFrameAnalyticsRecord {
  */
 export interface CatMlDataFrameAnalyticsRequest extends CatCatRequestBase {
   /** The ID of the data frame analytics to fetch */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Whether to ignore if a wildcard expression matches no configs.
    * (This includes `_all` string or when no configs have been specified.)
    * @server_default false
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Comma-separated list of column names to display.
    * @server_default "create_time,id,state,type"
    */
-  h?: CatCatDfaColumns;
+  h?: CatCatDfaColumns | undefined;
   /**
    * Comma-separated list of column names or column aliases used to sort the
    * response.
    */
-  s?: CatCatDfaColumns;
+  s?: CatCatDfaColumns | undefined;
 }
 
 export type CatMlDataFrameAnalyticsResponse = CatMlDataFrameAnalyticsDataFrameAnalyticsRecord[];
@@ -6676,7 +6676,7 @@ export interface CatMlJobsJobsRecord {
  */
 export interface CatMlJobsRequest extends CatCatRequestBase {
   /** Identifier for the anomaly detection job. */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -6689,14 +6689,14 @@ export interface CatMlJobsRequest extends CatCatRequestBase {
    * matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Comma-separated list of column names to display.
    * @server_default "buckets.count,data.processed_records,forecasts.total,id,model.bytes,model.memory_status,state"
    */
-  h?: CatCatAnomalyDetectorColumns;
+  h?: CatCatAnomalyDetectorColumns | undefined;
   /** Comma-separated list of column names or column aliases used to sort the response. */
-  s?: CatCatAnomalyDetectorColumns;
+  s?: CatCatAnomalyDetectorColumns | undefined;
 }
 
 export type CatMlJobsResponse = CatMlJobsJobsRecord[];
@@ -6708,28 +6708,28 @@ export type CatMlJobsResponse = CatMlJobsJobsRecord[];
  */
 export interface CatMlTrainedModelsRequest extends CatCatRequestBase {
   /** A unique identifier for the trained model. */
-  model_id?: Id;
+  model_id?: Id | undefined;
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no models that match; contains the `_all` string or no identifiers and there are no matches; contains wildcard expressions and there are only partial matches.
    * If `true`, the API returns an empty array when there are no matches and the subset of results when there are partial matches.
    * If `false`, the API returns a 404 status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /** A comma-separated list of column names to display. */
-  h?: CatCatTrainedModelsColumns;
+  h?: CatCatTrainedModelsColumns | undefined;
   /** A comma-separated list of column names or aliases used to sort the response. */
-  s?: CatCatTrainedModelsColumns;
+  s?: CatCatTrainedModelsColumns | undefined;
   /**
    * Skips the specified number of transforms.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The maximum number of transforms to display.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export type CatMlTrainedModelsResponse = CatMlTrainedModelsTrainedModelsRecord[];
@@ -6876,13 +6876,13 @@ export interface CatNodeattrsNodeAttributesRecord {
  */
 export interface CatNodeattrsRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatNodeattrsColumns;
+  h?: CatCatNodeattrsColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -6890,12 +6890,12 @@ export interface CatNodeattrsRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatNodeattrsResponse = CatNodeattrsNodeAttributesRecord[];
@@ -7469,29 +7469,29 @@ export interface CatNodesRequest extends CatCatRequestBase {
    * If `true`, return the full node ID. If `false`, return the shortened node ID.
    * @server_default false
    */
-  full_id?: boolean;
+  full_id?: boolean | undefined;
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    * @server_default false
    */
-  include_unloaded_segments?: boolean;
+  include_unloaded_segments?: boolean | undefined;
   /**
    * A comma-separated list of columns names to display.
    * It supports simple wildcards.
    * @server_default "ip,hp,rp,r,m,n,cpu,l"
    */
-  h?: CatCatNodeColumns;
+  h?: CatCatNodeColumns | undefined;
   /**
    * A comma-separated list of column names or aliases that determines the sort order.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatNodesResponse = CatNodesNodesRecord[];
@@ -7522,13 +7522,13 @@ export interface CatPendingTasksPendingTasksRecord {
  */
 export interface CatPendingTasksRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatPendingTasksColumns;
+  h?: CatCatPendingTasksColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -7536,12 +7536,12 @@ export interface CatPendingTasksRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatPendingTasksResponse = CatPendingTasksPendingTasksRecord[];
@@ -7578,18 +7578,18 @@ export interface CatPluginsPluginsRecord {
  */
 export interface CatPluginsRequest extends CatCatRequestBase {
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatPluginsColumns;
+  h?: CatCatPluginsColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * Include bootstrap plugins in the response
    * @server_default false
    */
-  include_bootstrap?: boolean;
+  include_bootstrap?: boolean | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -7597,12 +7597,12 @@ export interface CatPluginsRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatPluginsResponse = CatPluginsPluginsRecord[];
@@ -7734,29 +7734,29 @@ export interface CatRecoveryRequest extends CatCatRequestBase {
    * A comma-separated list of data streams, indices, and aliases used to limit the request.
    * Supports wildcards (`*`). To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * If `true`, the response only includes ongoing shard recoveries.
    * @server_default false
    */
-  active_only?: boolean;
+  active_only?: boolean | undefined;
   /**
    * If `true`, the response includes detailed information about shard recoveries.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
   /**
    * A comma-separated list of columns names to display.
    * It supports simple wildcards.
    * @server_default "ip,hp,rp,r,m,n,cpu,l"
    */
-  h?: CatCatRecoveryColumns;
+  h?: CatCatRecoveryColumns | undefined;
   /**
    * A comma-separated list of column names or aliases that determines the sort order.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
 }
 
 export type CatRecoveryResponse = CatRecoveryRecoveryRecord[];
@@ -7779,13 +7779,13 @@ export interface CatRepositoriesRepositoriesRecord {
  */
 export interface CatRepositoriesRequest extends CatCatRequestBase {
   /** List of columns to appear in the response. Supports simple wildcards. */
-  h?: Names;
+  h?: Names | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -7793,12 +7793,12 @@ export interface CatRepositoriesRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatRepositoriesResponse = CatRepositoriesRepositoriesRecord[];
@@ -7814,19 +7814,19 @@ export interface CatSegmentsRequest extends CatCatRequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A comma-separated list of columns names to display.
    * It supports simple wildcards.
    * @server_default "ip,hp,rp,r,m,n,cpu,l"
    */
-  h?: CatCatSegmentsColumns;
+  h?: CatCatSegmentsColumns | undefined;
   /**
    * A comma-separated list of column names or aliases that determines the sort order.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -7834,19 +7834,19 @@ export interface CatSegmentsRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument
    * determines whether wildcard expressions match hidden data streams. Supports comma-separated values,
    * such as open,hidden.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -7856,25 +7856,25 @@ export interface CatSegmentsRequest extends CatCatRequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @server_default false
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If true, allow closed indices to be returned in the response otherwise if false, keep the legacy behaviour
    * of throwing an exception if index pattern matches closed indices
    * @server_default false
    */
-  allow_closed?: boolean;
+  allow_closed?: boolean | undefined;
 }
 
 export type CatSegmentsResponse = CatSegmentsSegmentsRecord[];
@@ -8046,20 +8046,20 @@ export interface CatShardsRequest extends CatCatRequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /** List of columns to appear in the response. Supports simple wildcards. */
-  h?: CatCatShardColumns;
+  h?: CatCatShardColumns | undefined;
   /**
    * A comma-separated list of column names or aliases that determines the sort order.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatShardsResponse = CatShardsShardsRecord[];
@@ -8565,29 +8565,29 @@ export interface CatSnapshotsRequest extends CatCatRequestBase {
    * `_all` returns all repositories.
    * If any repository fails during the request, Elasticsearch returns an error.
    */
-  repository?: Names;
+  repository?: Names | undefined;
   /**
    * If `true`, the response does not include information from unavailable snapshots.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * A comma-separated list of columns names to display.
    * It supports simple wildcards.
    * @server_default "ip,hp,rp,r,m,n,cpu,l"
    */
-  h?: CatCatSnapshotsColumns;
+  h?: CatCatSnapshotsColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatSnapshotsResponse = CatSnapshotsSnapshotsRecord[];
@@ -8680,35 +8680,35 @@ export interface CatSnapshotsSnapshotsRecord {
  */
 export interface CatTasksRequest extends CatCatRequestBase {
   /** The task action names, which are used to limit the response. */
-  actions?: string[];
+  actions?: string[] | undefined;
   /**
    * If `true`, the response includes detailed information about shard recoveries.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
   /** Unique node identifiers, which are used to limit the response. */
-  nodes?: string[];
+  nodes?: string[] | undefined;
   /** The parent task identifier, which is used to limit the response. */
-  parent_task_id?: string;
+  parent_task_id?: string | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatTasksColumns;
+  h?: CatCatTasksColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true`, the request blocks until the task has completed.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type CatTasksResponse = CatTasksTasksRecord[];
@@ -8790,15 +8790,15 @@ export interface CatTemplatesRequest extends CatCatRequestBase {
    * The name of the template to return.
    * Accepts wildcard expressions. If omitted, all templates are returned.
    */
-  name?: Name;
+  name?: Name | undefined;
   /** A comma-separated list of columns names to display. It supports simple wildcards. */
-  h?: CatCatTemplatesColumns;
+  h?: CatCatTemplatesColumns | undefined;
   /**
    * List of columns that determine how the table should be sorted.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -8806,12 +8806,12 @@ export interface CatTemplatesRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatTemplatesResponse = CatTemplatesTemplatesRecord[];
@@ -8851,15 +8851,15 @@ export interface CatThreadPoolRequest extends CatCatRequestBase {
    * A comma-separated list of thread pool names used to limit the request.
    * Accepts wildcard expressions.
    */
-  thread_pool_patterns?: Names;
+  thread_pool_patterns?: Names | undefined;
   /** List of columns to appear in the response. Supports simple wildcards. */
-  h?: CatCatThreadPoolColumns;
+  h?: CatCatThreadPoolColumns | undefined;
   /**
    * A comma-separated list of column names or aliases that determines the sort order.
    * Sorting defaults to ascending and can be changed by setting `:asc`
    * or `:desc` as a suffix to the column name.
    */
-  s?: Names;
+  s?: Names | undefined;
   /**
    * If `true`, the request computes the list of selected nodes from the
    * local cluster state. If `false` the list of selected nodes are computed
@@ -8867,12 +8867,12 @@ export interface CatThreadPoolRequest extends CatCatRequestBase {
    * node will send requests for further information to each selected node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CatThreadPoolResponse = CatThreadPoolThreadPoolRecord[];
@@ -8976,31 +8976,31 @@ export interface CatTransformsRequest extends CatCatRequestBase {
    * A transform identifier or a wildcard expression.
    * If you do not specify one of these options, the API returns information for all transforms.
    */
-  transform_id?: Id;
+  transform_id?: Id | undefined;
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no transforms that match; contains the `_all` string or no identifiers and there are no matches; contains wildcard expressions and there are only partial matches.
    * If `true`, it returns an empty transforms array when there are no matches and the subset of results when there are partial matches.
    * If `false`, the request returns a 404 status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Skips the specified number of transforms.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Comma-separated list of column names to display.
    * @server_default "changes_last_detection_time,checkpoint,checkpoint_progress,documents_processed,id,last_search_time,state"
    */
-  h?: CatCatTransformColumns;
+  h?: CatCatTransformColumns | undefined;
   /** Comma-separated list of column names or column aliases used to sort the response. */
-  s?: CatCatTransformColumns;
+  s?: CatCatTransformColumns | undefined;
   /**
    * The maximum number of transforms to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export type CatTransformsResponse = CatTransformsTransformsRecord[];
@@ -9211,7 +9211,7 @@ export interface CcrDeleteAutoFollowPatternRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CcrDeleteAutoFollowPatternResponse = AcknowledgedResponseBase;
@@ -9288,7 +9288,7 @@ export interface CcrFollowInfoRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface CcrFollowInfoResponse {
@@ -9307,7 +9307,7 @@ export interface CcrFollowRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Specifies the number of shards to wait on being active before responding. This defaults to waiting on none of the shards to be
    * active.
@@ -9315,50 +9315,50 @@ export interface CcrFollowRequest extends RequestBase {
    * remote Lucene segment files to the follower index.
    * @server_default "0"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** If the leader index is part of a data stream, the name to which the local data stream for the followed index should be renamed. */
-  data_stream_name?: string;
+  data_stream_name?: string | undefined;
   /** The name of the index in the leader cluster to follow. */
   leader_index: IndexName;
   /** The maximum number of outstanding reads requests from the remote cluster. */
-  max_outstanding_read_requests?: long;
+  max_outstanding_read_requests?: long | undefined;
   /** The maximum number of outstanding write requests on the follower. */
-  max_outstanding_write_requests?: integer;
+  max_outstanding_write_requests?: integer | undefined;
   /** The maximum number of operations to pull per read from the remote cluster. */
-  max_read_request_operation_count?: integer;
+  max_read_request_operation_count?: integer | undefined;
   /** The maximum size in bytes of per read of a batch of operations pulled from the remote cluster. */
-  max_read_request_size?: ByteSize;
+  max_read_request_size?: ByteSize | undefined;
   /**
    * The maximum time to wait before retrying an operation that failed exceptionally. An exponential backoff strategy is employed when
    * retrying.
    */
-  max_retry_delay?: Duration;
+  max_retry_delay?: Duration | undefined;
   /**
    * The maximum number of operations that can be queued for writing. When this limit is reached, reads from the remote cluster will be
    * deferred until the number of queued operations goes below the limit.
    */
-  max_write_buffer_count?: integer;
+  max_write_buffer_count?: integer | undefined;
   /**
    * The maximum total bytes of operations that can be queued for writing. When this limit is reached, reads from the remote cluster will
    * be deferred until the total bytes of queued operations goes below the limit.
    */
-  max_write_buffer_size?: ByteSize;
+  max_write_buffer_size?: ByteSize | undefined;
   /** The maximum number of operations per bulk write request executed on the follower. */
-  max_write_request_operation_count?: integer;
+  max_write_request_operation_count?: integer | undefined;
   /** The maximum total bytes of operations per bulk write request executed on the follower. */
-  max_write_request_size?: ByteSize;
+  max_write_request_size?: ByteSize | undefined;
   /**
    * The maximum time to wait for new operations on the remote cluster when the follower index is synchronized with the leader index.
    * When the timeout has elapsed, the poll for operations will return to the follower so that it can update some statistics.
    * Then the follower will immediately attempt to read from the leader again.
    */
-  read_poll_timeout?: Duration;
+  read_poll_timeout?: Duration | undefined;
   /** The remote cluster containing the leader index. */
   remote_cluster: string;
   /** Settings to override from the leader index. */
-  settings?: IndicesIndexSettings;
+  settings?: IndicesIndexSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface CcrFollowResponse {
@@ -9380,7 +9380,7 @@ export interface CcrFollowStatsRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface CcrFollowStatsResponse {
@@ -9400,13 +9400,13 @@ export interface CcrForgetFollowerRequest extends RequestBase {
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
-  follower_cluster?: string;
-  follower_index?: IndexName;
-  follower_index_uuid?: Uuid;
-  leader_remote_cluster?: string;
+  timeout?: Duration | undefined;
+  follower_cluster?: string | undefined;
+  follower_index?: IndexName | undefined;
+  follower_index_uuid?: Uuid | undefined;
+  leader_remote_cluster?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface CcrForgetFollowerResponse {
@@ -9442,14 +9442,14 @@ export interface CcrGetAutoFollowPatternRequest extends RequestBase {
    * The auto-follow pattern collection that you want to retrieve.
    * If you do not specify a name, the API returns information for all collections.
    */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface CcrGetAutoFollowPatternResponse {
@@ -9470,7 +9470,7 @@ export interface CcrPauseAutoFollowPatternRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CcrPauseAutoFollowPatternResponse = AcknowledgedResponseBase;
@@ -9489,7 +9489,7 @@ export interface CcrPauseFollowRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CcrPauseFollowResponse = AcknowledgedResponseBase;
@@ -9506,69 +9506,69 @@ export interface CcrPutAutoFollowPatternRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** The remote cluster containing the leader indices to match against. */
   remote_cluster: string;
   /** The name of follower index. The template {{leader_index}} can be used to derive the name of the follower index from the name of the leader index. When following a data stream, use {{leader_index}}; CCR does not support changes to the names of a follower data stream’s backing indices. */
-  follow_index_pattern?: IndexPattern;
+  follow_index_pattern?: IndexPattern | undefined;
   /** An array of simple index patterns to match against indices in the remote cluster specified by the remote_cluster field. */
-  leader_index_patterns?: IndexPatterns;
+  leader_index_patterns?: IndexPatterns | undefined;
   /** An array of simple index patterns that can be used to exclude indices from being auto-followed. Indices in the remote cluster whose names are matching one or more leader_index_patterns and one or more leader_index_exclusion_patterns won’t be followed. */
-  leader_index_exclusion_patterns?: IndexPatterns;
+  leader_index_exclusion_patterns?: IndexPatterns | undefined;
   /**
    * The maximum number of outstanding reads requests from the remote cluster.
    * @server_default 12
    */
-  max_outstanding_read_requests?: integer;
+  max_outstanding_read_requests?: integer | undefined;
   /** Settings to override from the leader index. Note that certain settings can not be overrode (e.g., index.number_of_shards). */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /**
    * The maximum number of outstanding reads requests from the remote cluster.
    * @server_default 9
    */
-  max_outstanding_write_requests?: integer;
+  max_outstanding_write_requests?: integer | undefined;
   /**
    * The maximum time to wait for new operations on the remote cluster when the follower index is synchronized with the leader index. When the timeout has elapsed, the poll for operations will return to the follower so that it can update some statistics. Then the follower will immediately attempt to read from the leader again.
    * @server_default "1m"
    */
-  read_poll_timeout?: Duration;
+  read_poll_timeout?: Duration | undefined;
   /**
    * The maximum number of operations to pull per read from the remote cluster.
    * @server_default 5120
    */
-  max_read_request_operation_count?: integer;
+  max_read_request_operation_count?: integer | undefined;
   /**
    * The maximum size in bytes of per read of a batch of operations pulled from the remote cluster.
    * @server_default "32mb"
    */
-  max_read_request_size?: ByteSize;
+  max_read_request_size?: ByteSize | undefined;
   /**
    * The maximum time to wait before retrying an operation that failed exceptionally. An exponential backoff strategy is employed when retrying.
    * @server_default "500ms"
    */
-  max_retry_delay?: Duration;
+  max_retry_delay?: Duration | undefined;
   /**
    * The maximum number of operations that can be queued for writing. When this limit is reached, reads from the remote cluster will be deferred until the number of queued operations goes below the limit.
    * @server_default 2147483647
    */
-  max_write_buffer_count?: integer;
+  max_write_buffer_count?: integer | undefined;
   /**
    * The maximum total bytes of operations that can be queued for writing. When this limit is reached, reads from the remote cluster will be deferred until the total bytes of queued operations goes below the limit.
    * @server_default "512mb"
    */
-  max_write_buffer_size?: ByteSize;
+  max_write_buffer_size?: ByteSize | undefined;
   /**
    * The maximum number of operations per bulk write request executed on the follower.
    * @server_default 5120
    */
-  max_write_request_operation_count?: integer;
+  max_write_request_operation_count?: integer | undefined;
   /**
    * The maximum total bytes of operations per bulk write request executed on the follower.
    * @server_default "9223372036854775807b"
    */
-  max_write_request_size?: ByteSize;
+  max_write_request_size?: ByteSize | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type CcrPutAutoFollowPatternResponse = AcknowledgedResponseBase;
@@ -9596,7 +9596,7 @@ export interface CcrResumeAutoFollowPatternRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CcrResumeAutoFollowPatternResponse = AcknowledgedResponseBase;
@@ -9613,19 +9613,19 @@ export interface CcrResumeFollowRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
-  max_outstanding_read_requests?: long;
-  max_outstanding_write_requests?: long;
-  max_read_request_operation_count?: long;
-  max_read_request_size?: string;
-  max_retry_delay?: Duration;
-  max_write_buffer_count?: long;
-  max_write_buffer_size?: string;
-  max_write_request_operation_count?: long;
-  max_write_request_size?: string;
-  read_poll_timeout?: Duration;
+  master_timeout?: Duration | undefined;
+  max_outstanding_read_requests?: long | undefined;
+  max_outstanding_write_requests?: long | undefined;
+  max_read_request_operation_count?: long | undefined;
+  max_read_request_size?: string | undefined;
+  max_retry_delay?: Duration | undefined;
+  max_write_buffer_count?: long | undefined;
+  max_write_buffer_size?: string | undefined;
+  max_write_request_operation_count?: long | undefined;
+  max_write_request_size?: string | undefined;
+  read_poll_timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type CcrResumeFollowResponse = AcknowledgedResponseBase;
@@ -9740,12 +9740,12 @@ export interface CcrStatsRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface CcrStatsResponse {
@@ -9769,7 +9769,7 @@ export interface CcrUnfollowRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type CcrUnfollowResponse = AcknowledgedResponseBase;
@@ -9793,9 +9793,9 @@ export interface ClearScrollRequest extends RequestBase {
    * IMPORTANT: Scroll IDs can be long. It is recommended to specify scroll IDs in the request body parameter.
    * @deprecated 7.0.0
    */
-  scroll_id?: ScrollIds;
+  scroll_id?: ScrollIds | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ClearScrollResponse {
@@ -9817,7 +9817,7 @@ export interface ClosePointInTimeRequest extends RequestBase {
   /** The ID of the point-in-time. */
   id: Id;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ClosePointInTimeResponse {
@@ -9899,30 +9899,30 @@ export interface ClusterAllocationExplainNodeDiskUsage {
  */
 export interface ClusterAllocationExplainRequest extends RequestBase {
   /** The name of the index that you would like an explanation for. */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /** An identifier for the shard that you would like an explanation for. */
-  shard?: integer;
+  shard?: integer | undefined;
   /** If true, returns an explanation for the primary shard for the specified shard ID. */
-  primary?: boolean;
+  primary?: boolean | undefined;
   /** Explain a shard only if it is currently located on the specified node name or node ID. */
-  current_node?: NodeId;
+  current_node?: NodeId | undefined;
   /**
    * If true, returns information about disk usage and shard sizes.
    * @server_default false
    */
-  include_disk_info?: boolean;
+  include_disk_info?: boolean | undefined;
   /**
    * If true, returns YES decisions in explanation.
    * @server_default false
    */
-  include_yes_decisions?: boolean;
+  include_yes_decisions?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ClusterAllocationExplainReservedSize {
@@ -10040,13 +10040,13 @@ export interface ClusterDeleteComponentTemplateRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type ClusterDeleteComponentTemplateResponse = AcknowledgedResponseBase;
@@ -10061,7 +10061,7 @@ export interface ClusterDeleteVotingConfigExclusionsRequest extends RequestBase 
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Specifies whether to wait for all excluded nodes to be removed from the
    * cluster before clearing the voting configuration exclusions list.
@@ -10071,7 +10071,7 @@ export interface ClusterDeleteVotingConfigExclusionsRequest extends RequestBase 
    * nodes are still in the cluster.
    * @server_default true
    */
-  wait_for_removal?: boolean;
+  wait_for_removal?: boolean | undefined;
 }
 
 export type ClusterDeleteVotingConfigExclusionsResponse = unknown;
@@ -10102,14 +10102,14 @@ export interface ClusterExistsComponentTemplateRequest extends RequestBase {
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If true, the request retrieves information from the local node only.
    * Defaults to false, which means information is retrieved from the master node.
    * @server_default false
    * @deprecated 9.0.0 This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean;
+  local?: boolean | undefined;
 }
 
 export type ClusterExistsComponentTemplateResponse = boolean;
@@ -10121,32 +10121,32 @@ export type ClusterExistsComponentTemplateResponse = boolean;
  */
 export interface ClusterGetComponentTemplateRequest extends RequestBase {
   /** Name of component template to retrieve. Wildcard (`*`) expressions are supported. */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /** Filter out results, for example to filter out sensitive information. Supports wildcards or full settings keys */
-  settings_filter?: string | string[];
+  settings_filter?: string | string[] | undefined;
   /**
    * Return all default configurations for the component template
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only.
    * If `false`, information is retrieved from the master node.
    * @server_default false
    * @deprecated 9.0.0 This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface ClusterGetComponentTemplateResponse {
@@ -10163,7 +10163,7 @@ export interface ClusterGetSettingsRequest extends RequestBase {
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `true`, also returns the values of all other cluster settings set in the
    * `elasticsearch.yml` file on one of the nodes in your cluster, together with the default
@@ -10174,19 +10174,19 @@ export interface ClusterGetSettingsRequest extends RequestBase {
    * `GET _nodes/settings` API to fetch the settings for each individual node in your cluster.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface ClusterGetSettingsResponse {
@@ -10261,68 +10261,68 @@ export interface ClusterHealthRequest extends RequestBase {
    * Wildcard expressions (`*`) are supported.
    * To target all data streams and indices in a cluster, omit this parameter or use _all or `*`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * Expand wildcard expression to concrete indices that are open, closed or both.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Return health information at a specific level of detail.
    * @server_default "cluster"
    */
-  level?: Level;
+  level?: Level | undefined;
   /**
    * If true, retrieve information from the local node only.
    * If false, retrieve information from the master node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Wait for the specified number of active shards.
    * Use `all` to wait for all shards in the cluster to be active.
    * Use `0` to not wait.
    * @server_default "0"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** Wait until all currently queued events with the given priority are processed. */
-  wait_for_events?: WaitForEvents;
+  wait_for_events?: WaitForEvents | undefined;
   /**
    * Wait until the specified number (N) of nodes is available.
    * It also accepts `>=N`, `<=N`, `>N` and `<N`.
    * Alternatively, use the notations `ge(N)`, `le(N)`, `gt(N)`, and `lt(N)`.
    */
-  wait_for_nodes?: ClusterHealthWaitForNodes;
+  wait_for_nodes?: ClusterHealthWaitForNodes | undefined;
   /**
    * Wait (until the timeout expires) for the cluster to have no shard initializations.
    * If false, the request does not wait for initializing shards.
    * @server_default false
    */
-  wait_for_no_initializing_shards?: boolean;
+  wait_for_no_initializing_shards?: boolean | undefined;
   /**
    * Wait (until the timeout expires) for the cluster to have no shard relocations.
    * If false, the request not wait for relocating shards.
    * @server_default false
    */
-  wait_for_no_relocating_shards?: boolean;
+  wait_for_no_relocating_shards?: boolean | undefined;
   /**
    * Wait (until the timeout expires) for the cluster to reach a specific health status (or a better status).
    * A green status is better than yellow and yellow is better than red.
    * By default, the request does not wait for a particular status.
    */
-  wait_for_status?: HealthStatus;
+  wait_for_status?: HealthStatus | undefined;
 }
 
 export type ClusterHealthResponse = ClusterHealthHealthResponseBody;
@@ -10390,13 +10390,13 @@ export interface ClusterPendingTasksRequest extends RequestBase {
    * If `false`, information is retrieved from the master node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface ClusterPendingTasksResponse {
@@ -10413,17 +10413,17 @@ export interface ClusterPostVotingConfigExclusionsRequest extends RequestBase {
    * A comma-separated list of the names of the nodes to exclude from the
    * voting configuration. If specified, you may not also specify node_ids.
    */
-  node_names?: Names;
+  node_names?: Names | undefined;
   /**
    * A comma-separated list of the persistent ids of the nodes to exclude
    * from the voting configuration. If specified, you may not also specify node_names.
    */
-  node_ids?: Ids;
+  node_ids?: Ids | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * When adding a voting configuration exclusion, the API waits for the
    * specified nodes to be excluded from the voting configuration before
@@ -10431,7 +10431,7 @@ export interface ClusterPostVotingConfigExclusionsRequest extends RequestBase {
    * is satisfied, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type ClusterPostVotingConfigExclusionsResponse = unknown;
@@ -10454,18 +10454,18 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
    * If `true`, this request cannot replace or update existing component templates.
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /**
    * User defined reason for create the component template.
    * @server_default "api"
    */
-  cause?: string;
+  cause?: string | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** The template to be applied which includes mappings, settings, or aliases configuration. */
   template: IndicesPutIndexTemplateIndexTemplateMapping;
   /**
@@ -10473,21 +10473,21 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
    * This number isn't automatically generated or incremented by Elasticsearch.
    * To unset a version, replace the template without specifying a version.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /**
    * Optional user metadata about the component template.
    * It may have any contents. This map is not automatically generated by Elasticsearch.
    * This information is stored in the cluster state, so keeping it short is preferable.
    * To unset `_meta`, replace the template without specifying this information.
    */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /**
    * Marks this index template as deprecated. When creating or updating a non-deprecated index template
    * that uses deprecated components, Elasticsearch will emit a deprecation warning.
    */
-  deprecated?: boolean;
+  deprecated?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type ClusterPutComponentTemplateResponse = AcknowledgedResponseBase;
@@ -10502,23 +10502,23 @@ export interface ClusterPutSettingsRequest extends RequestBase {
    * Return settings in flat format
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The settings that persist after the cluster restarts. */
-  persistent?: Record<string, any>;
+  persistent?: Record<string, any> | undefined;
   /** The settings that do not persist after the cluster restarts. */
-  transient?: Record<string, any>;
+  transient?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ClusterPutSettingsResponse {
@@ -10638,36 +10638,36 @@ export interface ClusterRerouteRequest extends RequestBase {
    * It will calculate the result of applying the commands to the current cluster state and return the resulting cluster state after the commands (and rebalancing) have been applied; it will not actually perform the requested changes.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * If true, then the response contains an explanation of why the commands can or cannot run.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * Limits the information returned to the specified metrics.
    * @deprecated 8.6.0 This parameter has no effect; its use will be forbidden in a future version.
    */
-  metric?: string | string[];
+  metric?: string | string[] | undefined;
   /**
    * If true, then retries allocation of shards that are blocked due to too many subsequent allocation failures.
    * @server_default false
    */
-  retry_failed?: boolean;
+  retry_failed?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Defines the commands to perform. */
-  commands?: ClusterRerouteCommand[];
+  commands?: ClusterRerouteCommand[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ClusterRerouteRerouteDecision {
@@ -10715,9 +10715,9 @@ export type ClusterStateClusterStateMetrics = ClusterStateClusterStateMetric | C
  */
 export interface ClusterStateRequest extends RequestBase {
   /** Limit the information returned to the specified metrics. */
-  metric?: ClusterStateClusterStateMetrics;
+  metric?: ClusterStateClusterStateMetrics | undefined;
   /** A comma-separated list of index names; use `_all` or empty string to perform the operation on all indices */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -10727,39 +10727,39 @@ export interface ClusterStateRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Return settings in flat format
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Return local information, do not retrieve the state from master node
    * @server_default false
    * @deprecated 9.0.0 This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Timeout for waiting for new cluster state in case it is blocked
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** Wait for the metadata version to be equal or greater than the specified metadata version */
-  wait_for_metadata_version?: VersionNumber;
+  wait_for_metadata_version?: VersionNumber | undefined;
   /** The maximum time to wait for wait_for_metadata_version before timing out */
-  wait_for_timeout?: Duration;
+  wait_for_timeout?: Duration | undefined;
 }
 
 export type ClusterStateResponse = any;
@@ -11343,18 +11343,18 @@ export interface ClusterStatsRepositoryStatsShards {
  */
 export interface ClusterStatsRequest extends RequestBase {
   /** Comma-separated list of node filters used to limit returned information. Defaults to all nodes in the cluster. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /**
    * Include remote cluster data into the response
    * @server_default false
    */
-  include_remotes?: boolean;
+  include_remotes?: boolean | undefined;
   /**
    * Period to wait for each node to respond.
    * If a node does not respond before its timeout expires, the response does not include its stats.
    * However, timed out nodes are included in the response’s `_nodes.failed` property. Defaults to no timeout.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type ClusterStatsResponse = ClusterStatsStatsResponseBase;
@@ -11456,18 +11456,18 @@ export interface CommonCatQueryParameters {
    * `text`, `json`, `cbor`, `yaml`, or `smile`.
    * @server_default "text"
    */
-  format?: string;
+  format?: string | undefined;
   /**
    * When set to `true` will output available columns. This option
    * can't be combined with any other query string option.
    * @server_default false
    */
-  help?: boolean;
+  help?: boolean | undefined;
   /**
    * When set to `true` will enable verbose output.
    * @server_default false
    */
-  v?: boolean;
+  v?: boolean | undefined;
   /**
    * Sets the units for columns that contain a byte-size value.
    * Note that byte-size value units work in terms of powers of 1024. For instance `1kb` means 1024 bytes, not 1000 bytes.
@@ -11475,14 +11475,14 @@ export interface CommonCatQueryParameters {
    * If given, byte-size values are rendered as an integer with no suffix, representing the value of the column in the chosen unit.
    * Values that are not an exact multiple of the chosen unit are rounded down.
    */
-  bytes?: Bytes;
+  bytes?: Bytes | undefined;
   /**
    * Sets the units for columns that contain a time duration.
    * If omitted, time duration values are rendered with a suffix such as `ms`, `s`, `m` or `h`, chosen such that the numeric value of the column is as small as possible whilst still being at least `1.0`.
    * If given, time duration values are rendered as an integer with no suffix.
    * Values that are not an exact multiple of the chosen unit are rounded down.
    */
-  time?: TimeUnit;
+  time?: TimeUnit | undefined;
 }
 
 /**
@@ -11497,12 +11497,12 @@ export interface CommonQueryParameters {
    * when they occur.
    * @server_default false
    */
-  error_trace?: boolean;
+  error_trace?: boolean | undefined;
   /**
    * Comma-separated list of filters in dot notation which reduce the response
    * returned by Elasticsearch.
    */
-  filter_path?: string | string[];
+  filter_path?: string | string[] | undefined;
   /**
    * When set to `true` will return statistics in a format suitable for humans.
    * For example `"exists_time": "1h"` for humans and
@@ -11511,13 +11511,13 @@ export interface CommonQueryParameters {
    * only by machines.
    * @server_default false
    */
-  human?: boolean;
+  human?: boolean | undefined;
   /**
    * If set to `true` the returned JSON will be "pretty-formatted". Only use
    * this option for debugging only.
    * @server_default false
    */
-  pretty?: boolean;
+  pretty?: boolean | undefined;
 }
 
 export type CommonStatsFlag = "_all" | "store" | "indexing" | "get" | "search" | "merge" | "flush" | "refresh" | "query_cache" | "fielddata" | "docs" | "warmer" | "completion" | "segments" | "translog" | "request_cache" | "recovery" | "bulk" | "shard_stats" | "mappings" | "dense_vector" | "sparse_vector";
@@ -11673,12 +11673,12 @@ export interface ConnectorDeleteRequest extends RequestBase {
    * A flag indicating if associated sync jobs should be also removed.
    * @server_default false
    */
-  delete_sync_jobs?: boolean;
+  delete_sync_jobs?: boolean | undefined;
   /**
    * A flag indicating if the connector should be hard deleted.
    * @server_default false
    */
-  hard?: boolean;
+  hard?: boolean | undefined;
 }
 
 export type ConnectorDeleteResponse = AcknowledgedResponseBase;
@@ -11751,7 +11751,7 @@ export interface ConnectorGetRequest extends RequestBase {
    * A flag to indicate if the desired connector should be fetched, even if it was soft-deleted.
    * @server_default false
    */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export type ConnectorGetResponse = ConnectorConnector;
@@ -11781,20 +11781,20 @@ export interface ConnectorIngestPipelineParams {
 export interface ConnectorLastSyncRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
-  last_access_control_sync_error?: string;
-  last_access_control_sync_scheduled_at?: DateTime;
-  last_access_control_sync_status?: ConnectorSyncStatus;
-  last_deleted_document_count?: long;
-  last_incremental_sync_scheduled_at?: DateTime;
-  last_indexed_document_count?: long;
-  last_seen?: DateTime;
-  last_sync_error?: string;
-  last_sync_scheduled_at?: DateTime;
-  last_sync_status?: ConnectorSyncStatus;
-  last_synced?: DateTime;
-  sync_cursor?: any;
+  last_access_control_sync_error?: string | undefined;
+  last_access_control_sync_scheduled_at?: DateTime | undefined;
+  last_access_control_sync_status?: ConnectorSyncStatus | undefined;
+  last_deleted_document_count?: long | undefined;
+  last_incremental_sync_scheduled_at?: DateTime | undefined;
+  last_indexed_document_count?: long | undefined;
+  last_seen?: DateTime | undefined;
+  last_sync_error?: string | undefined;
+  last_sync_scheduled_at?: DateTime | undefined;
+  last_sync_status?: ConnectorSyncStatus | undefined;
+  last_synced?: DateTime | undefined;
+  sync_cursor?: any | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorLastSyncResponse {
@@ -11816,25 +11816,25 @@ export interface ConnectorListRequest extends RequestBase {
    * Starting offset
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies a max number of results to get
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /** A comma-separated list of connector index names to fetch connector documents for */
-  index_name?: Indices;
+  index_name?: Indices | undefined;
   /** A comma-separated list of connector names to fetch connector documents for */
-  connector_name?: Names;
+  connector_name?: Names | undefined;
   /** A comma-separated list of connector service types to fetch connector documents for */
-  service_type?: Names;
+  service_type?: Names | undefined;
   /**
    * A flag to indicate if the desired connector should be fetched, even if it was soft-deleted.
    * @server_default false
    */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** A wildcard query string that filters connectors with matching name, description or index name */
-  query?: string;
+  query?: string | undefined;
 }
 
 export interface ConnectorListResponse {
@@ -11853,14 +11853,14 @@ export interface ConnectorListTypeValidation {
  * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put}
  */
 export interface ConnectorPostRequest extends RequestBase {
-  description?: string;
-  index_name?: IndexName;
-  is_native?: boolean;
-  language?: string;
-  name?: string;
-  service_type?: string;
+  description?: string | undefined;
+  index_name?: IndexName | undefined;
+  is_native?: boolean | undefined;
+  language?: string | undefined;
+  name?: string | undefined;
+  service_type?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorPostResponse {
@@ -11875,15 +11875,15 @@ export interface ConnectorPostResponse {
  */
 export interface ConnectorPutRequest extends RequestBase {
   /** The unique identifier of the connector to be created or updated. ID is auto-generated if not provided. */
-  connector_id?: Id;
-  description?: string;
-  index_name?: IndexName;
-  is_native?: boolean;
-  language?: string;
-  name?: string;
-  service_type?: string;
+  connector_id?: Id | undefined;
+  description?: string | undefined;
+  index_name?: IndexName | undefined;
+  is_native?: boolean | undefined;
+  language?: string | undefined;
+  name?: string | undefined;
+  service_type?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorPutResponse {
@@ -11925,9 +11925,9 @@ export interface ConnectorSecretGetResponse {
 
 /** Arguments of `connector.secret_post`: Creates a secret for a Connector. */
 export interface ConnectorSecretPostRequest extends RequestBase {
-  value?: string;
+  value?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSecretPostResponse {
@@ -11940,7 +11940,7 @@ export interface ConnectorSecretPutRequest extends RequestBase {
   id: string;
   value: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSecretPutResponse {
@@ -11991,11 +11991,11 @@ export interface ConnectorSyncJobClaimRequest extends RequestBase {
    * The cursor object from the last incremental sync job.
    * This should reference the `sync_cursor` field in the connector state for which the job runs.
    */
-  sync_cursor?: any;
+  sync_cursor?: any | undefined;
   /** The host name of the current system that will run the job. */
   worker_hostname: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSyncJobClaimResponse {
@@ -12035,7 +12035,7 @@ export interface ConnectorSyncJobErrorRequest extends RequestBase {
   /** The error for the connector sync job error field. */
   error: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSyncJobErrorResponse {
@@ -12063,18 +12063,18 @@ export interface ConnectorSyncJobListRequest extends RequestBase {
    * Starting offset
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies a max number of results to get
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /** A sync job status to fetch connector sync jobs for */
-  status?: ConnectorSyncStatus;
+  status?: ConnectorSyncStatus | undefined;
   /** A connector id to fetch connector sync jobs for */
-  connector_id?: Id;
+  connector_id?: Id | undefined;
   /** A comma-separated list of job types to fetch the sync jobs for */
-  job_type?: ConnectorSyncJobType | ConnectorSyncJobType[];
+  job_type?: ConnectorSyncJobType | ConnectorSyncJobType[] | undefined;
 }
 
 export interface ConnectorSyncJobListResponse {
@@ -12090,10 +12090,10 @@ export interface ConnectorSyncJobListResponse {
 export interface ConnectorSyncJobPostRequest extends RequestBase {
   /** The id of the associated connector */
   id: Id;
-  job_type?: ConnectorSyncJobType;
-  trigger_method?: ConnectorSyncJobTriggerMethod;
+  job_type?: ConnectorSyncJobType | undefined;
+  trigger_method?: ConnectorSyncJobTriggerMethod | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSyncJobPostResponse {
@@ -12119,13 +12119,13 @@ export interface ConnectorSyncJobUpdateStatsRequest extends RequestBase {
   /** The total size of the data (in MiB) the sync job indexed. */
   indexed_document_volume: long;
   /** The timestamp to use in the `last_seen` property for the connector sync job. */
-  last_seen?: Duration;
+  last_seen?: Duration | undefined;
   /** The connector-specific metadata. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** The total number of documents in the target index after the sync job finished. */
-  total_document_count?: integer;
+  total_document_count?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorSyncJobUpdateStatsResponse {
@@ -12162,10 +12162,10 @@ export interface ConnectorUpdateActiveFilteringResponse {
 export interface ConnectorUpdateApiKeyIdRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
-  api_key_id?: string;
-  api_key_secret_id?: string;
+  api_key_id?: string | undefined;
+  api_key_secret_id?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateApiKeyIdResponse {
@@ -12180,10 +12180,10 @@ export interface ConnectorUpdateApiKeyIdResponse {
 export interface ConnectorUpdateConfigurationRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
-  configuration?: ConnectorConnectorConfiguration;
-  values?: Record<string, any>;
+  configuration?: ConnectorConnectorConfiguration | undefined;
+  values?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateConfigurationResponse {
@@ -12200,7 +12200,7 @@ export interface ConnectorUpdateErrorRequest extends RequestBase {
   connector_id: Id;
   error: WithNullValue<string>;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateErrorResponse {
@@ -12217,7 +12217,7 @@ export interface ConnectorUpdateFeaturesRequest extends RequestBase {
   connector_id: Id;
   features: ConnectorConnectorFeatures;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateFeaturesResponse {
@@ -12232,11 +12232,11 @@ export interface ConnectorUpdateFeaturesResponse {
 export interface ConnectorUpdateFilteringRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
-  filtering?: ConnectorFilteringConfig[];
-  rules?: ConnectorFilteringRule[];
-  advanced_snippet?: ConnectorFilteringAdvancedSnippet;
+  filtering?: ConnectorFilteringConfig[] | undefined;
+  rules?: ConnectorFilteringRule[] | undefined;
+  advanced_snippet?: ConnectorFilteringAdvancedSnippet | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateFilteringResponse {
@@ -12253,7 +12253,7 @@ export interface ConnectorUpdateFilteringValidationRequest extends RequestBase {
   connector_id: Id;
   validation: ConnectorFilteringRulesValidation;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateFilteringValidationResponse {
@@ -12270,7 +12270,7 @@ export interface ConnectorUpdateIndexNameRequest extends RequestBase {
   connector_id: Id;
   index_name: WithNullValue<IndexName>;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateIndexNameResponse {
@@ -12285,10 +12285,10 @@ export interface ConnectorUpdateIndexNameResponse {
 export interface ConnectorUpdateNameRequest extends RequestBase {
   /** The unique identifier of the connector to be updated */
   connector_id: Id;
-  name?: string;
-  description?: string;
+  name?: string | undefined;
+  description?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateNameResponse {
@@ -12305,7 +12305,7 @@ export interface ConnectorUpdateNativeRequest extends RequestBase {
   connector_id: Id;
   is_native: boolean;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateNativeResponse {
@@ -12322,7 +12322,7 @@ export interface ConnectorUpdatePipelineRequest extends RequestBase {
   connector_id: Id;
   pipeline: ConnectorIngestPipelineParams;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdatePipelineResponse {
@@ -12339,7 +12339,7 @@ export interface ConnectorUpdateSchedulingRequest extends RequestBase {
   connector_id: Id;
   scheduling: ConnectorSchedulingConfiguration;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateSchedulingResponse {
@@ -12356,7 +12356,7 @@ export interface ConnectorUpdateServiceTypeRequest extends RequestBase {
   connector_id: Id;
   service_type: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateServiceTypeResponse {
@@ -12373,7 +12373,7 @@ export interface ConnectorUpdateStatusRequest extends RequestBase {
   connector_id: Id;
   status: ConnectorConnectorStatus;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ConnectorUpdateStatusResponse {
@@ -12400,7 +12400,7 @@ export interface CountRequest extends RequestBase {
    * It supports wildcards (`*`).
    * To search all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -12410,75 +12410,75 @@ export interface CountRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * The analyzer to use for the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * The default operator for query string query: `and` or `or`.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * The field to use as a default when no field prefix is given in the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, concrete, expanded, or aliased indices are ignored when frozen.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /** The minimum `_score` value that documents must have to be included in the result. */
-  min_score?: double;
+  min_score?: double | undefined;
   /**
    * The node or shard the operation should be performed on.
    * By default, it is random.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Specific `tag` of the request for logging and statistical purposes. */
-  stats?: string[] | string;
+  stats?: string[] | string | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The maximum number of documents to collect for each shard.
    * If a query reaches this limit, Elasticsearch terminates the query early.
@@ -12489,14 +12489,14 @@ export interface CountRequest extends RequestBase {
    * When possible, let Elasticsearch perform early termination automatically.
    * Avoid specifying this parameter for requests that target data streams with backing indices across multiple data tiers.
    */
-  terminate_after?: long;
+  terminate_after?: long | undefined;
   /** The query in Lucene query string syntax. This parameter cannot be used with a request body. */
-  q?: string;
+  q?: string | undefined;
   /**
    * Defines the search query using Query DSL. A request body query cannot be used
    * with the `q` query string parameter.
    */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -12507,9 +12507,9 @@ export interface CountRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface CountResponse {
@@ -12538,32 +12538,32 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
    * True or false if to include the document source in the error message in case of parsing errors.
    * @server_default true
    */
-  include_source_on_error?: boolean;
+  include_source_on_error?: boolean | undefined;
   /**
    * The ID of the pipeline to use to preprocess incoming documents.
    * If the index has a default ingest pipeline specified, setting the value to `_none` turns off the default ingest pipeline for this request.
    * If a final pipeline is configured, it will always run regardless of the value of this parameter.
    */
-  pipeline?: string;
+  pipeline?: string | undefined;
   /**
    * If `true`, Elasticsearch refreshes the affected shards to make this operation visible to search.
    * If `wait_for`, it waits for a refresh to make this operation visible to search.
    * If `false`, it does nothing with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * If `true`, the destination must be an index alias.
    * @server_default false
    */
-  require_alias?: boolean;
+  require_alias?: boolean | undefined;
   /**
    * If `true`, the request's actions must target a data stream (existing or to be created).
    * @server_default false
    */
-  require_data_stream?: boolean;
+  require_data_stream?: boolean | undefined;
   /** A custom value that is used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The period the request waits for the following operations: automatic index creation, dynamic mapping updates, waiting for active shards.
    * Elasticsearch waits for at least the specified timeout period before failing.
@@ -12575,25 +12575,25 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The explicit version number for concurrency control.
    * It must be a non-negative long number.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * You can set it to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The default value of `1` means it waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** The request body. */
-  document?: TDocument;
+  document?: TDocument | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: TDocument | string;
+  body?: TDocument | string | Uint8Array | undefined;
 }
 
 export type CreateResponse = WriteResponseBase;
@@ -12610,17 +12610,17 @@ export interface DanglingIndicesDeleteDanglingIndexRequest extends RequestBase {
    * This parameter must be set to true to acknowledge that it will no longer be possible to recove data from the dangling index.
    * @server_default false
    */
-  accept_data_loss?: boolean;
+  accept_data_loss?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type DanglingIndicesDeleteDanglingIndexResponse = AcknowledgedResponseBase;
@@ -12638,17 +12638,17 @@ export interface DanglingIndicesImportDanglingIndexRequest extends RequestBase {
    * Because Elasticsearch cannot know where the dangling index data came from or determine which shard copies are fresh and which are stale, it cannot guarantee that the imported data represents the latest state of the index when it was last in the cluster.
    * @server_default false
    */
-  accept_data_loss?: boolean;
+  accept_data_loss?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type DanglingIndicesImportDanglingIndexResponse = AcknowledgedResponseBase;
@@ -12708,130 +12708,130 @@ export interface DeleteByQueryRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Analyzer to use for the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * What to do if delete by query hits version conflicts: `abort` or `proceed`.
    * @server_default "abort"
    */
-  conflicts?: Conflicts;
+  conflicts?: Conflicts | undefined;
   /**
    * The default operator for query string query: `and` or `or`.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * The field to use as default where no field prefix is given in the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Skips the specified number of documents.
    * @server_default 0
    */
-  from?: long;
+  from?: long | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * The maximum number of documents to process.
    * Defaults to all documents.
    * When set to a value less then or equal to `scroll_size`, a scroll will not be used to retrieve the results for the operation.
    */
-  max_docs?: long;
+  max_docs?: long | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, Elasticsearch refreshes all shards involved in the delete by query after the request completes.
    * This is different than the delete API's `refresh` parameter, which causes just the shard that received the delete request to be refreshed.
    * Unlike the delete API, it does not support `wait_for`.
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * If `true`, the request cache is used for this request.
    * Defaults to the index-level setting.
    */
-  request_cache?: boolean;
+  request_cache?: boolean | undefined;
   /**
    * The maximum number of documents to delete per second, across the entire delete-by-query operation (including slices).
    * It can be either `-1` to turn off throttling or any decimal number like `1.7` or `12` to throttle to that level.
    * @server_default -1
    */
-  requests_per_second?: float;
+  requests_per_second?: float | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** A query in the Lucene query string syntax. */
-  q?: string;
+  q?: string | undefined;
   /** The period to retain the search context for scrolling. */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /**
    * The size of the scroll request that powers the operation.
    * @server_default 1000
    */
-  scroll_size?: long;
+  scroll_size?: long | undefined;
   /**
    * The explicit timeout for each search request.
    * It defaults to no timeout.
    */
-  search_timeout?: Duration;
+  search_timeout?: Duration | undefined;
   /**
    * The type of the search operation.
    * Available options include `query_then_fetch` and `dfs_query_then_fetch`.
    */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * The number of slices this task should be divided into.
    * @server_default "1"
    */
-  slices?: Slices;
+  slices?: Slices | undefined;
   /**
    * A comma-separated list of `<field>:<direction>` pairs.
    * @deprecated 9.0.0 This query parameter is not supported and will be removed in a future version
    */
-  sort?: string[] | Sort;
+  sort?: string[] | Sort | undefined;
   /** The specific `tag` of the request for logging and statistical purposes. */
-  stats?: string[];
+  stats?: string[] | undefined;
   /**
    * The maximum number of documents to collect for each shard.
    * If a query reaches this limit, Elasticsearch terminates the query early.
@@ -12842,33 +12842,33 @@ export interface DeleteByQueryRequest extends RequestBase {
    * When possible, let Elasticsearch perform early termination automatically.
    * Avoid specifying this parameter for requests that target data streams with backing indices across multiple data tiers.
    */
-  terminate_after?: long;
+  terminate_after?: long | undefined;
   /**
    * The period each deletion request waits for active shards.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** If `true`, returns the document version as part of a hit. */
-  version?: boolean;
+  version?: boolean | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The `timeout` value controls how long each write request waits for unavailable shards to become available.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `true`, the request blocks until the operation is complete.
    * If `false`, Elasticsearch performs some preflight checks, launches the request, and returns a task you can use to cancel or get the status of the task. Elasticsearch creates a record of this task as a document at `.tasks/task/${taskId}`. When you are done with a task, you should delete the task document so Elasticsearch can reclaim the space.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /** The documents to delete specified with Query DSL. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** Slice the request manually using the provided slice ID and total number of slices. */
-  slice?: SlicedScroll;
+  slice?: SlicedScroll | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface DeleteByQueryResponse {
@@ -12942,7 +12942,7 @@ export interface DeleteDesiredBalanceRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type DeleteDesiredBalanceResponse = unknown;
@@ -12953,12 +12953,12 @@ export interface DeleteDesiredNodesRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type DeleteDesiredNodesResponse = unknown;
@@ -12974,27 +12974,27 @@ export interface DeleteRequest extends RequestBase {
   /** The name of the target index. */
   index: IndexName;
   /** Only perform the operation if the document has this primary term. */
-  if_primary_term?: long;
+  if_primary_term?: long | undefined;
   /** Only perform the operation if the document has this sequence number. */
-  if_seq_no?: SequenceNumber;
+  if_seq_no?: SequenceNumber | undefined;
   /**
    * If `true`, Elasticsearch refreshes the affected shards to make this operation visible to search.
    * If `wait_for`, it waits for a refresh to make this operation visible to search.
    * If `false`, it does nothing with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The period to wait for active shards.
    *
@@ -13003,21 +13003,21 @@ export interface DeleteRequest extends RequestBase {
    * By default, the delete operation will wait on the primary shard to become available for up to 1 minute before failing and responding with an error.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * An explicit version number for concurrency control.
    * It must match the current version of the document for the request to succeed.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
   /**
    * The minimum number of shard copies that must be active before proceeding with the operation.
    * You can set it to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The default value of `1` means it waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
 }
 
 export type DeleteResponse = WriteResponseBase;
@@ -13036,14 +13036,14 @@ export interface DeleteScriptRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type DeleteScriptResponse = AcknowledgedResponseBase;
@@ -13183,13 +13183,13 @@ export interface EncryptionResetRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type EncryptionResetResponse = AcknowledgedResponseBase;
@@ -13206,7 +13206,7 @@ export interface EnrichDeletePolicyRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type EnrichDeletePolicyResponse = AcknowledgedResponseBase;
@@ -13230,12 +13230,12 @@ export interface EnrichExecutePolicyRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If `true`, the request blocks other enrich policy execution requests until complete.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export interface EnrichExecutePolicyResponse {
@@ -13253,12 +13253,12 @@ export interface EnrichGetPolicyRequest extends RequestBase {
    * Comma-separated list of enrich policy names used to limit the request.
    * To return information for all enrich policies, omit this parameter.
    */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface EnrichGetPolicyResponse {
@@ -13288,15 +13288,15 @@ export interface EnrichPutPolicyRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /** Matches enrich data to incoming documents based on a `geo_shape` query. */
-  geo_match?: EnrichPolicy;
+  geo_match?: EnrichPolicy | undefined;
   /** Matches enrich data to incoming documents based on a `term` query. */
-  match?: EnrichPolicy;
+  match?: EnrichPolicy | undefined;
   /** Matches a number, date, or IP address in incoming documents to a range in the enrich index based on a `term` query. */
-  range?: EnrichPolicy;
+  range?: EnrichPolicy | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EnrichPutPolicyResponse = AcknowledgedResponseBase;
@@ -13335,7 +13335,7 @@ export interface EnrichStatsRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface EnrichStatsResponse {
@@ -13408,12 +13408,12 @@ export interface EqlGetRequest extends RequestBase {
    * Defaults to the keep_alive value set by the search’s EQL search API request.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * Timeout duration to wait for the request to finish.
    * Defaults to no timeout, meaning the request waits for complete search results.
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
 }
 
 export type EqlGetResponse<TEvent = unknown> = EqlEqlSearchResponseBase<TEvent>;
@@ -13479,47 +13479,47 @@ export interface EqlSearchRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If true, returns partial results if there are shard failures. If false, returns an error with no partial results.
    * @server_default true
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /**
    * If true, sequence queries will return partial results in case of shard failures. If false, they will return no results at all.
    * This flag has effect only if allow_partial_search_results is true.
    * @server_default false
    */
-  allow_partial_sequence_results?: boolean;
+  allow_partial_sequence_results?: boolean | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Indicates whether network round-trips should be minimized as part of cross-cluster search requests execution
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default true
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period for which the search and its results are stored on the cluster.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * If true, the search and its results are stored on the cluster.
    * @server_default false
    */
-  keep_on_completion?: boolean;
+  keep_on_completion?: boolean | undefined;
   /** Timeout duration to wait for the request to finish. Defaults to no timeout, meaning the request waits for complete search results. */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -13530,45 +13530,45 @@ export interface EqlSearchRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** EQL query you wish to run. */
   query: string;
-  case_sensitive?: boolean;
+  case_sensitive?: boolean | undefined;
   /**
    * Field containing the event classification, such as process, file, or network.
    * @server_default "event.category"
    */
-  event_category_field?: Field;
+  event_category_field?: Field | undefined;
   /** Field used to sort hits with the same timestamp in ascending order */
-  tiebreaker_field?: Field;
+  tiebreaker_field?: Field | undefined;
   /**
    * Field containing event timestamp.
    * @server_default "@timestamp"
    */
-  timestamp_field?: Field;
+  timestamp_field?: Field | undefined;
   /**
    * Maximum number of events to search at a time for sequence queries.
    * @server_default 1000
    */
-  fetch_size?: uint;
+  fetch_size?: uint | undefined;
   /** Query, written in Query DSL, used to filter the events on which the EQL query runs. */
-  filter?: QueryDslQueryContainer | QueryDslQueryContainer[];
+  filter?: QueryDslQueryContainer | QueryDslQueryContainer[] | undefined;
   /** For basic queries, the maximum number of matching events to return. Defaults to 10 */
-  size?: uint;
+  size?: uint | undefined;
   /** Array of wildcard (*) patterns. The response returns values for field names matching these patterns in the fields property of each hit. */
-  fields?: QueryDslFieldAndFormat | Field | (QueryDslFieldAndFormat | Field)[];
+  fields?: QueryDslFieldAndFormat | Field | (QueryDslFieldAndFormat | Field)[] | undefined;
   /** @server_default "tail" */
-  result_position?: EqlSearchResultPosition;
-  runtime_mappings?: MappingRuntimeFields;
+  result_position?: EqlSearchResultPosition | undefined;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * By default, the response of a sample query contains up to `10` samples, with one sample per unique set of join keys. Use the `size`
    * parameter to get a smaller or larger set of samples. To retrieve more than one sample per set of join keys, use the
    * `max_samples_per_key` parameter. Pipes are not supported for sample queries.
    * @server_default 1
    */
-  max_samples_per_key?: integer;
+  max_samples_per_key?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EqlSearchResponse<TEvent = unknown> = EqlEqlSearchResponseBase<TEvent>;
@@ -13646,21 +13646,21 @@ export interface EsqlAsyncQueryGetRequest extends RequestBase {
    * If `true`, the response will include an extra section under the name `all_columns` which has the name of all the columns.
    * @server_default false
    */
-  drop_null_columns?: boolean;
+  drop_null_columns?: boolean | undefined;
   /** A short version of the Accept header, for example `json` or `yaml`. */
-  format?: EsqlEsqlFormat;
+  format?: EsqlEsqlFormat | undefined;
   /**
    * The period for which the query and its results are stored in the cluster.
    * When this period expires, the query and its results are deleted, even if the query is still ongoing.
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * The period to wait for the request to finish.
    * By default, the request waits for complete query results.
    * If the request completes during the period specified in this parameter, complete query results are returned.
    * Otherwise, the response returns an `is_running` value of `true` and no results.
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
 }
 
 export type EsqlAsyncQueryGetResponse = EsqlAsyncEsqlResult;
@@ -13678,19 +13678,19 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    * To override the default behavior, you can set the `esql.query.allow_partial_results` cluster setting to `false`.
    * @server_default true
    */
-  allow_partial_results?: boolean;
+  allow_partial_results?: boolean | undefined;
   /**
    * The character to use between values within a CSV row.
    * It is valid only for the CSV format.
    * @server_default ","
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * Indicates whether columns that are entirely `null` will be removed from the `columns` and `values` portion of the results.
    * If `true`, the response will include an extra section under the name `all_columns` which has the name of all the columns.
    * @server_default false
    */
-  drop_null_columns?: boolean;
+  drop_null_columns?: boolean | undefined;
   /**
    * A short version of the Accept header, e.g. json, yaml.
    *
@@ -13699,38 +13699,38 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    * For async requests, nothing will be returned if the async query doesn't finish within the timeout.
    * The query ID and running status are available in the `X-Elasticsearch-Async-Id` and `X-Elasticsearch-Async-Is-Running` HTTP headers of the response, respectively.
    */
-  format?: EsqlEsqlFormat;
+  format?: EsqlEsqlFormat | undefined;
   /** By default, ES|QL returns results as rows. For example, FROM returns each individual document as one row. For the JSON, YAML, CBOR and smile formats, ES|QL can return the results in a columnar fashion where one row represents all the values of a certain column in the results. */
-  columnar?: boolean;
+  columnar?: boolean | undefined;
   /** Specify a Query DSL query in the filter parameter to filter the set of documents that an ES|QL query runs on. */
-  filter?: QueryDslQueryContainer;
+  filter?: QueryDslQueryContainer | undefined;
   /** Sets the default timezone of the query. */
-  time_zone?: string;
+  time_zone?: string | undefined;
   /** Returns results (especially dates) formatted per the conventions of the locale. */
-  locale?: string;
+  locale?: string | undefined;
   /** To avoid any attempts of hacking or code injection, extract the values in a separate list of parameters. Use question mark placeholders (?) in the query string for each of the parameters. */
-  params?: EsqlESQLParams;
+  params?: EsqlESQLParams | undefined;
   /**
    * If provided and `true` the response will include an extra `profile` object
    * with information on how the query was executed. This information is for human debugging
    * and its format can change at any time but it can give some insight into the performance
    * of each part of the query.
    */
-  profile?: boolean;
+  profile?: boolean | undefined;
   /** The ES|QL query API accepts an ES|QL query string in the query parameter, runs it, and returns the results. */
   query: string;
   /**
    * Tables to use with the LOOKUP operation. The top level key is the table
    * name and the next level key is the column name.
    */
-  tables?: Record<string, Record<string, EsqlTableValuesContainer>>;
+  tables?: Record<string, Record<string, EsqlTableValuesContainer>> | undefined;
   /**
    * When set to `true` and performing a cross-cluster/cross-project query, the response will include an extra `_clusters`
    * object with information about the clusters that participated in the search along with info such as shards
    * count.
    * @server_default false
    */
-  include_ccs_metadata?: boolean;
+  include_ccs_metadata?: boolean | undefined;
   /**
    * When set to `true`, the response will include an extra `_clusters`
    * object with information about the clusters that participated in the search along with info such as shards
@@ -13738,7 +13738,7 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    * This is similar to `include_ccs_metadata`, but it also returns metadata when the query is not CCS/CPS
    * @server_default false
    */
-  include_execution_metadata?: boolean;
+  include_execution_metadata?: boolean | undefined;
   /**
    * The period to wait for the request to finish.
    * By default, the request waits for 1 second for the query results.
@@ -13746,7 +13746,7 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    * Otherwise, a query ID is returned that can later be used to retrieve the results.
    * @server_default "1s"
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
   /**
    * The period for which the query and its results are stored in the cluster.
    * The default period is five days.
@@ -13754,13 +13754,13 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    * If the `keep_on_completion` parameter is false, Elasticsearch only stores async queries that do not complete within the period set by the `wait_for_completion_timeout` parameter, regardless of this value.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * Indicates whether the query and its results are stored in the cluster.
    * If false, the query and its results are stored in the cluster only if the request does not complete during the period set by the `wait_for_completion_timeout` parameter.
    * @server_default false
    */
-  keep_on_completion?: boolean;
+  keep_on_completion?: boolean | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -13771,14 +13771,14 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /**
    * Per-query settings, the request-body equivalent of the in-query `SET` command.
    * For example, `time_zone` can be supplied here instead of as a top-level field.
    */
-  settings?: EsqlEsqlQuerySettings;
+  settings?: EsqlEsqlQuerySettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EsqlAsyncQueryResponse = EsqlAsyncEsqlResult;
@@ -13800,7 +13800,7 @@ export interface EsqlAsyncQueryStopRequest extends RequestBase {
    * If `true`, the response will include an extra section under the name `all_columns` which has the name of all the columns.
    * @server_default false
    */
-  drop_null_columns?: boolean;
+  drop_null_columns?: boolean | undefined;
 }
 
 export type EsqlAsyncQueryStopResponse = EsqlEsqlResult;
@@ -13860,12 +13860,12 @@ export interface EsqlDeleteDatasetRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type EsqlDeleteDatasetResponse = AcknowledgedResponseBase;
@@ -13882,12 +13882,12 @@ export interface EsqlDeleteDataSourceRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type EsqlDeleteDataSourceResponse = AcknowledgedResponseBase;
@@ -14078,12 +14078,12 @@ export interface EsqlESQLView {
  */
 export interface EsqlGetDatasetRequest extends RequestBase {
   /** A comma-separated list of dataset names or wildcard patterns. Omit to return all datasets. */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface EsqlGetDatasetResponse {
@@ -14098,12 +14098,12 @@ export interface EsqlGetDatasetResponse {
  */
 export interface EsqlGetDataSourceRequest extends RequestBase {
   /** A comma-separated list of data source names or wildcard patterns. Omit to return all data sources. */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface EsqlGetDataSourceResponse {
@@ -14141,7 +14141,7 @@ export interface EsqlGetQueryResponse {
  */
 export interface EsqlGetViewRequest extends RequestBase {
   /** The comma-separated view names to retrieve. */
-  name?: Id;
+  name?: Id | undefined;
 }
 
 export interface EsqlGetViewResponse {
@@ -14195,12 +14195,12 @@ export interface EsqlPutDatasetRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The name of the referenced data source. The data source must already exist. */
   data_source: Name;
   /**
@@ -14210,18 +14210,18 @@ export interface EsqlPutDatasetRequest extends RequestBase {
    */
   resource: string;
   /** A free-text description of the dataset. */
-  description?: string;
+  description?: string | undefined;
   /** User-declared mapping on the dataset definition */
-  mappings?: EsqlDatasetMapping;
+  mappings?: EsqlDatasetMapping | undefined;
   /**
    * Format and parsing-specific settings that configure how the resource is read.
    * Common keys include `format`, which explicitly selects a registered format, and
    * `partition_detection`, which accepts `auto`, `hive`, `template`, or `none`. Additional
    * keys depend on the format reader. Compression can be inferred from the resource URI.
    */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EsqlPutDatasetResponse = AcknowledgedResponseBase;
@@ -14238,27 +14238,27 @@ export interface EsqlPutDataSourceRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The data source type. Currently, `s3` is supported.
    * The value must be lowercase and contain no whitespace.
    */
   type: string;
   /** A free-text description of the data source. */
-  description?: string;
+  description?: string | undefined;
   /**
    * Type-specific connection and authentication settings.
    * For `s3`, connection settings include `region` and `endpoint`. Authentication settings
    * include `auth` and the credentials required by the selected authentication method.
    */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EsqlPutDataSourceResponse = AcknowledgedResponseBase;
@@ -14274,9 +14274,9 @@ export interface EsqlPutViewRequest extends RequestBase {
   /** The ES|QL query string from which to create a view. */
   query: string;
   /** A free-text description of the view. */
-  description?: string;
+  description?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EsqlPutViewResponse = AcknowledgedResponseBase;
@@ -14292,18 +14292,18 @@ export interface EsqlQueryRequest extends RequestBase {
    *
    * `csv`, `tsv`, and `txt` formats will return results in a tabular format, excluding other metadata fields from the response.
    */
-  format?: EsqlEsqlFormat;
+  format?: EsqlEsqlFormat | undefined;
   /**
    * The character to use between values within a CSV row. Only valid for the CSV format.
    * @server_default ","
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * Should columns that are entirely `null` be removed from the `columns` and `values` portion of the results?
    * Defaults to `false`. If `true` then the response will include an extra section under the name `all_columns` which has the name of all columns.
    * @server_default false
    */
-  drop_null_columns?: boolean;
+  drop_null_columns?: boolean | undefined;
   /**
    * If `true`, partial results will be returned if there are shard failures, but the query can continue to execute on other clusters and shards.
    * If `false`, the query will fail if there are any failures.
@@ -14311,38 +14311,38 @@ export interface EsqlQueryRequest extends RequestBase {
    * To override the default behavior, you can set the `esql.query.allow_partial_results` cluster setting to `false`.
    * @server_default true
    */
-  allow_partial_results?: boolean;
+  allow_partial_results?: boolean | undefined;
   /** By default, ES|QL returns results as rows. For example, FROM returns each individual document as one row. For the JSON, YAML, CBOR and smile formats, ES|QL can return the results in a columnar fashion where one row represents all the values of a certain column in the results. */
-  columnar?: boolean;
+  columnar?: boolean | undefined;
   /** Specify a Query DSL query in the filter parameter to filter the set of documents that an ES|QL query runs on. */
-  filter?: QueryDslQueryContainer;
+  filter?: QueryDslQueryContainer | undefined;
   /** Sets the default timezone of the query. */
-  time_zone?: string;
+  time_zone?: string | undefined;
   /** Returns results (especially dates) formatted per the conventions of the locale. */
-  locale?: string;
+  locale?: string | undefined;
   /** To avoid any attempts of hacking or code injection, extract the values in a separate list of parameters. Use question mark placeholders (?) in the query string for each of the parameters. */
-  params?: EsqlESQLParams;
+  params?: EsqlESQLParams | undefined;
   /**
    * If provided and `true` the response will include an extra `profile` object
    * with information on how the query was executed. This information is for human debugging
    * and its format can change at any time but it can give some insight into the performance
    * of each part of the query.
    */
-  profile?: boolean;
+  profile?: boolean | undefined;
   /** The ES|QL query API accepts an ES|QL query string in the query parameter, runs it, and returns the results. */
   query: string;
   /**
    * Tables to use with the LOOKUP operation. The top level key is the table
    * name and the next level key is the column name.
    */
-  tables?: Record<string, Record<string, EsqlTableValuesContainer>>;
+  tables?: Record<string, Record<string, EsqlTableValuesContainer>> | undefined;
   /**
    * When set to `true` and performing a cross-cluster/cross-project query, the response will include an extra `_clusters`
    * object with information about the clusters that participated in the search along with info such as shards
    * count.
    * @server_default false
    */
-  include_ccs_metadata?: boolean;
+  include_ccs_metadata?: boolean | undefined;
   /**
    * When set to `true`, the response will include an extra `_clusters`
    * object with information about the clusters that participated in the search along with info such as shards
@@ -14350,7 +14350,7 @@ export interface EsqlQueryRequest extends RequestBase {
    * This is similar to `include_ccs_metadata`, but it also returns metadata when the query is not CCS/CPS
    * @server_default false
    */
-  include_execution_metadata?: boolean;
+  include_execution_metadata?: boolean | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -14361,14 +14361,14 @@ export interface EsqlQueryRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /**
    * Per-query settings, the request-body equivalent of the in-query `SET` command.
    * For example, `time_zone` can be supplied here instead of as a top-level field.
    */
-  settings?: EsqlEsqlQuerySettings;
+  settings?: EsqlEsqlQuerySettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type EsqlQueryResponse = EsqlEsqlResult;
@@ -14412,48 +14412,48 @@ export interface ExistsRequest extends RequestBase {
    * This can help with "jumping values" when hitting different shards in different refresh states.
    * A sample value can be something like the web session ID or the user name.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * If `true`, the request refreshes the relevant shards before retrieving the document.
    * Setting it to `true` should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /** A custom value used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Indicates whether to return the `_source` field (`true` or `false`) or lists the fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned.
    * You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * A comma-separated list of stored fields to return as part of a hit.
    * If no fields are specified, no stored fields are included in the response.
    * If this field is specified, the `_source` parameter defaults to `false`.
    */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /**
    * Explicit version number for concurrency control.
    * The specified version must match the current version of the document for the request to succeed.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
 }
 
 export type ExistsResponse = boolean;
@@ -14475,33 +14475,33 @@ export interface ExistsSourceRequest extends RequestBase {
    * The node or shard the operation should be performed on.
    * By default, the operation is randomized between the shard replicas.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * If `true`, the request refreshes the relevant shards before retrieving the document.
    * Setting it to `true` should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /** A custom value used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Indicates whether to return the `_source` field (`true` or `false`) or lists the fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /** A comma-separated list of source fields to exclude in the response. */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /** A comma-separated list of source fields to include in the response. */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * The version number for concurrency control.
    * It must match the current version of the document for the request to succeed.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
 }
 
 export type ExistsSourceResponse = boolean;
@@ -14539,69 +14539,69 @@ export interface ExplainRequest extends RequestBase {
    * The analyzer to use for the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * The default operator for query string query: `and` or `or`.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * The field to use as default where no field prefix is given in the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** `True` or `false` to return the `_source` field or not or a list of fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned.
    * You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /** A comma-separated list of stored fields to return in the response. */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /** The query in the Lucene query string syntax. */
-  q?: string;
+  q?: string | undefined;
   /** Defines the search definition using the Query DSL. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ExplainResponse<TDocument = unknown> {
@@ -14627,7 +14627,7 @@ export interface FeaturesGetFeaturesRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface FeaturesGetFeaturesResponse {
@@ -14644,7 +14644,7 @@ export interface FeaturesResetFeaturesRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface FeaturesResetFeaturesResponse {
@@ -14700,7 +14700,7 @@ export interface FieldCapsFieldCapability {
  */
 export interface FieldCapsRequest extends RequestBase {
   /** A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all. */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -14710,39 +14710,39 @@ export interface FieldCapsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /** A comma-separated list of fields to retrieve capabilities for. Wildcard (`*`) expressions are supported. */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If true, unmapped fields are included in the response.
    * @server_default false
    */
-  include_unmapped?: boolean;
+  include_unmapped?: boolean | undefined;
   /** A comma-separated list of filters to apply to the response. */
-  filters?: string | string[];
+  filters?: string | string[] | undefined;
   /**
    * A comma-separated list of field types to include.
    * Any fields that do not match one of these types will be excluded from the results.
    * It defaults to empty, meaning that all field types are returned.
    */
-  types?: string[];
+  types?: string[] | undefined;
   /**
    * If false, empty fields are not included in the response.
    * @server_default true
    */
-  include_empty_fields?: boolean;
+  include_empty_fields?: boolean | undefined;
   /**
    * Filter indices if the provided query rewrites to `match_none` on every shard.
    *
@@ -14750,12 +14750,12 @@ export interface FieldCapsRequest extends RequestBase {
    * For instance a range query over a date field can rewrite to `match_none` if all documents within a shard (including deleted documents) are outside of the provided range.
    * However, not all queries can rewrite to `match_none` so this API may return an index even if the provided filter matches no document.
    */
-  index_filter?: QueryDslQueryContainer;
+  index_filter?: QueryDslQueryContainer | undefined;
   /**
    * Define ad-hoc runtime fields in the request similar to the way it is done in search requests.
    * These fields exist only as part of the query and take precedence over fields defined with the same name in the index mappings.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Specifies a subset of projects to target for the field-caps query using project
    * metadata tags in a subset of Lucene query syntax.
@@ -14766,9 +14766,9 @@ export interface FieldCapsRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface FieldCapsResponse {
@@ -14848,25 +14848,25 @@ export interface FleetGlobalCheckpointsRequest extends RequestBase {
    * to advance past the provided `checkpoints`.
    * @server_default false
    */
-  wait_for_advance?: boolean;
+  wait_for_advance?: boolean | undefined;
   /**
    * A boolean value which controls whether to wait (until the timeout) for the target index to exist
    * and all primary shards be active. Can only be true when `wait_for_advance` is true.
    * @server_default false
    */
-  wait_for_index?: boolean;
+  wait_for_index?: boolean | undefined;
   /**
    * A comma separated list of previous global checkpoints. When used in combination with `wait_for_advance`,
    * the API will only return once the global checkpoints advances past the checkpoints. Providing an empty list
    * will cause Elasticsearch to immediately return the current global checkpoints.
    * @server_default []
    */
-  checkpoints?: FleetCheckpoint[];
+  checkpoints?: FleetCheckpoint[] | undefined;
   /**
    * Period to wait for a global checkpoints to advance past `checkpoints`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface FleetGlobalCheckpointsResponse {
@@ -14881,7 +14881,7 @@ export interface FleetGlobalCheckpointsResponse {
  */
 export interface FleetMsearchRequest extends RequestBase {
   /** A single target to search. If the target is an index alias, it must resolve to a single index. */
-  index?: IndexName | IndexAlias;
+  index?: IndexName | IndexAlias | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -14890,61 +14890,61 @@ export interface FleetMsearchRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If true, network roundtrips between the coordinating node and remote clusters are minimized for cross-cluster search requests.
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /** Type of index that wildcard expressions can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @server_default false
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** Maximum number of concurrent searches the multi search API can execute. */
-  max_concurrent_searches?: integer;
+  max_concurrent_searches?: integer | undefined;
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    * @server_default 5
    */
-  max_concurrent_shard_requests?: integer;
+  max_concurrent_shard_requests?: integer | undefined;
   /** Defines a threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold. This filter roundtrip can limit the number of shards significantly if for instance a shard can not match any documents based on its rewrite method i.e., if date filters are mandatory to match but the shard bounds and the query are disjoint. */
-  pre_filter_shard_size?: long;
+  pre_filter_shard_size?: long | undefined;
   /** Indicates whether global term and document frequencies should be used when scoring returned documents. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * If true, hits.total are returned as an integer in the response. Defaults to false, which returns an object.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /** Specifies whether aggregation and suggester names should be prefixed by their respective types in the response. */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * A comma separated list of checkpoints. When configured, the search API will only be executed on a shard
    * after the relevant checkpoint has become visible for search. Defaults to an empty list which will cause
    * Elasticsearch to immediately execute the search.
    * @server_default []
    */
-  wait_for_checkpoints?: FleetCheckpoint[];
+  wait_for_checkpoints?: FleetCheckpoint[] | undefined;
   /**
    * If true, returns partial results if there are shard request timeouts or shard failures.
    * If false, returns an error with no partial results.
    * Defaults to the configured cluster setting `search.default_allow_partial_results`, which is true by default.
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /** The request body. */
-  searches?: MsearchRequestItem[];
+  searches?: MsearchRequestItem[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: MsearchRequestItem[] | string;
+  body?: MsearchRequestItem[] | string | Uint8Array | undefined;
 }
 
 export interface FleetMsearchResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> {
@@ -14955,7 +14955,7 @@ export interface FleetMsearchResponse<TDocument = unknown, TAggregations = Recor
 export interface FleetPostSecretRequest extends RequestBase {
   value: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface FleetPostSecretResponse {
@@ -14978,107 +14978,107 @@ export interface FleetSearchRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
-  analyzer?: string;
-  analyze_wildcard?: boolean;
-  batched_reduce_size?: long;
-  ccs_minimize_roundtrips?: boolean;
-  default_operator?: QueryDslOperator;
-  df?: string;
-  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[];
-  expand_wildcards?: ExpandWildcards;
-  explain?: boolean;
-  ignore_throttled?: boolean;
+  allow_no_indices?: boolean | undefined;
+  analyzer?: string | undefined;
+  analyze_wildcard?: boolean | undefined;
+  batched_reduce_size?: long | undefined;
+  ccs_minimize_roundtrips?: boolean | undefined;
+  default_operator?: QueryDslOperator | undefined;
+  df?: string | undefined;
+  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[] | undefined;
+  expand_wildcards?: ExpandWildcards | undefined;
+  explain?: boolean | undefined;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean;
-  lenient?: boolean;
-  max_concurrent_shard_requests?: integer;
-  preference?: string;
-  pre_filter_shard_size?: long;
-  request_cache?: boolean;
-  routing?: Routing;
-  scroll?: Duration;
-  search_type?: SearchType;
-  stats?: string[];
-  stored_fields?: Fields;
+  ignore_unavailable?: boolean | undefined;
+  lenient?: boolean | undefined;
+  max_concurrent_shard_requests?: integer | undefined;
+  preference?: string | undefined;
+  pre_filter_shard_size?: long | undefined;
+  request_cache?: boolean | undefined;
+  routing?: Routing | undefined;
+  scroll?: Duration | undefined;
+  search_type?: SearchType | undefined;
+  stats?: string[] | undefined;
+  stored_fields?: Fields | undefined;
   /** Specifies which field to use for suggestions. */
-  suggest_field?: Field;
-  suggest_mode?: SuggestMode;
-  suggest_size?: long;
+  suggest_field?: Field | undefined;
+  suggest_mode?: SuggestMode | undefined;
+  suggest_size?: long | undefined;
   /** The source text for which the suggestions should be returned. */
-  suggest_text?: string;
-  terminate_after?: long;
-  timeout?: Duration | string;
-  track_total_hits?: SearchTrackHits;
-  track_scores?: boolean;
-  typed_keys?: boolean;
-  rest_total_hits_as_int?: boolean;
-  version?: boolean;
-  _source?: SearchSourceConfigParam | SearchSourceConfig;
-  _source_excludes?: Fields;
-  _source_includes?: Fields;
-  seq_no_primary_term?: boolean;
-  q?: string;
-  size?: integer;
-  from?: integer;
-  sort?: string | string[] | Sort;
+  suggest_text?: string | undefined;
+  terminate_after?: long | undefined;
+  timeout?: Duration | string | undefined;
+  track_total_hits?: SearchTrackHits | undefined;
+  track_scores?: boolean | undefined;
+  typed_keys?: boolean | undefined;
+  rest_total_hits_as_int?: boolean | undefined;
+  version?: boolean | undefined;
+  _source?: SearchSourceConfigParam | SearchSourceConfig | undefined;
+  _source_excludes?: Fields | undefined;
+  _source_includes?: Fields | undefined;
+  seq_no_primary_term?: boolean | undefined;
+  q?: string | undefined;
+  size?: integer | undefined;
+  from?: integer | undefined;
+  sort?: string | string[] | Sort | undefined;
   /**
    * A comma separated list of checkpoints. When configured, the search API will only be executed on a shard
    * after the relevant checkpoint has become visible for search. Defaults to an empty list which will cause
    * Elasticsearch to immediately execute the search.
    * @server_default []
    */
-  wait_for_checkpoints?: FleetCheckpoint[];
+  wait_for_checkpoints?: FleetCheckpoint[] | undefined;
   /**
    * If true, returns partial results if there are shard request timeouts or shard failures.
    * If false, returns an error with no partial results.
    * Defaults to the configured cluster setting `search.default_allow_partial_results`, which is true by default.
    */
-  allow_partial_search_results?: boolean;
-  aggregations?: Record<string, AggregationsAggregationContainer>;
-  aggs?: Record<string, AggregationsAggregationContainer>;
-  collapse?: SearchFieldCollapse;
+  allow_partial_search_results?: boolean | undefined;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
+  collapse?: SearchFieldCollapse | undefined;
   /** Configuration of search extensions defined by Elasticsearch plugins. */
-  ext?: Record<string, any>;
-  highlight?: SearchHighlight;
+  ext?: Record<string, any> | undefined;
+  highlight?: SearchHighlight | undefined;
   /** Boosts the _score of documents from specified indices. */
-  indices_boost?: Partial<Record<IndexName, double>>[];
+  indices_boost?: Partial<Record<IndexName, double>>[] | undefined;
   /**
    * Minimum _score for matching documents. Documents with a lower _score are
    * not included in search results and results collected by aggregations.
    */
-  min_score?: double;
-  post_filter?: QueryDslQueryContainer;
-  profile?: boolean;
+  min_score?: double | undefined;
+  post_filter?: QueryDslQueryContainer | undefined;
+  profile?: boolean | undefined;
   /** Defines the search definition using the Query DSL. */
-  query?: QueryDslQueryContainer;
-  rescore?: SearchRescore | SearchRescore[];
+  query?: QueryDslQueryContainer | undefined;
+  rescore?: SearchRescore | SearchRescore[] | undefined;
   /** Retrieve a script evaluation (based on different fields) for each hit. */
-  script_fields?: Record<string, ScriptField>;
-  search_after?: SortResults;
-  slice?: SlicedScroll;
+  script_fields?: Record<string, ScriptField> | undefined;
+  search_after?: SortResults | undefined;
+  slice?: SlicedScroll | undefined;
   /**
    * Array of wildcard (*) patterns. The request returns values for field names
    * matching these patterns in the hits.fields property of the response.
    */
-  fields?: (QueryDslFieldAndFormat | Field)[];
-  suggest?: SearchSuggester;
+  fields?: (QueryDslFieldAndFormat | Field)[] | undefined;
+  suggest?: SearchSuggester | undefined;
   /**
    * Limits the search to a point in time (PIT). If you provide a PIT, you
    * cannot specify an <index> in the request path.
    */
-  pit?: SearchPointInTimeReference;
+  pit?: SearchPointInTimeReference | undefined;
   /**
    * Defines one or more runtime fields in the search request. These fields take
    * precedence over mapped fields with the same name.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface FleetSearchResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> {
@@ -15177,7 +15177,7 @@ export interface GetDesiredBalanceRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type GetDesiredBalanceResponse = any;
@@ -15188,7 +15188,7 @@ export interface GetDesiredNodesRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type GetDesiredNodesResponse = any;
@@ -15233,12 +15233,12 @@ export interface GetReindexRequest extends RequestBase {
    * If `true`, the request blocks until the reindex task completes, then returns the result.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * The period to wait for the reindex task to complete when `wait_for_completion` is `true`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface GetReindexResponse {
@@ -15287,7 +15287,7 @@ export interface GetRequest extends RequestBase {
    * Use this parameter to test if the mapping supports synthetic `_source` and to get a sense of the worst case performance.
    * Fetches with this parameter enabled will be slower than enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean;
+  force_synthetic_source?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * By default, the operation is randomized between the shard replicas.
@@ -15297,49 +15297,49 @@ export interface GetRequest extends RequestBase {
    * This can help with "jumping values" when hitting different shards in different refresh states.
    * A sample value can be something like the web session ID or the user name.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * If `true`, the request refreshes the relevant shards before retrieving the document.
    * Setting it to `true` should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** Indicates whether to return the `_source` field (`true` or `false`) or lists the fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * Whether vectors should be excluded from _source
    * @server_default false
    */
-  _source_exclude_vectors?: boolean;
+  _source_exclude_vectors?: boolean | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned.
    * You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * A comma-separated list of stored fields to return as part of a hit.
    * If no fields are specified, no stored fields are included in the response.
@@ -15347,14 +15347,14 @@ export interface GetRequest extends RequestBase {
    * Only leaf fields can be retrieved with the `stored_fields` option.
    * Object fields can't be returned; if specified, the request fails.
    */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /**
    * The version number for concurrency control.
    * It must match the current version of the document for the request to succeed.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
 }
 
 export type GetResponse<TDocument = unknown> = GetGetResult<TDocument>;
@@ -15419,7 +15419,7 @@ export interface GetScriptRequest extends RequestBase {
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface GetScriptResponse {
@@ -15442,33 +15442,33 @@ export interface GetSourceRequest extends RequestBase {
    * The node or shard the operation should be performed on.
    * By default, the operation is randomized between the shard replicas.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * If `true`, the request refreshes the relevant shards before retrieving the document.
    * Setting it to `true` should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /** A custom value used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Indicates whether to return the `_source` field (`true` or `false`) or lists the fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /** A comma-separated list of source fields to exclude in the response. */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /** A comma-separated list of source fields to include in the response. */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * The version number for concurrency control.
    * It must match the current version of the document for the request to succeed.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
 }
 
 export type GetSourceResponse<TDocument = unknown> = TDocument;
@@ -15538,23 +15538,23 @@ export interface GraphExploreRequest extends RequestBase {
   /** Name of the index. */
   index: Indices;
   /** Custom value used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * Specifies the period of time to wait for a response from each shard.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * Defaults to no timeout.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Specifies or more fields from which you want to extract terms that are associated with the specified vertices. */
-  connections?: GraphHop;
+  connections?: GraphHop | undefined;
   /** Direct the Graph API how to build the graph. */
-  controls?: GraphExploreControls;
+  controls?: GraphExploreControls | undefined;
   /** A seed query that identifies the documents of interest. Can be any valid Elasticsearch query. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** Specifies one or more fields that contain the terms you want to include in the graph as vertices. */
-  vertices?: GraphVertexDefinition[];
+  vertices?: GraphVertexDefinition[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface GraphExploreResponse {
@@ -15774,19 +15774,19 @@ export interface HealthReportRepositoryIntegrityIndicatorDetails {
  */
 export interface HealthReportRequest extends RequestBase {
   /** A feature of the cluster, as returned by the top-level health report API. */
-  feature?: string | string[];
+  feature?: string | string[] | undefined;
   /** Explicit operation timeout. */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Opt-in for more information about the health of the system.
    * @server_default true
    */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
   /**
    * Limit the number of affected resources the health report API returns.
    * @server_default 1000
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface HealthReportResponse {
@@ -15920,12 +15920,12 @@ export interface IlmDeleteLifecycleRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IlmDeleteLifecycleResponse = AcknowledgedResponseBase;
@@ -15993,14 +15993,14 @@ export interface IlmExplainLifecycleRequest extends RequestBase {
    */
   index: IndexName;
   /** Filters the returned indices to only indices that are managed by ILM and are in an error state, either due to an encountering an error while executing the policy, or attempting to use a policy that does not exist. */
-  only_errors?: boolean;
+  only_errors?: boolean | undefined;
   /** Filters the returned indices to only indices that are managed by ILM. */
-  only_managed?: boolean;
+  only_managed?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IlmExplainLifecycleResponse {
@@ -16025,17 +16025,17 @@ export interface IlmGetLifecycleLifecycle {
  */
 export interface IlmGetLifecycleRequest extends RequestBase {
   /** Identifier for the policy. */
-  policy?: Name;
+  policy?: Name | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IlmGetLifecycleResponse = Record<string, IlmGetLifecycleLifecycle>;
@@ -16067,18 +16067,18 @@ export interface IlmMigrateToDataTiersRequest extends RequestBase {
    * This provides a way to retrieve the indices and ILM policies that need to be migrated.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
-  legacy_template_to_delete?: string;
-  node_attribute?: string;
+  master_timeout?: Duration | undefined;
+  legacy_template_to_delete?: string | undefined;
+  node_attribute?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IlmMigrateToDataTiersResponse {
@@ -16113,7 +16113,7 @@ export interface IlmMoveToStepRequest extends RequestBase {
   /** The step that you want to run. */
   next_step: IlmMoveToStepStepKey;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IlmMoveToStepResponse = AcknowledgedResponseBase;
@@ -16152,19 +16152,19 @@ export interface IlmPolicy {
  */
 export interface IlmPutLifecycleRequest extends RequestBase {
   /** Identifier for the policy. */
-  policy?: Name | IlmPolicy;
+  policy?: Name | IlmPolicy | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IlmPutLifecycleResponse = AcknowledgedResponseBase;
@@ -16238,12 +16238,12 @@ export interface IlmStartRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IlmStartResponse = AcknowledgedResponseBase;
@@ -16258,12 +16258,12 @@ export interface IlmStopRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IlmStopResponse = AcknowledgedResponseBase;
@@ -16311,7 +16311,7 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
    * A unique identifier for the document.
    * To automatically generate a document ID, use the `POST /<target>/_doc/` request format and omit this parameter.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * The name of the data stream or index to target.
    * If the target doesn't exist and matches the name or wildcard (`*`) pattern of an index template with a `data_stream` definition, this request creates the data stream.
@@ -16320,14 +16320,14 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
    */
   index: IndexName;
   /** Only perform the operation if the document has this primary term. */
-  if_primary_term?: long;
+  if_primary_term?: long | undefined;
   /** Only perform the operation if the document has this sequence number. */
-  if_seq_no?: SequenceNumber;
+  if_seq_no?: SequenceNumber | undefined;
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    * @server_default true
    */
-  include_source_on_error?: boolean;
+  include_source_on_error?: boolean | undefined;
   /**
    * Set to `create` to only index the document if it does not already exist (put if absent).
    * If a document with the specified `_id` already exists, the indexing operation will fail.
@@ -16336,31 +16336,31 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
    * Otherwise, it defaults to `create`.
    * If the request targets a data stream, an `op_type` of `create` is required.
    */
-  op_type?: OpType;
+  op_type?: OpType | undefined;
   /**
    * The ID of the pipeline to use to preprocess incoming documents.
    * If the index has a default ingest pipeline specified, then setting the value to `_none` disables the default ingest pipeline for this request.
    * If a final pipeline is configured it will always run, regardless of the value of this parameter.
    */
-  pipeline?: string;
+  pipeline?: string | undefined;
   /**
    * If `true`, Elasticsearch refreshes the affected shards to make this operation visible to search.
    * If `wait_for`, it waits for a refresh to make this operation visible to search.
    * If `false`, it does nothing with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * A custom value that is used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The period the request waits for the following operations: automatic index creation, dynamic mapping updates, waiting for active shards.
    *
@@ -16370,35 +16370,35 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * An explicit version number for concurrency control.
    * It must be a non-negative long number.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * You can set it to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The default value of `1` means it waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `true`, the destination must be an index alias.
    * @server_default false
    */
-  require_alias?: boolean;
+  require_alias?: boolean | undefined;
   /**
    * If `true`, the request's actions must target a data stream (existing or to be created).
    * @server_default false
    */
-  require_data_stream?: boolean;
+  require_data_stream?: boolean | undefined;
   /** The request body. */
-  document?: TDocument;
+  document?: TDocument | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: TDocument | string;
+  body?: TDocument | string | Uint8Array | undefined;
 }
 
 export type IndexResponse = WriteResponseBase;
@@ -16434,35 +16434,35 @@ export interface IndicesAddBlockRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface IndicesAddBlockResponse {
@@ -16578,40 +16578,40 @@ export interface IndicesAnalyzeRequest extends RequestBase {
    * If specified, the `analyzer` or field parameter overrides this value.
    * If no index is specified or the index does not have a default analyzer, the analyze API uses the standard analyzer.
    */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /**
    * The name of the analyzer that should be applied to the provided `text`.
    * This could be a built-in analyzer, or an analyzer that’s been configured in the index.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /** Array of token attributes used to filter the output of the `explain` parameter. */
-  attributes?: string[];
+  attributes?: string[] | undefined;
   /** Array of character filters used to preprocess characters before the tokenizer. */
-  char_filter?: AnalysisCharFilter[];
+  char_filter?: AnalysisCharFilter[] | undefined;
   /**
    * If `true`, the response includes token attributes and additional details.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * Field used to derive the analyzer.
    * To use this parameter, you must specify an index.
    * If specified, the `analyzer` parameter overrides this value.
    */
-  field?: Field;
+  field?: Field | undefined;
   /** Array of token filters used to apply after the tokenizer. */
-  filter?: AnalysisTokenFilter[];
+  filter?: AnalysisTokenFilter[] | undefined;
   /** Normalizer to use to convert text into a single token. */
-  normalizer?: string;
+  normalizer?: string | undefined;
   /**
    * Text to analyze.
    * If an array of strings is provided, it is analyzed as a multi-value field.
    */
-  text?: IndicesAnalyzeTextToAnalyze;
+  text?: IndicesAnalyzeTextToAnalyze | undefined;
   /** Tokenizer to use to convert text into tokens. */
-  tokenizer?: AnalysisTokenizer;
+  tokenizer?: AnalysisTokenizer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesAnalyzeResponse {
@@ -16653,7 +16653,7 @@ export interface IndicesClearCacheRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -16663,32 +16663,32 @@ export interface IndicesClearCacheRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, clears the fields cache.
    * Use the `fields` parameter to clear the cache of specific fields only.
    */
-  fielddata?: boolean;
+  fielddata?: boolean | undefined;
   /** Comma-separated list of field names used to limit the `fielddata` parameter. */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** If `true`, clears the query cache. */
-  query?: boolean;
+  query?: boolean | undefined;
   /** If `true`, clears the request cache. */
-  request?: boolean;
+  request?: boolean | undefined;
 }
 
 export type IndicesClearCacheResponse = ShardsOperationResponseBase;
@@ -16708,25 +16708,25 @@ export interface IndicesCloneRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** Aliases for the resulting index. */
-  aliases?: Record<IndexName, IndicesAlias>;
+  aliases?: Record<IndexName, IndicesAlias> | undefined;
   /** Configuration options for the target index. */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesCloneResponse {
@@ -16761,39 +16761,39 @@ export interface IndicesCloseRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
 }
 
 export interface IndicesCloseResponse {
@@ -16821,12 +16821,12 @@ export interface IndicesCreateDataStreamRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesCreateDataStreamResponse = AcknowledgedResponseBase;
@@ -16854,9 +16854,9 @@ export interface IndicesCreateFromRequest extends RequestBase {
   /** The destination index or data stream name */
   dest: IndexName;
   /** The request body. */
-  create_from?: IndicesCreateFromCreateFrom;
+  create_from?: IndicesCreateFromCreateFrom | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesCreateFromCreateFrom | string;
+  body?: IndicesCreateFromCreateFrom | string | Uint8Array | undefined;
 }
 
 export interface IndicesCreateFromResponse {
@@ -16889,32 +16889,32 @@ export interface IndicesCreateRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** Aliases for the index. */
-  aliases?: Record<Name, IndicesAlias>;
+  aliases?: Record<Name, IndicesAlias> | undefined;
   /**
    * Mapping for fields in the index. If specified, this mapping can include:
    * - Field names
    * - Field data types
    * - Mapping parameters
    */
-  mappings?: MappingTypeMapping;
+  mappings?: MappingTypeMapping | undefined;
   /** Configuration options for the index. */
-  settings?: IndicesIndexSettings;
+  settings?: IndicesIndexSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesCreateResponse {
@@ -17135,13 +17135,13 @@ export interface IndicesDataStreamsStatsRequest extends RequestBase {
    * Wildcard expressions (`*`) are supported.
    * To target all data streams in a cluster, omit this parameter or use `*`.
    */
-  name?: Indices;
+  name?: Indices | undefined;
   /**
    * Type of data stream that wildcard patterns can match.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open,closed"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
 }
 
 export interface IndicesDataStreamsStatsResponse {
@@ -17198,13 +17198,13 @@ export interface IndicesDeleteAliasRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteAliasResponse = IndicesDeleteAliasIndicesAliasesResponseBody;
@@ -17224,17 +17224,17 @@ export interface IndicesDeleteDataLifecycleRequest extends RequestBase {
    * Whether wildcard expressions should get expanded to open or closed indices (default: open)
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteDataLifecycleResponse = AcknowledgedResponseBase;
@@ -17254,17 +17254,17 @@ export interface IndicesDeleteDataStreamOptionsRequest extends RequestBase {
    * Whether wildcard expressions should get expanded to open or closed indices
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteDataStreamOptionsResponse = AcknowledgedResponseBase;
@@ -17281,12 +17281,12 @@ export interface IndicesDeleteDataStreamRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Type of data stream that wildcard patterns can match. Supports comma-separated values,such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
 }
 
 export type IndicesDeleteDataStreamResponse = AcknowledgedResponseBase;
@@ -17303,12 +17303,12 @@ export interface IndicesDeleteIndexTemplateRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteIndexTemplateResponse = AcknowledgedResponseBase;
@@ -17335,33 +17335,33 @@ export interface IndicesDeleteRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open,closed"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteResponse = IndicesResponseBase;
@@ -17382,13 +17382,13 @@ export interface IndicesDeleteTemplateRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesDeleteTemplateResponse = AcknowledgedResponseBase;
@@ -17413,33 +17413,33 @@ export interface IndicesDiskUsageRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, the API performs a flush before analysis.
    * If `false`, the response may not include uncommitted data.
    * @server_default true
    */
-  flush?: boolean;
+  flush?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Analyzing field disk usage is resource-intensive.
    * To use the API, this parameter must be set to `true`.
    * @server_default false
    */
-  run_expensive_tasks?: boolean;
+  run_expensive_tasks?: boolean | undefined;
 }
 
 export type IndicesDiskUsageResponse = any;
@@ -17462,9 +17462,9 @@ export interface IndicesDownsampleRequest extends RequestBase {
   /** Name of the index to create. */
   target_index: IndexName;
   /** The request body. */
-  config?: IndicesDownsampleConfig;
+  config?: IndicesDownsampleConfig | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesDownsampleConfig | string;
+  body?: IndicesDownsampleConfig | string | Uint8Array | undefined;
 }
 
 export type IndicesDownsampleResponse = any;
@@ -17488,7 +17488,7 @@ export interface IndicesExistsAliasRequest extends RequestBase {
    * Comma-separated list of data streams or indices used to limit the request. Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -17498,27 +17498,27 @@ export interface IndicesExistsAliasRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesExistsAliasResponse = boolean;
@@ -17535,17 +17535,17 @@ export interface IndicesExistsIndexTemplateRequest extends RequestBase {
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * If true, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesExistsIndexTemplateResponse = boolean;
@@ -17567,36 +17567,36 @@ export interface IndicesExistsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, return all default settings in the response.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
 }
 
 export type IndicesExistsResponse = boolean;
@@ -17616,20 +17616,20 @@ export interface IndicesExistsTemplateRequest extends RequestBase {
    * Indicates whether to use a flat format for the response.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * Indicates whether to get information from the local node only.
    * @server_default false
    * @deprecated 9.0.0 This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesExistsTemplateResponse = boolean;
@@ -17658,12 +17658,12 @@ export interface IndicesExplainDataLifecycleRequest extends RequestBase {
    * Indicates if the API should return the default values the system uses for the index's lifecycle
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IndicesExplainDataLifecycleResponse {
@@ -17756,23 +17756,23 @@ export interface IndicesFieldUsageStatsRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in the statistics. */
-  fields?: Fields;
+  fields?: Fields | undefined;
 }
 
 export type IndicesFieldUsageStatsResponse = IndicesFieldUsageStatsFieldsUsageBody;
@@ -17804,7 +17804,7 @@ export interface IndicesFlushRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To flush all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -17814,32 +17814,32 @@ export interface IndicesFlushRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, the request forces a flush even if there are no changes to commit to the index.
    * @server_default true
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the flush operation blocks until execution when another flush operation is running.
    * If `false`, Elasticsearch returns an error if you request a flush when another flush operation is running.
    * @server_default true
    */
-  wait_if_ongoing?: boolean;
+  wait_if_ongoing?: boolean | undefined;
 }
 
 export type IndicesFlushResponse = ShardsOperationResponseBase;
@@ -17859,7 +17859,7 @@ export interface IndicesForcemergeForceMergeResponseBody extends ShardsOperation
  */
 export interface IndicesForcemergeRequest extends RequestBase {
   /** A comma-separated list of index names; use `_all` or empty string to perform the operation on all indices */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -17868,35 +17868,35 @@ export interface IndicesForcemergeRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Specify whether the index should be flushed after performing the operation
    * @server_default true
    */
-  flush?: boolean;
+  flush?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** The number of segments the index should be merged into (default: dynamic) */
-  max_num_segments?: long;
+  max_num_segments?: long | undefined;
   /**
    * Specify whether the operation should only expunge deleted documents
    * @server_default false
    */
-  only_expunge_deletes?: boolean;
+  only_expunge_deletes?: boolean | undefined;
   /**
    * Should the request wait until the force merge is completed
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type IndicesForcemergeResponse = IndicesForcemergeForceMergeResponseBody;
@@ -17922,13 +17922,13 @@ export interface IndicesGetAliasRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To retrieve all aliases, omit this parameter or use `*` or `_all`.
    */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * Comma-separated list of data streams or indices used to limit the request.
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -17938,27 +17938,27 @@ export interface IndicesGetAliasRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesGetAliasResponse = Record<IndexName, IndicesGetAliasIndexAliases>;
@@ -17990,17 +17990,17 @@ export interface IndicesGetDataLifecycleRequest extends RequestBase {
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, return all default settings in the response.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IndicesGetDataLifecycleResponse {
@@ -18065,7 +18065,7 @@ export interface IndicesGetDataStreamMappingsRequest extends RequestBase {
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IndicesGetDataStreamMappingsResponse {
@@ -18094,12 +18094,12 @@ export interface IndicesGetDataStreamOptionsRequest extends RequestBase {
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IndicesGetDataStreamOptionsResponse {
@@ -18116,28 +18116,28 @@ export interface IndicesGetDataStreamRequest extends RequestBase {
    * Comma-separated list of data stream names used to limit the request.
    * Wildcard (`*`) expressions are supported. If omitted, all data streams are returned.
    */
-  name?: DataStreamNames;
+  name?: DataStreamNames | undefined;
   /**
    * Type of data stream that wildcard patterns can match.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, returns all relevant default configurations for the index template.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Whether the maximum timestamp for each data stream should be calculated and returned.
    * @server_default false
    */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
 }
 
 export interface IndicesGetDataStreamResponse {
@@ -18170,7 +18170,7 @@ export interface IndicesGetDataStreamSettingsRequest extends RequestBase {
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface IndicesGetDataStreamSettingsResponse {
@@ -18197,7 +18197,7 @@ export interface IndicesGetFieldMappingRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -18207,26 +18207,26 @@ export interface IndicesGetFieldMappingRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, return all default settings in the response.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
 }
 
 export type IndicesGetFieldMappingResponse = Record<IndexName, IndicesGetFieldMappingTypeFieldMappings>;
@@ -18247,28 +18247,28 @@ export interface IndicesGetIndexTemplateIndexTemplateItem {
  */
 export interface IndicesGetIndexTemplateRequest extends RequestBase {
   /** Name of index template to retrieve. Wildcard (*) expressions are supported. */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    * @server_default false
    * @deprecated 9.0.0 This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * If true, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If true, returns all relevant default configurations for the index template.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
 }
 
 export interface IndicesGetIndexTemplateResponse {
@@ -18291,7 +18291,7 @@ export interface IndicesGetMappingRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -18301,33 +18301,33 @@ export interface IndicesGetMappingRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only.
    * @server_default false
    * @deprecated 7.8.0 This parameter is a no-op and field mappings are always retrieved locally.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesGetMappingResponse = Record<IndexName, IndicesGetMappingIndexMappingRecord>;
@@ -18386,46 +18386,46 @@ export interface IndicesGetRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument
    * determines whether wildcard expressions match hidden data streams. Supports comma-separated values,
    * such as open,hidden.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If true, return all default settings in the response.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Return only information on specified index features
    * @server_default "['aliases', 'mappings', 'settings']"
    */
-  features?: IndicesGetFeatures;
+  features?: IndicesGetFeatures | undefined;
 }
 
 export type IndicesGetResponse = Record<IndexName, IndicesIndexState>;
@@ -18441,9 +18441,9 @@ export interface IndicesGetSettingsRequest extends RequestBase {
    * the request. Supports wildcards (`*`). To target all data streams and
    * indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /** Comma-separated list or wildcard expression of settings to retrieve. */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -18453,45 +18453,45 @@ export interface IndicesGetSettingsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, return all default settings in the response.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only. If
    * `false`, information is retrieved from the master node.
    * @server_default false
    * @deprecated 9.1.0 This parameter is a no-op and settings are always retrieved locally.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesGetSettingsResponse = Record<IndexName, IndicesIndexState>;
@@ -18507,24 +18507,24 @@ export interface IndicesGetTemplateRequest extends RequestBase {
    * Wildcard (`*`) expressions are supported.
    * To return all index templates, omit this parameter or use a value of `_all` or `*`.
    */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only.
    * @server_default false
    * @deprecated 9.0.0 This parameter is a no-op and templates are always retrieved locally.
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesGetTemplateResponse = Record<string, IndicesTemplateMapping>;
@@ -19065,9 +19065,9 @@ export type IndicesMigrateReindexModeEnum = "upgrade";
  */
 export interface IndicesMigrateReindexRequest extends RequestBase {
   /** The request body. */
-  reindex?: IndicesMigrateReindexMigrateReindex;
+  reindex?: IndicesMigrateReindexMigrateReindex | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesMigrateReindexMigrateReindex | string;
+  body?: IndicesMigrateReindexMigrateReindex | string | Uint8Array | undefined;
 }
 
 export type IndicesMigrateReindexResponse = AcknowledgedResponseBase;
@@ -19088,12 +19088,12 @@ export interface IndicesMigrateToDataStreamRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IndicesMigrateToDataStreamResponse = AcknowledgedResponseBase;
@@ -19135,7 +19135,7 @@ export interface IndicesModifyDataStreamRequest extends RequestBase {
   /** Actions to perform. */
   actions: IndicesModifyDataStreamAction[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesModifyDataStreamResponse = AcknowledgedResponseBase;
@@ -19169,39 +19169,39 @@ export interface IndicesOpenRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "closed"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
 }
 
 export interface IndicesOpenResponse {
@@ -19255,7 +19255,7 @@ export interface IndicesPromoteDataStreamRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type IndicesPromoteDataStreamResponse = any;
@@ -19283,41 +19283,41 @@ export interface IndicesPutAliasRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Query used to limit documents the alias can access. */
-  filter?: QueryDslQueryContainer;
+  filter?: QueryDslQueryContainer | undefined;
   /**
    * Value used to route indexing operations to a specific shard.
    * If specified, this overwrites the `routing` value for indexing operations.
    * Data stream aliases don’t support this parameter.
    */
-  index_routing?: string;
+  index_routing?: string | undefined;
   /**
    * If `true`, sets the write index or data stream for the alias.
    * If an alias points to multiple indices or data streams and `is_write_index` isn’t set, the alias rejects write requests.
    * If an index alias points to one index and `is_write_index` isn’t set, the index automatically acts as the write index.
    * Data stream aliases don’t automatically set a write data stream, even if the alias points to one data stream.
    */
-  is_write_index?: boolean;
+  is_write_index?: boolean | undefined;
   /**
    * Value used to route indexing and search operations to a specific shard.
    * Data stream aliases don’t support this parameter.
    */
-  routing?: string;
+  routing?: string | undefined;
   /**
    * Value used to route search operations to a specific shard.
    * If specified, this overwrites the `routing` value for search operations.
    * Data stream aliases don’t support this parameter.
    */
-  search_routing?: string;
+  search_routing?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutAliasResponse = AcknowledgedResponseBase;
@@ -19339,41 +19339,41 @@ export interface IndicesPutDataLifecycleRequest extends RequestBase {
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If defined, every document added to this data stream will be stored at least for this time frame.
    * Any time after this duration the document could be deleted.
    * When empty, every document in this data stream will be stored indefinitely.
    */
-  data_retention?: Duration;
+  data_retention?: Duration | undefined;
   /** The downsampling configuration to execute for the managed backing index after rollover. */
-  downsampling?: IndicesDownsamplingRound[];
+  downsampling?: IndicesDownsamplingRound[] | undefined;
   /**
    * The method used to downsample the data. There are two options `aggregate` and `last_value`. It requires
    * `downsampling` to be defined. Defaults to `aggregate`.
    */
-  downsampling_method?: IndicesSamplingMethod;
+  downsampling_method?: IndicesSamplingMethod | undefined;
   /**
    * If defined, it turns data stream lifecycle on/off (`true`/`false`) for this data stream. A data stream lifecycle
    * that's disabled (enabled: `false`) will have no effect on the data stream.
    * @server_default true
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutDataLifecycleResponse = AcknowledgedResponseBase;
@@ -19392,24 +19392,24 @@ export interface IndicesPutDataStreamMappingsRequest extends RequestBase {
    * actually been applied.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the
    *  timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  mappings?: MappingTypeMapping;
+  mappings?: MappingTypeMapping | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: MappingTypeMapping | string;
+  body?: MappingTypeMapping | string | Uint8Array | undefined;
 }
 
 export interface IndicesPutDataStreamMappingsResponse {
@@ -19452,24 +19452,24 @@ export interface IndicesPutDataStreamOptionsRequest extends RequestBase {
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** If defined, it will update the failure store configuration of every data stream resolved by the name expression. */
-  failure_store?: IndicesDataStreamFailureStore;
+  failure_store?: IndicesDataStreamFailureStore | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutDataStreamOptionsResponse = AcknowledgedResponseBase;
@@ -19508,24 +19508,24 @@ export interface IndicesPutDataStreamSettingsRequest extends RequestBase {
    * actually been applied.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the
    *  timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  settings?: IndicesIndexSettings;
+  settings?: IndicesIndexSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesIndexSettings | string;
+  body?: IndicesIndexSettings | string | Uint8Array | undefined;
 }
 
 export interface IndicesPutDataStreamSettingsResponse {
@@ -19584,50 +19584,50 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
    * If `true`, this request cannot replace or update existing index templates.
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * User defined reason for creating or updating the index template
    * @server_default "api"
    */
-  cause?: string;
+  cause?: string | undefined;
   /** Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation. */
-  index_patterns?: Indices;
+  index_patterns?: Indices | undefined;
   /**
    * An ordered list of component template names.
    * Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence.
    */
-  composed_of?: Name[];
+  composed_of?: Name[] | undefined;
   /**
    * Template to be applied.
    * It may optionally include an `aliases`, `mappings`, or `settings` configuration.
    */
-  template?: IndicesPutIndexTemplateIndexTemplateMapping;
+  template?: IndicesPutIndexTemplateIndexTemplateMapping | undefined;
   /**
    * If this object is included, the template is used to create data streams and their backing indices.
    * Supports an empty object.
    * Data streams require a matching index template with a `data_stream` object.
    */
-  data_stream?: IndicesDataStreamVisibility;
+  data_stream?: IndicesDataStreamVisibility | undefined;
   /**
    * Priority to determine index template precedence when a new data stream or index is created.
    * The index template with the highest priority is chosen.
    * If no priority is specified the template is treated as though it is of priority 0 (lowest priority).
    * This number is not automatically generated by Elasticsearch.
    */
-  priority?: long;
+  priority?: long | undefined;
   /**
    * Version number used to manage index templates externally.
    * This number is not automatically generated by Elasticsearch.
    * External systems can use these version numbers to simplify template management.
    * To unset a version, replace the template without specifying one.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /**
    * Optional user metadata about the index template.
    * It may have any contents.
@@ -19635,25 +19635,25 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
    * This user-defined object is stored in the cluster state, so keeping it short is preferable
    * To unset the metadata, replace the template without specifying it.
    */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /**
    * This setting overrides the value of the `action.auto_create_index` cluster setting.
    * If set to `true` in a template, then indices can be automatically created using that template even if auto-creation of indices is disabled via `actions.auto_create_index`.
    * If set to `false`, then indices or data streams matching the template must always be explicitly created, and may never be automatically created.
    */
-  allow_auto_create?: boolean;
+  allow_auto_create?: boolean | undefined;
   /**
    * The configuration option ignore_missing_component_templates can be used when an index template
    * references a component template that might not exist
    */
-  ignore_missing_component_templates?: string[];
+  ignore_missing_component_templates?: string[] | undefined;
   /**
    * Marks this index template as deprecated. When creating or updating a non-deprecated index template
    * that uses deprecated components, Elasticsearch will emit a deprecation warning.
    */
-  deprecated?: boolean;
+  deprecated?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutIndexTemplateResponse = AcknowledgedResponseBase;
@@ -19678,63 +19678,63 @@ export interface IndicesPutMappingRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true`, the mappings are applied only to the current write index for the target.
    * @server_default false
    */
-  write_index_only?: boolean;
+  write_index_only?: boolean | undefined;
   /** Controls whether dynamic date detection is enabled. */
-  date_detection?: boolean;
+  date_detection?: boolean | undefined;
   /** Controls whether new fields are added dynamically. */
-  dynamic?: MappingDynamicMapping;
+  dynamic?: MappingDynamicMapping | undefined;
   /**
    * If date detection is enabled then new string fields are checked
    * against 'dynamic_date_formats' and if the value matches then
    * a new date field is added instead of string.
    */
-  dynamic_date_formats?: string[];
+  dynamic_date_formats?: string[] | undefined;
   /** Specify dynamic templates for the mapping. */
-  dynamic_templates?: Partial<Record<string, MappingDynamicTemplate>>[];
+  dynamic_templates?: Partial<Record<string, MappingDynamicTemplate>>[] | undefined;
   /** Control whether field names are enabled for the index. */
-  _field_names?: MappingFieldNamesField;
+  _field_names?: MappingFieldNamesField | undefined;
   /**
    * A mapping type can have custom meta data associated with it. These are
    * not used at all by Elasticsearch, but can be used to store
    * application-specific metadata.
    */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /**
    * Automatically map strings into numeric data types for all fields.
    * @server_default false
    */
-  numeric_detection?: boolean;
+  numeric_detection?: boolean | undefined;
   /**
    * Mapping for a field. For new fields, this mapping can include:
    *
@@ -19742,15 +19742,15 @@ export interface IndicesPutMappingRequest extends RequestBase {
    * - Field data type
    * - Mapping parameters
    */
-  properties?: Record<PropertyName, MappingProperty>;
+  properties?: Record<PropertyName, MappingProperty> | undefined;
   /** Enable making a routing value required on indexed documents. */
-  _routing?: MappingRoutingField;
+  _routing?: MappingRoutingField | undefined;
   /** Control whether the _source field is enabled on the index. */
-  _source?: MappingSourceField;
+  _source?: MappingSourceField | undefined;
   /** Mapping of runtime fields for the index. */
-  runtime?: MappingRuntimeFields;
+  runtime?: MappingRuntimeFields | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutMappingResponse = IndicesResponseBase;
@@ -19766,7 +19766,7 @@ export interface IndicesPutSettingsRequest extends RequestBase {
    * the request. Supports wildcards (`*`). To target all data streams and
    * indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -19776,7 +19776,7 @@ export interface IndicesPutSettingsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default false
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target
    * data streams, this argument determines whether wildcard expressions match
@@ -19784,48 +19784,48 @@ export interface IndicesPutSettingsRequest extends RequestBase {
    * `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an
    * error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If `true`, existing index settings remain unchanged.
    * @server_default false
    */
-  preserve_existing?: boolean;
+  preserve_existing?: boolean | undefined;
   /**
    * Whether to close and reopen the index to apply non-dynamic settings.
    * If set to `true` the indices to which the settings are being applied
    * will be closed temporarily and then reopened in order to apply the changes.
    * @server_default false
    */
-  reopen?: boolean;
+  reopen?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the
    *  timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  settings?: IndicesIndexSettings;
+  settings?: IndicesIndexSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesIndexSettings | string;
+  body?: IndicesIndexSettings | string | Uint8Array | undefined;
 }
 
 export type IndicesPutSettingsResponse = AcknowledgedResponseBase;
@@ -19842,13 +19842,13 @@ export interface IndicesPutTemplateRequest extends RequestBase {
    * If true, this request cannot replace or update existing index templates.
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is
    * received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Order in which Elasticsearch applies this template if index
    * matches multiple templates.
@@ -19856,31 +19856,31 @@ export interface IndicesPutTemplateRequest extends RequestBase {
    * Templates with lower 'order' values are merged first. Templates with higher
    * 'order' values are merged later, overriding templates with lower values.
    */
-  order?: integer;
+  order?: integer | undefined;
   /**
    * User defined reason for creating or updating the index template
    * @server_default ""
    */
-  cause?: string;
+  cause?: string | undefined;
   /** Aliases for the index. */
-  aliases?: Record<IndexName, IndicesAlias>;
+  aliases?: Record<IndexName, IndicesAlias> | undefined;
   /**
    * Array of wildcard expressions used to match the names
    * of indices during creation.
    */
-  index_patterns?: string | string[];
+  index_patterns?: string | string[] | undefined;
   /** Mapping for fields in the index. */
-  mappings?: MappingTypeMapping;
+  mappings?: MappingTypeMapping | undefined;
   /** Configuration options for the index. */
-  settings?: IndicesIndexSettings;
+  settings?: IndicesIndexSettings | undefined;
   /**
    * Version number used to manage index templates externally. This number
    * is not automatically generated by Elasticsearch.
    * To unset a version, replace the template without specifying one.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesPutTemplateResponse = AcknowledgedResponseBase;
@@ -19970,17 +19970,17 @@ export interface IndicesRecoveryRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * If `true`, the response only includes ongoing shard recoveries.
    * @server_default false
    */
-  active_only?: boolean;
+  active_only?: boolean | undefined;
   /**
    * If `true`, the response includes detailed information about shard recoveries.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -19990,21 +19990,21 @@ export interface IndicesRecoveryRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
 }
 
 export type IndicesRecoveryResponse = Record<IndexName, IndicesRecoveryRecoveryStatus>;
@@ -20059,7 +20059,7 @@ export interface IndicesRefreshRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -20069,21 +20069,21 @@ export interface IndicesRefreshRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
 }
 
 export type IndicesRefreshResponse = ShardsOperationResponseBase;
@@ -20115,20 +20115,20 @@ export interface IndicesReloadSearchAnalyzersRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** Changed resource to reload analyzers from if applicable */
-  resource?: string;
+  resource?: string | undefined;
 }
 
 export type IndicesReloadSearchAnalyzersResponse = IndicesReloadSearchAnalyzersReloadResult;
@@ -20163,35 +20163,35 @@ export interface IndicesRemoveBlockRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface IndicesRemoveBlockResponse {
@@ -20212,7 +20212,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * If no index expression is specified, information about all remote clusters configured on the local cluster
    * is returned without doing any index matching
    */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -20224,7 +20224,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * options to the `_resolve/cluster` API endpoint that takes no index expression.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
@@ -20233,7 +20233,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * options to the `_resolve/cluster` API endpoint that takes no index expression.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, concrete, expanded, or aliased indices are ignored when frozen.
    * NOTE: This option is only supported when specifying an index expression. You will get an error if you specify index
@@ -20241,7 +20241,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * @server_default false
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
@@ -20250,7 +20250,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * options to the `_resolve/cluster` API endpoint that takes no index expression.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The maximum time to wait for remote clusters to respond.
    * If a remote cluster does not respond within this timeout period, the API response
@@ -20261,7 +20261,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * as long as the networking layer is configured to wait for remote clusters that are
    * not responding (typically 30 seconds).
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 /** Provides information about each cluster request relevant to doing a cross-cluster search. */
@@ -20303,14 +20303,14 @@ export interface IndicesResolveIndexRequest extends RequestBase {
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -20320,9 +20320,9 @@ export interface IndicesResolveIndexRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /** Filter indices by index mode - standard, lookup, time_series, etc. Comma-separated list of IndexMode. Empty means no filter. */
-  mode?: IndicesIndexMode | IndicesIndexMode[];
+  mode?: IndicesIndexMode | IndicesIndexMode[] | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -20333,9 +20333,9 @@ export interface IndicesResolveIndexRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesResolveIndexResolveIndexAliasItem {
@@ -20386,41 +20386,41 @@ export interface IndicesRolloverRequest extends RequestBase {
    * Supports date math.
    * Data streams do not support this parameter.
    */
-  new_index?: IndexName;
+  new_index?: IndexName | undefined;
   /**
    * If `true`, checks whether the current index satisfies the specified conditions but does not perform a rollover.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to all or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If set to true, the rollover action will only mark a data stream to signal that it needs to be rolled over at the next write.
    * Only allowed on data streams.
    * @server_default false
    */
-  lazy?: boolean;
+  lazy?: boolean | undefined;
   /**
    * Aliases for the target index.
    * Data streams do not support this parameter.
    */
-  aliases?: Record<IndexName, IndicesAlias>;
+  aliases?: Record<IndexName, IndicesAlias> | undefined;
   /**
    * Conditions for the rollover.
    * If specified, Elasticsearch only performs the rollover if the current index satisfies these conditions.
@@ -20428,19 +20428,19 @@ export interface IndicesRolloverRequest extends RequestBase {
    * If conditions are specified, at least one of them must be a `max_*` condition.
    * The index will rollover if any `max_*` condition is satisfied and all `min_*` conditions are satisfied.
    */
-  conditions?: IndicesRolloverRolloverConditions;
+  conditions?: IndicesRolloverRolloverConditions | undefined;
   /**
    * Mapping for fields in the index.
    * If specified, this mapping can include field names, field data types, and mapping paramaters.
    */
-  mappings?: MappingTypeMapping;
+  mappings?: MappingTypeMapping | undefined;
   /**
    * Configuration options for the index.
    * Data streams do not support this parameter.
    */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesRolloverResponse {
@@ -20503,7 +20503,7 @@ export interface IndicesSegmentsRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To target all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -20513,21 +20513,21 @@ export interface IndicesSegmentsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
 }
 
 export interface IndicesSegmentsResponse {
@@ -20665,7 +20665,7 @@ export interface IndicesShardStoresIndicesShardStores {
  */
 export interface IndicesShardStoresRequest extends RequestBase {
   /** List of data streams, indices, and aliases used to limit the request. */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -20674,22 +20674,22 @@ export interface IndicesShardStoresRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams,
    * this argument determines whether wildcard expressions match hidden data streams.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** List of shard health statuses used to limit the request. */
-  status?: IndicesShardStoresShardStoreStatus | IndicesShardStoresShardStoreStatus[];
+  status?: IndicesShardStoresShardStoreStatus | IndicesShardStoresShardStoreStatus[] | undefined;
 }
 
 export interface IndicesShardStoresResponse {
@@ -20743,28 +20743,28 @@ export interface IndicesShrinkRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * The key is the alias name.
    * Index alias names support date math.
    */
-  aliases?: Record<IndexName, IndicesAlias>;
+  aliases?: Record<IndexName, IndicesAlias> | undefined;
   /** Configuration options for the target index. */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesShrinkResponse {
@@ -20785,26 +20785,26 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
    * Whether the index template we optionally defined in the body should only be dry-run added if new or can also replace an existing one
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /**
    * User defined reason for dry-run creating the new template for simulation purposes
    * @server_default "false"
    */
-  cause?: string;
+  cause?: string | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If true, returns all relevant default configurations for the index template.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /** The request body. */
-  index_template?: IndicesIndexTemplate;
+  index_template?: IndicesIndexTemplate | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IndicesIndexTemplate | string;
+  body?: IndicesIndexTemplate | string | Uint8Array | undefined;
 }
 
 export interface IndicesSimulateIndexTemplateResponse {
@@ -20827,81 +20827,81 @@ export interface IndicesSimulateTemplateRequest extends RequestBase {
    * Name of the index template to simulate. To test a template configuration before you add it to the cluster, omit
    * this parameter and specify the template configuration in the request body.
    */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * If true, the template passed in the body is only used if no existing templates match the same index patterns. If false, the simulation uses the template with the highest priority. Note that the template is not permanently added or updated in either case; it is only used for the simulation.
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /**
    * User defined reason for dry-run creating the new template for simulation purposes
    * @server_default "false"
    */
-  cause?: string;
+  cause?: string | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If true, returns all relevant default configurations for the index template.
    * @server_default false
    */
-  include_defaults?: boolean;
+  include_defaults?: boolean | undefined;
   /**
    * This setting overrides the value of the `action.auto_create_index` cluster setting.
    * If set to `true` in a template, then indices can be automatically created using that template even if auto-creation of indices is disabled via `actions.auto_create_index`.
    * If set to `false`, then indices or data streams matching the template must always be explicitly created, and may never be automatically created.
    */
-  allow_auto_create?: boolean;
+  allow_auto_create?: boolean | undefined;
   /** Array of wildcard (`*`) expressions used to match the names of data streams and indices during creation. */
-  index_patterns?: Indices;
+  index_patterns?: Indices | undefined;
   /**
    * An ordered list of component template names.
    * Component templates are merged in the order specified, meaning that the last component template specified has the highest precedence.
    */
-  composed_of?: Name[];
+  composed_of?: Name[] | undefined;
   /**
    * Template to be applied.
    * It may optionally include an `aliases`, `mappings`, or `settings` configuration.
    */
-  template?: IndicesPutIndexTemplateIndexTemplateMapping;
+  template?: IndicesPutIndexTemplateIndexTemplateMapping | undefined;
   /**
    * If this object is included, the template is used to create data streams and their backing indices.
    * Supports an empty object.
    * Data streams require a matching index template with a `data_stream` object.
    */
-  data_stream?: IndicesDataStreamVisibility;
+  data_stream?: IndicesDataStreamVisibility | undefined;
   /**
    * Priority to determine index template precedence when a new data stream or index is created.
    * The index template with the highest priority is chosen.
    * If no priority is specified the template is treated as though it is of priority 0 (lowest priority).
    * This number is not automatically generated by Elasticsearch.
    */
-  priority?: long;
+  priority?: long | undefined;
   /**
    * Version number used to manage index templates externally.
    * This number is not automatically generated by Elasticsearch.
    */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /**
    * Optional user metadata about the index template.
    * May have any contents.
    * This map is not automatically generated by Elasticsearch.
    */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /**
    * The configuration option ignore_missing_component_templates can be used when an index template
    * references a component template that might not exist
    */
-  ignore_missing_component_templates?: string[];
+  ignore_missing_component_templates?: string[] | undefined;
   /**
    * Marks this index template as deprecated. When creating or updating a non-deprecated index template
    * that uses deprecated components, Elasticsearch will emit a deprecation warning.
    */
-  deprecated?: boolean;
+  deprecated?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesSimulateTemplateResponse {
@@ -20966,25 +20966,25 @@ export interface IndicesSplitRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /** Aliases for the resulting index. */
-  aliases?: Record<IndexName, IndicesAlias>;
+  aliases?: Record<IndexName, IndicesAlias> | undefined;
   /** Configuration options for the target index. */
-  settings?: Record<string, any>;
+  settings?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesSplitResponse {
@@ -21059,44 +21059,44 @@ export interface IndicesStatsMappingStats {
  */
 export interface IndicesStatsRequest extends RequestBase {
   /** Comma-separated list of metrics used to limit the request. */
-  metric?: CommonStatsFlags;
+  metric?: CommonStatsFlags | undefined;
   /** A comma-separated list of index names; use `_all` or empty string to perform the operation on all indices */
-  index?: Indices;
+  index?: Indices | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in fielddata and suggest statistics. */
-  completion_fields?: Fields;
+  completion_fields?: Fields | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument
    * determines whether wildcard expressions match hidden data streams. Supports comma-separated values,
    * such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in fielddata statistics. */
-  fielddata_fields?: Fields;
+  fielddata_fields?: Fields | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in the statistics. */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /**
    * If true, statistics are not collected from closed indices.
    * @server_default true
    */
-  forbid_closed_indices?: boolean;
+  forbid_closed_indices?: boolean | undefined;
   /** Comma-separated list of search groups to include in the search statistics. */
-  groups?: string | string[];
+  groups?: string | string[] | undefined;
   /**
    * If true, the call reports the aggregated disk usage of each one of the Lucene index files (only applies if segment stats are requested).
    * @server_default false
    */
-  include_segment_file_sizes?: boolean;
+  include_segment_file_sizes?: boolean | undefined;
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    * @server_default false
    */
-  include_unloaded_segments?: boolean;
+  include_unloaded_segments?: boolean | undefined;
   /**
    * Indicates whether statistics are aggregated at the cluster, indices, or shards level.
    * @server_default "indices"
    */
-  level?: Level;
+  level?: Level | undefined;
 }
 
 export interface IndicesStatsResponse {
@@ -21398,17 +21398,17 @@ export interface IndicesUpdateAliasesRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Actions to perform. */
-  actions?: IndicesUpdateAliasesAction[];
+  actions?: IndicesUpdateAliasesAction[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IndicesUpdateAliasesResponse = AcknowledgedResponseBase;
@@ -21432,7 +21432,7 @@ export interface IndicesValidateQueryRequest extends RequestBase {
    * Supports wildcards (`*`).
    * To search all data streams or indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -21442,78 +21442,78 @@ export interface IndicesValidateQueryRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If `true`, the validation is executed on all shards instead of one random shard per index.
    * @server_default false
    */
-  all_shards?: boolean;
+  all_shards?: boolean | undefined;
   /**
    * Analyzer to use for the query string.
    * This parameter can only be used when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * The default operator for query string query: `and` or `or`.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * Field to use as default where no field prefix is given in the query string.
    * This parameter can only be used when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, the response returns detailed information if an error has occurred.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * If `true`, returns a more detailed explanation showing the actual Lucene query that will be executed.
    * @server_default false
    */
-  rewrite?: boolean;
+  rewrite?: boolean | undefined;
   /** Query in the Lucene query string syntax. */
-  q?: string;
+  q?: string | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** Query in the Lucene query string syntax. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IndicesValidateQueryResponse {
@@ -22028,11 +22028,11 @@ export interface InferenceChatCompletionUnifiedRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference request to complete.
    * @server_default "120s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  chat_completion_request?: InferenceRequestChatCompletion;
+  chat_completion_request?: InferenceRequestChatCompletion | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: InferenceRequestChatCompletion | string;
+  body?: InferenceRequestChatCompletion | string | Uint8Array | undefined;
 }
 
 export type InferenceChatCompletionUnifiedResponse = StreamResult;
@@ -22138,16 +22138,16 @@ export interface InferenceCompletionRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference request to complete.
    * @server_default "120s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Inference input.
    * Either a string or an array of strings.
    */
   input: string | string[];
   /** Task settings for the individual inference request. These settings are specific to the <task_type> you specified and override the task settings specified when initializing the service. */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferenceCompletionResponse = InferenceCompletionInferenceResult;
@@ -22569,19 +22569,19 @@ export type InferenceDeleteRegionPolicyResponse = AcknowledgedResponseBase;
  */
 export interface InferenceDeleteRequest extends RequestBase {
   /** The task type */
-  task_type?: InferenceTaskType;
+  task_type?: InferenceTaskType | undefined;
   /** The inference identifier. */
   inference_id: Id;
   /**
    * When true, checks the semantic_text fields and inference processors that reference the endpoint and returns them in a list, but does not delete the endpoint.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * When true, the inference endpoint is forcefully deleted even if it is still being used by ingest processors or semantic text fields.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 export type InferenceDeleteResponse = InferenceDeleteInferenceEndpointResult;
@@ -22765,11 +22765,11 @@ export interface InferenceEmbeddingRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  embedding?: InferenceRequestEmbedding;
+  embedding?: InferenceRequestEmbedding | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: InferenceRequestEmbedding | string;
+  body?: InferenceRequestEmbedding | string | Uint8Array | undefined;
 }
 
 export type InferenceEmbeddingResponse = InferenceEmbeddingInferenceResult;
@@ -22874,12 +22874,12 @@ export type InferenceGetRegionPolicyResponse = InferenceRegionPolicyDoc;
  */
 export interface InferenceGetRequest extends RequestBase {
   /** The task type of the endpoint to return */
-  task_type?: InferenceTaskType;
+  task_type?: InferenceTaskType | undefined;
   /**
    * The inference Id of the endpoint to return. Using `_all` or `*` will return all endpoints with the specified
    * `task_type` if one is specified, or all endpoints for all task types if no `task_type` is specified
    */
-  inference_id?: Id;
+  inference_id?: Id | undefined;
 }
 
 export interface InferenceGetResponse {
@@ -23364,19 +23364,19 @@ export interface InferenceInferenceEndpointInfoWatsonx extends InferenceInferenc
  */
 export interface InferenceInferenceRequest extends RequestBase {
   /** The type of inference task that the model performs. */
-  task_type?: InferenceTaskType;
+  task_type?: InferenceTaskType | undefined;
   /** The unique identifier for the inference endpoint. */
   inference_id: Id;
   /**
    * The amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The query input, which is required only for the `rerank` task.
    * It is not required for other tasks.
    */
-  query?: string;
+  query?: string | undefined;
   /**
    * The text on which you want to perform the inference task.
    * It can be a single string or an array.
@@ -23397,14 +23397,14 @@ export interface InferenceInferenceRequest extends RequestBase {
    * > info
    * > The `input_type` parameter specified on the root level of the request body will take precedence over the `input_type` parameter specified in `task_settings`.
    */
-  input_type?: string;
+  input_type?: string | undefined;
   /**
    * Task settings for the individual inference request.
    * These settings are specific to the task type you specified and override the task settings specified when initializing the service.
    */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferenceInferenceResponse = InferenceInferenceResult;
@@ -23892,13 +23892,13 @@ export interface InferencePutAi21Request extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The type of service supported for the specified task type. In this case, `ai21`. */
   service: InferenceAi21ServiceType;
   /** Settings used to install the inference model. These settings are specific to the `ai21` service. */
   service_settings: InferenceAi21ServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAi21Response = InferenceInferenceEndpointInfoAi21;
@@ -23917,13 +23917,13 @@ export interface InferencePutAlibabacloudRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `sparse_embedding` or `text_embedding` task types.
    * Not applicable to the `rerank` or `completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `alibabacloud-ai-search`. */
   service: InferenceAlibabaCloudServiceType;
   /** Settings used to install the inference model. These settings are specific to the `alibabacloud-ai-search` service. */
@@ -23932,9 +23932,9 @@ export interface InferencePutAlibabacloudRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceAlibabaCloudTaskSettings;
+  task_settings?: InferenceAlibabaCloudTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAlibabacloudResponse = InferenceInferenceEndpointInfoAlibabaCloudAI;
@@ -23953,13 +23953,13 @@ export interface InferencePutAmazonbedrockRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `chat_completion` and `completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `amazonbedrock`. */
   service: InferenceAmazonBedrockServiceType;
   /** Settings used to install the inference model. These settings are specific to the `amazonbedrock` service. */
@@ -23968,9 +23968,9 @@ export interface InferencePutAmazonbedrockRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceAmazonBedrockTaskSettings;
+  task_settings?: InferenceAmazonBedrockTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAmazonbedrockResponse = InferenceInferenceEndpointInfoAmazonBedrock;
@@ -23989,13 +23989,13 @@ export interface InferencePutAmazonsagemakerRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `sparse_embedding` or `text_embedding` task types.
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `amazon_sagemaker`. */
   service: InferenceAmazonSageMakerServiceType;
   /**
@@ -24007,9 +24007,9 @@ export interface InferencePutAmazonsagemakerRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type and `service_settings.api` you specified.
    */
-  task_settings?: InferenceAmazonSageMakerTaskSettings;
+  task_settings?: InferenceAmazonSageMakerTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAmazonsagemakerResponse = InferenceInferenceEndpointInfoAmazonSageMaker;
@@ -24032,7 +24032,7 @@ export interface InferencePutAnthropicRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The type of service supported for the specified task type. In this case, `anthropic`. */
   service: InferenceAnthropicServiceType;
   /** Settings used to install the inference model. These settings are specific to the `anthropic` service. */
@@ -24041,9 +24041,9 @@ export interface InferencePutAnthropicRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceAnthropicTaskSettings;
+  task_settings?: InferenceAnthropicTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAnthropicResponse = InferenceInferenceEndpointInfoAnthropic;
@@ -24062,13 +24062,13 @@ export interface InferencePutAzureaistudioRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank` or `completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `azureaistudio`. */
   service: InferenceAzureAiStudioServiceType;
   /** Settings used to install the inference model. These settings are specific to the `azureaistudio` service. */
@@ -24077,9 +24077,9 @@ export interface InferencePutAzureaistudioRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceAzureAiStudioTaskSettings;
+  task_settings?: InferenceAzureAiStudioTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAzureaistudioResponse = InferenceInferenceEndpointInfoAzureAIStudio;
@@ -24101,13 +24101,13 @@ export interface InferencePutAzureopenaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` and `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `azureopenai`. */
   service: InferenceAzureOpenAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `azureopenai` service. */
@@ -24116,9 +24116,9 @@ export interface InferencePutAzureopenaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceAzureOpenAITaskSettings;
+  task_settings?: InferenceAzureOpenAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutAzureopenaiResponse = InferenceInferenceEndpointInfoAzureOpenAI;
@@ -24137,13 +24137,13 @@ export interface InferencePutCohereRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank` or `completion` task type.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `cohere`. */
   service: InferenceCohereServiceType;
   /**
@@ -24155,9 +24155,9 @@ export interface InferencePutCohereRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceCohereTaskSettings;
+  task_settings?: InferenceCohereTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutCohereResponse = InferenceInferenceEndpointInfoCohere;
@@ -24176,7 +24176,7 @@ export interface InferencePutContextualaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The type of service supported for the specified task type. In this case, `contextualai`. */
   service: InferenceContextualAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `contextualai` service. */
@@ -24185,9 +24185,9 @@ export interface InferencePutContextualaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceContextualAITaskSettings;
+  task_settings?: InferenceContextualAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutContextualaiResponse = InferenceInferenceEndpointInfoContextualAi;
@@ -24207,7 +24207,7 @@ export interface InferencePutCustomRequest extends RequestBase {
    * Applies only to the `sparse_embedding` or `text_embedding` task types.
    * Not applicable to the `rerank` or `completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `custom`. */
   service: InferenceCustomServiceType;
   /**
@@ -24219,9 +24219,9 @@ export interface InferencePutCustomRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceCustomTaskSettings;
+  task_settings?: InferenceCustomTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutCustomResponse = InferenceInferenceEndpointInfoCustom;
@@ -24240,7 +24240,7 @@ export interface InferencePutDeepseekRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The type of service supported for the specified task type. In this case, `deepseek`. */
   service: InferenceDeepSeekServiceType;
   /**
@@ -24249,7 +24249,7 @@ export interface InferencePutDeepseekRequest extends RequestBase {
    */
   service_settings: InferenceDeepSeekServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutDeepseekResponse = InferenceInferenceEndpointInfoDeepSeek;
@@ -24271,13 +24271,13 @@ export interface InferencePutElasticsearchRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `sparse_embedding` and `text_embedding` task types.
    * Not applicable to the `rerank` task type.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `elasticsearch`. */
   service: InferenceElasticsearchServiceType;
   /** Settings used to install the inference model. These settings are specific to the `elasticsearch` service. */
@@ -24286,9 +24286,9 @@ export interface InferencePutElasticsearchRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceElasticsearchTaskSettings;
+  task_settings?: InferenceElasticsearchTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutElasticsearchResponse = InferenceInferenceEndpointInfoElasticsearch;
@@ -24307,18 +24307,18 @@ export interface InferencePutElserRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Note that for ELSER endpoints, the max_chunk_size may not exceed `300`.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `elser`. */
   service: InferenceElserServiceType;
   /** Settings used to install the inference model. These settings are specific to the `elser` service. */
   service_settings: InferenceElserServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutElserResponse = InferenceInferenceEndpointInfoELSER;
@@ -24337,13 +24337,13 @@ export interface InferencePutFireworksaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `fireworksai`. */
   service: InferenceFireworksAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `fireworksai` service. */
@@ -24354,9 +24354,9 @@ export interface InferencePutFireworksaiRequest extends RequestBase {
    * Not applicable to the `text_embedding` task type.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceFireworksAITaskSettings;
+  task_settings?: InferenceFireworksAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutFireworksaiResponse = InferenceInferenceEndpointInfoFireworksAI;
@@ -24375,19 +24375,19 @@ export interface InferencePutGoogleaistudioRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` task type.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `googleaistudio`. */
   service: InferenceGoogleAiServiceType;
   /** Settings used to install the inference model. These settings are specific to the `googleaistudio` service. */
   service_settings: InferenceGoogleAiStudioServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutGoogleaistudioResponse = InferenceInferenceEndpointInfoGoogleAIStudio;
@@ -24406,13 +24406,13 @@ export interface InferencePutGooglevertexaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `googlevertexai`. */
   service: InferenceGoogleVertexAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `googlevertexai` service. */
@@ -24421,9 +24421,9 @@ export interface InferencePutGooglevertexaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceGoogleVertexAITaskSettings;
+  task_settings?: InferenceGoogleVertexAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutGooglevertexaiResponse = InferenceInferenceEndpointInfoGoogleVertexAI;
@@ -24442,13 +24442,13 @@ export interface InferencePutGroqRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The type of service supported for the specified task type. In this case, `groq`. */
   service: InferenceGroqServiceType;
   /** Settings used to install the inference model. These settings are specific to the `groq` service. */
   service_settings: InferenceGroqServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutGroqResponse = InferenceInferenceEndpointInfoGroq;
@@ -24467,13 +24467,13 @@ export interface InferencePutHuggingFaceRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `hugging_face`. */
   service: InferenceHuggingFaceServiceType;
   /** Settings used to install the inference model. These settings are specific to the `hugging_face` service. */
@@ -24482,9 +24482,9 @@ export interface InferencePutHuggingFaceRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceHuggingFaceTaskSettings;
+  task_settings?: InferenceHuggingFaceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutHuggingFaceResponse = InferenceInferenceEndpointInfoHuggingFace;
@@ -24503,13 +24503,13 @@ export interface InferencePutJinaaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `embedding` and text_embedding` task types.
    * Not applicable to the `rerank` task type.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `jinaai`. */
   service: InferenceJinaAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `jinaai` service. */
@@ -24518,9 +24518,9 @@ export interface InferencePutJinaaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceJinaAITaskSettings;
+  task_settings?: InferenceJinaAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutJinaaiResponse = InferenceInferenceEndpointInfoJinaAi;
@@ -24539,19 +24539,19 @@ export interface InferencePutLlamaRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `llama`. */
   service: InferenceLlamaServiceType;
   /** Settings used to install the inference model. These settings are specific to the `llama` service. */
   service_settings: InferenceLlamaServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutLlamaResponse = InferenceInferenceEndpointInfoLlama;
@@ -24570,19 +24570,19 @@ export interface InferencePutMistralRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `mistral`. */
   service: InferenceMistralServiceType;
   /** Settings used to install the inference model. These settings are specific to the `mistral` service. */
   service_settings: InferenceMistralServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutMistralResponse = InferenceInferenceEndpointInfoMistral;
@@ -24604,13 +24604,13 @@ export interface InferencePutNvidiaRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `nvidia`. */
   service: InferenceNvidiaServiceType;
   /** Settings used to install the inference model. These settings are specific to the `nvidia` service. */
@@ -24621,9 +24621,9 @@ export interface InferencePutNvidiaRequest extends RequestBase {
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceNvidiaTaskSettings;
+  task_settings?: InferenceNvidiaTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutNvidiaResponse = InferenceInferenceEndpointInfoNvidia;
@@ -24645,13 +24645,13 @@ export interface InferencePutOpenaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `completion` or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `openai`. */
   service: InferenceOpenAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `openai` service. */
@@ -24660,9 +24660,9 @@ export interface InferencePutOpenaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceOpenAITaskSettings;
+  task_settings?: InferenceOpenAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutOpenaiResponse = InferenceInferenceEndpointInfoOpenAI;
@@ -24684,13 +24684,13 @@ export interface InferencePutOpenshiftAiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank`, `completion`, or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `openshift_ai`. */
   service: InferenceOpenShiftAiServiceType;
   /** Settings used to install the inference model. These settings are specific to the `openshift_ai` service. */
@@ -24701,9 +24701,9 @@ export interface InferencePutOpenshiftAiRequest extends RequestBase {
    * Not applicable to the `text_embedding`, `completion`, or `chat_completion` task types.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceOpenShiftAiTaskSettings;
+  task_settings?: InferenceOpenShiftAiTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutOpenshiftAiResponse = InferenceInferenceEndpointInfoOpenShiftAi;
@@ -24718,11 +24718,11 @@ export interface InferencePutRegionPolicyRequest extends RequestBase {
    * If `true`, the region policy is applied even if it would deny access to inference endpoints that are currently in use by ingest pipeline or indices.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /** The region policy configuration. */
   region_policy: InferenceRegionPolicy;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutRegionPolicyResponse = InferenceRegionPolicyDoc;
@@ -24734,18 +24734,18 @@ export type InferencePutRegionPolicyResponse = InferenceRegionPolicyDoc;
  */
 export interface InferencePutRequest extends RequestBase {
   /** The task type. Refer to the integration list in the API description for the available task types. */
-  task_type?: InferenceTaskType;
+  task_type?: InferenceTaskType | undefined;
   /** The inference Id */
   inference_id: Id;
   /**
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * The default depends on the task type: 120s for `completion` and `chat_completion`, and 30s for all other task types.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  inference_config?: InferenceInferenceEndpoint;
+  inference_config?: InferenceInferenceEndpoint | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: InferenceInferenceEndpoint | string;
+  body?: InferenceInferenceEndpoint | string | Uint8Array | undefined;
 }
 
 export type InferencePutResponse = InferenceInferenceEndpointInfo;
@@ -24764,13 +24764,13 @@ export interface InferencePutVoyageaiRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank` task type.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `voyageai`. */
   service: InferenceVoyageAIServiceType;
   /** Settings used to install the inference model. These settings are specific to the `voyageai` service. */
@@ -24779,9 +24779,9 @@ export interface InferencePutVoyageaiRequest extends RequestBase {
    * Settings to configure the inference task.
    * These settings are specific to the task type you specified.
    */
-  task_settings?: InferenceVoyageAITaskSettings;
+  task_settings?: InferenceVoyageAITaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutVoyageaiResponse = InferenceInferenceEndpointInfoVoyageAI;
@@ -24800,19 +24800,19 @@ export interface InferencePutWatsonxRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference endpoint to be created.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The chunking configuration object.
    * Applies only to the `text_embedding` task type.
    * Not applicable to the `rerank`, `completion` or `chat_completion` task types.
    */
-  chunking_settings?: InferenceInferenceChunkingSettings;
+  chunking_settings?: InferenceInferenceChunkingSettings | undefined;
   /** The type of service supported for the specified task type. In this case, `watsonxai`. */
   service: InferenceWatsonxServiceType;
   /** Settings used to install the inference model. These settings are specific to the `watsonxai` service. */
   service_settings: InferenceWatsonxServiceSettings;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferencePutWatsonxResponse = InferenceInferenceEndpointInfoWatsonx;
@@ -25131,7 +25131,7 @@ export interface InferenceRerankRequest extends RequestBase {
    * The amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Query input.
    * The query can be specified as a single string, or as an object.
@@ -25196,16 +25196,16 @@ export interface InferenceRerankRequest extends RequestBase {
    */
   input: InferenceRerankRerankInput;
   /** Include the document text in the response. */
-  return_documents?: boolean;
+  return_documents?: boolean | undefined;
   /** Limit the response to the top N documents. */
-  top_n?: integer;
+  top_n?: integer | undefined;
   /**
    * Task settings for the individual inference request.
    * These settings are specific to the task type you specified and override the task settings specified when initializing the service.
    */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 /**
@@ -25271,16 +25271,16 @@ export interface InferenceSparseEmbeddingRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Inference input.
    * Either a string or an array of strings.
    */
   input: string | string[];
   /** Task settings for the individual inference request. These settings are specific to the <task_type> you specified and override the task settings specified when initializing the service. */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferenceSparseEmbeddingResponse = InferenceSparseEmbeddingInferenceResult;
@@ -25309,7 +25309,7 @@ export interface InferenceStreamCompletionRequest extends RequestBase {
    * The amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The text on which you want to perform the inference task.
    * It can be a single string or an array.
@@ -25318,9 +25318,9 @@ export interface InferenceStreamCompletionRequest extends RequestBase {
    */
   input: string | string[];
   /** Task settings for the individual inference request. These settings are specific to the <task_type> you specified and override the task settings specified when initializing the service. */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferenceStreamCompletionResponse = StreamResult;
@@ -25421,7 +25421,7 @@ export interface InferenceTextEmbeddingRequest extends RequestBase {
    * Specifies the amount of time to wait for the inference request to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Inference input.
    * Either a string or an array of strings.
@@ -25439,11 +25439,11 @@ export interface InferenceTextEmbeddingRequest extends RequestBase {
    * > info
    * > The `input_type` parameter specified on the root level of the request body will take precedence over the `input_type` parameter specified in `task_settings`.
    */
-  input_type?: string;
+  input_type?: string | undefined;
   /** Task settings for the individual inference request. These settings are specific to the <task_type> you specified and override the task settings specified when initializing the service. */
-  task_settings?: InferenceTaskSettings;
+  task_settings?: InferenceTaskSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type InferenceTextEmbeddingResponse = InferenceTextEmbeddingInferenceResult;
@@ -25495,16 +25495,16 @@ export interface InferenceUpdateRequest extends RequestBase {
   /** The unique identifier of the inference endpoint. */
   inference_id: Id;
   /** The type of inference task that the model performs. */
-  task_type?: InferenceTaskType;
+  task_type?: InferenceTaskType | undefined;
   /**
    * Specifies the amount of time to wait for the inference endpoint to be updated.
    * The default depends on the task type: 120s for `completion` and `chat_completion`, and 30s for all other task types.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  inference_config?: InferenceInferenceEndpoint;
+  inference_config?: InferenceInferenceEndpoint | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: InferenceInferenceEndpoint | string;
+  body?: InferenceInferenceEndpoint | string | Uint8Array | undefined;
 }
 
 export type InferenceUpdateResponse = InferenceInferenceEndpointInfo;
@@ -25977,12 +25977,12 @@ export interface IngestDeleteGeoipDatabaseRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IngestDeleteGeoipDatabaseResponse = AcknowledgedResponseBase;
@@ -26001,14 +26001,14 @@ export interface IngestDeleteIpLocationDatabaseRequest extends RequestBase {
    * A value of `-1` indicates that the request should never time out.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * A value of `-1` indicates that the request should never time out.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IngestDeleteIpLocationDatabaseResponse = AcknowledgedResponseBase;
@@ -26029,13 +26029,13 @@ export interface IngestDeletePipelineRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type IngestDeletePipelineResponse = AcknowledgedResponseBase;
@@ -26329,7 +26329,7 @@ export interface IngestGetGeoipDatabaseRequest extends RequestBase {
    * Wildcard (`*`) expressions are supported.
    * To get all database configurations, omit this parameter or use `*`.
    */
-  id?: Ids;
+  id?: Ids | undefined;
 }
 
 export interface IngestGetGeoipDatabaseResponse {
@@ -26355,7 +26355,7 @@ export interface IngestGetIpLocationDatabaseRequest extends RequestBase {
    * Wildcard (`*`) expressions are supported.
    * To get all database configurations, omit this parameter or use `*`.
    */
-  id?: Ids;
+  id?: Ids | undefined;
 }
 
 export interface IngestGetIpLocationDatabaseResponse {
@@ -26373,18 +26373,18 @@ export interface IngestGetPipelineRequest extends RequestBase {
    * Wildcard (`*`) expressions are supported.
    * To get all ingest pipelines, omit this parameter or use `*`.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Return pipelines without their definitions
    * @server_default false
    */
-  summary?: boolean;
+  summary?: boolean | undefined;
 }
 
 export type IngestGetPipelineResponse = Record<string, IngestPipeline>;
@@ -27049,12 +27049,12 @@ export interface IngestPutGeoipDatabaseRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The provider-assigned name of the IP geolocation database to download. */
   name: Name;
   /**
@@ -27063,7 +27063,7 @@ export interface IngestPutGeoipDatabaseRequest extends RequestBase {
    */
   maxmind: IngestMaxmind;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IngestPutGeoipDatabaseResponse = AcknowledgedResponseBase;
@@ -27082,18 +27082,18 @@ export interface IngestPutIpLocationDatabaseRequest extends RequestBase {
    * A value of `-1` indicates that the request should never time out.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response indicates that it was not completely acknowledged.
    * A value of `-1` indicates that the request should never time out.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  configuration?: IngestDatabaseConfiguration;
+  configuration?: IngestDatabaseConfiguration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: IngestDatabaseConfiguration | string;
+  body?: IngestDatabaseConfiguration | string | Uint8Array | undefined;
 }
 
 export type IngestPutIpLocationDatabaseResponse = AcknowledgedResponseBase;
@@ -27110,37 +27110,37 @@ export interface IngestPutPipelineRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Required version for optimistic concurrency control for pipeline updates */
-  if_version?: integer;
+  if_version?: integer | undefined;
   /** Optional metadata about the ingest pipeline. May have any contents. This map is not automatically generated by Elasticsearch. */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /** Description of the ingest pipeline. */
-  description?: string;
+  description?: string | undefined;
   /** Processors to run immediately after a processor failure. Each processor supports a processor-level `on_failure` value. If a processor without an `on_failure` value fails, Elasticsearch uses this pipeline-level parameter as a fallback. The processors in this parameter run sequentially in the order specified. Elasticsearch will not attempt to run the pipeline's remaining processors. */
-  on_failure?: IngestProcessorContainer[];
+  on_failure?: IngestProcessorContainer[] | undefined;
   /** Processors used to perform transformations on documents before indexing. Processors run sequentially in the order specified. */
-  processors?: IngestProcessorContainer[];
+  processors?: IngestProcessorContainer[] | undefined;
   /** Version number used by external systems to track ingest pipelines. This parameter is intended for external systems only. Elasticsearch does not use or validate pipeline version numbers. */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /**
    * Marks this ingest pipeline as deprecated.
    * When a deprecated ingest pipeline is referenced as the default or final pipeline when creating or updating a non-deprecated index template, Elasticsearch will emit a deprecation warning.
    * @server_default false
    */
-  deprecated?: boolean;
+  deprecated?: boolean | undefined;
   /**
    * Controls how processors in this pipeline should read and write data on a document's source.
    * @server_default "classic"
    */
-  field_access_pattern?: IngestFieldAccessPattern;
+  field_access_pattern?: IngestFieldAccessPattern | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type IngestPutPipelineResponse = AcknowledgedResponseBase;
@@ -27339,12 +27339,12 @@ export interface IngestSimulateRequest extends RequestBase {
    * The pipeline to test.
    * If you don't specify a `pipeline` in the request body, this parameter is required.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * If `true`, the response includes output data for each processor in the executed pipeline.
    * @server_default false
    */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
   /** Sample documents to test in the pipeline. */
   docs: IngestDocument[];
   /**
@@ -27352,9 +27352,9 @@ export interface IngestSimulateRequest extends RequestBase {
    * If you don't specify the `pipeline` request path parameter, this parameter is required.
    * If you specify both this and the request path parameter, the API only uses the request path parameter.
    */
-  pipeline?: IngestPipeline;
+  pipeline?: IngestPipeline | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface IngestSimulateResponse {
@@ -27620,42 +27620,42 @@ export interface KnnSearchRequest extends RequestBase {
    */
   index: Indices;
   /** A comma-separated list of specific routing values. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * Indicates which source fields are returned for matching documents. These
    * fields are returned in the `hits._source` property of the search response.
    * @server_default "true"
    */
-  _source?: SearchSourceConfig;
+  _source?: SearchSourceConfig | undefined;
   /**
    * The request returns doc values for field names matching these patterns
    * in the `hits.fields` property of the response.
    * It accepts wildcard (`*`) patterns.
    */
-  docvalue_fields?: (QueryDslFieldAndFormat | Field)[];
+  docvalue_fields?: (QueryDslFieldAndFormat | Field)[] | undefined;
   /**
    * A list of stored fields to return as part of a hit. If no fields are specified,
    * no stored fields are included in the response. If this field is specified, the `_source`
    * parameter defaults to `false`. You can pass `_source: true` to return both source fields
    * and stored fields in the search response.
    */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /**
    * The request returns values for field names matching these patterns
    * in the `hits.fields` property of the response.
    * It accepts wildcard (`*`) patterns.
    */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /**
    * A query to filter the documents that can match. The kNN search will return the top
    * `k` documents that also match this filter. The value can be a single query or a
    * list of queries. If `filter` isn't provided, all documents are allowed to match.
    */
-  filter?: QueryDslQueryContainer | QueryDslQueryContainer[];
+  filter?: QueryDslQueryContainer | QueryDslQueryContainer[] | undefined;
   /** The kNN query to run. */
   knn: KnnSearchKnnSearchQuery;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface KnnSearchResponse<TDocument = unknown> {
@@ -27701,12 +27701,12 @@ export interface LicenseDeleteRequest extends RequestBase {
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type LicenseDeleteResponse = AcknowledgedResponseBase;
@@ -27762,14 +27762,14 @@ export interface LicenseGetRequest extends RequestBase {
    * @server_default true
    * @deprecated 7.6.0
    */
-  accept_enterprise?: boolean;
+  accept_enterprise?: boolean | undefined;
   /**
    * Specifies whether to retrieve local information.
    * From 9.2 onwards the default value is `true`, which means the information is retrieved from the responding node.
    * In earlier versions the default is `false`, which means the information is retrieved from the elected master node.
    * @server_default true
    */
-  local?: boolean;
+  local?: boolean | undefined;
 }
 
 export interface LicenseGetResponse {
@@ -27821,22 +27821,22 @@ export interface LicensePostRequest extends RequestBase {
    * In particular, if you are upgrading or downgrading a license, you must acknowlege the feature changes.
    * @server_default false
    */
-  acknowledge?: boolean;
+  acknowledge?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
-  license?: LicenseLicense;
+  timeout?: Duration | undefined;
+  license?: LicenseLicense | undefined;
   /** A sequence of one or more JSON documents containing the license information. */
-  licenses?: LicenseLicense[];
+  licenses?: LicenseLicense[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface LicensePostResponse {
@@ -27855,17 +27855,17 @@ export interface LicensePostStartBasicRequest extends RequestBase {
    * To start a basic license, you must accept the acknowledge messages and set this parameter to `true`.
    * @server_default false
    */
-  acknowledge?: boolean;
+  acknowledge?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface LicensePostStartBasicResponse {
@@ -27886,17 +27886,17 @@ export interface LicensePostStartTrialRequest extends RequestBase {
    * To start a trial, you must accept the acknowledge messages and set this parameter to `true`.
    * @server_default false
    */
-  acknowledge?: boolean;
+  acknowledge?: boolean | undefined;
   /**
    * The type of trial license to generate
    * @server_default "trial"
    */
-  type?: string;
+  type?: string | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface LicensePostStartTrialResponse {
@@ -27927,7 +27927,7 @@ export interface ListReindexRequest extends RequestBase {
    * If `true`, include detailed task status information in the response.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
 }
 
 export interface ListReindexResponse {
@@ -27962,7 +27962,7 @@ export type LogstashDeletePipelineResponse = unknown;
  */
 export interface LogstashGetPipelineRequest extends RequestBase {
   /** A comma-separated list of pipeline identifiers. */
-  id?: Ids;
+  id?: Ids | undefined;
 }
 
 export type LogstashGetPipelineResponse = Record<Id, LogstashPipeline>;
@@ -28026,9 +28026,9 @@ export interface LogstashPutPipelineRequest extends RequestBase {
    */
   id: Id;
   /** The request body. */
-  pipeline?: LogstashPipeline;
+  pipeline?: LogstashPipeline | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: LogstashPipeline | string;
+  body?: LogstashPipeline | string | Uint8Array | undefined;
 }
 
 export type LogstashPutPipelineResponse = unknown;
@@ -29027,60 +29027,60 @@ export interface MgetOperation {
  */
 export interface MgetRequest extends RequestBase {
   /** Name of the index to retrieve documents from when `ids` are specified, or when a document in the `docs` array does not specify an index. */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /**
    * Should this request force synthetic _source?
    * Use this to test if the mapping supports synthetic _source and to get a sense of the worst case performance.
    * Fetches with this enabled will be slower the enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean;
+  force_synthetic_source?: boolean | undefined;
   /** Specifies the node or shard the operation should be performed on. Random by default. */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * If `true`, the request refreshes relevant shards before retrieving documents.
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * Custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** True or false to return the `_source` field or not, or a list of fields to return. */
-  _source?: SearchSourceConfigParam;
+  _source?: SearchSourceConfigParam | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned. You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * If `true`, retrieves the document fields stored in the index rather than the document `_source`.
    * @server_default "false"
    */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /** The documents you want to retrieve. Required if no index is specified in the request URI. */
-  docs?: MgetOperation[];
+  docs?: MgetOperation[] | undefined;
   /** The IDs of the documents you want to retrieve. Allowed when the index is specified in the request URI. */
-  ids?: Ids;
+  ids?: Ids | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MgetResponse<TDocument = unknown> {
@@ -29116,7 +29116,7 @@ export type MigrationDeprecationsDeprecationLevel = "none" | "info" | "warning" 
  */
 export interface MigrationDeprecationsRequest extends RequestBase {
   /** Comma-separate list of data streams or indices to check. Wildcard (*) expressions are supported. */
-  index?: IndexName;
+  index?: IndexName | undefined;
 }
 
 export interface MigrationDeprecationsResponse {
@@ -29589,20 +29589,20 @@ export interface MlCloseJobRequest extends RequestBase {
    * If `false`, the request returns a 404 status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Use to close a failed job, or to forcefully close a job which has not responded to its initial close request; the request returns without performing the associated actions such as flushing buffers and persisting the model snapshots.
    * If you want the job to be in a consistent state after the close job API returns, do not set to `true`. This parameter should be used only in situations where the job has already failed or where you are not interested in results the job might have recently produced or might produce in the future.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Controls the time to wait until a job has closed.
    * @server_default "30m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlCloseJobResponse {
@@ -30287,7 +30287,7 @@ export interface MlDeleteDatafeedRequest extends RequestBase {
    * Use to forcefully delete a started datafeed; this method is quicker than
    * stopping and deleting the datafeed.
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 export type MlDeleteDatafeedResponse = AcknowledgedResponseBase;
@@ -30304,12 +30304,12 @@ export interface MlDeleteDataFrameAnalyticsRequest extends RequestBase {
    * If `true`, it deletes a job that is not stopped; this method is quicker than stopping and deleting the job.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * The time to wait for the job to be deleted.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type MlDeleteDataFrameAnalyticsResponse = AcknowledgedResponseBase;
@@ -30324,19 +30324,19 @@ export interface MlDeleteExpiredDataRequest extends RequestBase {
    * Identifier for an anomaly detection job. It can be a job identifier, a
    * group name, or a wildcard expression.
    */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * The desired requests per second for the deletion processes. The default
    * behavior is no throttling.
    */
-  requests_per_second?: float;
+  requests_per_second?: float | undefined;
   /**
    * How long can the underlying delete processes run until they are canceled.
    * @server_default "8h"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlDeleteExpiredDataResponse {
@@ -30368,7 +30368,7 @@ export interface MlDeleteForecastRequest extends RequestBase {
    * this optional parameter or if you specify `_all` or `*` the API deletes
    * all forecasts from the job.
    */
-  forecast_id?: Id;
+  forecast_id?: Id | undefined;
   /**
    * Specifies whether an error occurs when there are no forecasts. In
    * particular, if this parameter is set to `false` and there are no
@@ -30376,14 +30376,14 @@ export interface MlDeleteForecastRequest extends RequestBase {
    * return an error.
    * @server_default true
    */
-  allow_no_forecasts?: boolean;
+  allow_no_forecasts?: boolean | undefined;
   /**
    * Specifies the period of time to wait for the completion of the delete
    * operation. When this period of time elapses, the API fails and returns an
    * error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type MlDeleteForecastResponse = AcknowledgedResponseBase;
@@ -30401,20 +30401,20 @@ export interface MlDeleteJobRequest extends RequestBase {
    * closing and deleting the job.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Specifies whether annotations that have been added by the
    * user should be deleted along with any auto-generated annotations when the job is
    * reset.
    * @server_default false
    */
-  delete_user_annotations?: boolean;
+  delete_user_annotations?: boolean | undefined;
   /**
    * Specifies whether the request should return immediately or wait until the
    * job deletion completes.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type MlDeleteJobResponse = AcknowledgedResponseBase;
@@ -30456,12 +30456,12 @@ export interface MlDeleteTrainedModelRequest extends RequestBase {
   /** The unique identifier of the trained model. */
   model_id: Id;
   /** Forcefully deletes a trained model that is referenced by ingest pipelines or has a started deployment. */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type MlDeleteTrainedModelResponse = AcknowledgedResponseBase;
@@ -30583,7 +30583,7 @@ export interface MlEstimateModelMemoryRequest extends RequestBase {
    * For a list of the properties that you can specify in the
    * `analysis_config` component of the body of this API.
    */
-  analysis_config?: MlAnalysisConfig;
+  analysis_config?: MlAnalysisConfig | undefined;
   /**
    * Estimates of the highest cardinality in a single bucket that is observed
    * for influencer fields over the time period that the job analyzes data.
@@ -30591,7 +30591,7 @@ export interface MlEstimateModelMemoryRequest extends RequestBase {
    * fields. Providing values for fields that are not listed as `influencers`
    * has no effect on the estimation.
    */
-  max_bucket_cardinality?: Record<Field, long>;
+  max_bucket_cardinality?: Record<Field, long> | undefined;
   /**
    * Estimates of the cardinality that is observed for fields over the whole
    * time period that the job analyzes data. To produce a good answer, values
@@ -30601,9 +30601,9 @@ export interface MlEstimateModelMemoryRequest extends RequestBase {
    * omitted from the request if no detectors have a `by_field_name`,
    * `over_field_name` or `partition_field_name`.
    */
-  overall_cardinality?: Record<Field, long>;
+  overall_cardinality?: Record<Field, long> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlEstimateModelMemoryResponse {
@@ -30723,9 +30723,9 @@ export interface MlEvaluateDataFrameRequest extends RequestBase {
   /** Defines the `index` in which the evaluation will be performed. */
   index: IndexName;
   /** A query clause that retrieves a subset of data from the source index. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlEvaluateDataFrameResponse {
@@ -30756,25 +30756,25 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
    * lowercase alphanumeric characters (a-z and 0-9), hyphens, and
    * underscores. It must start and end with alphanumeric characters.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * The configuration of how to source the analysis data. It requires an
    * index. Optionally, query and _source may be specified.
    */
-  source?: MlDataframeAnalyticsSource;
+  source?: MlDataframeAnalyticsSource | undefined;
   /**
    * The destination configuration, consisting of index and optionally
    * results_field (ml by default).
    */
-  dest?: MlDataframeAnalyticsDestination;
+  dest?: MlDataframeAnalyticsDestination | undefined;
   /**
    * The analysis configuration, which contains the information necessary to
    * perform one of the following types of analysis: classification, outlier
    * detection, or regression.
    */
-  analysis?: MlDataframeAnalysisContainer;
+  analysis?: MlDataframeAnalysisContainer | undefined;
   /** A description of the job. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The approximate maximum amount of memory resources that are permitted for
    * analytical processing. If your `elasticsearch.yml` file contains an
@@ -30783,7 +30783,7 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
    * greater than that setting.
    * @server_default "1gb"
    */
-  model_memory_limit?: string;
+  model_memory_limit?: string | undefined;
   /**
    * The maximum number of threads to be used by the analysis. Using more
    * threads may decrease the time necessary to complete the analysis at the
@@ -30791,7 +30791,7 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
    * for operational functionality other than the analysis itself.
    * @server_default 1
    */
-  max_num_threads?: integer;
+  max_num_threads?: integer | undefined;
   /**
    * Specify includes and/or excludes patterns to select which fields will be
    * included in the analysis. The patterns specified in excludes are applied
@@ -30799,15 +30799,15 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
    * field is specified in both includes and excludes, then the field will not
    * be included in the analysis.
    */
-  analyzed_fields?: MlDataframeAnalysisAnalyzedFields | string[];
+  analyzed_fields?: MlDataframeAnalysisAnalyzedFields | string[] | undefined;
   /**
    * Specifies whether this job can start when there is insufficient machine
    * learning node capacity for it to be immediately assigned to a node.
    * @server_default false
    */
-  allow_lazy_start?: boolean;
+  allow_lazy_start?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlExplainDataFrameAnalyticsResponse {
@@ -30886,29 +30886,29 @@ export interface MlFlushJobRequest extends RequestBase {
    * Specifies to advance to a particular time value. Results are generated
    * and the model is updated for data from the specified time interval.
    */
-  advance_time?: DateTime;
+  advance_time?: DateTime | undefined;
   /**
    * If true, calculates the interim results for the most recent bucket or all
    * buckets within the latency period.
    */
-  calc_interim?: boolean;
+  calc_interim?: boolean | undefined;
   /**
    * When used in conjunction with `calc_interim` and `start`, specifies the
    * range of buckets on which to calculate interim results.
    */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * Specifies to skip to a particular time value. Results are not generated
    * and the model is not updated for data from the specified time interval.
    */
-  skip_time?: DateTime;
+  skip_time?: DateTime | undefined;
   /**
    * When used in conjunction with `calc_interim`, specifies the range of
    * buckets on which to calculate interim results.
    */
-  start?: DateTime;
+  start?: DateTime | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlFlushJobResponse {
@@ -30937,14 +30937,14 @@ export interface MlForecastRequest extends RequestBase {
    * record that was processed.
    * @server_default "1d"
    */
-  duration?: Duration;
+  duration?: Duration | undefined;
   /**
    * The period of time that forecast results are retained. After a forecast
    * expires, the results are deleted. If set to a value of 0, the forecast is
    * never automatically deleted.
    * @server_default "14d"
    */
-  expires_in?: Duration;
+  expires_in?: Duration | undefined;
   /**
    * The maximum memory the forecast can use. If the forecast needs to use
    * more than the provided amount, it will spool to disk. Default is 20mb,
@@ -30953,9 +30953,9 @@ export interface MlForecastRequest extends RequestBase {
    * amount.
    * @server_default "20mb"
    */
-  max_model_memory?: string;
+  max_model_memory?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlForecastResponse {
@@ -30982,57 +30982,57 @@ export interface MlGetBucketsRequest extends RequestBase {
    * The timestamp of a single bucket result. If you do not specify this
    * parameter, the API returns information about all buckets.
    */
-  timestamp?: DateTime;
+  timestamp?: DateTime | undefined;
   /**
    * Returns buckets with anomaly scores greater or equal than this value.
    * @server_default 0
    */
-  anomaly_score?: double;
+  anomaly_score?: double | undefined;
   /**
    * If `true`, the buckets are sorted in descending order.
    * @server_default false
    */
-  desc?: boolean;
+  desc?: boolean | undefined;
   /**
    * Returns buckets with timestamps earlier than this time. `-1` means it is
    * unset and results are not limited to specific timestamps.
    * @server_default "-1"
    */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * If `true`, the output excludes interim results.
    * @server_default false
    */
-  exclude_interim?: boolean;
+  exclude_interim?: boolean | undefined;
   /**
    * If true, the output includes anomaly records.
    * @server_default false
    */
-  expand?: boolean;
+  expand?: boolean | undefined;
   /**
    * Skips the specified number of buckets.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of buckets to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Specifies the sort field for the requested buckets.
    * @server_default "timestamp"
    */
-  sort?: Field;
+  sort?: Field | undefined;
   /**
    * Returns buckets with timestamps after this time. `-1` means it is unset
    * and results are not limited to specific timestamps.
    * @server_default "-1"
    */
-  start?: DateTime;
-  page?: MlPage;
+  start?: DateTime | undefined;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetBucketsResponse {
@@ -31049,21 +31049,21 @@ export interface MlGetCalendarEventsRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using `_all` or `*` or by omitting the calendar identifier. */
   calendar_id: Id;
   /** Specifies to get events with timestamps earlier than this time. */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * Skips the specified number of events.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /** Specifies to get events for a specific anomaly detection job identifier or job group. It must be used with a calendar identifier of `_all` or `*`. */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * Specifies the maximum number of events to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /** Specifies to get events with timestamps after this time. */
-  start?: DateTime;
+  start?: DateTime | undefined;
 }
 
 export interface MlGetCalendarEventsResponse {
@@ -31087,21 +31087,21 @@ export interface MlGetCalendarsCalendar {
  */
 export interface MlGetCalendarsRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using `_all` or `*` or by omitting the calendar identifier. */
-  calendar_id?: Id;
+  calendar_id?: Id | undefined;
   /**
    * Skips the specified number of calendars. This parameter is supported only when you omit the calendar identifier.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of calendars to obtain. This parameter is supported only when you omit the calendar identifier.
    * @server_default 10000
    */
-  size?: integer;
+  size?: integer | undefined;
   /** This object is supported only when you omit the calendar identifier. */
-  page?: MlPage;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetCalendarsResponse {
@@ -31124,26 +31124,26 @@ export interface MlGetCategoriesRequest extends RequestBase {
    * partition_field_value, it returns information about all categories for
    * the specified partition.
    */
-  category_id?: CategoryId;
+  category_id?: CategoryId | undefined;
   /**
    * Skips the specified number of categories.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /** Only return categories for the specified partition. */
-  partition_field_value?: string;
+  partition_field_value?: string | undefined;
   /**
    * Specifies the maximum number of categories to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Configures pagination.
    * This parameter has the `from` and `size` properties.
    */
-  page?: MlPage;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetCategoriesResponse {
@@ -31162,7 +31162,7 @@ export interface MlGetDatafeedsRequest extends RequestBase {
    * wildcard expression. If you do not specify one of these options, the API
    * returns information about all datafeeds.
    */
-  datafeed_id?: Ids;
+  datafeed_id?: Ids | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31175,14 +31175,14 @@ export interface MlGetDatafeedsRequest extends RequestBase {
    * partial matches. If this parameter is `false`, the request returns a
    * `404` status code when there are no matches or only partial matches.
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Indicates if certain fields should be removed from the configuration on
    * retrieval. This allows the configuration to be in an acceptable format to
    * be retrieved and then added to another cluster.
    * @server_default false
    */
-  exclude_generated?: boolean;
+  exclude_generated?: boolean | undefined;
 }
 
 export interface MlGetDatafeedsResponse {
@@ -31201,7 +31201,7 @@ export interface MlGetDatafeedStatsRequest extends RequestBase {
    * wildcard expression. If you do not specify one of these options, the API
    * returns information about all datafeeds.
    */
-  datafeed_id?: Ids;
+  datafeed_id?: Ids | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31214,7 +31214,7 @@ export interface MlGetDatafeedStatsRequest extends RequestBase {
    * partial matches. If this parameter is `false`, the request returns a
    * `404` status code when there are no matches or only partial matches.
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
 }
 
 export interface MlGetDatafeedStatsResponse {
@@ -31233,7 +31233,7 @@ export interface MlGetDataFrameAnalyticsRequest extends RequestBase {
    * option, the API returns information for the first hundred data frame
    * analytics jobs.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31248,24 +31248,24 @@ export interface MlGetDataFrameAnalyticsRequest extends RequestBase {
    * there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Skips the specified number of data frame analytics jobs.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of data frame analytics jobs to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Indicates if certain fields should be removed from the configuration on
    * retrieval. This allows the configuration to be in an acceptable format to
    * be retrieved and then added to another cluster.
    * @server_default false
    */
-  exclude_generated?: boolean;
+  exclude_generated?: boolean | undefined;
 }
 
 export interface MlGetDataFrameAnalyticsResponse {
@@ -31285,7 +31285,7 @@ export interface MlGetDataFrameAnalyticsStatsRequest extends RequestBase {
    * option, the API returns information for the first hundred data frame
    * analytics jobs.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31300,22 +31300,22 @@ export interface MlGetDataFrameAnalyticsStatsRequest extends RequestBase {
    * there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Skips the specified number of data frame analytics jobs.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of data frame analytics jobs to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Defines whether the stats response should be verbose.
    * @server_default false
    */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
 }
 
 export interface MlGetDataFrameAnalyticsStatsResponse {
@@ -31331,17 +31331,17 @@ export interface MlGetDataFrameAnalyticsStatsResponse {
  */
 export interface MlGetFiltersRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
-  filter_id?: Ids;
+  filter_id?: Ids | undefined;
   /**
    * Skips the specified number of filters.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of filters to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface MlGetFiltersResponse {
@@ -31361,54 +31361,54 @@ export interface MlGetInfluencersRequest extends RequestBase {
    * If true, the results are sorted in descending order.
    * @server_default false
    */
-  desc?: boolean;
+  desc?: boolean | undefined;
   /**
    * Returns influencers with timestamps earlier than this time.
    * The default value means it is unset and results are not limited to
    * specific timestamps.
    * @server_default "-1"
    */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * If true, the output excludes interim results. By default, interim results
    * are included.
    * @server_default false
    */
-  exclude_interim?: boolean;
+  exclude_interim?: boolean | undefined;
   /**
    * Returns influencers with anomaly scores greater than or equal to this
    * value.
    * @server_default 0
    */
-  influencer_score?: double;
+  influencer_score?: double | undefined;
   /**
    * Skips the specified number of influencers.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of influencers to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Specifies the sort field for the requested influencers. By default, the
    * influencers are sorted by the `influencer_score` value.
    */
-  sort?: Field;
+  sort?: Field | undefined;
   /**
    * Returns influencers with timestamps after this time. The default value
    * means it is unset and results are not limited to specific timestamps.
    * @server_default "-1"
    */
-  start?: DateTime;
+  start?: DateTime | undefined;
   /**
    * Configures pagination.
    * This parameter has the `from` and `size` properties.
    */
-  page?: MlPage;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetInfluencersResponse {
@@ -31428,7 +31428,7 @@ export interface MlGetJobsRequest extends RequestBase {
    * group name, or a wildcard expression. If you do not specify one of these
    * options, the API returns information for all anomaly detection jobs.
    */
-  job_id?: Ids;
+  job_id?: Ids | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31442,14 +31442,14 @@ export interface MlGetJobsRequest extends RequestBase {
    * code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Indicates if certain fields should be removed from the configuration on
    * retrieval. This allows the configuration to be in an acceptable format to
    * be retrieved and then added to another cluster.
    * @server_default false
    */
-  exclude_generated?: boolean;
+  exclude_generated?: boolean | undefined;
 }
 
 export interface MlGetJobsResponse {
@@ -31469,7 +31469,7 @@ export interface MlGetJobStatsRequest extends RequestBase {
    * you do not specify one of these options, the API returns information for
    * all anomaly detection jobs.
    */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31483,7 +31483,7 @@ export interface MlGetJobStatsRequest extends RequestBase {
    * code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
 }
 
 export interface MlGetJobStatsResponse {
@@ -31573,19 +31573,19 @@ export interface MlGetMemoryStatsRequest extends RequestBase {
    * The names of particular nodes in the cluster to target. For example, `nodeId1,nodeId2` or
    * `ml:true`
    */
-  node_id?: Id;
+  node_id?: Id | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout
    * expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request
    * fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface MlGetMemoryStatsResponse {
@@ -31607,34 +31607,34 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
    * snapshots by using a comma-separated list or a wildcard expression. You can get all snapshots by using `_all`,
    * by specifying `*` as the snapshot ID, or by omitting the snapshot ID.
    */
-  snapshot_id?: Id;
+  snapshot_id?: Id | undefined;
   /**
    * If true, the results are sorted in descending order.
    * @server_default false
    */
-  desc?: boolean;
+  desc?: boolean | undefined;
   /** Returns snapshots with timestamps earlier than this time. */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * Skips the specified number of snapshots.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of snapshots to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Specifies the sort field for the requested snapshots. By default, the
    * snapshots are sorted by their timestamp.
    */
-  sort?: Field;
+  sort?: Field | undefined;
   /** Returns snapshots with timestamps after this time. */
-  start?: DateTime;
-  page?: MlPage;
+  start?: DateTime | undefined;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetModelSnapshotsResponse {
@@ -31667,7 +31667,7 @@ export interface MlGetModelSnapshotUpgradeStatsRequest extends RequestBase {
    * when there are partial matches. If this parameter is false, the request returns a 404 status code when there are
    * no matches or only partial matches.
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
 }
 
 export interface MlGetModelSnapshotUpgradeStatsResponse {
@@ -31703,7 +31703,7 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
    * are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * The span of the overall buckets. Must be greater or equal to the largest
    * bucket span of the specified anomaly detection jobs, which is the default
@@ -31713,29 +31713,29 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
    * of the specified anomaly detection jobs. To override that behavior, use
    * the optional `bucket_span` parameter.
    */
-  bucket_span?: Duration;
+  bucket_span?: Duration | undefined;
   /** Returns overall buckets with timestamps earlier than this time. */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * If `true`, the output excludes interim results.
    * @server_default false
    */
-  exclude_interim?: boolean;
+  exclude_interim?: boolean | undefined;
   /**
    * Returns overall buckets with overall scores greater than or equal to this
    * value.
    */
-  overall_score?: double;
+  overall_score?: double | undefined;
   /** Returns overall buckets with timestamps after this time. */
-  start?: DateTime;
+  start?: DateTime | undefined;
   /**
    * The number of top anomaly detection job bucket scores to be used in the
    * `overall_score` calculation.
    * @server_default 1
    */
-  top_n?: integer;
+  top_n?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetOverallBucketsResponse {
@@ -31756,47 +31756,47 @@ export interface MlGetRecordsRequest extends RequestBase {
    * If true, the results are sorted in descending order.
    * @server_default false
    */
-  desc?: boolean;
+  desc?: boolean | undefined;
   /**
    * Returns records with timestamps earlier than this time. The default value
    * means results are not limited to specific timestamps.
    * @server_default "-1"
    */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * If `true`, the output excludes interim results.
    * @server_default false
    */
-  exclude_interim?: boolean;
+  exclude_interim?: boolean | undefined;
   /**
    * Skips the specified number of records.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Returns records with anomaly scores greater or equal than this value.
    * @server_default 0
    */
-  record_score?: double;
+  record_score?: double | undefined;
   /**
    * Specifies the maximum number of records to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Specifies the sort field for the requested records.
    * @server_default "record_score"
    */
-  sort?: Field;
+  sort?: Field | undefined;
   /**
    * Returns records with timestamps after this time. The default value means
    * results are not limited to specific timestamps.
    * @server_default "-1"
    */
-  start?: DateTime;
-  page?: MlPage;
+  start?: DateTime | undefined;
+  page?: MlPage | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlGetRecordsResponse {
@@ -31817,7 +31817,7 @@ export interface MlGetTrainedModelsRequest extends RequestBase {
    * request by using a comma-separated list of model IDs or a wildcard
    * expression.
    */
-  model_id?: Ids;
+  model_id?: Ids | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31829,41 +31829,41 @@ export interface MlGetTrainedModelsRequest extends RequestBase {
    * subset of results when there are partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Specifies whether the included model definition should be returned as a
    * JSON map (true) or in a custom compressed format (false).
    * @server_default true
    */
-  decompress_definition?: boolean;
+  decompress_definition?: boolean | undefined;
   /**
    * Indicates if certain fields should be removed from the configuration on
    * retrieval. This allows the configuration to be in an acceptable format to
    * be retrieved and then added to another cluster.
    * @server_default false
    */
-  exclude_generated?: boolean;
+  exclude_generated?: boolean | undefined;
   /**
    * Skips the specified number of models.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * A comma delimited string of optional fields to include in the response
    * body.
    */
-  include?: MlInclude;
+  include?: MlInclude | undefined;
   /**
    * Specifies the maximum number of models to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * A comma delimited string of tags. A trained model can have many tags, or
    * none. When supplied, only trained models that contain all the supplied
    * tags are returned.
    */
-  tags?: string | string[];
+  tags?: string | string[] | undefined;
 }
 
 export interface MlGetTrainedModelsResponse {
@@ -31882,7 +31882,7 @@ export interface MlGetTrainedModelsStatsRequest extends RequestBase {
    * The unique identifier of the trained model or a model alias. It can be a
    * comma-separated list or a wildcard expression.
    */
-  model_id?: Ids;
+  model_id?: Ids | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -31894,17 +31894,17 @@ export interface MlGetTrainedModelsStatsRequest extends RequestBase {
    * subset of results when there are partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Skips the specified number of models.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of models to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface MlGetTrainedModelsStatsResponse {
@@ -32132,7 +32132,7 @@ export interface MlInferTrainedModelRequest extends RequestBase {
    * Controls the amount of time to wait for inference results.
    * @server_default "10s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * An array of objects to pass to the model for inference. The objects should contain a fields matching your
    * configured trained model input. Typically, for NLP models, the field name is `text_field`.
@@ -32140,9 +32140,9 @@ export interface MlInferTrainedModelRequest extends RequestBase {
    */
   docs: Record<string, any>[];
   /** The inference configuration updates to apply on the API call */
-  inference_config?: MlInferenceConfigUpdateContainer;
+  inference_config?: MlInferenceConfigUpdateContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlInferTrainedModelResponse {
@@ -32672,9 +32672,9 @@ export interface MlOpenJobRequest extends RequestBase {
    * Controls the time to wait until a job has opened.
    * @server_default "30m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlOpenJobResponse {
@@ -32791,7 +32791,7 @@ export interface MlPostCalendarEventsRequest extends RequestBase {
   /** A list of one of more scheduled events. The event’s start and end times can be specified as integer milliseconds since the epoch or as a string in ISO 8601 format. */
   events: MlCalendarEvent[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPostCalendarEventsResponse {
@@ -32807,13 +32807,13 @@ export interface MlPostDataRequest<TData = unknown> extends RequestBase {
   /** Identifier for the anomaly detection job. The job must have a state of open to receive and process the data. */
   job_id: Id;
   /** Specifies the end of the bucket resetting range. */
-  reset_end?: DateTime;
+  reset_end?: DateTime | undefined;
   /** Specifies the start of the bucket resetting range. */
-  reset_start?: DateTime;
+  reset_start?: DateTime | undefined;
   /** The request body. */
-  data?: TData[];
+  data?: TData[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: TData[] | string;
+  body?: TData[] | string | Uint8Array | undefined;
 }
 
 export interface MlPostDataResponse {
@@ -32851,22 +32851,22 @@ export interface MlPreviewDatafeedRequest extends RequestBase {
    * characters. NOTE: If you use this path parameter, you cannot provide datafeed or anomaly detection job
    * configuration details in the request body.
    */
-  datafeed_id?: Id;
+  datafeed_id?: Id | undefined;
   /** The start time from where the datafeed preview should begin */
-  start?: DateTime;
+  start?: DateTime | undefined;
   /** The end time when the datafeed preview should stop */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /** The datafeed definition to preview. */
-  datafeed_config?: MlDatafeedConfig;
+  datafeed_config?: MlDatafeedConfig | undefined;
   /**
    * The configuration details for the anomaly detection job that is associated with the datafeed. If the
    * `datafeed_config` object does not include a `job_id` that references an existing anomaly detection job, you must
    * supply this `job_config` object. If you include both a `job_id` and a `job_config`, the latter information is
    * used. You cannot specify a `job_config` object unless you also supply a `datafeed_config` object.
    */
-  job_config?: MlJobConfig;
+  job_config?: MlJobConfig | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type MlPreviewDatafeedResponse<TDocument = unknown> = TDocument[];
@@ -32886,15 +32886,15 @@ export interface MlPreviewDataFrameAnalyticsDataframePreviewConfig {
  */
 export interface MlPreviewDataFrameAnalyticsRequest extends RequestBase {
   /** Identifier for the data frame analytics job. */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * A data frame analytics config as described in create data frame analytics
    * jobs. Note that `id` and `dest` don’t need to be provided in the context of
    * this API.
    */
-  config?: MlPreviewDataFrameAnalyticsDataframePreviewConfig;
+  config?: MlPreviewDataFrameAnalyticsDataframePreviewConfig | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPreviewDataFrameAnalyticsResponse {
@@ -32932,11 +32932,11 @@ export interface MlPutCalendarRequest extends RequestBase {
   /** A string that uniquely identifies a calendar. */
   calendar_id: Id;
   /** An array of anomaly detection job identifiers. */
-  job_ids?: Id[];
+  job_ids?: Id[] | undefined;
   /** A description of the calendar. */
-  description?: string;
+  description?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPutCalendarResponse {
@@ -32969,43 +32969,43 @@ export interface MlPutDatafeedRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines
    * whether wildcard expressions match hidden data streams. Supports comma-separated values.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, concrete, expanded, or aliased indices are ignored when frozen.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If set, the datafeed performs aggregation searches.
    * Support for aggregations is limited and should be used only with low cardinality data.
    */
-  aggregations?: Record<string, AggregationsAggregationContainer>;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
   /**
    * If set, the datafeed performs aggregation searches.
    * Support for aggregations is limited and should be used only with low cardinality data.
    */
-  aggs?: Record<string, AggregationsAggregationContainer>;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
   /**
    * Datafeeds might be required to search over long time periods, for several months or years.
    * This search is split into time chunks in order to ensure the load on Elasticsearch is managed.
    * Chunking configuration controls how the size of these time chunks are calculated;
    * it is an advanced configuration option.
    */
-  chunking_config?: MlChunkingConfig;
+  chunking_config?: MlChunkingConfig | undefined;
   /**
    * Specifies whether the datafeed checks for missing data and the size of the window.
    * The datafeed can optionally search over indices that have already been read in an effort to determine whether
@@ -33013,7 +33013,7 @@ export interface MlPutDatafeedRequest extends RequestBase {
    * `query_delay` is set too low and the data is being indexed after the datafeed has passed that moment in time.
    * This check runs only on real-time datafeeds.
    */
-  delayed_data_check_config?: MlDelayedDataCheckConfig;
+  delayed_data_check_config?: MlDelayedDataCheckConfig | undefined;
   /**
    * The interval at which scheduled queries are made while the datafeed runs in real time.
    * The default value is either the bucket span for short bucket spans, or, for longer bucket spans, a sensible
@@ -33021,58 +33021,58 @@ export interface MlPutDatafeedRequest extends RequestBase {
    * (partial) bucket are written then eventually overwritten by the full bucket results. If the datafeed uses
    * aggregations, this value must be divisible by the interval of the date histogram aggregation.
    */
-  frequency?: Duration;
+  frequency?: Duration | undefined;
   /**
    * An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the master
    * nodes and the machine learning nodes must have the `remote_cluster_client` role.
    */
-  indices?: Indices;
+  indices?: Indices | undefined;
   /**
    * An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the master
    * nodes and the machine learning nodes must have the `remote_cluster_client` role.
    */
-  indexes?: Indices;
+  indexes?: Indices | undefined;
   /** Specifies index expansion options that are used during search */
-  indices_options?: IndicesOptions;
+  indices_options?: IndicesOptions | undefined;
   /** Identifier for the anomaly detection job. */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * If a real-time datafeed has never seen any data (including during any initial training period), it automatically
    * stops and closes the associated job after this many real-time searches return no documents. In other words,
    * it stops after `frequency` times `max_empty_searches` of real-time operation. If not set, a datafeed with no
    * end time that sees no data remains started until it is explicitly stopped. By default, it is not set.
    */
-  max_empty_searches?: integer;
+  max_empty_searches?: integer | undefined;
   /**
    * The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an
    * Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this
    * object is passed verbatim to Elasticsearch.
    * @server_default "{\"match_all\": {\"boost\": 1}}"
    */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /**
    * The number of seconds behind real time that data is queried. For example, if data from 10:04 a.m. might
    * not be searchable in Elasticsearch until 10:06 a.m., set this property to 120 seconds. The default
    * value is randomly selected between `60s` and `120s`. This randomness improves the query performance
    * when there are multiple jobs running on the same node.
    */
-  query_delay?: Duration;
+  query_delay?: Duration | undefined;
   /** Specifies runtime fields for the datafeed search. */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Specifies scripts that evaluate custom expressions and returns script fields to the datafeed.
    * The detector configuration objects in a job can contain functions that use these script fields.
    */
-  script_fields?: Record<string, ScriptField>;
+  script_fields?: Record<string, ScriptField> | undefined;
   /**
    * The size parameter that is used in Elasticsearch searches when the datafeed does not use aggregations.
    * The maximum value is the value of `index.max_result_window`, which is 10,000 by default.
    * @server_default 1000
    */
-  scroll_size?: integer;
-  headers?: HttpHeaders;
+  scroll_size?: integer | undefined;
+  headers?: HttpHeaders | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPutDatafeedResponse {
@@ -33116,7 +33116,7 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
    * `xpack.ml.max_lazy_ml_nodes` setting.
    * @server_default false
    */
-  allow_lazy_start?: boolean;
+  allow_lazy_start?: boolean | undefined;
   /**
    * The analysis configuration, which contains the information necessary to
    * perform one of the following types of analysis: classification, outlier
@@ -33153,9 +33153,9 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
    * values to a single number. For example, in case of age ranges, you can
    * model the values as `0-14 = 0`, `15-24 = 1`, `25-34 = 2`, and so on.
    */
-  analyzed_fields?: MlDataframeAnalysisAnalyzedFields | string[];
+  analyzed_fields?: MlDataframeAnalysisAnalyzedFields | string[] | undefined;
   /** A description of the job. */
-  description?: string;
+  description?: string | undefined;
   /** The destination configuration. */
   dest: MlDataframeAnalyticsDestination;
   /**
@@ -33165,8 +33165,8 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
    * for operational functionality other than the analysis itself.
    * @server_default 1
    */
-  max_num_threads?: integer;
-  _meta?: Metadata;
+  max_num_threads?: integer | undefined;
+  _meta?: Metadata | undefined;
   /**
    * The approximate maximum amount of memory resources that are permitted for
    * analytical processing. If your `elasticsearch.yml` file contains an
@@ -33175,13 +33175,13 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
    * greater than that setting.
    * @server_default "1gb"
    */
-  model_memory_limit?: string;
+  model_memory_limit?: string | undefined;
   /** The configuration of how to source the analysis data. */
   source: MlDataframeAnalyticsSource;
-  headers?: HttpHeaders;
-  version?: VersionString;
+  headers?: HttpHeaders | undefined;
+  version?: VersionString | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPutDataFrameAnalyticsResponse {
@@ -33209,14 +33209,14 @@ export interface MlPutFilterRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
   filter_id: Id;
   /** A description of the filter. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The items of the filter. A wildcard `*` can be used at the beginning or the end of an item.
    * Up to 10000 items are allowed in each filter.
    */
-  items?: string[];
+  items?: string[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPutFilterResponse {
@@ -33232,7 +33232,7 @@ export interface MlPutFilterResponse {
  */
 export interface MlPutJobRequest extends RequestBase {
   /** The identifier for the anomaly detection job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters. */
-  job_id?: Id;
+  job_id?: Id | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -33242,70 +33242,70 @@ export interface MlPutJobRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines
    * whether wildcard expressions match hidden data streams. Supports comma-separated values.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, concrete, expanded or aliased indices are ignored when frozen.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Advanced configuration option. Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node. By default, if a machine learning node with capacity to run the job cannot immediately be found, the open anomaly detection jobs API returns an error. However, this is also subject to the cluster-wide `xpack.ml.max_lazy_ml_nodes` setting. If this option is set to true, the open anomaly detection jobs API does not return an error and the job waits in the opening state until sufficient machine learning node capacity is available.
    * @server_default false
    */
-  allow_lazy_open?: boolean;
+  allow_lazy_open?: boolean | undefined;
   /** Specifies how to analyze the data. After you create a job, you cannot change the analysis configuration; all the properties are informational. */
   analysis_config: MlAnalysisConfig;
   /** Limits can be applied for the resources required to hold the mathematical models in memory. These limits are approximate and can be set per job. They do not control the memory used by other processes, for example the Elasticsearch Java processes. */
-  analysis_limits?: MlAnalysisLimits;
+  analysis_limits?: MlAnalysisLimits | undefined;
   /** Advanced configuration option. The time between each periodic persistence of the model. The default value is a randomized value between 3 to 4 hours, which avoids all jobs persisting at exactly the same time. The smallest allowed value is 1 hour. For very large models (several GB), persistence could take 10-20 minutes, so do not set the `background_persist_interval` value too low. */
-  background_persist_interval?: Duration;
+  background_persist_interval?: Duration | undefined;
   /** Advanced configuration option. Contains custom meta data about the job. */
-  custom_settings?: MlCustomSettings;
+  custom_settings?: MlCustomSettings | undefined;
   /**
    * Advanced configuration option, which affects the automatic removal of old model snapshots for this job. It specifies a period of time (in days) after which only the first snapshot per day is retained. This period is relative to the timestamp of the most recent snapshot for this job. Valid values range from 0 to `model_snapshot_retention_days`.
    * @server_default 1
    */
-  daily_model_snapshot_retention_after_days?: long;
+  daily_model_snapshot_retention_after_days?: long | undefined;
   /** Defines the format of the input data when you send data to the job by using the post data API. Note that when configure a datafeed, these properties are automatically set. When data is received via the post data API, it is not stored in Elasticsearch. Only the results for anomaly detection are retained. */
   data_description: MlDataDescription;
   /** Defines a datafeed for the anomaly detection job. If Elasticsearch security features are enabled, your datafeed remembers which roles the user who created it had at the time of creation and runs the query using those same roles. If you provide secondary authorization headers, those credentials are used instead. */
-  datafeed_config?: MlDatafeedConfig;
+  datafeed_config?: MlDatafeedConfig | undefined;
   /** A description of the job. */
-  description?: string;
+  description?: string | undefined;
   /** A list of job groups. A job can belong to no groups or many. */
-  groups?: string[];
+  groups?: string[] | undefined;
   /** This advanced configuration option stores model information along with the results. It provides a more detailed view into anomaly detection. If you enable model plot it can add considerable overhead to the performance of the system; it is not feasible for jobs with many entities. Model plot provides a simplified and indicative view of the model and its bounds. It does not display complex features such as multivariate correlations or multimodal data. As such, anomalies may occasionally be reported which cannot be seen in the model plot. Model plot config can be configured when the job is created or updated later. It must be disabled if performance issues are experienced. */
-  model_plot_config?: MlModelPlotConfig;
+  model_plot_config?: MlModelPlotConfig | undefined;
   /**
    * Advanced configuration option, which affects the automatic removal of old model snapshots for this job. It specifies the maximum period of time (in days) that snapshots are retained. This period is relative to the timestamp of the most recent snapshot for this job. By default, snapshots ten days older than the newest snapshot are deleted.
    * @server_default 10
    */
-  model_snapshot_retention_days?: long;
+  model_snapshot_retention_days?: long | undefined;
   /** Advanced configuration option. The period over which adjustments to the score are applied, as new data is seen. The default value is the longer of 30 days or 100 bucket spans. */
-  renormalization_window_days?: long;
+  renormalization_window_days?: long | undefined;
   /**
    * A text string that affects the name of the machine learning results index. By default, the job generates an index named `.ml-anomalies-shared`.
    * @server_default "shared"
    */
-  results_index_name?: IndexName;
+  results_index_name?: IndexName | undefined;
   /** Advanced configuration option. The period of time (in days) that results are retained. Age is calculated relative to the timestamp of the latest bucket result. If this property has a non-null value, once per day at 00:30 (server time), results that are the specified number of days older than the latest bucket result are deleted from Elasticsearch. The default value is null, which means all results are retained. Annotations generated by the system also count as results for retention purposes; they are deleted after the same number of days as results. Annotations added by users are retained forever. */
-  results_retention_days?: long;
+  results_retention_days?: long | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlPutJobResponse {
@@ -33354,7 +33354,7 @@ export interface MlPutTrainedModelAliasRequest extends RequestBase {
    * already assigned and this parameter is false, the API returns an error.
    * @server_default false
    */
-  reassign?: boolean;
+  reassign?: boolean | undefined;
 }
 
 export type MlPutTrainedModelAliasResponse = AcknowledgedResponseBase;
@@ -33386,7 +33386,7 @@ export interface MlPutTrainedModelDefinitionPartRequest extends RequestBase {
   /** The total number of parts that will be uploaded. Must be greater than 0. */
   total_parts: integer;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type MlPutTrainedModelDefinitionPartResponse = AcknowledgedResponseBase;
@@ -33434,48 +33434,48 @@ export interface MlPutTrainedModelRequest extends RequestBase {
    * validations.
    * @server_default false
    */
-  defer_definition_decompression?: boolean;
+  defer_definition_decompression?: boolean | undefined;
   /**
    * Whether to wait for all child operations (e.g. model download)
    * to complete.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * The compressed (GZipped and Base64 encoded) inference definition of the
    * model. If compressed_definition is specified, then definition cannot be
    * specified.
    */
-  compressed_definition?: string;
+  compressed_definition?: string | undefined;
   /**
    * The inference definition for the model. If definition is specified, then
    * compressed_definition cannot be specified.
    */
-  definition?: MlPutTrainedModelDefinition;
+  definition?: MlPutTrainedModelDefinition | undefined;
   /** A human-readable description of the inference trained model. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The default configuration for inference. This can be either a regression
    * or classification configuration. It must match the underlying
    * definition.trained_model's target_type. For pre-packaged models such as
    * ELSER the config is not required.
    */
-  inference_config?: MlInferenceConfigCreateContainer;
+  inference_config?: MlInferenceConfigCreateContainer | undefined;
   /** The input field names for the model definition. */
-  input?: MlPutTrainedModelInput;
+  input?: MlPutTrainedModelInput | undefined;
   /** An object map that contains metadata about the model. */
-  metadata?: any;
+  metadata?: any | undefined;
   /**
    * The model type.
    * @server_default "tree_ensemble"
    */
-  model_type?: MlTrainedModelType;
+  model_type?: MlTrainedModelType | undefined;
   /**
    * The estimated memory usage in bytes to keep the trained model in memory.
    * This property is supported only if defer_definition_decompression is true
    * or the model definition is not supplied.
    */
-  model_size_bytes?: long;
+  model_size_bytes?: long | undefined;
   /**
    * The platform architecture (if applicable) of the trained mode. If the model
    * only works on one platform, because it is heavily optimized for a particular
@@ -33485,13 +33485,13 @@ export interface MlPutTrainedModelRequest extends RequestBase {
    * or `windows-x86_64`. For portable models (those that work independent of processor
    * architecture or OS features), leave this field unset.
    */
-  platform_architecture?: string;
+  platform_architecture?: string | undefined;
   /** An array of tags to organize the model. */
-  tags?: string[];
+  tags?: string[] | undefined;
   /** Optional prefix strings applied at inference */
-  prefix_strings?: MlTrainedModelPrefixStrings;
+  prefix_strings?: MlTrainedModelPrefixStrings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type MlPutTrainedModelResponse = MlTrainedModelConfig;
@@ -33547,11 +33547,11 @@ export interface MlPutTrainedModelVocabularyRequest extends RequestBase {
   /** The model vocabulary, which must not be empty. */
   vocabulary: string[];
   /** The optional model merges if required by the tokenizer. */
-  merges?: string[];
+  merges?: string[] | undefined;
   /** The optional vocabulary value scores if required by the tokenizer. */
-  scores?: double[];
+  scores?: double[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type MlPutTrainedModelVocabularyResponse = AcknowledgedResponseBase;
@@ -33614,14 +33614,14 @@ export interface MlResetJobRequest extends RequestBase {
    * returning.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * Specifies whether annotations that have been added by the
    * user should be deleted along with any auto-generated annotations when the job is
    * reset.
    * @server_default false
    */
-  delete_user_annotations?: boolean;
+  delete_user_annotations?: boolean | undefined;
 }
 
 export type MlResetJobResponse = AcknowledgedResponseBase;
@@ -33649,9 +33649,9 @@ export interface MlRevertModelSnapshotRequest extends RequestBase {
    * data, then delete the intervening results.
    * @server_default false
    */
-  delete_intervening_results?: boolean;
+  delete_intervening_results?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlRevertModelSnapshotResponse {
@@ -33694,12 +33694,12 @@ export interface MlSetUpgradeModeRequest extends RequestBase {
    * starting.
    * @server_default false
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type MlSetUpgradeModeResponse = AcknowledgedResponseBase;
@@ -33731,7 +33731,7 @@ export interface MlStartDatafeedRequest extends RequestBase {
    * The end time value is exclusive. If you do not specify an end time, the datafeed
    * runs continuously.
    */
-  end?: DateTime;
+  end?: DateTime | undefined;
   /**
    * The time that the datafeed should begin, which can be specified by using the same formats as the `end` parameter.
    * This value is inclusive.
@@ -33740,14 +33740,14 @@ export interface MlStartDatafeedRequest extends RequestBase {
    * If you restart a stopped datafeed and specify a start value that is earlier than the timestamp of the latest
    * processed record, the datafeed continues from 1 millisecond after the timestamp of the latest processed record.
    */
-  start?: DateTime;
+  start?: DateTime | undefined;
   /**
    * Specifies the amount of time to wait until a datafeed starts.
    * @server_default "20s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStartDatafeedResponse {
@@ -33771,15 +33771,15 @@ export interface MlStartDataFrameAnalyticsRequest extends RequestBase {
    * lowercase alphanumeric characters (a-z and 0-9), hyphens, and
    * underscores. It must start and end with alphanumeric characters.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Controls the amount of time to wait until the data frame analytics job
    * starts.
    * @server_default "20s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStartDataFrameAnalyticsResponse {
@@ -33807,9 +33807,9 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
    * The default value is the same size as the `model_size_bytes`. To disable the cache,
    * `0b` can be provided.
    */
-  cache_size?: ByteSize;
+  cache_size?: ByteSize | undefined;
   /** A unique identifier for the deployment of the model. */
-  deployment_id?: string;
+  deployment_id?: string | undefined;
   /**
    * The number of model allocations on each node where the model is deployed.
    * All allocations on a node share the same copy of the model in memory but use
@@ -33820,15 +33820,15 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
    * If adaptive_allocations is enabled, do not set this value, because it’s automatically set.
    * @server_default 1
    */
-  number_of_allocations?: integer;
+  number_of_allocations?: integer | undefined;
   /** The deployment priority */
-  priority?: MlTrainingPriority;
+  priority?: MlTrainingPriority | undefined;
   /**
    * Specifies the number of inference requests that are allowed in the queue. After the number of requests exceeds
    * this value, new requests are rejected with a 429 error.
    * @server_default 1024
    */
-  queue_capacity?: integer;
+  queue_capacity?: integer | undefined;
   /**
    * Sets the number of threads used by each model allocation during inference. This generally increases
    * the inference speed. The inference process is a compute-bound process; any number
@@ -33837,25 +33837,25 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
    * it will automatically be changed to a value less than the number of hardware threads.
    * @server_default 1
    */
-  threads_per_allocation?: integer;
+  threads_per_allocation?: integer | undefined;
   /**
    * Specifies the amount of time to wait for the model to deploy.
    * @server_default "20s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Specifies the allocation status to wait for before returning.
    * @server_default "started"
    */
-  wait_for?: MlDeploymentAllocationState;
+  wait_for?: MlDeploymentAllocationState | undefined;
   /**
    * Adaptive allocations configuration. When enabled, the number of allocations
    * is set based on the current load.
    * If adaptive_allocations is enabled, do not set the number of allocations manually.
    */
-  adaptive_allocations?: MlAdaptiveAllocationsSettings;
+  adaptive_allocations?: MlAdaptiveAllocationsSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStartTrainedModelDeploymentResponse {
@@ -33886,24 +33886,24 @@ export interface MlStopDatafeedRequest extends RequestBase {
    * partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * If `true`, the datafeed is stopped forcefully.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Specifies the amount of time to wait until a datafeed stops.
    * @server_default "20s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true` the job associated with the datafeed is closed.
    * @server_default false
    */
-  close_job?: boolean;
+  close_job?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStopDatafeedResponse {
@@ -33921,7 +33921,7 @@ export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
    * lowercase alphanumeric characters (a-z and 0-9), hyphens, and
    * underscores. It must start and end with alphanumeric characters.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -33936,20 +33936,20 @@ export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
    * status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * If true, the data frame analytics job is stopped forcefully.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Controls the amount of time to wait until the data frame analytics job
    * stops. Defaults to 20 seconds.
    * @server_default "20s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStopDataFrameAnalyticsResponse {
@@ -33971,17 +33971,17 @@ export interface MlStopTrainedModelDeploymentRequest extends RequestBase {
    * If `false`, the request returns a 404 status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Forcefully stops the deployment, even if it is used by ingest pipelines. You can't use these pipelines until you
    * restart the model deployment.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /** If provided, must be the same identifier as in the path. */
-  id?: Id;
+  id?: Id | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlStopTrainedModelDeploymentResponse {
@@ -34413,37 +34413,37 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines
    * whether wildcard expressions match hidden data streams. Supports comma-separated values.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, concrete, expanded or aliased indices are ignored when frozen.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only
    * with low cardinality data.
    */
-  aggregations?: Record<string, AggregationsAggregationContainer>;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
   /**
    * Datafeeds might search over long time periods, for several months or years. This search is split into time
    * chunks in order to ensure the load on Elasticsearch is managed. Chunking configuration controls how the size of
    * these time chunks are calculated; it is an advanced configuration option.
    */
-  chunking_config?: MlChunkingConfig;
+  chunking_config?: MlChunkingConfig | undefined;
   /**
    * Specifies whether the datafeed checks for missing data and the size of the window. The datafeed can optionally
    * search over indices that have already been read in an effort to determine whether any data has subsequently been
@@ -34451,7 +34451,7 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
    * the data is being indexed after the datafeed has passed that moment in time. This check runs only on real-time
    * datafeeds.
    */
-  delayed_data_check_config?: MlDelayedDataCheckConfig;
+  delayed_data_check_config?: MlDelayedDataCheckConfig | undefined;
   /**
    * The interval at which scheduled queries are made while the datafeed runs in real time. The default value is
    * either the bucket span for short bucket spans, or, for longer bucket spans, a sensible fraction of the bucket
@@ -34459,27 +34459,27 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
    * written then eventually overwritten by the full bucket results. If the datafeed uses aggregations, this value
    * must be divisible by the interval of the date histogram aggregation.
    */
-  frequency?: Duration;
+  frequency?: Duration | undefined;
   /**
    * An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the machine
    * learning nodes must have the `remote_cluster_client` role.
    */
-  indices?: string[];
+  indices?: string[] | undefined;
   /**
    * An array of index names. Wildcards are supported. If any of the indices are in remote clusters, the machine
    * learning nodes must have the `remote_cluster_client` role.
    */
-  indexes?: string[];
+  indexes?: string[] | undefined;
   /** Specifies index expansion options that are used during search. */
-  indices_options?: IndicesOptions;
-  job_id?: Id;
+  indices_options?: IndicesOptions | undefined;
+  job_id?: Id | undefined;
   /**
    * If a real-time datafeed has never seen any data (including during any initial training period), it automatically
    * stops and closes the associated job after this many real-time searches return no documents. In other words,
    * it stops after `frequency` times `max_empty_searches` of real-time operation. If not set, a datafeed with no
    * end time that sees no data remains started until it is explicitly stopped. By default, it is not set.
    */
-  max_empty_searches?: integer;
+  max_empty_searches?: integer | undefined;
   /**
    * The Elasticsearch query domain-specific language (DSL). This value corresponds to the query object in an
    * Elasticsearch search POST body. All the options that are supported by Elasticsearch can be used, as this
@@ -34490,36 +34490,36 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
    * when you are satisfied with the results of the job.
    * @server_default "{\"match_all\": {\"boost\": 1}}"
    */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /**
    * The number of seconds behind real time that data is queried. For example, if data from 10:04 a.m. might
    * not be searchable in Elasticsearch until 10:06 a.m., set this property to 120 seconds. The default
    * value is randomly selected between `60s` and `120s`. This randomness improves the query performance
    * when there are multiple jobs running on the same node.
    */
-  query_delay?: Duration;
+  query_delay?: Duration | undefined;
   /** Specifies runtime fields for the datafeed search. */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Specifies scripts that evaluate custom expressions and returns script fields to the datafeed.
    * The detector configuration objects in a job can contain functions that use these script fields.
    */
-  script_fields?: Record<string, ScriptField>;
+  script_fields?: Record<string, ScriptField> | undefined;
   /**
    * The size parameter that is used in Elasticsearch searches when the datafeed does not use aggregations.
    * The maximum value is the value of `index.max_result_window`.
    * @server_default 1000
    */
-  scroll_size?: integer;
+  scroll_size?: integer | undefined;
   /**
    * When true, force reminting of the datafeed's internal cloud API key from the
    * caller's cloud credential without requiring other configuration changes.
    * Requires a cloud-authenticated caller and an environment that supports
    * cross-project calls. Rejected with 400 otherwise. The datafeed must be stopped.
    */
-  _force_rekeying?: boolean;
+  _force_rekeying?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateDatafeedResponse {
@@ -34554,7 +34554,7 @@ export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
    */
   id: Id;
   /** A description of the job. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The approximate maximum amount of memory resources that are permitted for
    * analytical processing. If your `elasticsearch.yml` file contains an
@@ -34563,7 +34563,7 @@ export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
    * greater than that setting.
    * @server_default "1gb"
    */
-  model_memory_limit?: string;
+  model_memory_limit?: string | undefined;
   /**
    * The maximum number of threads to be used by the analysis. Using more
    * threads may decrease the time necessary to complete the analysis at the
@@ -34571,15 +34571,15 @@ export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
    * for operational functionality other than the analysis itself.
    * @server_default 1
    */
-  max_num_threads?: integer;
+  max_num_threads?: integer | undefined;
   /**
    * Specifies whether this job can start when there is insufficient machine
    * learning node capacity for it to be immediately assigned to a node.
    * @server_default false
    */
-  allow_lazy_start?: boolean;
+  allow_lazy_start?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateDataFrameAnalyticsResponse {
@@ -34606,13 +34606,13 @@ export interface MlUpdateFilterRequest extends RequestBase {
   /** A string that uniquely identifies a filter. */
   filter_id: Id;
   /** The items to add to the filter. */
-  add_items?: string[];
+  add_items?: string[] | undefined;
   /** A description for the filter. */
-  description?: string;
+  description?: string | undefined;
   /** The items to remove from the filter. */
-  remove_items?: string[];
+  remove_items?: string[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateFilterResponse {
@@ -34641,8 +34641,8 @@ export interface MlUpdateJobRequest extends RequestBase {
    * machine learning node capacity is available.
    * @server_default false
    */
-  allow_lazy_open?: boolean;
-  analysis_limits?: MlAnalysisMemoryLimit;
+  allow_lazy_open?: boolean | undefined;
+  analysis_limits?: MlAnalysisMemoryLimit | undefined;
   /**
    * Advanced configuration option. The time between each periodic persistence
    * of the model.
@@ -34655,18 +34655,18 @@ export interface MlUpdateJobRequest extends RequestBase {
    * close the job, then reopen the job and restart the datafeed for the
    * changes to take effect.
    */
-  background_persist_interval?: Duration;
+  background_persist_interval?: Duration | undefined;
   /**
    * Advanced configuration option. Contains custom meta data about the job.
    * For example, it can contain custom URL information as shown in Adding
    * custom URLs to machine learning results.
    */
-  custom_settings?: Record<string, any>;
-  categorization_filters?: string[];
+  custom_settings?: Record<string, any> | undefined;
+  categorization_filters?: string[] | undefined;
   /** A description of the job. */
-  description?: string;
-  model_plot_config?: MlModelPlotConfig;
-  model_prune_window?: Duration;
+  description?: string | undefined;
+  model_plot_config?: MlModelPlotConfig | undefined;
+  model_prune_window?: Duration | undefined;
   /**
    * Advanced configuration option, which affects the automatic removal of old
    * model snapshots for this job. It specifies a period of time (in days)
@@ -34677,7 +34677,7 @@ export interface MlUpdateJobRequest extends RequestBase {
    * `model_snapshot_retention_days`.
    * @server_default 1
    */
-  daily_model_snapshot_retention_after_days?: long;
+  daily_model_snapshot_retention_after_days?: long | undefined;
   /**
    * Advanced configuration option, which affects the automatic removal of old
    * model snapshots for this job. It specifies the maximum period of time (in
@@ -34685,12 +34685,12 @@ export interface MlUpdateJobRequest extends RequestBase {
    * timestamp of the most recent snapshot for this job.
    * @server_default 10
    */
-  model_snapshot_retention_days?: long;
+  model_snapshot_retention_days?: long | undefined;
   /**
    * Advanced configuration option. The period over which adjustments to the
    * score are applied, as new data is seen.
    */
-  renormalization_window_days?: long;
+  renormalization_window_days?: long | undefined;
   /**
    * Advanced configuration option. The period of time (in days) that results
    * are retained. Age is calculated relative to the timestamp of the latest
@@ -34699,15 +34699,15 @@ export interface MlUpdateJobRequest extends RequestBase {
    * than the latest bucket result are deleted from Elasticsearch. The default
    * value is null, which means all results are retained.
    */
-  results_retention_days?: long;
+  results_retention_days?: long | undefined;
   /** A list of job groups. A job can belong to no groups or many. */
-  groups?: string[];
+  groups?: string[] | undefined;
   /** An array of detector update objects. */
-  detectors?: MlDetectorUpdate[];
+  detectors?: MlDetectorUpdate[] | undefined;
   /** Settings related to how categorization interacts with partition fields. */
-  per_partition_categorization?: MlPerPartitionCategorization;
+  per_partition_categorization?: MlPerPartitionCategorization | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateJobResponse {
@@ -34745,16 +34745,16 @@ export interface MlUpdateModelSnapshotRequest extends RequestBase {
   /** Identifier for the model snapshot. */
   snapshot_id: Id;
   /** A description of the model snapshot. */
-  description?: string;
+  description?: string | undefined;
   /**
    * If `true`, this snapshot will not be deleted during automatic cleanup of
    * snapshots older than `model_snapshot_retention_days`. However, this
    * snapshot will be deleted when the job is deleted.
    * @server_default false
    */
-  retain?: boolean;
+  retain?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateModelSnapshotResponse {
@@ -34779,15 +34779,15 @@ export interface MlUpdateTrainedModelDeploymentRequest extends RequestBase {
    * it will automatically be changed to a value less than the number of hardware threads.
    * @server_default 1
    */
-  number_of_allocations?: integer;
+  number_of_allocations?: integer | undefined;
   /**
    * Adaptive allocations configuration. When enabled, the number of allocations
    * is set based on the current load.
    * If adaptive_allocations is enabled, do not set the number of allocations manually.
    */
-  adaptive_allocations?: MlAdaptiveAllocationsSettings;
+  adaptive_allocations?: MlAdaptiveAllocationsSettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MlUpdateTrainedModelDeploymentResponse {
@@ -34809,12 +34809,12 @@ export interface MlUpgradeJobSnapshotRequest extends RequestBase {
    * Otherwise, it responds as soon as the upgrade task is assigned to a node.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * Controls the time to wait for the request to complete.
    * @server_default "30m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface MlUpgradeJobSnapshotResponse {
@@ -34827,9 +34827,9 @@ export interface MlUpgradeJobSnapshotResponse {
 /** Arguments of `ml.validate_detector`: Validate an anomaly detection job. */
 export interface MlValidateDetectorRequest extends RequestBase {
   /** The request body. */
-  detector?: MlDetector;
+  detector?: MlDetector | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: MlDetector | string;
+  body?: MlDetector | string | Uint8Array | undefined;
 }
 
 export type MlValidateDetectorResponse = AcknowledgedResponseBase;
@@ -34840,17 +34840,17 @@ export type MlValidateDetectorResponse = AcknowledgedResponseBase;
  * @see {@link https://www.elastic.co/guide/en/machine-learning/current/ml-jobs.html}
  */
 export interface MlValidateRequest extends RequestBase {
-  job_id?: Id;
-  analysis_config?: MlAnalysisConfig;
-  analysis_limits?: MlAnalysisLimits;
-  data_description?: MlDataDescription;
-  description?: string;
-  model_plot?: MlModelPlotConfig;
-  model_snapshot_id?: Id;
-  model_snapshot_retention_days?: long;
-  results_index_name?: IndexName;
+  job_id?: Id | undefined;
+  analysis_config?: MlAnalysisConfig | undefined;
+  analysis_limits?: MlAnalysisLimits | undefined;
+  data_description?: MlDataDescription | undefined;
+  description?: string | undefined;
+  model_plot?: MlModelPlotConfig | undefined;
+  model_snapshot_id?: Id | undefined;
+  model_snapshot_retention_days?: long | undefined;
+  results_index_name?: IndexName | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type MlValidateResponse = AcknowledgedResponseBase;
@@ -34917,9 +34917,9 @@ export interface MonitoringBulkRequest<TDocument = unknown, TPartialDocument = u
   /** Collection interval (e.g., '10s' or '10000ms') of the payload */
   interval: Duration;
   /** The request body. */
-  operations?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[];
+  operations?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | string;
+  body?: (BulkOperationContainer | BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[] | string | Uint8Array | undefined;
 }
 
 export interface MonitoringBulkResponse {
@@ -34986,7 +34986,7 @@ export interface MsearchMultiSearchResult<TDocument = unknown, TAggregations = R
  */
 export interface MsearchRequest extends RequestBase {
   /** Comma-separated list of data streams, indices, and index aliases to search. */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -34995,30 +34995,30 @@ export interface MsearchRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If true, network roundtrips between the coordinating node and remote clusters are minimized for cross-cluster search requests.
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @server_default false
    * @deprecated 7.16.0 This parameter is deprecated because frozen indices have been deprecated.
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * Indicates whether hit.matched_queries should be rendered as a map that includes
    * the name of the matched query associated with its score (true)
@@ -35028,19 +35028,19 @@ export interface MsearchRequest extends RequestBase {
    * However, using computationally expensive named queries on a large number of hits may add significant overhead.
    * @server_default false
    */
-  include_named_queries_score?: boolean;
+  include_named_queries_score?: boolean | undefined;
   /**
    * Maximum number of concurrent searches the multi search API can execute.
    * Defaults to `max(1, (# of data nodes * min(search thread pool size, 10)))`.
    */
-  max_concurrent_searches?: integer;
+  max_concurrent_searches?: integer | undefined;
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    * @server_default 5
    */
-  max_concurrent_shard_requests?: integer;
+  max_concurrent_shard_requests?: integer | undefined;
   /** Defines a threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold. This filter roundtrip can limit the number of shards significantly if for instance a shard can not match any documents based on its rewrite method i.e., if date filters are mandatory to match but the shard bounds and the query are disjoint. */
-  pre_filter_shard_size?: long;
+  pre_filter_shard_size?: long | undefined;
   /**
    * Specifies a subset of projects to target for a search using project metadata
    * tags in a subset Lucene syntax. Allowed Lucene queries: the _alias tag
@@ -35050,19 +35050,19 @@ export interface MsearchRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /**
    * If true, hits.total are returned as an integer in the response. Defaults to false, which returns an object.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /**
    * Custom routing value used to route search operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /** Indicates whether global term and document frequencies should be used when scoring returned documents. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * The slice identifier for routing the search to a specific slice.
    * When provided at the top level, all sub-searches are routed to shards matching the given slice value.
@@ -35070,13 +35070,13 @@ export interface MsearchRequest extends RequestBase {
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    * Individual sub-search headers can also specify `_slice` to override the top-level setting.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /** Specifies whether aggregation and suggester names should be prefixed by their respective types in the response. */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /** The request body. */
-  searches?: MsearchRequestItem[];
+  searches?: MsearchRequestItem[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: MsearchRequestItem[] | string;
+  body?: MsearchRequestItem[] | string | Uint8Array | undefined;
 }
 
 export type MsearchRequestItem = MsearchMultisearchHeader | SearchSearchRequestBody;
@@ -35096,14 +35096,14 @@ export interface MsearchTemplateRequest extends RequestBase {
    * It supports wildcards (`*`).
    * To search all data streams and indices, omit this parameter or use `*`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * If `true`, network round-trips are minimized for cross-cluster search requests.
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /** The maximum number of concurrent searches the API can run. */
-  max_concurrent_searches?: long;
+  max_concurrent_searches?: long | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -35114,24 +35114,24 @@ export interface MsearchTemplateRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The type of the search operation. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * If `true`, the response returns `hits.total` as an integer.
    * If `false`, it returns `hits.total` as an object.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /**
    * If `true`, the response prefixes aggregation and suggester names with their respective types.
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /** The request body. */
-  search_templates?: MsearchTemplateRequestItem[];
+  search_templates?: MsearchTemplateRequestItem[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: MsearchTemplateRequestItem[] | string;
+  body?: MsearchTemplateRequestItem[] | string | Uint8Array | undefined;
 }
 
 export type MsearchTemplateRequestItem = MsearchMultisearchHeader | MsearchTemplateTemplateConfig;
@@ -35222,68 +35222,68 @@ export interface MtermvectorsOperation {
  */
 export interface MtermvectorsRequest extends RequestBase {
   /** The name of the index that contains the documents. */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /** A comma-separated list of documents ids. You must define ids as parameter or set "ids" or "docs" in the request body */
-  ids?: Id[];
+  ids?: Id[] | undefined;
   /**
    * A comma-separated list or wildcard expressions of fields to include in the statistics.
    * It is used as the default list unless a specific field list is provided in the `completion_fields` or `fielddata_fields` parameters.
    */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /**
    * If `true`, the response includes the document count, sum of document frequencies, and sum of total term frequencies.
    * @server_default true
    */
-  field_statistics?: boolean;
+  field_statistics?: boolean | undefined;
   /**
    * If `true`, the response includes term offsets.
    * @server_default true
    */
-  offsets?: boolean;
+  offsets?: boolean | undefined;
   /**
    * If `true`, the response includes term payloads.
    * @server_default true
    */
-  payloads?: boolean;
+  payloads?: boolean | undefined;
   /**
    * If `true`, the response includes term positions.
    * @server_default true
    */
-  positions?: boolean;
+  positions?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If true, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * If true, the response includes term frequency and document frequency.
    * @server_default false
    */
-  term_statistics?: boolean;
+  term_statistics?: boolean | undefined;
   /** If `true`, returns the document version as part of a hit. */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
   /** An array of existing or artificial documents. */
-  docs?: MtermvectorsOperation[];
+  docs?: MtermvectorsOperation[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface MtermvectorsResponse {
@@ -35732,44 +35732,44 @@ export interface NodeShard {
  */
 export interface NodesHotThreadsRequest extends RequestBase {
   /** List of node IDs or names used to limit returned information. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /**
    * If true, known idle threads (e.g. waiting in a socket select, or to get
    * a task from an empty queue) are filtered out.
    * @server_default true
    */
-  ignore_idle_threads?: boolean;
+  ignore_idle_threads?: boolean | undefined;
   /**
    * The interval to do the second sampling of threads.
    * @server_default "500ms"
    */
-  interval?: Duration;
+  interval?: Duration | undefined;
   /**
    * Number of samples of thread stacktrace.
    * @server_default 10
    */
-  snapshots?: long;
+  snapshots?: long | undefined;
   /**
    * Specifies the number of hot threads to provide information for.
    * @server_default 3
    */
-  threads?: long;
+  threads?: long | undefined;
   /**
    * Period to wait for a response. If no response is received
    * before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The type to sample.
    * @server_default "cpu"
    */
-  type?: ThreadType;
+  type?: ThreadType | undefined;
   /**
    * The sort order for 'cpu' type
    * @server_default "total"
    */
-  sort?: ThreadType;
+  sort?: ThreadType | undefined;
 }
 
 export interface NodesHotThreadsResponse {
@@ -36204,19 +36204,19 @@ export interface NodesInfoRemoveClusterServer {
  */
 export interface NodesInfoRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /** Limits the information returned to the specific metrics. Supports a comma-separated list, such as http,ingest. */
-  metric?: NodesInfoNodesInfoMetrics;
+  metric?: NodesInfoNodesInfoMetrics | undefined;
   /**
    * If true, returns settings in flat format.
    * @server_default false
    */
-  flat_settings?: boolean;
+  flat_settings?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type NodesInfoResponse = NodesInfoResponseBase;
@@ -36556,17 +36556,17 @@ export interface NodesRecording {
  */
 export interface NodesReloadSecureSettingsRequest extends RequestBase {
   /** The names of particular nodes in the cluster to target. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The password for the Elasticsearch keystore. */
-  secure_settings_password?: Password;
+  secure_settings_password?: Password | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type NodesReloadSecureSettingsResponse = NodesReloadSecureSettingsResponseBase;
@@ -36781,41 +36781,41 @@ export type NodesStatsNodeStatsMetrics = NodesStatsNodeStatsMetric | NodesStatsN
  */
 export interface NodesStatsRequest extends RequestBase {
   /** Comma-separated list of node IDs or names used to limit returned information. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /** Limits the information returned to the specific metrics. */
-  metric?: NodesStatsNodeStatsMetrics;
+  metric?: NodesStatsNodeStatsMetrics | undefined;
   /** Limit the information returned for indices metric to the specific index metrics. It can be used only if indices (or all) metric is specified. */
-  index_metric?: CommonStatsFlags;
+  index_metric?: CommonStatsFlags | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in fielddata and suggest statistics. */
-  completion_fields?: Fields;
+  completion_fields?: Fields | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in fielddata statistics. */
-  fielddata_fields?: Fields;
+  fielddata_fields?: Fields | undefined;
   /** Comma-separated list or wildcard expressions of fields to include in the statistics. */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /** Comma-separated list of search groups to include in the search statistics. */
-  groups?: boolean;
+  groups?: boolean | undefined;
   /**
    * If true, the call reports the aggregated disk usage of each one of the Lucene index files (only applies if segment stats are requested).
    * @server_default false
    */
-  include_segment_file_sizes?: boolean;
+  include_segment_file_sizes?: boolean | undefined;
   /**
    * Indicates whether statistics are aggregated at the node, indices, or shards level.
    * @server_default "node"
    */
-  level?: NodeStatsLevel;
+  level?: NodeStatsLevel | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** A comma-separated list of document types for the indexing index metric. */
-  types?: string[];
+  types?: string[] | undefined;
   /**
    * If `true`, the response includes information from segments that are not loaded into memory.
    * @server_default false
    */
-  include_unloaded_segments?: boolean;
+  include_unloaded_segments?: boolean | undefined;
 }
 
 export type NodesStatsResponse = NodesStatsResponseBase;
@@ -36980,18 +36980,18 @@ export interface NodesUsageRequest extends RequestBase {
    * A comma-separated list of node IDs or names to limit the returned information.
    * Use `_local` to return information from the node you're connecting to, leave empty to get information from all nodes.
    */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /**
    * Limits the information returned to the specific metrics.
    * A comma-separated list of the following options: `_all`, `rest_actions`, `aggregations`.
    */
-  metric?: NodesUsageNodesUsageMetrics;
+  metric?: NodesUsageNodesUsageMetrics | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type NodesUsageResponse = NodesUsageResponseBase;
@@ -37026,35 +37026,35 @@ export interface OpenPointInTimeRequest extends RequestBase {
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * By default, it is random.
    */
-  preference?: string;
+  preference?: string | undefined;
   /** A custom value that is used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Indicates whether the point in time tolerates unavailable shards or shard failures when initially creating the PIT.
    * If `false`, creating a point in time request when a shard is missing or unavailable will throw an exception.
    * If `true`, the point in time will contain all the shards that are available at the time of the request.
    * @server_default false
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    * @server_default 5
    */
-  max_concurrent_shard_requests?: integer;
+  max_concurrent_shard_requests?: integer | undefined;
   /** Filter indices if the provided query rewrites to `match_none` on every shard. */
-  index_filter?: QueryDslQueryContainer;
+  index_filter?: QueryDslQueryContainer | undefined;
   /**
    * Specifies a subset of projects to target for the PIT request using project
    * metadata tags in a subset of Lucene query syntax.
@@ -37065,9 +37065,9 @@ export interface OpenPointInTimeRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface OpenPointInTimeResponse {
@@ -37134,27 +37134,27 @@ export interface PrevalidateNodeRemovalRequest extends RequestBase {
    * A comma-separated list of node names to prevalidate
    * @server_default []
    */
-  names?: string[];
+  names?: string[] | undefined;
   /**
    * A comma-separated list of node IDs to prevalidate
    * @server_default []
    */
-  ids?: string[];
+  ids?: string[] | undefined;
   /**
    * A comma-separated list of node external IDs to prevalidate
    * @server_default []
    */
-  external_ids?: string[];
+  external_ids?: string[] | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type PrevalidateNodeRemovalResponse = any;
@@ -37166,9 +37166,9 @@ export type PrevalidateNodeRemovalResponse = any;
  */
 export interface ProfilingFlamegraphRequest extends RequestBase {
   /** The request body. */
-  conditions?: any;
+  conditions?: any | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: any | string;
+  body?: any | string | Uint8Array | undefined;
 }
 
 export type ProfilingFlamegraphResponse = any;
@@ -37180,9 +37180,9 @@ export type ProfilingFlamegraphResponse = any;
  */
 export interface ProfilingStacktracesRequest extends RequestBase {
   /** The request body. */
-  conditions?: any;
+  conditions?: any | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: any | string;
+  body?: any | string | Uint8Array | undefined;
 }
 
 export type ProfilingStacktracesResponse = any;
@@ -37200,15 +37200,15 @@ export interface ProfilingStatusRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Whether to return immediately or wait until resources have been created */
-  wait_for_resources_created?: boolean;
+  wait_for_resources_created?: boolean | undefined;
 }
 
 export interface ProfilingStatusResponse {
@@ -37222,9 +37222,9 @@ export interface ProfilingStatusResponse {
  */
 export interface ProfilingTopnFunctionsRequest extends RequestBase {
   /** The request body. */
-  conditions?: any;
+  conditions?: any | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: any | string;
+  body?: any | string | Uint8Array | undefined;
 }
 
 export type ProfilingTopnFunctionsResponse = any;
@@ -37232,9 +37232,9 @@ export type ProfilingTopnFunctionsResponse = any;
 /** Arguments of `project.create_many_routing`: Create or update project routing expressions. */
 export interface ProjectCreateManyRoutingRequest extends RequestBase {
   /** The request body. */
-  expressions?: ProjectNamedProjectRoutingExpressions;
+  expressions?: ProjectNamedProjectRoutingExpressions | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: ProjectNamedProjectRoutingExpressions | string;
+  body?: ProjectNamedProjectRoutingExpressions | string | Uint8Array | undefined;
 }
 
 export type ProjectCreateManyRoutingResponse = AcknowledgedResponseBase;
@@ -37244,9 +37244,9 @@ export interface ProjectCreateRoutingRequest extends RequestBase {
   /** The name of project routing expression */
   name: string;
   /** The request body. */
-  expressions?: ProjectProjectRoutingExpression;
+  expressions?: ProjectProjectRoutingExpression | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: ProjectProjectRoutingExpression | string;
+  body?: ProjectProjectRoutingExpression | string | Uint8Array | undefined;
 }
 
 export type ProjectCreateRoutingResponse = AcknowledgedResponseBase;
@@ -37302,9 +37302,9 @@ export interface ProjectTagsRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type ProjectTagsResponse = ProjectTagsProjectTags;
@@ -37334,25 +37334,25 @@ export interface PutScriptRequest extends RequestBase {
    * The context in which the script or search template should run.
    * To prevent errors, the API immediately compiles the script or template in this context.
    */
-  context?: Name;
+  context?: Name | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * It can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The script or search template, its parameters, and its language. */
   script: StoredScript;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type PutScriptResponse = AcknowledgedResponseBase;
@@ -39214,12 +39214,12 @@ export interface QueryRulesListRulesetsRequest extends RequestBase {
    * The offset from the first result to fetch.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The maximum number of results to retrieve.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface QueryRulesListRulesetsResponse {
@@ -39249,9 +39249,9 @@ export interface QueryRulesPutRuleRequest extends RequestBase {
    * The format of this action depends on the rule type.
    */
   actions: QueryRulesQueryRuleActions;
-  priority?: integer;
+  priority?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface QueryRulesPutRuleResponse {
@@ -39268,7 +39268,7 @@ export interface QueryRulesPutRulesetRequest extends RequestBase {
   ruleset_id: Id;
   rules: QueryRulesQueryRule | QueryRulesQueryRule[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface QueryRulesPutRulesetResponse {
@@ -39377,7 +39377,7 @@ export interface QueryRulesTestRequest extends RequestBase {
    */
   match_criteria: Record<string, any>;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface QueryRulesTestResponse {
@@ -39521,7 +39521,7 @@ export interface RankEvalRequest extends RequestBase {
    * Wildcard (`*`) expressions are supported.
    * To target all data streams and indices in a cluster, omit this parameter or use `_all` or `*`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -39531,27 +39531,27 @@ export interface RankEvalRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /** Search operation type */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /** A set of typical search requests, together with their provided ratings. */
   requests: RankEvalRankEvalRequestItem[];
   /** Definition of the evaluation metric to calculate. */
-  metric?: RankEvalRankEvalMetric;
+  metric?: RankEvalRankEvalMetric | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface RankEvalResponse {
@@ -39660,13 +39660,13 @@ export interface ReindexRequest extends RequestBase {
    * If `true`, the request refreshes affected shards to make this operation visible to search.
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * The maximum number of documents to index per second, across the entire reindex operation (including slices).
    * It can be either `-1` to turn off throttling or any decimal number like `1.7` or `12` to throttle to that level.
    * @server_default -1
    */
-  requests_per_second?: float;
+  requests_per_second?: float | undefined;
   /**
    * The period of time that a consistent view of the index should be maintained for scrolled search.
    * In serverless, and stack versions >= v9.5.0, we use PIT rather than scroll for pagination.
@@ -39674,7 +39674,7 @@ export interface ReindexRequest extends RequestBase {
    * Therefore, this parameter is ignored unless you are reindexing from a remote cluster that is older than v7.10.0.
    * @server_default "5m"
    */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /**
    * The number of slices this task should be divided into.
    * It defaults to one slice, which means the task isn't sliced into subtasks.
@@ -39689,7 +39689,7 @@ export interface ReindexRequest extends RequestBase {
    * If there are multiple sources, it will choose the number of slices based on the index or backing index with the smallest number of shards.
    * @server_default "1"
    */
-  slices?: Slices;
+  slices?: Slices | undefined;
   /**
    * The maximum number of documents to reindex.
    * By default, all documents are reindexed.
@@ -39700,46 +39700,46 @@ export interface ReindexRequest extends RequestBase {
    * If `slices` is set, the `max_docs` limit is split evenly across the slices.
    * If the number of documents in the source is equal to or slightly more than `max_docs`, this could result in slightly fewer than `max_docs` documents being reindexed, due to skew in the slicing.
    */
-  max_docs?: integer | long;
+  max_docs?: integer | long | undefined;
   /**
    * The period each indexing waits for automatic index creation, dynamic mapping updates, and waiting for active shards.
    * By default, Elasticsearch waits for at least one minute before failing.
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set it to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
    * The default value is one, which means it waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `true`, the request blocks until the operation is complete. If your requested reindex operation is complex or time-consuming,
    * it might timeout due to transport-layer limitations. While the reindex will continue to be processed by the cluster, your
    * client will not receive updates on status automatically after timeout. Set this option `true` if you anticipate a long-running reindex.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * If `true`, the destination must be an index alias.
    * @server_default false
    */
-  require_alias?: boolean;
+  require_alias?: boolean | undefined;
   /**
    * Indicates whether to continue reindexing even when there are conflicts.
    * @server_default "abort"
    */
-  conflicts?: Conflicts;
+  conflicts?: Conflicts | undefined;
   /** The destination you are copying to. */
   dest: ReindexDestination;
   /** The script to run to update the document source or metadata when reindexing. */
-  script?: Script | ScriptSource;
+  script?: Script | ScriptSource | undefined;
   /** The source you are copying from. */
   source: ReindexSource;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ReindexResponse {
@@ -39869,7 +39869,7 @@ export interface ReindexRethrottleRequest extends RequestBase {
    * We recommend setting this to `none`, which provides the cleanest response format.
    * @server_default "nodes"
    */
-  group_by?: TasksGroupBy;
+  group_by?: TasksGroupBy | undefined;
 }
 
 export interface ReindexRethrottleResponse {
@@ -40058,23 +40058,23 @@ export interface RenderSearchTemplateRequest extends RequestBase {
    * The ID of the search template to render.
    * If no `source` is specified, this or the `id` request body parameter is required.
    */
-  id?: Id;
-  file?: string;
+  id?: Id | undefined;
+  file?: string | undefined;
   /**
    * Key-value pairs used to replace Mustache variables in the template.
    * The key is the variable name.
    * The value is the variable value.
    */
-  params?: Record<string, any>;
+  params?: Record<string, any> | undefined;
   /**
    * An inline search template.
    * It supports the same parameters as the search API's request body.
    * These parameters also support Mustache variables.
    * If no `id` or `<templated-id>` is specified, this parameter is required.
    */
-  source?: ScriptSource;
+  source?: ScriptSource | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface RenderSearchTemplateResponse {
@@ -40204,7 +40204,7 @@ export interface RollupGetJobsRequest extends RequestBase {
    * Identifier for the rollup job.
    * If it is `_all` or omitted, the API returns all rollup jobs.
    */
-  id?: Id;
+  id?: Id | undefined;
 }
 
 export interface RollupGetJobsResponse {
@@ -40266,7 +40266,7 @@ export interface RollupGetRollupCapsRequest extends RequestBase {
    * Index, indices or index-pattern to return rollup capabilities for.
    * `_all` may be used to fetch rollup capabilities from all jobs.
    */
-  id?: Id;
+  id?: Id | undefined;
 }
 
 export type RollupGetRollupCapsResponse = Record<IndexName, RollupGetRollupCapsRollupCapabilities>;
@@ -40394,7 +40394,7 @@ export interface RollupPutJobRequest extends RequestBase {
    * group. To make rollup useful, you will often add metrics like averages, mins, maxes, etc. Metrics are defined
    * on a per-field basis and for each field you configure which metric should be collected.
    */
-  metrics?: RollupFieldMetric[];
+  metrics?: RollupFieldMetric[] | undefined;
   /**
    * The number of bucket results that are processed on each iteration of the rollup indexer. A larger value tends
    * to execute faster, but requires more memory during processing. This value has no effect on how the data is
@@ -40407,10 +40407,10 @@ export interface RollupPutJobRequest extends RequestBase {
    * Time to wait for the request to complete.
    * @server_default "20s"
    */
-  timeout?: Duration;
-  headers?: HttpHeaders;
+  timeout?: Duration | undefined;
+  headers?: HttpHeaders | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type RollupPutJobResponse = AcknowledgedResponseBase;
@@ -40435,22 +40435,22 @@ export interface RollupRollupSearchRequest extends RequestBase {
    * Indicates whether hits.total should be rendered as an integer or an object in the rest search response
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /**
    * Specify whether aggregation and suggester names should be prefixed by their respective types in the response
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /** Specifies aggregations. */
-  aggregations?: Record<string, AggregationsAggregationContainer>;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
   /** Specifies aggregations. */
-  aggs?: Record<string, AggregationsAggregationContainer>;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
   /** Specifies a DSL query that is subject to some limitations. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** Must be zero if set, as rollups work on pre-aggregated data. */
-  size?: integer;
+  size?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface RollupRollupSearchResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> {
@@ -40491,13 +40491,13 @@ export interface RollupStopJobRequest extends RequestBase {
    * The timeout simply means the API call itself timed out while waiting for the status change.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If set to `true`, causes the API to block until the indexer state completely stops.
    * If set to `false`, the API returns immediately and the indexer is stopped asynchronously in the background.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export interface RollupStopJobResponse {
@@ -40635,16 +40635,16 @@ export interface ScriptsPainlessExecuteRequest extends RequestBase {
    * NOTE: Result ordering in the field contexts is not guaranteed.
    * @server_default "painless_test"
    */
-  context?: ScriptsPainlessExecutePainlessContext;
+  context?: ScriptsPainlessExecutePainlessContext | undefined;
   /**
    * Additional parameters for the `context`.
    * NOTE: This parameter is required for all contexts except `painless_test`, which is the default if no value is provided for `context`.
    */
-  context_setup?: ScriptsPainlessExecutePainlessContextSetup;
+  context_setup?: ScriptsPainlessExecutePainlessContextSetup | undefined;
   /** The Painless script to run. */
-  script?: Script | ScriptSource;
+  script?: Script | ScriptSource | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface ScriptsPainlessExecuteResponse<TResult = unknown> {
@@ -40673,19 +40673,19 @@ export interface ScrollRequest extends RequestBase {
    * The scroll ID
    * @deprecated 7.0.0
    */
-  scroll_id?: ScrollId;
+  scroll_id?: ScrollId | undefined;
   /**
    * The period to retain the search context for scrolling.
    * @server_default "1d"
    */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /**
    * If true, the API response’s hit.total property is returned as an integer. If false, the API response’s hit.total property is returned as an object.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type ScrollResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = SearchResponseBody<TDocument, TAggregations>;
@@ -40701,7 +40701,7 @@ export interface SearchableSnapshotsCacheStatsNode {
  */
 export interface SearchableSnapshotsCacheStatsRequest extends RequestBase {
   /** The names of the nodes in the cluster to target. */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
 }
 
 export interface SearchableSnapshotsCacheStatsResponse {
@@ -40729,12 +40729,12 @@ export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
    * A comma-separated list of data streams, indices, and aliases to clear from the cache.
    * It supports wildcards (`*`).
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -40743,13 +40743,13 @@ export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
    * expressions are evaluated. If `true`, index expressions that resolve to no
    * indices are allowed and the request returns an empty result.
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
 }
 
 export type SearchableSnapshotsClearCacheResponse = any;
@@ -40776,31 +40776,31 @@ export interface SearchableSnapshotsMountRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If true, the request blocks until the operation is complete.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * The mount option for the searchable snapshot index.
    * For further information on mount options, refer to: [Mount options](https://www.elastic.co/docs/deploy-manage/tools/snapshot-and-restore/searchable-snapshots#searchable-snapshot-mount-storage-options)
    * @server_default "full_copy"
    */
-  storage?: SearchableSnapshotsMountStorageOption;
+  storage?: SearchableSnapshotsMountStorageOption | undefined;
   /**
    * The name of the index contained in the snapshot whose data is to be mounted.
    * If no `renamed_index` is specified, this name will also be used to create the new index.
    */
   index: IndexName;
   /** The name of the index that will be created. */
-  renamed_index?: IndexName;
+  renamed_index?: IndexName | undefined;
   /** The settings that should be added to the index when it is mounted. */
-  index_settings?: Record<string, any>;
+  index_settings?: Record<string, any> | undefined;
   /** The names of settings that should be removed from the index when it is mounted. */
-  ignore_index_settings?: string[];
+  ignore_index_settings?: string[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SearchableSnapshotsMountResponse {
@@ -40818,12 +40818,12 @@ export type SearchableSnapshotsStatsLevel = "cluster" | "indices" | "shards";
  */
 export interface SearchableSnapshotsStatsRequest extends RequestBase {
   /** A comma-separated list of data streams and indices to retrieve statistics for. */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * Return stats aggregated at cluster, index or shard level
    * @server_default "indices"
    */
-  level?: SearchableSnapshotsStatsLevel;
+  level?: SearchableSnapshotsStatsLevel | undefined;
 }
 
 export interface SearchableSnapshotsStatsResponse {
@@ -40939,7 +40939,7 @@ export type SearchApplicationEventType = "page_view" | "search" | "search_click"
  */
 export interface SearchApplicationGetBehavioralAnalyticsRequest extends RequestBase {
   /** A list of analytics collections to limit the returned information */
-  name?: Name[];
+  name?: Name[] | undefined;
 }
 
 export type SearchApplicationGetBehavioralAnalyticsResponse = Record<Name, SearchApplicationAnalyticsCollection>;
@@ -40963,14 +40963,14 @@ export type SearchApplicationGetResponse = SearchApplicationSearchApplication;
  */
 export interface SearchApplicationListRequest extends RequestBase {
   /** Query in the Lucene query string syntax. */
-  q?: string;
+  q?: string | undefined;
   /**
    * Starting offset.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /** Specifies a max number of results to get. */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface SearchApplicationListResponse {
@@ -40989,11 +40989,11 @@ export interface SearchApplicationPostBehavioralAnalyticsEventRequest extends Re
   /** The analytics event type. */
   event_type: SearchApplicationEventType;
   /** Whether the response type has to include more details */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** The request body. */
-  payload?: any;
+  payload?: any | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: any | string;
+  body?: any | string | Uint8Array | undefined;
 }
 
 export interface SearchApplicationPostBehavioralAnalyticsEventResponse {
@@ -41030,11 +41030,11 @@ export interface SearchApplicationPutRequest extends RequestBase {
    * If `true`, this request cannot replace or update existing Search Applications.
    * @server_default false
    */
-  create?: boolean;
+  create?: boolean | undefined;
   /** The request body. */
-  search_application?: SearchApplicationSearchApplicationParameters;
+  search_application?: SearchApplicationSearchApplicationParameters | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: SearchApplicationSearchApplicationParameters | string;
+  body?: SearchApplicationSearchApplicationParameters | string | Uint8Array | undefined;
 }
 
 export interface SearchApplicationPutResponse {
@@ -41049,9 +41049,9 @@ export interface SearchApplicationPutResponse {
 export interface SearchApplicationRenderQueryRequest extends RequestBase {
   /** The name of the search application to render teh query for. */
   name: Name;
-  params?: Record<string, any>;
+  params?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SearchApplicationRenderQueryResponse {
@@ -41090,11 +41090,11 @@ export interface SearchApplicationSearchRequest extends RequestBase {
    * Determines whether aggregation names are prefixed by their respective types in the response.
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /** Query parameters specific to this request, which will override any defaults specified in the template. */
-  params?: Record<string, any>;
+  params?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SearchApplicationSearchResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> = SearchResponseBody<TDocument, TAggregations>;
@@ -41611,24 +41611,24 @@ export interface SearchMvtRequest extends RequestBase {
    * bounding box may be larger than the vector tile.
    * @server_default false
    */
-  exact_bounds?: boolean;
+  exact_bounds?: boolean | undefined;
   /**
    * The size, in pixels, of a side of the tile. Vector tiles are square with equal sides.
    * @server_default 4096
    */
-  extent?: integer;
+  extent?: integer | undefined;
   /**
    * Aggregation used to create a grid for `field`.
    * @server_default "geotile"
    */
-  grid_agg?: SearchMvtGridAggregationType;
+  grid_agg?: SearchMvtGridAggregationType | undefined;
   /**
    * Additional zoom levels available through the aggs layer. For example, if <zoom> is 7
    * and grid_precision is 8, you can zoom in up to level 15. Accepts 0-8. If 0, results
    * don't include the aggs layer.
    * @server_default 8
    */
-  grid_precision?: integer;
+  grid_precision?: integer | undefined;
   /**
    * Determines the geometry type for features in the aggs layer. In the aggs layer,
    * each feature represents a geotile_grid cell. If 'grid' each feature is a Polygon
@@ -41636,20 +41636,20 @@ export interface SearchMvtRequest extends RequestBase {
    * of the cell.
    * @server_default "grid"
    */
-  grid_type?: SearchMvtGridType;
+  grid_type?: SearchMvtGridType | undefined;
   /**
    * Maximum number of features to return in the hits layer. Accepts 0-10000.
    * If 0, results don't include the hits layer.
    * @server_default 10000
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * The number of hits matching the query to count accurately.
    * If `true`, the exact number of hits is returned at the cost of some performance.
    * If `false`, the response does not include the total number of hits matching the query.
    * @server_default "10000"
    */
-  track_total_hits?: SearchTrackHits;
+  track_total_hits?: SearchTrackHits | undefined;
   /**
    * If `true`, the hits and aggs layers will contain additional point features representing
    * suggested label positions for the original features.
@@ -41663,7 +41663,7 @@ export interface SearchMvtRequest extends RequestBase {
    * In addition, the new features will be distinguishable using the tag `_mvt_label_position`.
    * @server_default false
    */
-  with_labels?: boolean;
+  with_labels?: boolean | undefined;
   /**
    * Sub-aggregations for the geotile_grid.
    *
@@ -41684,33 +41684,33 @@ export interface SearchMvtRequest extends RequestBase {
    *
    * The aggregation names can't start with `_mvt_`. The `_mvt_` prefix is reserved for internal aggregations.
    */
-  aggs?: Record<string, AggregationsAggregationContainer>;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
   /**
    * The size, in pixels, of a clipping buffer outside the tile. This allows renderers
    * to avoid outline artifacts from geometries that extend past the extent of the tile.
    * @server_default 5
    */
-  buffer?: integer;
+  buffer?: integer | undefined;
   /**
    * The fields to return in the `hits` layer.
    * It supports wildcards (`*`).
    * This parameter does not support fields with array values. Fields with array
    * values may return inconsistent results.
    */
-  fields?: Fields;
+  fields?: Fields | undefined;
   /** The query DSL used to filter documents for the search. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /**
    * Defines one or more runtime fields in the search request. These fields take
    * precedence over mapped fields with the same name.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Sort the features in the hits layer. By default, the API calculates a bounding
    * box for each feature. It sorts features based on this box's diagonal length,
    * from longest to shortest.
    */
-  sort?: Sort;
+  sort?: Sort | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -41721,9 +41721,9 @@ export interface SearchMvtRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SearchMvtResponse = MapboxVectorTiles;
@@ -41885,7 +41885,7 @@ export interface SearchRequest extends RequestBase {
    * It supports wildcards (`*`).
    * To search all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -41895,7 +41895,7 @@ export interface SearchRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * If `true` and there are shard request timeouts or shard failures, the request returns partial results.
    * If `false`, it returns an error with no partial results.
@@ -41903,67 +41903,67 @@ export interface SearchRequest extends RequestBase {
    * To override the default behavior, you can set the `search.default_allow_partial_results` cluster setting to `false`.
    * @server_default true
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /**
    * The analyzer to use for the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * The number of shard results that should be reduced at once on the coordinating node.
    * If the potential number of shards in the request can be large, this value should be used as a protection mechanism to reduce the memory overhead per search request.
    * @server_default 512
    */
-  batched_reduce_size?: long;
+  batched_reduce_size?: long | undefined;
   /**
    * If `true`, network round-trips between the coordinating node and the remote clusters are minimized when running cross-cluster search (CCS) requests.
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /**
    * The default operator for the query string query: `and` or `or`.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * The field to use as a default when no field prefix is given in the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /** A comma-separated list of fields to return as the docvalue representation of a field for each hit. */
-  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[];
+  docvalue_fields?: Fields | (QueryDslFieldAndFormat | Field)[] | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, the request returns detailed information about score computation as part of a hit.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * If `true`, concrete, expanded or aliased indices will be ignored when frozen.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the response includes the score contribution from any named queries.
    *
@@ -41972,19 +41972,19 @@ export interface SearchRequest extends RequestBase {
    * However, using computationally expensive named queries on a large number of hits may add significant overhead.
    * @server_default false
    */
-  include_named_queries_score?: boolean;
+  include_named_queries_score?: boolean | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * The number of concurrent shard requests per node that the search runs concurrently.
    * This value should be used to limit the impact of the search on the cluster in order to limit the number of concurrent shard requests.
    * @server_default 5
    */
-  max_concurrent_shard_requests?: integer;
+  max_concurrent_shard_requests?: integer | undefined;
   /**
    * The nodes and shards used for the search.
    * By default, Elasticsearch selects from eligible nodes and shards using adaptive replica selection, accounting for allocation awareness.
@@ -41997,7 +41997,7 @@ export interface SearchRequest extends RequestBase {
    * * `_shards:<shard>,<shard>` to run the search only on the specified shards. You can combine this value with other `preference` values. However, the `_shards` value must come first. For example: `_shards:2,3|_local`.
    * * `<custom-string>` (any string that does not start with `_`) to route searches with the same `<custom-string>` to the same shards in the same order.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * A threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold.
    * This filter roundtrip can limit the number of shards significantly if for instance a shard can not match any documents based on its rewrite method (if date filters are mandatory to match but the shard bounds and the query are disjoint).
@@ -42007,58 +42007,58 @@ export interface SearchRequest extends RequestBase {
    * * The request targets one or more read-only index.
    * * The primary sort of the query targets an indexed field.
    */
-  pre_filter_shard_size?: long;
+  pre_filter_shard_size?: long | undefined;
   /**
    * If `true`, the caching of search results is enabled for requests where `size` is `0`.
    * It defaults to index level settings.
    */
-  request_cache?: boolean;
+  request_cache?: boolean | undefined;
   /**
    * A custom value that is used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The period to retain the search context for scrolling.
    * By default, this value cannot exceed `1d` (24 hours).
    * You can change this limit by using the `search.max_keep_alive` cluster-level setting.
    */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /** Indicates how distributed term frequencies are calculated for relevance scoring. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /** Specific `tag` of the request for logging and statistical purposes. */
-  stats?: string[] | string | string[];
+  stats?: string[] | string | string[] | undefined;
   /**
    * A comma-separated list of stored fields to return as part of a hit.
    * If no fields are specified, no stored fields are included in the response.
    * If this field is specified, the `_source` parameter defaults to `false`.
    * You can pass `_source: true` to return both source fields and stored fields in the search response.
    */
-  stored_fields?: Fields;
+  stored_fields?: Fields | undefined;
   /** The field to use for suggestions. */
-  suggest_field?: Field;
+  suggest_field?: Field | undefined;
   /**
    * The suggest mode.
    * This parameter can be used only when the `suggest_field` and `suggest_text` query string parameters are specified.
    * @server_default "missing"
    */
-  suggest_mode?: SuggestMode;
+  suggest_mode?: SuggestMode | undefined;
   /**
    * The number of suggestions to return.
    * This parameter can be used only when the `suggest_field` and `suggest_text` query string parameters are specified.
    */
-  suggest_size?: long;
+  suggest_size?: long | undefined;
   /**
    * The source text for which the suggestions should be returned.
    * This parameter can be used only when the `suggest_field` and `suggest_text` query string parameters are specified.
    */
-  suggest_text?: string;
+  suggest_text?: string | undefined;
   /**
    * The maximum number of documents to collect for each shard.
    * If a query reaches this limit, Elasticsearch terminates the query early.
@@ -42071,40 +42071,40 @@ export interface SearchRequest extends RequestBase {
    * If set to `0` (default), the query does not terminate early.
    * @server_default 0
    */
-  terminate_after?: long;
+  terminate_after?: long | undefined;
   /**
    * The period of time to wait for a response from each shard.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * It defaults to no timeout.
    */
-  timeout?: Duration | string;
+  timeout?: Duration | string | undefined;
   /**
    * The number of hits matching the query to count accurately.
    * If `true`, the exact number of hits is returned at the cost of some performance.
    * If `false`, the response does not include the total number of hits matching the query.
    * @server_default "10000"
    */
-  track_total_hits?: SearchTrackHits;
+  track_total_hits?: SearchTrackHits | undefined;
   /**
    * If `true`, the request calculates and returns document scores, even if the scores are not used for sorting.
    * @server_default false
    */
-  track_scores?: boolean;
+  track_scores?: boolean | undefined;
   /**
    * If `true`, aggregation and suggester names are be prefixed by their respective types in the response.
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * Indicates whether `hits.total` should be rendered as an integer or an object in the rest search response.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /**
    * If `true`, the request returns the document version as part of a hit.
    * @server_default false
    */
-  version?: boolean;
+  version?: boolean | undefined;
   /**
    * The source fields that are returned for matching documents.
    * These fields are returned in the `hits._source` property of the search response.
@@ -42115,27 +42115,27 @@ export interface SearchRequest extends RequestBase {
    * * `<string>` to return the source fields that are specified as a comma-separated list that supports wildcard (`*`) patterns.
    * @server_default "true"
    */
-  _source?: SearchSourceConfigParam | SearchSourceConfig;
+  _source?: SearchSourceConfigParam | SearchSourceConfig | undefined;
   /**
    * A comma-separated list of source fields to exclude from the response.
    * You can also use this parameter to exclude fields from the subset specified in `_source_includes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /**
    * Whether vectors should be excluded from _source
    * @server_default false
    */
-  _source_exclude_vectors?: boolean;
+  _source_exclude_vectors?: boolean | undefined;
   /**
    * A comma-separated list of source fields to include in the response.
    * If this parameter is specified, only these source fields are returned.
    * You can exclude fields from this subset using the `_source_excludes` query parameter.
    * If the `_source` parameter is `false`, this parameter is ignored.
    */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /** If `true`, the request returns the sequence number and primary term of the last modification of each hit. */
-  seq_no_primary_term?: boolean;
+  seq_no_primary_term?: boolean | undefined;
   /**
    * A query in the Lucene query string syntax.
    * Query parameter searches do not support the full Elasticsearch Query DSL but are handy for testing.
@@ -42143,99 +42143,99 @@ export interface SearchRequest extends RequestBase {
    * IMPORTANT: This parameter overrides the query parameter in the request body.
    * If both parameters are specified, documents matching the query request body parameter are not returned.
    */
-  q?: string;
+  q?: string | undefined;
   /**
    * The number of hits to return.
    * By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters.
    * To page through more hits, use the `search_after` parameter.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * The starting document offset, which must be non-negative.
    * By default, you cannot page through more than 10,000 hits using the `from` and `size` parameters.
    * To page through more hits, use the `search_after` parameter.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /** A comma-separated list of `<field>:<direction>` pairs. */
-  sort?: string | string[] | Sort;
+  sort?: string | string[] | Sort | undefined;
   /**
    * Should this request force synthetic _source?
    * Use this to test if the mapping supports synthetic _source and to get a sense of the worst case performance.
    * Fetches with this enabled will be slower the enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean;
+  force_synthetic_source?: boolean | undefined;
   /** Defines the aggregations that are run as part of the search request. */
-  aggregations?: Record<string, AggregationsAggregationContainer>;
+  aggregations?: Record<string, AggregationsAggregationContainer> | undefined;
   /** Defines the aggregations that are run as part of the search request. */
-  aggs?: Record<string, AggregationsAggregationContainer>;
+  aggs?: Record<string, AggregationsAggregationContainer> | undefined;
   /** Collapses search results the values of the specified field. */
-  collapse?: SearchFieldCollapse;
+  collapse?: SearchFieldCollapse | undefined;
   /** Configuration of search extensions defined by Elasticsearch plugins. */
-  ext?: Record<string, any>;
+  ext?: Record<string, any> | undefined;
   /** Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in your search results. */
-  highlight?: SearchHighlight;
+  highlight?: SearchHighlight | undefined;
   /**
    * Boost the `_score` of documents from specified indices.
    * The boost value is the factor by which scores are multiplied.
    * A boost value greater than `1.0` increases the score.
    * A boost value between `0` and `1.0` decreases the score.
    */
-  indices_boost?: Partial<Record<IndexName, double>>[];
+  indices_boost?: Partial<Record<IndexName, double>>[] | undefined;
   /** The approximate kNN search to run. */
-  knn?: KnnSearch | KnnSearch[];
+  knn?: KnnSearch | KnnSearch[] | undefined;
   /** The Reciprocal Rank Fusion (RRF) to use. */
-  rank?: RankContainer;
+  rank?: RankContainer | undefined;
   /**
    * The minimum `_score` for matching documents.
    * Documents with a lower `_score` are not included in search results and results collected by aggregations.
    */
-  min_score?: double;
+  min_score?: double | undefined;
   /**
    * Use the `post_filter` parameter to filter search results.
    * The search hits are filtered after the aggregations are calculated.
    * A post filter has no impact on the aggregation results.
    */
-  post_filter?: QueryDslQueryContainer;
+  post_filter?: QueryDslQueryContainer | undefined;
   /**
    * Set to `true` to return detailed timing information about the execution of individual components in a search request.
    * NOTE: This is a debugging tool and adds significant overhead to search execution.
    * @server_default false
    */
-  profile?: boolean;
+  profile?: boolean | undefined;
   /** The search definition using the Query DSL. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** Can be used to improve precision by reordering just the top (for example 100 - 500) documents returned by the `query` and `post_filter` phases. */
-  rescore?: SearchRescore | SearchRescore[];
+  rescore?: SearchRescore | SearchRescore[] | undefined;
   /**
    * A retriever is a specification to describe top documents returned from a search.
    * A retriever replaces other elements of the search API that also return top documents such as `query` and `knn`.
    */
-  retriever?: RetrieverContainer;
+  retriever?: RetrieverContainer | undefined;
   /** Retrieve a script evaluation (based on different fields) for each hit. */
-  script_fields?: Record<string, ScriptField>;
+  script_fields?: Record<string, ScriptField> | undefined;
   /** Used to retrieve the next page of hits using a set of sort values from the previous page. */
-  search_after?: SortResults;
+  search_after?: SortResults | undefined;
   /** Split a scrolled search into multiple slices that can be consumed independently. */
-  slice?: SlicedScroll;
+  slice?: SlicedScroll | undefined;
   /**
    * An array of wildcard (`*`) field patterns.
    * The request returns values for field names matching these patterns in the `hits.fields` property of the response.
    */
-  fields?: (QueryDslFieldAndFormat | Field)[];
+  fields?: (QueryDslFieldAndFormat | Field)[] | undefined;
   /** Defines a suggester that provides similar looking terms based on a provided text. */
-  suggest?: SearchSuggester;
+  suggest?: SearchSuggester | undefined;
   /**
    * Limit the search to a point in time (PIT).
    * If you provide a PIT, you cannot specify an `<index>` in the request path.
    */
-  pit?: SearchPointInTimeReference;
+  pit?: SearchPointInTimeReference | undefined;
   /**
    * One or more runtime fields in the search request.
    * These fields take precedence over mapped fields with the same name.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -42246,9 +42246,9 @@ export interface SearchRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SearchRescore {
@@ -42527,7 +42527,7 @@ export interface SearchShardsRequest extends RequestBase {
    * It supports wildcards (`*`).
    * To search all data streams and indices, omit this parameter or use `*` or `_all`.
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -42537,50 +42537,50 @@ export interface SearchShardsRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default false
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the request retrieves information from the local node only.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * IT can also be set to `-1` to indicate that the request should never timeout.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier for routing the search to a specific slice.
    * When provided, the request is limited to shards that match the given slice value.
    * Use the special value `_all` to query all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
 }
 
 export interface SearchShardsResponse {
@@ -42747,7 +42747,7 @@ export interface SearchTemplateRequest extends RequestBase {
    * A comma-separated list of data streams, indices, and aliases to search.
    * It supports wildcards (`*`).
    */
-  index?: Indices;
+  index?: Indices | undefined;
   /**
    * A setting that does two separate checks on the index expression.
    * If `false`, the request returns an error (1) if any wildcard expression
@@ -42757,84 +42757,84 @@ export interface SearchTemplateRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * Indicates whether network round-trips should be minimized as part of cross-cluster search requests execution.
    * @server_default true
    */
-  ccs_minimize_roundtrips?: boolean;
+  ccs_minimize_roundtrips?: boolean | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * Supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * If `true`, the response includes additional details about score computation as part of a hit.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * If `true`, specified concrete, expanded, or aliased indices are not included in the response when throttled.
    * @server_default true
    * @deprecated 7.16.0
    */
-  ignore_throttled?: boolean;
+  ignore_throttled?: boolean | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If `true`, the query execution is profiled.
    * @server_default false
    */
-  profile?: boolean;
+  profile?: boolean | undefined;
   /** A custom value used to route operations to a specific shard. */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * Specifies how long a consistent view of the index
    * should be maintained for scrolled search.
    */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /** The type of the search operation. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * If `true`, `hits.total` is rendered as an integer in the response.
    * If `false`, it is rendered as an object.
    * @server_default false
    */
-  rest_total_hits_as_int?: boolean;
+  rest_total_hits_as_int?: boolean | undefined;
   /**
    * If `true`, the response prefixes aggregation and suggester names with their respective types.
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * The ID of the search template to use. If no `source` is specified,
    * this parameter is required.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Key-value pairs used to replace Mustache variables in the template.
    * The key is the variable name.
    * The value is the variable value.
    */
-  params?: Record<string, any>;
+  params?: Record<string, any> | undefined;
   /**
    * An inline search template. Supports the same parameters as the search API's
    * request body. It also supports Mustache variables. If no `id` is specified, this
    * parameter is required.
    */
-  source?: ScriptSource;
+  source?: ScriptSource | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -42845,9 +42845,9 @@ export interface SearchTemplateRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SearchTemplateResponse<TDocument = unknown, TAggregations = Record<AggregateName, AggregationsAggregate>> {
@@ -42973,7 +42973,7 @@ export interface SecurityActivateUserProfileRequest extends RequestBase {
    * If you specify the `access_token` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  access_token?: string;
+  access_token?: string | undefined;
   /** The type of grant. */
   grant_type: SecurityGrantType;
   /**
@@ -42981,15 +42981,15 @@ export interface SecurityActivateUserProfileRequest extends RequestBase {
    * If you specify the `password` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  password?: string;
+  password?: string | undefined;
   /**
    * The username that identifies the user.
    * If you specify the `password` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  username?: string;
+  username?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SecurityActivateUserProfileResponse = SecurityUserProfileWithMetadata;
@@ -43107,11 +43107,11 @@ export interface SecurityAuthenticateToken {
  */
 export interface SecurityBulkDeleteRoleRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** An array of role names to delete */
   names: string[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityBulkDeleteRoleResponse {
@@ -43137,11 +43137,11 @@ export interface SecurityBulkError {
  */
 export interface SecurityBulkPutRoleRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** A dictionary of role name to RoleDescriptor objects to add or update */
   roles: Record<string, SecurityRoleDescriptor>;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityBulkPutRoleResponse {
@@ -43166,7 +43166,7 @@ export interface SecurityBulkUpdateApiKeysRequest extends RequestBase {
    * By default, API keys never expire.
    * This property can be omitted to leave the value unchanged.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /** The API key identifiers. */
   ids: string | string[];
   /**
@@ -43174,7 +43174,7 @@ export interface SecurityBulkUpdateApiKeysRequest extends RequestBase {
    * Within the `metadata` object, top-level keys beginning with an underscore (`_`) are reserved for system usage.
    * Any information specified with this parameter fully replaces metadata previously associated with the API key.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * The role descriptors to assign to the API keys.
    * An API key's effective permissions are an intersection of its assigned privileges and the point-in-time snapshot of permissions of the owner user.
@@ -43184,9 +43184,9 @@ export interface SecurityBulkUpdateApiKeysRequest extends RequestBase {
    * The snapshot of the owner's permissions is always updated, whether you supply the `role_descriptors` parameter.
    * The structure of a role descriptor is the same as the request for the create API keys API.
    */
-  role_descriptors?: Record<string, SecurityRoleDescriptor>;
+  role_descriptors?: Record<string, SecurityRoleDescriptor> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityBulkUpdateApiKeysResponse {
@@ -43205,20 +43205,20 @@ export interface SecurityChangePasswordRequest extends RequestBase {
    * The user whose password you want to change. If you do not specify this
    * parameter, the password is changed for the current user.
    */
-  username?: Username;
+  username?: Username | undefined;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** The new password value. Passwords must be at least 6 characters long. */
-  password?: Password;
+  password?: Password | undefined;
   /**
    * A hash of the new password value. This must be produced using the same
    * hashing algorithm as has been configured for password storage. For more details,
    * see the explanation of the `xpack.security.authc.password_hashing.algorithm`
    * setting.
    */
-  password_hash?: string;
+  password_hash?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityChangePasswordResponse {
@@ -43280,7 +43280,7 @@ export interface SecurityClearCachedRealmsRequest extends RequestBase {
    * A comma-separated list of the users to clear from the cache.
    * If you do not specify this parameter, the API evicts all users from the user cache.
    */
-  usernames?: string[];
+  usernames?: string[] | undefined;
 }
 
 export interface SecurityClearCachedRealmsResponse {
@@ -43340,7 +43340,7 @@ export interface SecurityClearCachedServiceTokensResponse {
  */
 export interface SecurityCloneApiKeyRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * The credentials of the API key to clone.
    * This is the secret value returned when the key was originally created.
@@ -43350,21 +43350,21 @@ export interface SecurityCloneApiKeyRequest extends RequestBase {
    * A name for the cloned API key.
    * If not provided, the name of the source key is used.
    */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * The expiration time for the cloned API key.
    * By default, API keys never expire.
    * Set to `null` to explicitly create a key with no expiration.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /**
    * Arbitrary metadata to associate with the cloned API key.
    * It supports nested data structure.
    * Within the metadata object, keys beginning with `_` are reserved for system usage.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityCloneApiKeyResponse {
@@ -43397,14 +43397,14 @@ export type SecurityClusterPrivilege = "all" | "cancel_task" | "create_snapshot"
  */
 export interface SecurityCreateApiKeyRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * The expiration time for the API key.
    * By default, API keys never expire.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /** A name for the API key. */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * An array of role descriptors for this API key.
    * When it is not specified or it is an empty array, the API key will have a point in time snapshot of permissions of the authenticated user.
@@ -43416,11 +43416,11 @@ export interface SecurityCreateApiKeyRequest extends RequestBase {
    * In this case, you must explicitly specify a role descriptor with no privileges.
    * The derived API key can be used for authentication; it will not have authority to call Elasticsearch APIs.
    */
-  role_descriptors?: Record<string, SecurityRoleDescriptor>;
+  role_descriptors?: Record<string, SecurityRoleDescriptor> | undefined;
   /** Arbitrary metadata that you want to associate with the API key. It supports nested data structure. Within the metadata object, keys beginning with `_` are reserved for system usage. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityCreateApiKeyResponse {
@@ -43459,13 +43459,13 @@ export interface SecurityCreateCrossClusterApiKeyRequest extends RequestBase {
    * Expiration time for the API key.
    * By default, API keys never expire.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /**
    * Arbitrary metadata that you want to associate with the API key.
    * It supports nested data structure.
    * Within the metadata object, keys beginning with `_` are reserved for system usage.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** Specifies the name for this API key. */
   name: Name;
   /**
@@ -43473,9 +43473,9 @@ export interface SecurityCreateCrossClusterApiKeyRequest extends RequestBase {
    * This field is used to restrict the API key to connections authenticated by a specific TLS certificate.
    * The value should match the certificate's distinguished name (DN) pattern.
    */
-  certificate_identity?: string;
+  certificate_identity?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityCreateCrossClusterApiKeyResponse {
@@ -43519,9 +43519,9 @@ export interface SecurityCreateServiceTokenRequest extends RequestBase {
    * NOTE: Token names must be unique in the context of the associated service account.
    * They must also be globally unique with their fully qualified names, which are comprised of the service account principal and token name, such as `<namespace>/<service>/<token-name>`.
    */
-  name?: Name;
+  name?: Name | undefined;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityCreateServiceTokenResponse {
@@ -43580,7 +43580,7 @@ export interface SecurityDelegatePkiRequest extends RequestBase {
    */
   x509_certificate_chain: string[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityDelegatePkiResponse {
@@ -43611,7 +43611,7 @@ export interface SecurityDeletePrivilegesRequest extends RequestBase {
   /** The name of the privilege. */
   name: Names;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export type SecurityDeletePrivilegesResponse = Record<string, Record<string, SecurityDeletePrivilegesFoundStatus>>;
@@ -43628,7 +43628,7 @@ export interface SecurityDeleteRoleMappingRequest extends RequestBase {
    */
   name: Name;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityDeleteRoleMappingResponse {
@@ -43648,7 +43648,7 @@ export interface SecurityDeleteRoleRequest extends RequestBase {
   /** The name of the role. */
   name: Name;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityDeleteRoleResponse {
@@ -43672,7 +43672,7 @@ export interface SecurityDeleteServiceTokenRequest extends RequestBase {
   /** The name of the service account token. */
   name: Name;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityDeleteServiceTokenResponse {
@@ -43692,7 +43692,7 @@ export interface SecurityDeleteUserRequest extends RequestBase {
   /** An identifier for the user. */
   username: Username;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityDeleteUserResponse {
@@ -43717,7 +43717,7 @@ export interface SecurityDisableUserProfileRequest extends RequestBase {
    * If 'false', it does nothing with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export type SecurityDisableUserProfileResponse = AcknowledgedResponseBase;
@@ -43731,7 +43731,7 @@ export interface SecurityDisableUserRequest extends RequestBase {
   /** An identifier for the user. */
   username: Username;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityDisableUserResponse {
@@ -43752,7 +43752,7 @@ export interface SecurityEnableUserProfileRequest extends RequestBase {
    * If 'false', nothing is done with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export type SecurityEnableUserProfileResponse = AcknowledgedResponseBase;
@@ -43766,7 +43766,7 @@ export interface SecurityEnableUserRequest extends RequestBase {
   /** An identifier for the user. */
   username: Username;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
 }
 
 export interface SecurityEnableUserResponse {
@@ -43837,29 +43837,29 @@ export interface SecurityGetApiKeyRequest extends RequestBase {
    * An API key id.
    * This parameter cannot be used with any of `name`, `realm_name` or `username`.
    */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * An API key name.
    * This parameter cannot be used with any of `id`, `realm_name` or `username`.
    * It supports prefix search with wildcard.
    */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * A boolean flag that can be used to query API keys owned by the currently authenticated user.
    * The `realm_name` or `username` parameters cannot be specified when this parameter is set to `true` as they are assumed to be the currently authenticated ones.
    * @server_default false
    */
-  owner?: boolean;
+  owner?: boolean | undefined;
   /**
    * The name of an authentication realm.
    * This parameter cannot be used with either `id` or `name` or when `owner` flag is set to `true`.
    */
-  realm_name?: Name;
+  realm_name?: Name | undefined;
   /**
    * The username of a user.
    * This parameter cannot be used with either `id` or `name` or when `owner` flag is set to `true`.
    */
-  username?: Username;
+  username?: Username | undefined;
   /**
    * Return the snapshot of the owner user's role descriptors
    * associated with the API key. An API key's actual
@@ -43867,17 +43867,17 @@ export interface SecurityGetApiKeyRequest extends RequestBase {
    * descriptors and the owner user's role descriptors.
    * @server_default false
    */
-  with_limited_by?: boolean;
+  with_limited_by?: boolean | undefined;
   /**
    * A boolean flag that can be used to query API keys that are currently active. An API key is considered active if it is neither invalidated, nor expired at query time. You can specify this together with other parameters such as `owner` or `name`. If `active_only` is false, the response will include both active and inactive (expired or invalidated) keys.
    * @server_default false
    */
-  active_only?: boolean;
+  active_only?: boolean | undefined;
   /**
    * Determines whether to also retrieve the profile uid, for the API key owner principal, if it exists.
    * @server_default false
    */
-  with_profile_uid?: boolean;
+  with_profile_uid?: boolean | undefined;
 }
 
 export interface SecurityGetApiKeyResponse {
@@ -43912,12 +43912,12 @@ export interface SecurityGetPrivilegesRequest extends RequestBase {
    * Application privileges are always associated with exactly one application.
    * If you do not specify this parameter, the API returns information about all privileges for all applications.
    */
-  application?: Name;
+  application?: Name | undefined;
   /**
    * The name of the privilege.
    * If you do not specify this parameter, the API returns information about all privileges for the requested application.
    */
-  name?: Names;
+  name?: Names | undefined;
 }
 
 export type SecurityGetPrivilegesResponse = Record<string, Record<string, SecurityPutPrivilegesActions>>;
@@ -43957,7 +43957,7 @@ export interface SecurityGetRoleIndicesPrivilegesRead {
  */
 export interface SecurityGetRoleMappingRequest extends RequestBase {
   /** The distinct name that identifies the role mapping. The name is used solely as an identifier to facilitate interaction via the API; it does not affect the behavior of the mapping in any way. You can specify multiple mapping names as a comma-separated list. If you do not specify this parameter, the API returns information about all role mappings. */
-  name?: Names;
+  name?: Names | undefined;
 }
 
 export type SecurityGetRoleMappingResponse = Record<string, SecurityRoleMapping>;
@@ -43973,13 +43973,13 @@ export interface SecurityGetRoleRequest extends RequestBase {
    * You can specify multiple roles as a comma-separated list.
    * If you do not specify this parameter, the API returns information about all roles.
    */
-  name?: Names;
+  name?: Names | undefined;
   /**
    * If `true`, include privileges that are implicitly granted by registered `ImplicitPrivilegesProviders` alongside the explicitly configured privileges.
    * Each implicit entry in the response is annotated with `implicitly_granted: true`.
    * @server_default false
    */
-  include_implicit?: boolean;
+  include_implicit?: boolean | undefined;
 }
 
 export type SecurityGetRoleResponse = Record<string, SecurityGetRoleRole>;
@@ -44009,12 +44009,12 @@ export interface SecurityGetServiceAccountsRequest extends RequestBase {
    * Omit this parameter to retrieve information about all service accounts.
    * If you omit this parameter, you must also omit the `service` parameter.
    */
-  namespace?: Namespace;
+  namespace?: Namespace | undefined;
   /**
    * The service name.
    * Omit this parameter to retrieve information about all service accounts that belong to the specified `namespace`.
    */
-  service?: Service;
+  service?: Service | undefined;
 }
 
 export type SecurityGetServiceAccountsResponse = Record<string, SecurityGetServiceAccountsRoleDescriptorWrapper>;
@@ -44065,7 +44065,7 @@ export interface SecurityGetSettingsRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface SecurityGetSettingsResponse {
@@ -44114,38 +44114,38 @@ export interface SecurityGetTokenRequest extends RequestBase {
    * The type of grant.
    * Supported grant types are: `password`, `_kerberos`, `client_credentials`, and `refresh_token`.
    */
-  grant_type?: SecurityGetTokenAccessTokenGrantType;
+  grant_type?: SecurityGetTokenAccessTokenGrantType | undefined;
   /**
    * The scope of the token.
    * Currently tokens are only issued for a scope of FULL regardless of the value sent with the request.
    */
-  scope?: string;
+  scope?: string | undefined;
   /**
    * The user's password.
    * If you specify the `password` grant type, this parameter is required.
    * This parameter is not valid with any other supported grant type.
    */
-  password?: Password;
+  password?: Password | undefined;
   /**
    * The base64 encoded kerberos ticket.
    * If you specify the `_kerberos` grant type, this parameter is required.
    * This parameter is not valid with any other supported grant type.
    */
-  kerberos_ticket?: string;
+  kerberos_ticket?: string | undefined;
   /**
    * The string that was returned when you created the token, which enables you to extend its life.
    * If you specify the `refresh_token` grant type, this parameter is required.
    * This parameter is not valid with any other supported grant type.
    */
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   /**
    * The username that identifies the user.
    * If you specify the `password` grant type, this parameter is required.
    * This parameter is not valid with any other supported grant type.
    */
-  username?: Username;
+  username?: Username | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityGetTokenResponse {
@@ -44200,7 +44200,7 @@ export interface SecurityGetUserProfileRequest extends RequestBase {
    * To return a subset of content use `data=<key>` to retrieve content nested under the specified `<key>`.
    * By default returns no `data` content.
    */
-  data?: string | string[];
+  data?: string | string[] | undefined;
 }
 
 export interface SecurityGetUserProfileResponse {
@@ -44220,12 +44220,12 @@ export interface SecurityGetUserProfileResponse {
  */
 export interface SecurityGetUserRequest extends RequestBase {
   /** An identifier for the user. You can specify multiple usernames as a comma-separated list. If you omit this parameter, the API retrieves information about all users. */
-  username?: Username | Username[];
+  username?: Username | Username[] | undefined;
   /**
    * Determines whether to retrieve the user profile UID, if it exists, for the users.
    * @server_default false
    */
-  with_profile_uid?: boolean;
+  with_profile_uid?: boolean | undefined;
 }
 
 export type SecurityGetUserResponse = Record<string, SecurityUser>;
@@ -44269,7 +44269,7 @@ export interface SecurityGrantApiKeyRequest extends RequestBase {
    * If 'false', nothing is done with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** The API key. */
   api_key: SecurityGrantApiKeyGrantApiKey;
   /** The type of grant. Supported grant types are: `access_token`, `password`. */
@@ -44279,23 +44279,23 @@ export interface SecurityGrantApiKeyRequest extends RequestBase {
    * If you specify the `access_token` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  access_token?: string;
+  access_token?: string | undefined;
   /**
    * The user name that identifies the user.
    * If you specify the `password` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  username?: Username;
+  username?: Username | undefined;
   /**
    * The user's password.
    * If you specify the `password` grant type, this parameter is required.
    * It is not valid with other grant types.
    */
-  password?: Password;
+  password?: Password | undefined;
   /** The name of the user to be impersonated. */
-  run_as?: Username;
+  run_as?: Username | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityGrantApiKeyResponse {
@@ -44344,13 +44344,13 @@ export type SecurityHasPrivilegesPrivileges = Record<string, boolean>;
  */
 export interface SecurityHasPrivilegesRequest extends RequestBase {
   /** Username */
-  user?: Name;
-  application?: SecurityHasPrivilegesApplicationPrivilegesCheck[];
+  user?: Name | undefined;
+  application?: SecurityHasPrivilegesApplicationPrivilegesCheck[] | undefined;
   /** A list of the cluster privileges that you want to check. */
-  cluster?: SecurityClusterPrivilege[];
-  index?: SecurityHasPrivilegesIndexPrivilegesCheck[];
+  cluster?: SecurityClusterPrivilege[] | undefined;
+  index?: SecurityHasPrivilegesIndexPrivilegesCheck[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SecurityHasPrivilegesResourcePrivileges = Record<Name, SecurityHasPrivilegesPrivileges>;
@@ -44386,7 +44386,7 @@ export interface SecurityHasPrivilegesUserProfileRequest extends RequestBase {
   /** An object containing all the privileges to be checked. */
   privileges: SecurityHasPrivilegesUserProfilePrivilegesCheck;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityHasPrivilegesUserProfileResponse {
@@ -44452,17 +44452,17 @@ export type SecurityIndicesPrivilegesQuery = string | QueryDslQueryContainer | S
  * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key}
  */
 export interface SecurityInvalidateApiKeyRequest extends RequestBase {
-  id?: Id;
+  id?: Id | undefined;
   /**
    * A list of API key ids.
    * This parameter cannot be used with any of `name`, `realm_name`, or `username`.
    */
-  ids?: Id[];
+  ids?: Id[] | undefined;
   /**
    * An API key name.
    * This parameter cannot be used with any of `ids`, `realm_name` or `username`.
    */
-  name?: Name;
+  name?: Name | undefined;
   /**
    * Query API keys owned by the currently authenticated user.
    * The `realm_name` or `username` parameters cannot be specified when this parameter is set to `true` as they are assumed to be the currently authenticated ones.
@@ -44470,19 +44470,19 @@ export interface SecurityInvalidateApiKeyRequest extends RequestBase {
    * NOTE: At least one of `ids`, `name`, `username`, and `realm_name` must be specified if `owner` is `false`.
    * @server_default false
    */
-  owner?: boolean;
+  owner?: boolean | undefined;
   /**
    * The name of an authentication realm.
    * This parameter cannot be used with either `ids` or `name`, or when `owner` flag is set to `true`.
    */
-  realm_name?: string;
+  realm_name?: string | undefined;
   /**
    * The username of a user.
    * This parameter cannot be used with either `ids` or `name` or when `owner` flag is set to `true`.
    */
-  username?: Username;
+  username?: Username | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityInvalidateApiKeyResponse {
@@ -44509,24 +44509,24 @@ export interface SecurityInvalidateTokenRequest extends RequestBase {
    * An access token.
    * This parameter cannot be used if any of `refresh_token`, `realm_name`, or `username` are used.
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * A refresh token.
    * This parameter cannot be used if any of `refresh_token`, `realm_name`, or `username` are used.
    */
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   /**
    * The name of an authentication realm.
    * This parameter cannot be used with either `refresh_token` or `token`.
    */
-  realm_name?: Name;
+  realm_name?: Name | undefined;
   /**
    * The username of a user.
    * This parameter cannot be used with either `refresh_token` or `token`.
    */
-  username?: Username;
+  username?: Username | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityInvalidateTokenResponse {
@@ -44567,7 +44567,7 @@ export interface SecurityOidcAuthenticateRequest extends RequestBase {
    * The name of the OpenID Connect realm.
    * This property is useful in cases where multiple realms are defined.
    */
-  realm?: string;
+  realm?: string | undefined;
   /**
    * The URL to which the OpenID Connect Provider redirected the User Agent in response to an authentication request after a successful authentication.
    * This URL must be provided as-is (URL encoded), taken from the body of the response or as the value of a location header in the response from the OpenID Connect Provider.
@@ -44579,7 +44579,7 @@ export interface SecurityOidcAuthenticateRequest extends RequestBase {
    */
   state: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityOidcAuthenticateResponse {
@@ -44602,9 +44602,9 @@ export interface SecurityOidcLogoutRequest extends RequestBase {
   /** The access token to be invalidated. */
   token: string;
   /** The refresh token to be invalidated. */
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityOidcLogoutResponse {
@@ -44623,30 +44623,30 @@ export interface SecurityOidcPrepareAuthenticationRequest extends RequestBase {
    * It cannot be specified when *realm* is specified.
    * One of *realm* or *iss* is required.
    */
-  iss?: string;
+  iss?: string | undefined;
   /**
    * In the case of a third party initiated single sign on, it is a string value that is included in the authentication request as the *login_hint* parameter.
    * This parameter is not valid when *realm* is specified.
    */
-  login_hint?: string;
+  login_hint?: string | undefined;
   /**
    * The value used to associate a client session with an ID token and to mitigate replay attacks.
    * If the caller of the API does not provide a value, Elasticsearch will generate one with sufficient entropy and return it in the response.
    */
-  nonce?: string;
+  nonce?: string | undefined;
   /**
    * The name of the OpenID Connect realm in Elasticsearch the configuration of which should be used in order to generate the authentication request.
    * It cannot be specified when *iss* is specified.
    * One of *realm* or *iss* is required.
    */
-  realm?: string;
+  realm?: string | undefined;
   /**
    * The value used to maintain state between the authentication request and the response, typically used as a Cross-Site Request Forgery mitigation.
    * If the caller of the API does not provide a value, Elasticsearch will generate one with sufficient entropy and return it in the response.
    */
-  state?: string;
+  state?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityOidcPrepareAuthenticationResponse {
@@ -44671,11 +44671,11 @@ export interface SecurityPutPrivilegesActions {
  */
 export interface SecurityPutPrivilegesRequest extends RequestBase {
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** The request body. */
-  privileges?: Record<string, Record<string, SecurityPutPrivilegesActions>>;
+  privileges?: Record<string, Record<string, SecurityPutPrivilegesActions>> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, Record<string, SecurityPutPrivilegesActions>> | string;
+  body?: Record<string, Record<string, SecurityPutPrivilegesActions>> | string | Uint8Array | undefined;
 }
 
 export type SecurityPutPrivilegesResponse = Record<string, Record<string, SecurityCreatedStatus>>;
@@ -44692,32 +44692,32 @@ export interface SecurityPutRoleMappingRequest extends RequestBase {
    */
   name: Name;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** Mappings that have `enabled` set to `false` are ignored when role mapping is performed. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * Additional metadata that helps define which roles are assigned to each user.
    * Within the metadata object, keys beginning with `_` are reserved for system usage.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * A list of role names that are granted to the users that match the role mapping rules.
    * Exactly one of `roles` or `role_templates` must be specified.
    */
-  roles?: string[];
+  roles?: string[] | undefined;
   /**
    * A list of Mustache templates that will be evaluated to determine the roles names that should granted to the users that match the role mapping rules.
    * Exactly one of `roles` or `role_templates` must be specified.
    */
-  role_templates?: SecurityRoleTemplate[];
+  role_templates?: SecurityRoleTemplate[] | undefined;
   /**
    * The rules that determine which users should be matched by the mapping.
    * A rule is a logical condition that is expressed by using a JSON DSL.
    */
-  rules?: SecurityRoleMappingRule;
-  run_as?: string[];
+  rules?: SecurityRoleMappingRule | undefined;
+  run_as?: string[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityPutRoleMappingResponse {
@@ -44734,34 +44734,34 @@ export interface SecurityPutRoleRequest extends RequestBase {
   /** The name of the role that is being created or updated. On Elasticsearch Serverless, the role name must begin with a letter or digit and can only contain letters, digits and the characters '_', '-', and '.'. Each role must have a unique name, as this will serve as the identifier for that role. */
   name: Name;
   /** If `true` (the default) then refresh the affected shards to make this operation visible to search, if `wait_for` then wait for a refresh to make this operation visible to search, if `false` then do nothing with refreshes. */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** A list of application privilege entries. */
-  applications?: SecurityApplicationPrivileges[];
+  applications?: SecurityApplicationPrivileges[] | undefined;
   /** A list of cluster privileges. These privileges define the cluster-level actions for users with this role. */
-  cluster?: SecurityClusterPrivilege[];
+  cluster?: SecurityClusterPrivilege[] | undefined;
   /** An object defining global privileges. A global privilege is a form of cluster privilege that is request-aware. Support for global privileges is currently limited to the management of application privileges. */
-  global?: Record<string, any>;
+  global?: Record<string, any> | undefined;
   /** A list of indices permissions entries. */
-  indices?: SecurityIndicesPrivileges[];
+  indices?: SecurityIndicesPrivileges[] | undefined;
   /**
    * A list of remote indices permissions entries.
    *
    * NOTE: Remote indices are effective for remote clusters configured with the API key based model.
    * They have no effect for remote clusters configured with the certificate based model.
    */
-  remote_indices?: SecurityRemoteIndicesPrivileges[];
+  remote_indices?: SecurityRemoteIndicesPrivileges[] | undefined;
   /** A list of remote cluster permissions entries. */
-  remote_cluster?: SecurityRemoteClusterPrivileges[];
+  remote_cluster?: SecurityRemoteClusterPrivileges[] | undefined;
   /** Optional metadata. Within the metadata object, keys that begin with an underscore (`_`) are reserved for system use. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /** A list of users that the owners of this role can impersonate. *Note*: in Serverless, the run-as feature is disabled. For API compatibility, you can still specify an empty `run_as` field, but a non-empty list will be rejected. */
-  run_as?: string[];
+  run_as?: string[] | undefined;
   /** Optional description of the role descriptor */
-  description?: string;
+  description?: string | undefined;
   /** Indicates roles that might be incompatible with the current cluster license, specifically roles with document and field level security. When the cluster license doesn’t allow certain features for a given role, this parameter is updated dynamically to list the incompatible features. If `enabled` is `false`, the role is ignored, but is still listed in the response from the authenticate API. */
-  transient_metadata?: Record<string, any>;
+  transient_metadata?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityPutRoleResponse {
@@ -44782,26 +44782,26 @@ export interface SecurityPutUserRequest extends RequestBase {
    * They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block.
    * Leading or trailing whitespace is not allowed.
    */
-  username?: Username;
+  username?: Username | undefined;
   /**
    * Valid values are `true`, `false`, and `wait_for`.
    * These values have the same meaning as in the index API, but the default value for this API is true.
    * @server_default "true"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /** The email of the user. */
-  email?: string | null;
+  email?: string | null | undefined;
   /** The full name of the user. */
-  full_name?: string | null;
+  full_name?: string | null | undefined;
   /** Arbitrary metadata that you want to associate with the user. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * The user's password.
    * Passwords must be at least 6 characters long.
    * When adding a user, one of `password` or `password_hash` is required.
    * When updating an existing user, the password is optional, so that other fields on the user (such as their roles) may be updated without modifying the user's password
    */
-  password?: Password;
+  password?: Password | undefined;
   /**
    * A hash of the user's password.
    * This must be produced using the same hashing algorithm as has been configured for password storage.
@@ -44809,20 +44809,20 @@ export interface SecurityPutUserRequest extends RequestBase {
    * Using this parameter allows the client to pre-hash the password for performance and/or confidentiality reasons.
    * The `password` parameter and the `password_hash` parameter cannot be used in the same request.
    */
-  password_hash?: string;
+  password_hash?: string | undefined;
   /**
    * A set of roles the user has.
    * The roles determine the user's access permissions.
    * To create a user without any roles, specify an empty list (`[]`).
    */
-  roles?: string[];
+  roles?: string[] | undefined;
   /**
    * Specifies whether the user is enabled.
    * @server_default true
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityPutUserResponse {
@@ -44936,18 +44936,18 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * An API key cannot retrieve any API key’s limited-by role descriptors (including itself) unless it has `manage_api_key` or higher privileges.
    * @server_default false
    */
-  with_limited_by?: boolean;
+  with_limited_by?: boolean | undefined;
   /**
    * Determines whether to also retrieve the profile UID for the API key owner principal.
    * If it exists, the profile UID is returned under the `profile_uid` response field for each API key.
    * @server_default false
    */
-  with_profile_uid?: boolean;
+  with_profile_uid?: boolean | undefined;
   /**
    * Determines whether aggregation names are prefixed by their respective types in the response.
    * @server_default false
    */
-  typed_keys?: boolean;
+  typed_keys?: boolean | undefined;
   /**
    * Any aggregations to run over the corpus of returned API keys.
    * Aggregations and queries work together. Aggregations are computed only on the API keys that match the query.
@@ -44955,7 +44955,7 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * `cardinality`, `value_count`, `composite`, `filter`, and `filters`.
    * Additionally, aggregations only run over the same subset of fields that query works with.
    */
-  aggregations?: Record<string, SecurityQueryApiKeysApiKeyAggregationContainer>;
+  aggregations?: Record<string, SecurityQueryApiKeysApiKeyAggregationContainer> | undefined;
   /**
    * Any aggregations to run over the corpus of returned API keys.
    * Aggregations and queries work together. Aggregations are computed only on the API keys that match the query.
@@ -44963,7 +44963,7 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * `cardinality`, `value_count`, `composite`, `filter`, and `filters`.
    * Additionally, aggregations only run over the same subset of fields that query works with.
    */
-  aggs?: Record<string, SecurityQueryApiKeysApiKeyAggregationContainer>;
+  aggs?: Record<string, SecurityQueryApiKeysApiKeyAggregationContainer> | undefined;
   /**
    * A query to filter which API keys to return.
    * If the query parameter is missing, it is equivalent to a `match_all` query.
@@ -44976,7 +44976,7 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * Consequently, if no `analyzer` parameter is specified for a `match` query, then the provided match query string is interpreted as a single keyword value.
    * Such a match query is hence equivalent to a `term` query.
    */
-  query?: SecurityQueryApiKeysApiKeyQueryContainer;
+  query?: SecurityQueryApiKeysApiKeyQueryContainer | undefined;
   /**
    * The starting document offset.
    * It must not be negative.
@@ -44984,13 +44984,13 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The sort definition.
    * Other than `id`, all public fields of an API key are eligible for sorting.
    * In addition, sort can also be applied to the `_doc` field to sort by index order.
    */
-  sort?: Sort;
+  sort?: Sort | undefined;
   /**
    * The number of hits to return.
    * It must not be negative.
@@ -44999,11 +44999,11 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /** The search after definition. */
-  search_after?: SortResults;
+  search_after?: SortResults | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityQueryApiKeysResponse {
@@ -45037,7 +45037,7 @@ export interface SecurityQueryRoleRequest extends RequestBase {
    * You can query the following information associated with roles: `name`, `description`, `metadata`,
    * `applications.application`, `applications.privileges`, and `applications.resources`.
    */
-  query?: SecurityQueryRoleRoleQueryContainer;
+  query?: SecurityQueryRoleRoleQueryContainer | undefined;
   /**
    * The starting document offset.
    * It must not be negative.
@@ -45045,14 +45045,14 @@ export interface SecurityQueryRoleRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The sort definition.
    * You can sort on `name`, `description`, `metadata`, `applications.application`, `applications.privileges`,
    * and `applications.resources`.
    * In addition, sort can also be applied to the `_doc` field to sort by index order.
    */
-  sort?: Sort;
+  sort?: Sort | undefined;
   /**
    * The number of hits to return.
    * It must not be negative.
@@ -45060,11 +45060,11 @@ export interface SecurityQueryRoleRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /** The search after definition. */
-  search_after?: SortResults;
+  search_after?: SortResults | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityQueryRoleResponse {
@@ -45134,7 +45134,7 @@ export interface SecurityQueryUserRequest extends RequestBase {
    * Determines whether to retrieve the user profile UID, if it exists, for the users.
    * @server_default false
    */
-  with_profile_uid?: boolean;
+  with_profile_uid?: boolean | undefined;
   /**
    * A query to filter which users to return.
    * If the query parameter is missing, it is equivalent to a `match_all` query.
@@ -45142,7 +45142,7 @@ export interface SecurityQueryUserRequest extends RequestBase {
    * `ids`, `prefix`, `wildcard`, `exists`, `range`, and `simple_query_string`.
    * You can query the following information associated with user: `username`, `roles`, `enabled`, `full_name`, and `email`.
    */
-  query?: SecurityQueryUserUserQueryContainer;
+  query?: SecurityQueryUserUserQueryContainer | undefined;
   /**
    * The starting document offset.
    * It must not be negative.
@@ -45150,13 +45150,13 @@ export interface SecurityQueryUserRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The sort definition.
    * Fields eligible for sorting are: `username`, `roles`, `enabled`.
    * In addition, sort can also be applied to the `_doc` field to sort by index order.
    */
-  sort?: Sort;
+  sort?: Sort | undefined;
   /**
    * The number of hits to return.
    * It must not be negative.
@@ -45164,11 +45164,11 @@ export interface SecurityQueryUserRequest extends RequestBase {
    * To page through more hits, use the `search_after` parameter.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /** The search after definition */
-  search_after?: SortResults;
+  search_after?: SortResults | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityQueryUserResponse {
@@ -45416,9 +45416,9 @@ export interface SecuritySamlAuthenticateRequest extends RequestBase {
   /** A JSON array with all the valid SAML Request Ids that the caller of the API has for the current user. */
   ids: Ids;
   /** The name of the realm that should authenticate the SAML response. Useful in cases where many SAML realms are defined. */
-  realm?: string;
+  realm?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecuritySamlAuthenticateResponse {
@@ -45447,11 +45447,11 @@ export interface SecuritySamlCompleteLogoutRequest extends RequestBase {
   /** A JSON array with all the valid SAML Request Ids that the caller of the API has for the current user. */
   ids: Ids;
   /** If the SAML IdP sends the logout response with the HTTP-Redirect binding, this field must be set to the query string of the redirect URI. */
-  query_string?: string;
+  query_string?: string | undefined;
   /** If the SAML IdP sends the logout response with the HTTP-Post binding, this field must be set to the value of the SAMLResponse form parameter from the logout response. */
-  content?: string;
+  content?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SecuritySamlCompleteLogoutResponse = unknown;
@@ -45463,7 +45463,7 @@ export type SecuritySamlCompleteLogoutResponse = unknown;
  */
 export interface SecuritySamlInvalidateRequest extends RequestBase {
   /** The Assertion Consumer Service URL that matches the one of the SAML realm in Elasticsearch that should be used. You must specify either this parameter or the `realm` parameter. */
-  acs?: string;
+  acs?: string | undefined;
   /**
    * The query part of the URL that the user was redirected to by the SAML IdP to initiate the Single Logout.
    * This query should include a single parameter named `SAMLRequest` that contains a SAML logout request that is deflated and Base64 encoded.
@@ -45473,9 +45473,9 @@ export interface SecuritySamlInvalidateRequest extends RequestBase {
    */
   query_string: string;
   /** The name of the SAML realm in Elasticsearch the configuration. You must specify either this parameter or the `acs` parameter. */
-  realm?: string;
+  realm?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecuritySamlInvalidateResponse {
@@ -45502,9 +45502,9 @@ export interface SecuritySamlLogoutRequest extends RequestBase {
    * The refresh token that was returned as a response to calling the SAML authenticate API.
    * Alternatively, the most recent refresh token that was received after refreshing the original access token.
    */
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecuritySamlLogoutResponse {
@@ -45525,19 +45525,19 @@ export interface SecuritySamlPrepareAuthenticationRequest extends RequestBase {
    * The Assertion Consumer Service URL that matches the one of the SAML realms in Elasticsearch.
    * The realm is used to generate the authentication request. You must specify either this parameter or the `realm` parameter.
    */
-  acs?: string;
+  acs?: string | undefined;
   /**
    * The name of the SAML realm in Elasticsearch for which the configuration is used to generate the authentication request.
    * You must specify either this parameter or the `acs` parameter.
    */
-  realm?: string;
+  realm?: string | undefined;
   /**
    * A string that will be included in the redirect URL that this API returns as the `RelayState` query parameter.
    * If the Authentication Request is signed, this value is used as part of the signature computation.
    */
-  relay_state?: string;
+  relay_state?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecuritySamlPrepareAuthenticationResponse {
@@ -45606,25 +45606,25 @@ export interface SecuritySuggestUserProfilesRequest extends RequestBase {
    * By default, the API returns no `data` content.
    * It is an error to specify `data` as both the query parameter and the request body field.
    */
-  data?: string | string[];
+  data?: string | string[] | undefined;
   /**
    * A query string used to match name-related fields in user profile documents.
    * Name-related fields are the user's `username`, `full_name`, and `email`.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The number of profiles to return.
    * @server_default 10
    */
-  size?: long;
+  size?: long | undefined;
   /**
    * Extra search criteria to improve relevance of the suggestion result.
    * Profiles matching the spcified hint are ranked higher in the response.
    * Profiles not matching the hint aren't excluded from the response as long as the profile matches the `name` field query.
    */
-  hint?: SecuritySuggestUserProfilesHint;
+  hint?: SecuritySuggestUserProfilesHint | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecuritySuggestUserProfilesResponse {
@@ -45660,22 +45660,22 @@ export interface SecurityUpdateApiKeyRequest extends RequestBase {
    * The snapshot of the owner's permissions is always updated, whether you supply the `role_descriptors` parameter or not.
    * The structure of a role descriptor is the same as the request for the create API keys API.
    */
-  role_descriptors?: Record<string, SecurityRoleDescriptor>;
+  role_descriptors?: Record<string, SecurityRoleDescriptor> | undefined;
   /**
    * Arbitrary metadata that you want to associate with the API key.
    * It supports a nested data structure.
    * Within the metadata object, keys beginning with `_` are reserved for system usage.
    * When specified, this value fully replaces the metadata previously associated with the API key.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * The expiration time for the API key.
    * By default, API keys never expire.
    * This property can be omitted to leave the expiration unchanged.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityUpdateApiKeyResponse {
@@ -45705,14 +45705,14 @@ export interface SecurityUpdateCrossClusterApiKeyRequest extends RequestBase {
    * The expiration time for the API key.
    * By default, API keys never expire. This property can be omitted to leave the value unchanged.
    */
-  expiration?: Duration;
+  expiration?: Duration | undefined;
   /**
    * Arbitrary metadata that you want to associate with the API key.
    * It supports nested data structure.
    * Within the metadata object, keys beginning with `_` are reserved for system usage.
    * When specified, this information fully replaces metadata previously associated with the API key.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * The certificate identity to associate with this API key.
    * This field is used to restrict the API key to connections authenticated by a specific TLS certificate.
@@ -45721,9 +45721,9 @@ export interface SecurityUpdateCrossClusterApiKeyRequest extends RequestBase {
    * To clear an existing certificate identity, explicitly set this field to `null`.
    * When omitted, the existing certificate identity remains unchanged.
    */
-  certificate_identity?: string;
+  certificate_identity?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityUpdateCrossClusterApiKeyResponse {
@@ -45745,20 +45745,20 @@ export interface SecurityUpdateSettingsRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Settings for the index used for most security configuration, including native realm users and roles configured with the API. */
-  security?: SecuritySecuritySettings;
+  security?: SecuritySecuritySettings | undefined;
   /** Settings for the index used to store profile information. */
-  "security-profile"?: SecuritySecuritySettings;
+  "security-profile"?: SecuritySecuritySettings | undefined;
   /** Settings for the index used to store tokens. */
-  "security-tokens"?: SecuritySecuritySettings;
+  "security-tokens"?: SecuritySecuritySettings | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SecurityUpdateSettingsResponse {
@@ -45774,9 +45774,9 @@ export interface SecurityUpdateUserProfileDataRequest extends RequestBase {
   /** A unique identifier for the user profile. */
   uid: SecurityUserProfileId;
   /** Only perform the operation if the document has this sequence number. */
-  if_seq_no?: SequenceNumber;
+  if_seq_no?: SequenceNumber | undefined;
   /** Only perform the operation if the document has this primary term. */
-  if_primary_term?: long;
+  if_primary_term?: long | undefined;
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation
    * visible to search.
@@ -45784,22 +45784,22 @@ export interface SecurityUpdateUserProfileDataRequest extends RequestBase {
    * If 'false', nothing is done with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * Searchable data that you want to associate with the user profile.
    * This field supports a nested data structure.
    * Within the labels object, top-level keys cannot begin with an underscore (`_`) or contain a period (`.`).
    */
-  labels?: Record<string, any>;
+  labels?: Record<string, any> | undefined;
   /**
    * Non-searchable data that you want to associate with the user profile.
    * This field supports a nested data structure.
    * Within the `data` object, top-level keys cannot begin with an underscore (`_`) or contain a period (`.`).
    * The data object is not searchable, but can be retrieved with the get user profile API.
    */
-  data?: Record<string, any>;
+  data?: Record<string, any> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SecurityUpdateUserProfileDataResponse = AcknowledgedResponseBase;
@@ -45969,12 +45969,12 @@ export interface ShutdownDeleteNodeRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type ShutdownDeleteNodeResponse = AcknowledgedResponseBase;
@@ -46005,12 +46005,12 @@ export interface ShutdownGetNodePluginsStatus {
  */
 export interface ShutdownGetNodeRequest extends RequestBase {
   /** Comma-separated list of nodes for which to retrieve the shutdown status */
-  node_id?: NodeIds;
+  node_id?: NodeIds | undefined;
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface ShutdownGetNodeResponse {
@@ -46043,13 +46043,13 @@ export interface ShutdownPutNodeRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * Valid values are restart, remove, or replace.
    * Use restart when you need to temporarily shut down a node to perform an upgrade, make configuration changes, or perform other maintenance.
@@ -46073,16 +46073,16 @@ export interface ShutdownPutNodeRequest extends RequestBase {
    * If both a restart allocation delay and an index-level allocation delay are configured, the longer of the two is used.
    * @server_default "5m"
    */
-  allocation_delay?: string;
+  allocation_delay?: string | undefined;
   /**
    * Only valid if type is replace.
    * Specifies the name of the node that is replacing the node being shut down.
    * Shards from the shut down node are only allowed to be allocated to the target node, and no other data will be allocated to the target node.
    * During relocation of data certain allocation rules are ignored, such as disk watermarks or user attribute filtering rules.
    */
-  target_node_name?: string;
+  target_node_name?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type ShutdownPutNodeResponse = AcknowledgedResponseBase;
@@ -46134,12 +46134,12 @@ export interface SimulateIngestRequest extends RequestBase {
    * This value can be overridden by specifying an index on each document.
    * If you specify this parameter in the request path, it is used for any documents that do not explicitly specify an index argument.
    */
-  index?: IndexName;
+  index?: IndexName | undefined;
   /**
    * The pipeline to use as the default pipeline.
    * This value can be used to override the default pipeline of the index.
    */
-  pipeline?: PipelineName;
+  pipeline?: PipelineName | undefined;
   /**
    * The mapping merge type if mapping overrides are being provided in mapping_addition.
    * The allowed values are one of index or template.
@@ -46147,22 +46147,22 @@ export interface SimulateIngestRequest extends RequestBase {
    * The template option merges mappings the way they would be merged into a template.
    * @server_default "index"
    */
-  merge_type?: SimulateIngestMergeType;
+  merge_type?: SimulateIngestMergeType | undefined;
   /** Sample documents to test in the pipeline. */
   docs: IngestDocument[];
   /** A map of component template names to substitute component template definition objects. */
-  component_template_substitutions?: Record<string, ClusterComponentTemplateNode>;
+  component_template_substitutions?: Record<string, ClusterComponentTemplateNode> | undefined;
   /** A map of index template names to substitute index template definition objects. */
-  index_template_substitutions?: Record<string, IndicesIndexTemplate>;
-  mapping_addition?: MappingTypeMapping;
+  index_template_substitutions?: Record<string, IndicesIndexTemplate> | undefined;
+  mapping_addition?: MappingTypeMapping | undefined;
   /**
    * Pipelines to test.
    * If you don’t specify the `pipeline` request path parameter, this parameter is required.
    * If you specify both this and the request path parameter, the API only uses the request path parameter.
    */
-  pipeline_substitutions?: Record<string, IngestPipeline>;
+  pipeline_substitutions?: Record<string, IngestPipeline> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SimulateIngestResponse {
@@ -46227,13 +46227,13 @@ export interface SlmDeleteLifecycleRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SlmDeleteLifecycleResponse = AcknowledgedResponseBase;
@@ -46251,13 +46251,13 @@ export interface SlmExecuteLifecycleRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SlmExecuteLifecycleResponse {
@@ -46275,13 +46275,13 @@ export interface SlmExecuteRetentionRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SlmExecuteRetentionResponse = AcknowledgedResponseBase;
@@ -46293,19 +46293,19 @@ export type SlmExecuteRetentionResponse = AcknowledgedResponseBase;
  */
 export interface SlmGetLifecycleRequest extends RequestBase {
   /** A comma-separated list of snapshot lifecycle policy identifiers. */
-  policy_id?: Names;
+  policy_id?: Names | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SlmGetLifecycleResponse = Record<Id, SlmSnapshotLifecycle>;
@@ -46320,12 +46320,12 @@ export interface SlmGetStatsRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SlmGetStatsResponse {
@@ -46353,14 +46353,14 @@ export interface SlmGetStatusRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SlmGetStatusResponse {
@@ -46401,26 +46401,26 @@ export interface SlmPutLifecycleRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Configuration for each snapshot created by the policy. */
-  config?: SlmConfiguration;
+  config?: SlmConfiguration | undefined;
   /** Name automatically assigned to each snapshot created by the policy. Date math is supported. To prevent conflicting snapshot names, a UUID is automatically appended to each snapshot name. */
-  name?: Name;
+  name?: Name | undefined;
   /** Repository used to store snapshots created by this policy. This repository must exist prior to the policy’s creation. You can create a repository using the snapshot repository API. */
-  repository?: string;
+  repository?: string | undefined;
   /** Retention rules used to retain and delete snapshots created by the policy. */
-  retention?: SlmRetention;
+  retention?: SlmRetention | undefined;
   /** Periodic or absolute schedule at which the policy creates snapshots. SLM applies schedule changes immediately. */
-  schedule?: WatcherCronExpression;
+  schedule?: WatcherCronExpression | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SlmPutLifecycleResponse = AcknowledgedResponseBase;
@@ -46473,14 +46473,14 @@ export interface SlmStartRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SlmStartResponse = AcknowledgedResponseBase;
@@ -46514,14 +46514,14 @@ export interface SlmStopRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SlmStopResponse = AcknowledgedResponseBase;
@@ -46610,14 +46610,14 @@ export interface SnapshotCleanupRepositoryRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SnapshotCleanupRepositoryResponse {
@@ -46643,14 +46643,14 @@ export interface SnapshotCloneRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * A comma-separated list of indices to include in the snapshot.
    * Multi-target syntax is supported.
    */
   indices: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SnapshotCloneResponse = AcknowledgedResponseBase;
@@ -46669,23 +46669,23 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true`, the request verifies the repository is functional on all master and data nodes in the cluster.
    * If `false`, this verification is skipped.
    * You can also perform this verification with the verify snapshot repository API.
    * @server_default true
    */
-  verify?: boolean;
+  verify?: boolean | undefined;
   /** The request body. */
-  body?: SnapshotRepository;
+  body?: SnapshotRepository | undefined;
 }
 
 export type SnapshotCreateRepositoryResponse = AcknowledgedResponseBase;
@@ -46709,19 +46709,19 @@ export interface SnapshotCreateRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If `true`, the request returns a response when the snapshot is complete.
    * If `false`, the request returns a response when the snapshot initializes.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * Determines how wildcard patterns in the `indices` parameter match data streams and indices.
    * It supports comma-separated values such as `open,hidden`.
    * @server_default "all"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * The feature states to include in the snapshot.
    * Each feature state includes one or more system indices containing related data.
@@ -46733,20 +46733,20 @@ export interface SnapshotCreateRequest extends RequestBase {
    * Note that specifying an empty array will result in the default behavior.
    * To exclude all feature states, regardless of the `include_global_state` value, specify an array with only the value `none` (`["none"]`).
    */
-  feature_states?: string[];
+  feature_states?: string[] | undefined;
   /**
    * If `true`, the request ignores data streams and indices in `indices` that are missing or closed.
    * If `false`, the request returns an error for any data stream or index that is missing or closed.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the current cluster state is included in the snapshot.
    * The cluster state includes persistent cluster settings, composable index templates, legacy index templates, ingest pipelines, and ILM policies.
    * It also includes data stored in system indices, such as Watches and task records (configurable via `feature_states`).
    * @server_default true
    */
-  include_global_state?: boolean;
+  include_global_state?: boolean | undefined;
   /**
    * A comma-separated list of data streams and indices to include in the snapshot.
    * It supports a multi-target syntax.
@@ -46756,13 +46756,13 @@ export interface SnapshotCreateRequest extends RequestBase {
    * You can't use this parameter to include or exclude system indices or system data streams from a snapshot.
    * Use `feature_states` instead.
    */
-  indices?: Indices;
+  indices?: Indices | undefined;
   /**
    * Arbitrary metadata to the snapshot, such as a record of who took the snapshot, why it was taken, or any other useful data.
    * It can have any contents but it must be less than 1024 bytes.
    * This information is not automatically generated by Elasticsearch.
    */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * If `true`, allows the snapshot to proceed even if some of the target shards are unavailable.
    * In this case, the resulting snapshot will not contain snapshots of the unavailable target shards, and will report its state as `PARTIAL`.
@@ -46772,9 +46772,9 @@ export interface SnapshotCreateRequest extends RequestBase {
    * If `false`, the entire restore operation will fail if one or more indices included in the snapshot do not have all primary shards available, and index metadata operations such as deletions will be forbidden until the snapshot completes.
    * @server_default false
    */
-  partial?: boolean;
+  partial?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SnapshotCreateResponse {
@@ -46801,14 +46801,14 @@ export interface SnapshotDeleteRepositoryRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type SnapshotDeleteRepositoryResponse = AcknowledgedResponseBase;
@@ -46832,13 +46832,13 @@ export interface SnapshotDeleteRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If `true`, the request returns a response when the matching snapshots are all deleted.
    * If `false`, the request returns a response as soon as the deletes are scheduled.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type SnapshotDeleteResponse = AcknowledgedResponseBase;
@@ -46904,20 +46904,20 @@ export interface SnapshotGetRepositoryRequest extends RequestBase {
    *
    * To get information about all snapshot repositories registered in the cluster, omit this parameter or use `*` or `_all`.
    */
-  repository?: Names;
+  repository?: Names | undefined;
   /**
    * If `true`, the request gets information from the local node only.
    * If `false`, the request gets information from the master node.
    * @server_default false
    */
-  local?: boolean;
+  local?: boolean | undefined;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type SnapshotGetRepositoryResponse = Record<string, SnapshotRepository>;
@@ -46942,58 +46942,58 @@ export interface SnapshotGetRequest extends RequestBase {
    */
   snapshot: Names;
   /** An offset identifier to start pagination from as returned by the next field in the response body. */
-  after?: string;
+  after?: string | undefined;
   /**
    * The value of the current sort column at which to start retrieval.
    * It can be a string `snapshot-` or a repository name when sorting by snapshot or repository name.
    * It can be a millisecond time value or a number when sorting by `index-` or shard count.
    */
-  from_sort_value?: string;
+  from_sort_value?: string | undefined;
   /**
    * If `false`, the request returns an error for any snapshots that are unavailable.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the response includes additional information about each index in the snapshot comprising the number of shards in the index, the total size of the index in bytes, and the maximum number of segments per shard in the index.
    * The default is `false`, meaning that this information is omitted.
    * @server_default false
    */
-  index_details?: boolean;
+  index_details?: boolean | undefined;
   /**
    * If `true`, the response includes the name of each index in each snapshot.
    * @server_default true
    */
-  index_names?: boolean;
+  index_names?: boolean | undefined;
   /**
    * If `true`, the response includes the repository name in each snapshot.
    * @server_default true
    */
-  include_repository?: boolean;
+  include_repository?: boolean | undefined;
   /**
    * The period to wait for a connection to the master node.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The sort order.
    * Valid values are `asc` for ascending and `desc` for descending order.
    * The default behavior is ascending order.
    * @server_default "asc"
    */
-  order?: SortOrder;
+  order?: SortOrder | undefined;
   /**
    * Numeric offset to start pagination from based on the snapshots matching this request. Using a non-zero value for this parameter is mutually exclusive with using the after parameter. Defaults to 0.
    * @server_default 0
    */
-  offset?: integer;
+  offset?: integer | undefined;
   /**
    * The maximum number of snapshots to return.
    * The default is -1, which means to return all that match the request without limit.
    * @server_default -1
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Filter snapshots by a comma-separated list of snapshot lifecycle management (SLM) policy names that snapshots belong to.
    *
@@ -47002,25 +47002,25 @@ export interface SnapshotGetRequest extends RequestBase {
    * Note that the wildcard pattern `*` matches all snapshots created by an SLM policy but not those snapshots that were not created by an SLM policy.
    * To include snapshots that were not created by an SLM policy, you can use the special pattern `_none` that will match all snapshots without an SLM policy.
    */
-  slm_policy_filter?: Name;
+  slm_policy_filter?: Name | undefined;
   /**
    * The sort order for the result.
    * The default behavior is sorting by snapshot start time stamp.
    * @server_default "start_time"
    */
-  sort?: SnapshotSnapshotSort;
+  sort?: SnapshotSnapshotSort | undefined;
   /**
    * Only return snapshots with a state found in the given comma-separated list of snapshot states.
    * The default is all snapshot states.
    */
-  state?: SnapshotSnapshotState | SnapshotSnapshotState[];
+  state?: SnapshotSnapshotState | SnapshotSnapshotState[] | undefined;
   /**
    * If `true`, returns additional information about each snapshot such as the version of Elasticsearch which took the snapshot, the start and end times of the snapshot, and the number of shards snapshotted.
    *
    * NOTE: The parameters `size`, `order`, `after`, `from_sort_value`, `offset`, `slm_policy_filter`, and `sort` are not supported when you set `verbose=false` and the sort order for requests with `verbose=false` is undefined.
    * @server_default true
    */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
 }
 
 export interface SnapshotGetResponse {
@@ -47227,82 +47227,82 @@ export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
    * For realistic experiments, set this parameter to at least `2000`.
    * @server_default 100
    */
-  blob_count?: integer;
+  blob_count?: integer | undefined;
   /**
    * Whether to run the overwrite protection check.
    * For realistic experiments, leave this parameter unset.
    * @server_default true
    */
-  check_overwrite_protection?: boolean;
+  check_overwrite_protection?: boolean | undefined;
   /**
    * The number of operations to run concurrently during the test.
    * For realistic experiments, leave this parameter unset.
    * @server_default 10
    */
-  concurrency?: integer;
+  concurrency?: integer | undefined;
   /**
    * Indicates whether to return detailed results, including timing information for every operation performed during the analysis.
    * If false, it returns only a summary of the analysis.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
   /**
    * The number of nodes on which to perform an early read operation while writing each blob.
    * Early read operations are only rarely performed.
    * For realistic experiments, leave this parameter unset.
    * @server_default 2
    */
-  early_read_node_count?: integer;
+  early_read_node_count?: integer | undefined;
   /**
    * The maximum size of a blob to be written during the test.
    * For realistic experiments, set this parameter to at least `2gb`.
    * @server_default "10mb"
    */
-  max_blob_size?: ByteSize;
+  max_blob_size?: ByteSize | undefined;
   /**
    * An upper limit on the total size of all the blobs written during the test.
    * For realistic experiments, set this parameter to at least `1tb`.
    * @server_default "1gb"
    */
-  max_total_data_size?: ByteSize;
+  max_total_data_size?: ByteSize | undefined;
   /**
    * The probability of performing a rare action such as an early read, an overwrite, or an aborted write on each blob.
    * For realistic experiments, leave this parameter unset.
    * @server_default 0.02
    */
-  rare_action_probability?: double;
+  rare_action_probability?: double | undefined;
   /**
    * Indicates whether to rarely cancel writes before they complete.
    * For realistic experiments, leave this parameter unset.
    * @server_default true
    */
-  rarely_abort_writes?: boolean;
+  rarely_abort_writes?: boolean | undefined;
   /**
    * The number of nodes on which to read a blob after writing.
    * For realistic experiments, leave this parameter unset.
    * @server_default 10
    */
-  read_node_count?: integer;
+  read_node_count?: integer | undefined;
   /**
    * The minimum number of linearizable register operations to perform in total.
    * For realistic experiments, set this parameter to at least `100`.
    * @server_default 10
    */
-  register_operation_count?: integer;
+  register_operation_count?: integer | undefined;
   /**
    * The seed for the pseudo-random number generator used to generate the list of operations performed during the test.
    * To repeat the same set of operations in multiple experiments, use the same seed in each experiment.
    * Note that the operations are performed concurrently so might not always happen in the same order on each run.
    * For realistic experiments, leave this parameter unset.
    */
-  seed?: integer;
+  seed?: integer | undefined;
   /**
    * The period of time to wait for the test to complete.
    * If no response is received before the timeout expires, the test is cancelled and returns an error.
    * For realistic experiments, set this parameter sufficiently long to allow the test to complete.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SnapshotRepositoryAnalyzeResponse {
@@ -47425,47 +47425,47 @@ export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
    * If `verify_blob_contents` is `true`, this parameter specifies how many blobs to verify at once.
    * @server_default 1
    */
-  blob_thread_pool_concurrency?: integer;
+  blob_thread_pool_concurrency?: integer | undefined;
   /**
    * The maximum number of index snapshots to verify concurrently within each index verification.
    * @server_default 1
    */
-  index_snapshot_verification_concurrency?: integer;
+  index_snapshot_verification_concurrency?: integer | undefined;
   /**
    * The number of indices to verify concurrently.
    * The default behavior is to use the entire `snapshot_meta` thread pool.
    * @server_default 0
    */
-  index_verification_concurrency?: integer;
+  index_verification_concurrency?: integer | undefined;
   /**
    * If `verify_blob_contents` is `true`, this parameter specifies the maximum amount of data that Elasticsearch will read from the repository every second.
    * @server_default "10mb"
    */
-  max_bytes_per_sec?: string;
+  max_bytes_per_sec?: string | undefined;
   /**
    * The number of shard snapshot failures to track during integrity verification, in order to avoid excessive resource usage.
    * If your repository contains more than this number of shard snapshot failures, the verification will fail.
    * @server_default 10000
    */
-  max_failed_shard_snapshots?: integer;
+  max_failed_shard_snapshots?: integer | undefined;
   /**
    * The maximum number of snapshot metadata operations to run concurrently.
    * The default behavior is to use at most half of the `snapshot_meta` thread pool at once.
    * @server_default 0
    */
-  meta_thread_pool_concurrency?: integer;
+  meta_thread_pool_concurrency?: integer | undefined;
   /**
    * The number of snapshots to verify concurrently.
    * The default behavior is to use at most half of the `snapshot_meta` thread pool at once.
    * @server_default 0
    */
-  snapshot_verification_concurrency?: integer;
+  snapshot_verification_concurrency?: integer | undefined;
   /**
    * Indicates whether to verify the checksum of every data blob in the repository.
    * If this feature is enabled, Elasticsearch will read the entire repository contents, which may be extremely slow and expensive.
    * @server_default false
    */
-  verify_blob_contents?: boolean;
+  verify_blob_contents?: boolean | undefined;
 }
 
 export type SnapshotRepositoryVerifyIntegrityResponse = any;
@@ -47486,7 +47486,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * If `true`, the request returns a response when the restore operation completes.
    * The operation is complete when it finishes all attempts to recover primary shards for restored indices.
@@ -47495,7 +47495,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * If `false`, the request returns a response when the restore operation initializes.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * The feature states to restore.
    * If `include_global_state` is `true`, the request restores all feature states in the snapshot by default.
@@ -47503,7 +47503,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * Note that specifying an empty array will result in the default behavior.
    * To restore no feature states, regardless of the `include_global_state` value, specify an array containing only the value `none` (`["none"]`).
    */
-  feature_states?: string[];
+  feature_states?: string[] | undefined;
   /**
    * The index settings to not restore from the snapshot.
    * You can't use this option to ignore `index.number_of_shards`.
@@ -47511,19 +47511,19 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * For data streams, this option applies only to restored backing indices.
    * New backing indices are configured using the data stream's matching index template.
    */
-  ignore_index_settings?: string[];
+  ignore_index_settings?: string[] | undefined;
   /**
    * If `true`, the request ignores any index or data stream in indices that's missing from the snapshot.
    * If `false`, the request returns an error for any missing index or data stream.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, the request restores aliases for any restored data streams and indices.
    * If `false`, the request doesn’t restore aliases.
    * @server_default true
    */
-  include_aliases?: boolean;
+  include_aliases?: boolean | undefined;
   /**
    * If `true`, restore the cluster state. The cluster state includes:
    *
@@ -47543,7 +47543,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * If `include_global_state` is `true` and a snapshot was created without a global state then the restore request will fail.
    * @server_default false
    */
-  include_global_state?: boolean;
+  include_global_state?: boolean | undefined;
   /**
    * Index settings to add or change in restored indices, including backing indices.
    * You can't use this option to change `index.number_of_shards`.
@@ -47551,7 +47551,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * For data streams, this option applies only to restored backing indices.
    * New backing indices are configured using the data stream's matching index template.
    */
-  index_settings?: IndicesIndexSettings;
+  index_settings?: IndicesIndexSettings | undefined;
   /**
    * A comma-separated list of indices and data streams to restore.
    * It supports a multi-target syntax.
@@ -47560,7 +47560,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * You can't use this parameter to restore system indices or system data streams.
    * Use `feature_states` instead.
    */
-  indices?: Indices;
+  indices?: Indices | undefined;
   /**
    * If `false`, the entire restore operation will fail if one or more indices included in the snapshot do not have all primary shards available.
    *
@@ -47569,18 +47569,18 @@ export interface SnapshotRestoreRequest extends RequestBase {
    * All missing shards will be recreated as empty.
    * @server_default false
    */
-  partial?: boolean;
+  partial?: boolean | undefined;
   /**
    * A rename pattern to apply to restored data streams and indices.
    * Data streams and indices matching the rename pattern will be renamed according to `rename_replacement`.
    *
    * The rename pattern is applied as defined by the regular expression that supports referencing the original text, according to the `appendReplacement` logic.
    */
-  rename_pattern?: string;
+  rename_pattern?: string | undefined;
   /** The rename replacement string that is used with the `rename_pattern`. */
-  rename_replacement?: string;
+  rename_replacement?: string | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SnapshotRestoreResponse {
@@ -48156,26 +48156,26 @@ export interface SnapshotStatusRequest extends RequestBase {
    * The snapshot repository name used to limit the request.
    * It supports wildcards (`*`) if `<snapshot>` isn't specified.
    */
-  repository?: Name;
+  repository?: Name | undefined;
   /**
    * A comma-separated list of snapshots to retrieve status for.
    * The default is currently running snapshots.
    * Wildcards (`*`) are not supported.
    */
-  snapshot?: Names;
+  snapshot?: Names | undefined;
   /**
    * If `false`, the request returns an error for any snapshots that are unavailable.
    * If `true`, the request ignores snapshots that are unavailable, such as those that are corrupted or temporarily cannot be returned.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * The period to wait for the master node.
    * If the master node is not available before the timeout expires, the request fails and returns an error.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface SnapshotStatusResponse {
@@ -48205,14 +48205,14 @@ export interface SnapshotVerifyRepositoryRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response from all relevant nodes in the cluster after updating the cluster metadata.
    * If no response is received before the timeout expires, the cluster metadata update still applies but the response will indicate that it was not completely acknowledged.
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface SnapshotVerifyRepositoryResponse {
@@ -48255,7 +48255,7 @@ export interface SqlClearCursorRequest extends RequestBase {
   /** Cursor to clear. */
   cursor: string;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SqlClearCursorResponse {
@@ -48292,24 +48292,24 @@ export interface SqlGetAsyncRequest extends RequestBase {
    * The API supports this parameter only for CSV responses.
    * @server_default ","
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * The format for the response.
    * You must specify a format using this parameter or the `Accept` HTTP header.
    * If you specify both, the API uses this parameter.
    */
-  format?: string;
+  format?: string | undefined;
   /**
    * The retention period for the search and its results.
    * It defaults to the `keep_alive` period for the original SQL search.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * The period to wait for complete results.
    * It defaults to no timeout, meaning the request waits for complete search results.
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
 }
 
 export interface SqlGetAsyncResponse {
@@ -48394,73 +48394,73 @@ export interface SqlQueryRequest extends RequestBase {
    * You can also specify a format using the `Accept` HTTP header.
    * If you specify both this parameter and the `Accept` HTTP header, this parameter takes precedence.
    */
-  format?: SqlQuerySqlFormat;
+  format?: SqlQuerySqlFormat | undefined;
   /**
    * If `true`, the response has partial results when there are shard request timeouts or shard failures.
    * If `false`, the API returns an error with no partial results.
    * @server_default false
    */
-  allow_partial_search_results?: boolean;
+  allow_partial_search_results?: boolean | undefined;
   /**
    * The default catalog (cluster) for queries.
    * If unspecified, the queries execute on the data in the local cluster only.
    */
-  catalog?: string;
+  catalog?: string | undefined;
   /**
    * If `true`, the results are in a columnar fashion: one row represents all the values of a certain column from the current page of results.
    * The API supports this parameter only for CBOR, JSON, SMILE, and YAML responses.
    * @server_default false
    */
-  columnar?: boolean;
+  columnar?: boolean | undefined;
   /**
    * The cursor used to retrieve a set of paginated results.
    * If you specify a cursor, the API only uses the `columnar` and `time_zone` request body parameters.
    * It ignores other request body parameters.
    */
-  cursor?: string;
+  cursor?: string | undefined;
   /**
    * The maximum number of rows (or entries) to return in one response.
    * @server_default 1000
    */
-  fetch_size?: integer;
+  fetch_size?: integer | undefined;
   /**
    * If `false`, the API returns an exception when encountering multiple values for a field.
    * If `true`, the API is lenient and returns the first value from the array with no guarantee of consistent results.
    * @server_default false
    */
-  field_multi_value_leniency?: boolean;
+  field_multi_value_leniency?: boolean | undefined;
   /**
    * The Elasticsearch query DSL for additional filtering.
    * @server_default "none"
    */
-  filter?: QueryDslQueryContainer;
+  filter?: QueryDslQueryContainer | undefined;
   /**
    * If `true`, the search can run on frozen indices.
    * @server_default false
    */
-  index_using_frozen?: boolean;
+  index_using_frozen?: boolean | undefined;
   /**
    * The retention period for an async or saved synchronous search.
    * @server_default "5d"
    */
-  keep_alive?: Duration;
+  keep_alive?: Duration | undefined;
   /**
    * If `true`, Elasticsearch stores synchronous searches if you also specify the `wait_for_completion_timeout` parameter.
    * If `false`, Elasticsearch only stores async searches that don't finish before the `wait_for_completion_timeout`.
    * @server_default false
    */
-  keep_on_completion?: boolean;
+  keep_on_completion?: boolean | undefined;
   /**
    * The minimum retention period for the scroll cursor.
    * After this time period, a pagination request might fail because the scroll cursor is no longer available.
    * Subsequent scroll requests prolong the lifetime of the scroll cursor by the duration of `page_timeout` in the scroll request.
    * @server_default "45s"
    */
-  page_timeout?: Duration;
+  page_timeout?: Duration | undefined;
   /** The values for parameters in the query. */
-  params?: any[];
+  params?: any[] | undefined;
   /** The SQL query to run. */
-  query?: string;
+  query?: string | undefined;
   /**
    * Specifies a subset of projects to target using project
    * metadata tags in a subset of Lucene query syntax.
@@ -48471,22 +48471,22 @@ export interface SqlQueryRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /**
    * The timeout before the request fails.
    * @server_default "90s"
    */
-  request_timeout?: Duration;
+  request_timeout?: Duration | undefined;
   /**
    * One or more runtime fields for the search request.
    * These fields take precedence over mapped fields with the same name.
    */
-  runtime_mappings?: MappingRuntimeFields;
+  runtime_mappings?: MappingRuntimeFields | undefined;
   /**
    * The ISO-8601 time zone ID for the search.
    * @server_default "Z"
    */
-  time_zone?: TimeZone;
+  time_zone?: TimeZone | undefined;
   /**
    * The period to wait for complete results.
    * It defaults to no timeout, meaning the request waits for complete search results.
@@ -48494,9 +48494,9 @@ export interface SqlQueryRequest extends RequestBase {
    *
    * To save a synchronous search, you must specify this parameter and the `keep_on_completion` parameter.
    */
-  wait_for_completion_timeout?: Duration;
+  wait_for_completion_timeout?: Duration | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SqlQueryResponse {
@@ -48546,21 +48546,21 @@ export interface SqlTranslateRequest extends RequestBase {
    * The maximum number of rows (or entries) to return in one response.
    * @server_default 1000
    */
-  fetch_size?: integer;
+  fetch_size?: integer | undefined;
   /**
    * The Elasticsearch query DSL for additional filtering.
    * @server_default "none"
    */
-  filter?: QueryDslQueryContainer;
+  filter?: QueryDslQueryContainer | undefined;
   /** The SQL query to run. */
   query: string;
   /**
    * The ISO-8601 time zone ID for the search.
    * @server_default "Z"
    */
-  time_zone?: TimeZone;
+  time_zone?: TimeZone | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SqlTranslateResponse {
@@ -48671,13 +48671,13 @@ export interface StreamsLogsDisableRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type StreamsLogsDisableResponse = AcknowledgedResponseBase;
@@ -48695,13 +48695,13 @@ export interface StreamsLogsEnableRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type StreamsLogsEnableResponse = AcknowledgedResponseBase;
@@ -48716,7 +48716,7 @@ export interface StreamsStatusRequest extends RequestBase {
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface StreamsStatusResponse {
@@ -48776,7 +48776,7 @@ export interface SynonymsDeleteSynonymRuleRequest extends RequestBase {
    * If `false`, analyzers will not be reloaded with the deleted synonym rule
    * @server_default true
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
 }
 
 export type SynonymsDeleteSynonymRuleResponse = SynonymsSynonymsUpdateResult;
@@ -48793,18 +48793,18 @@ export interface SynonymsGetSynonymRequest extends RequestBase {
    * The starting offset for synonym rules to retrieve.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The max number of synonym rules to retrieve.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * The synonym rule ID to use as a cursor for pagination.
    * The next page of results will start after this rule ID.
    * This parameter cannot be used with `from`.
    */
-  search_after?: string;
+  search_after?: string | undefined;
 }
 
 export interface SynonymsGetSynonymResponse {
@@ -48838,12 +48838,12 @@ export interface SynonymsGetSynonymsSetsRequest extends RequestBase {
    * The starting offset for synonyms sets to retrieve.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The maximum number of synonyms sets to retrieve.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
 }
 
 export interface SynonymsGetSynonymsSetsResponse {
@@ -48873,17 +48873,17 @@ export interface SynonymsPutSynonymRequest extends RequestBase {
    * If `false`, analyzers will not be reloaded with the new synonym set
    * @server_default true
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * If `true`, the provided synonym rules are appended to the existing set, with matching IDs overwriting existing rules.
    * If `false`, the entire synonyms set is replaced with the new synonym rules definitions.
    * @server_default false
    */
-  append?: boolean;
+  append?: boolean | undefined;
   /** The synonym rules definitions for the synonyms set. */
   synonyms_set: SynonymsSynonymRule | SynonymsSynonymRule[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface SynonymsPutSynonymResponse {
@@ -48911,11 +48911,11 @@ export interface SynonymsPutSynonymRuleRequest extends RequestBase {
    * If `false`, analyzers will not be reloaded with the new synonym rule
    * @server_default true
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /** The synonym rule information definition, which must be in Solr format. */
   synonyms: SynonymsSynonymString;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type SynonymsPutSynonymRuleResponse = SynonymsSynonymsUpdateResult;
@@ -48968,18 +48968,18 @@ export type TaskId = string;
  */
 export interface TasksCancelRequest extends RequestBase {
   /** The task identifier. */
-  task_id?: TaskId;
+  task_id?: TaskId | undefined;
   /** A comma-separated list or wildcard expression of actions that is used to limit the request. */
-  actions?: string | string[];
+  actions?: string | string[] | undefined;
   /** A comma-separated list of node IDs or names that is used to limit the request. */
-  nodes?: string[];
+  nodes?: string[] | undefined;
   /** A parent task ID that is used to limit the tasks. */
-  parent_task_id?: string;
+  parent_task_id?: string | undefined;
   /**
    * If true, the request blocks until all found tasks are complete.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type TasksCancelResponse = TasksTaskListResponseBase;
@@ -48997,17 +48997,17 @@ export interface TasksGetRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true`, the request blocks until the task has completed.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /**
    * Internal use only
    * @server_default true
    */
-  follow_relocations?: boolean;
+  follow_relocations?: boolean | undefined;
 }
 
 export interface TasksGetResponse {
@@ -49029,39 +49029,39 @@ export interface TasksListRequest extends RequestBase {
    * A comma-separated list or wildcard expression of actions used to limit the request.
    * For example, you can use `cluser:*` to retrieve all cluster-related tasks.
    */
-  actions?: string | string[];
+  actions?: string | string[] | undefined;
   /**
    * If `true`, the response includes detailed information about the running tasks.
    * This information is useful to distinguish tasks from each other but is more costly to run.
    * @server_default false
    */
-  detailed?: boolean;
+  detailed?: boolean | undefined;
   /**
    * A key that is used to group tasks in the response.
    * The task lists can be grouped either by nodes or by parent tasks.
    * @server_default "nodes"
    */
-  group_by?: TasksGroupBy;
+  group_by?: TasksGroupBy | undefined;
   /** A comma-separated list of node IDs or names that is used to limit the returned information. */
-  nodes?: NodeIds;
+  nodes?: NodeIds | undefined;
   /**
    * A parent task identifier that is used to limit returned information.
    * To return all tasks, omit this parameter or use a value of `-1`.
    * If the parent task is not found, the API does not return a 404 response code.
    */
-  parent_task_id?: Id;
+  parent_task_id?: Id | undefined;
   /**
    * The period to wait for each node to respond.
    * If a node does not respond before its timeout expires, the response does not include its information.
    * However, timed out nodes are included in the `node_failures` property.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If `true`, the request blocks until the operation is complete.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type TasksListResponse = TasksTaskListResponseBase;
@@ -49149,20 +49149,20 @@ export interface TermsEnumRequest extends RequestBase {
    * The number of matching terms to return.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * The maximum length of time to spend collecting results.
    * If the timeout is exceeded the `complete` flag set to `false` in the response and the results may be partial or empty.
    * @server_default "1s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * When `true`, the provided search string is matched against index terms without case sensitivity.
    * @server_default false
    */
-  case_insensitive?: boolean;
+  case_insensitive?: boolean | undefined;
   /** Filter an index shard if the provided query rewrites to `match_none`. */
-  index_filter?: QueryDslQueryContainer;
+  index_filter?: QueryDslQueryContainer | undefined;
   /**
    * The string to match at the start of indexed terms.
    * If it is not provided, all terms in the field are considered.
@@ -49170,12 +49170,12 @@ export interface TermsEnumRequest extends RequestBase {
    * > info
    * > The prefix string cannot be larger than the largest possible keyword value, which is Lucene's term byte-length limit of 32766.
    */
-  string?: string;
+  string?: string | undefined;
   /**
    * The string after which terms in the index should be returned.
    * It allows for a form of pagination if the last result from one request is passed as the `search_after` parameter for a subsequent request.
    */
-  search_after?: string;
+  search_after?: string | undefined;
   /**
    * Specifies a subset of projects to target for the search using project
    * metadata tags in a subset of Lucene query syntax.
@@ -49186,9 +49186,9 @@ export interface TermsEnumRequest extends RequestBase {
    *  _alias:*pr*
    * Supported in serverless only.
    */
-  project_routing?: ProjectRouting;
+  project_routing?: ProjectRouting | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TermsEnumResponse {
@@ -49255,12 +49255,12 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /** The name of the index that contains the document. */
   index: IndexName;
   /** A unique identifier for the document. */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * A comma-separated list or wildcard expressions of fields to include in the statistics.
    * It is used as the default list unless a specific field list is provided in the `completion_fields` or `fielddata_fields` parameters.
    */
-  fields?: Fields | Field[];
+  fields?: Fields | Field[] | undefined;
   /**
    * If `true`, the response includes:
    *
@@ -49269,43 +49269,43 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
    * * The sum of total term frequencies (the sum of total term frequencies of each term in this field).
    * @server_default true
    */
-  field_statistics?: boolean;
+  field_statistics?: boolean | undefined;
   /**
    * If `true`, the response includes term offsets.
    * @server_default true
    */
-  offsets?: boolean;
+  offsets?: boolean | undefined;
   /**
    * If `true`, the response includes term payloads.
    * @server_default true
    */
-  payloads?: boolean;
+  payloads?: boolean | undefined;
   /**
    * If `true`, the response includes term positions.
    * @server_default true
    */
-  positions?: boolean;
+  positions?: boolean | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /**
    * If true, the request is real-time as opposed to near-real-time.
    * @server_default true
    */
-  realtime?: boolean;
+  realtime?: boolean | undefined;
   /**
    * A custom value that is used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * If `true`, the response includes:
    *
@@ -49315,27 +49315,27 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
    * By default these values are not returned since term statistics can have a serious performance impact.
    * @server_default false
    */
-  term_statistics?: boolean;
+  term_statistics?: boolean | undefined;
   /** If `true`, returns the document version as part of a hit. */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The version type. */
-  version_type?: VersionType;
+  version_type?: VersionType | undefined;
   /** An artificial document (a document not present in the index) for which you want to retrieve term vectors. */
-  doc?: TDocument;
+  doc?: TDocument | undefined;
   /**
    * Filter terms based on their tf-idf scores.
    * This could be useful in order find out a good characteristic vector of a document.
    * This feature works in a similar manner to the second phase of the More Like This Query.
    */
-  filter?: TermvectorsFilter;
+  filter?: TermvectorsFilter | undefined;
   /**
    * Override the default per-field analyzer.
    * This is useful in order to generate term vectors in any fashion, especially when using artificial documents.
    * When providing an analyzer for a field that already stores term vectors, the term vectors will be regenerated.
    */
-  per_field_analyzer?: Record<Field, string>;
+  per_field_analyzer?: Record<Field, string> | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TermvectorsResponse {
@@ -49417,7 +49417,7 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * If this parameter is not specified, the structure finder uses the column names from the header row of the text.
    * If the text does not have a header row, columns are named "column1", "column2", "column3", for example.
    */
-  column_names?: string | string[];
+  column_names?: string | string[] | undefined;
   /**
    * If you have set `format` to `delimited`, you can specify the character used to delimit the values in each row.
    * Only a single character is supported; the delimiter cannot have multiple characters.
@@ -49425,13 +49425,13 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * In this default scenario, all rows must have the same number of fields for the delimited format to be detected.
    * If you specify a delimiter, up to 10% of the rows can have a different number of columns than the first row.
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * The number of documents to include in the structural analysis.
    * The minimum value is 2.
    * @server_default 1000
    */
-  documents_to_sample?: uint;
+  documents_to_sample?: uint | undefined;
   /**
    * The mode of compatibility with ECS compliant Grok patterns.
    * Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern.
@@ -49440,12 +49440,12 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * The intention in that situation is that a user who knows the meanings will rename the fields before using them.
    * @server_default "disabled"
    */
-  ecs_compatibility?: TextStructureEcsCompatibilityType;
+  ecs_compatibility?: TextStructureEcsCompatibilityType | undefined;
   /**
    * If `true`, the response includes a field named `explanation`, which is an array of strings that indicate how the structure finder produced its result.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /** The field that should be analyzed. */
   field: Field;
   /**
@@ -49454,14 +49454,14 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    * If the format is set to delimited and the delimiter is not set, however, the API tolerates up to 5% of rows that have a different number of columns than the first row.
    */
-  format?: TextStructureFormatType;
+  format?: TextStructureFormatType | undefined;
   /**
    * If the format is `semi_structured_text`, you can specify a Grok pattern that is used to extract fields from every message in the text.
    * The name of the timestamp field in the Grok pattern must match what is specified in the `timestamp_field` parameter.
    * If that parameter is not specified, the name of the timestamp field in the Grok pattern must match "timestamp".
    * If `grok_pattern` is not specified, the structure finder creates a Grok pattern.
    */
-  grok_pattern?: GrokPattern;
+  grok_pattern?: GrokPattern | undefined;
   /** The name of the index that contains the analyzed field. */
   index: IndexName;
   /**
@@ -49470,13 +49470,13 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * If this parameter is not specified, the default value is a double quote (`"`).
    * If your delimited text format does not use quoting, a workaround is to set this argument to a character that does not appear anywhere in the sample.
    */
-  quote?: string;
+  quote?: string | undefined;
   /**
    * If the format is `delimited`, you can specify whether values between delimiters should have whitespace trimmed from them.
    * If this parameter is not specified and the delimiter is pipe (`|`), the default value is true.
    * Otherwise, the default value is `false`.
    */
-  should_trim_fields?: boolean;
+  should_trim_fields?: boolean | undefined;
   /**
    * If the format is `ndjson`, you can specify whether to parse nested JSON objects recursively.
    * The nested objects are parsed to a maximum depth equal to the default value of the `index.mapping.depth.limit` setting.
@@ -49484,13 +49484,13 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * For formats other than `ndjson`, this parameter is ignored.
    * @server_default false
    */
-  should_parse_recursively?: boolean;
+  should_parse_recursively?: boolean | undefined;
   /**
    * The maximum amount of time that the structure analysis can take.
    * If the analysis is still running when the timeout expires, it will be stopped.
    * @server_default "25s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The name of the field that contains the primary timestamp of each record in the text.
    * In particular, if the text was ingested into an index, this is the field that would be used to populate the `@timestamp` field.
@@ -49503,7 +49503,7 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * If this parameter is not specified, the structure finder makes a decision about which field (if any) is the primary timestamp field.
    * For structured text, it is not compulsory to have a timestamp in the text.
    */
-  timestamp_field?: Field;
+  timestamp_field?: Field | undefined;
   /**
    * The Java time format of the timestamp field in the text.
    * Only a subset of Java time format letter groups are supported:
@@ -49540,7 +49540,7 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
    * If the special value `null` is specified, the structure finder will not look for a primary timestamp in the text.
    * When the format is semi-structured text, this will result in the structure finder treating the text as single-line messages.
    */
-  timestamp_format?: string;
+  timestamp_format?: string | undefined;
 }
 
 export interface TextStructureFindFieldStructureResponse {
@@ -49572,7 +49572,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * If this parameter is not specified, the structure finder uses the column names from the header row of the text.
    * If the text does not have a header role, columns are named "column1", "column2", "column3", for example.
    */
-  column_names?: string | string[];
+  column_names?: string | string[] | undefined;
   /**
    * If you the format is `delimited`, you can specify the character used to delimit the values in each row.
    * Only a single character is supported; the delimiter cannot have multiple characters.
@@ -49580,7 +49580,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * In this default scenario, all rows must have the same number of fields for the delimited format to be detected.
    * If you specify a delimiter, up to 10% of the rows can have a different number of columns than the first row.
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * The mode of compatibility with ECS compliant Grok patterns.
    * Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern.
@@ -49588,39 +49588,39 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * If the structure finder identifies a common structure but has no idea of meaning then generic field names such as `path`, `ipaddress`, `field1`, and `field2` are used in the `grok_pattern` output, with the intention that a user who knows the meanings rename these fields before using it.
    * @server_default "disabled"
    */
-  ecs_compatibility?: TextStructureEcsCompatibilityType;
+  ecs_compatibility?: TextStructureEcsCompatibilityType | undefined;
   /**
    * If this parameter is set to true, the response includes a field named `explanation`, which is an array of strings that indicate how the structure finder produced its result.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * The high level structure of the text.
    * By default, the API chooses the format.
    * In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    * If the format is `delimited` and the delimiter is not set, however, the API tolerates up to 5% of rows that have a different number of columns than the first row.
    */
-  format?: TextStructureFormatType;
+  format?: TextStructureFormatType | undefined;
   /**
    * If the format is `semi_structured_text`, you can specify a Grok pattern that is used to extract fields from every message in the text.
    * The name of the timestamp field in the Grok pattern must match what is specified in the `timestamp_field` parameter.
    * If that parameter is not specified, the name of the timestamp field in the Grok pattern must match "timestamp".
    * If `grok_pattern` is not specified, the structure finder creates a Grok pattern.
    */
-  grok_pattern?: GrokPattern;
+  grok_pattern?: GrokPattern | undefined;
   /**
    * If the format is `delimited`, you can specify the character used to quote the values in each row if they contain newlines or the delimiter character.
    * Only a single character is supported.
    * If this parameter is not specified, the default value is a double quote (`"`).
    * If your delimited text format does not use quoting, a workaround is to set this argument to a character that does not appear anywhere in the sample.
    */
-  quote?: string;
+  quote?: string | undefined;
   /**
    * If the format is `delimited`, you can specify whether values between delimiters should have whitespace trimmed from them.
    * If this parameter is not specified and the delimiter is pipe (`|`), the default value is true.
    * Otherwise, the default value is `false`.
    */
-  should_trim_fields?: boolean;
+  should_trim_fields?: boolean | undefined;
   /**
    * If the format is `ndjson`, you can specify whether to parse nested JSON objects recursively.
    * The nested objects are parsed to a maximum depth equal to the default value of the `index.mapping.depth.limit` setting.
@@ -49628,13 +49628,13 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * For formats other than `ndjson`, this parameter is ignored.
    * @server_default false
    */
-  should_parse_recursively?: boolean;
+  should_parse_recursively?: boolean | undefined;
   /**
    * The maximum amount of time that the structure analysis can take.
    * If the analysis is still running when the timeout expires, it will be stopped.
    * @server_default "25s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The name of the field that contains the primary timestamp of each record in the text.
    * In particular, if the text was ingested into an index, this is the field that would be used to populate the `@timestamp` field.
@@ -49647,7 +49647,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * If this parameter is not specified, the structure finder makes a decision about which field (if any) is the primary timestamp field.
    * For structured text, it is not compulsory to have a timestamp in the text.
    */
-  timestamp_field?: Field;
+  timestamp_field?: Field | undefined;
   /**
    * The Java time format of the timestamp field in the text.
    * Only a subset of Java time format letter groups are supported:
@@ -49684,11 +49684,11 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
    * If the special value `null` is specified, the structure finder will not look for a primary timestamp in the text.
    * When the format is semi-structured text, this will result in the structure finder treating the text as single-line messages.
    */
-  timestamp_format?: string;
+  timestamp_format?: string | undefined;
   /** The list of messages you want to analyze. */
   messages: string[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TextStructureFindMessageStructureResponse {
@@ -49723,13 +49723,13 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * For example, `UTF-8`, `UTF-16LE`, `windows-1252`, or `EUC-JP`.
    * If this parameter is not specified, the structure finder chooses an appropriate character set.
    */
-  charset?: string;
+  charset?: string | undefined;
   /**
    * If you have set format to `delimited`, you can specify the column names in a comma-separated list.
    * If this parameter is not specified, the structure finder uses the column names from the header row of the text.
    * If the text does not have a header role, columns are named "column1", "column2", "column3", for example.
    */
-  column_names?: string | string[];
+  column_names?: string | string[] | undefined;
   /**
    * If you have set `format` to `delimited`, you can specify the character used to delimit the values in each row.
    * Only a single character is supported; the delimiter cannot have multiple characters.
@@ -49737,7 +49737,7 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * In this default scenario, all rows must have the same number of fields for the delimited format to be detected.
    * If you specify a delimiter, up to 10% of the rows can have a different number of columns than the first row.
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * The mode of compatibility with ECS compliant Grok patterns.
    * Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern.
@@ -49746,13 +49746,13 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * If the structure finder identifies a common structure but has no idea of meaning then generic field names such as `path`, `ipaddress`, `field1`, and `field2` are used in the `grok_pattern` output, with the intention that a user who knows the meanings rename these fields before using it.
    * @server_default "disabled"
    */
-  ecs_compatibility?: string;
+  ecs_compatibility?: string | undefined;
   /**
    * If this parameter is set to `true`, the response includes a field named explanation, which is an array of strings that indicate how the structure finder produced its result.
    * If the structure finder produces unexpected results for some text, use this query parameter to help you determine why the returned structure was chosen.
    * @server_default false
    */
-  explain?: boolean;
+  explain?: boolean | undefined;
   /**
    * The high level structure of the text.
    * Valid values are `ndjson`, `xml`, `delimited`, and `semi_structured_text`.
@@ -49760,25 +49760,25 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    * If the format is set to `delimited` and the delimiter is not set, however, the API tolerates up to 5% of rows that have a different number of columns than the first row.
    */
-  format?: TextStructureFindStructureFindStructureFormat;
+  format?: TextStructureFindStructureFindStructureFormat | undefined;
   /**
    * If you have set `format` to `semi_structured_text`, you can specify a Grok pattern that is used to extract fields from every message in the text.
    * The name of the timestamp field in the Grok pattern must match what is specified in the `timestamp_field` parameter.
    * If that parameter is not specified, the name of the timestamp field in the Grok pattern must match "timestamp".
    * If `grok_pattern` is not specified, the structure finder creates a Grok pattern.
    */
-  grok_pattern?: GrokPattern;
+  grok_pattern?: GrokPattern | undefined;
   /**
    * If you have set `format` to `delimited`, you can use this parameter to indicate whether the column names are in the first row of the text.
    * If this parameter is not specified, the structure finder guesses based on the similarity of the first row of the text to other rows.
    */
-  has_header_row?: boolean;
+  has_header_row?: boolean | undefined;
   /**
    * The maximum number of characters in a message when lines are merged to form messages while analyzing semi-structured text.
    * If you have extremely long messages you may need to increase this, but be aware that this may lead to very long processing times if the way to group lines into messages is misdetected.
    * @server_default 10000
    */
-  line_merge_size_limit?: uint;
+  line_merge_size_limit?: uint | undefined;
   /**
    * The number of lines to include in the structural analysis, starting from the beginning of the text.
    * The minimum is 2.
@@ -49789,20 +49789,20 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * If possible, however, it is more efficient to upload sample text with more variety in the first 1000 lines than to request analysis of 100000 lines to achieve some variety.
    * @server_default 1000
    */
-  lines_to_sample?: uint;
+  lines_to_sample?: uint | undefined;
   /**
    * If you have set `format` to `delimited`, you can specify the character used to quote the values in each row if they contain newlines or the delimiter character.
    * Only a single character is supported.
    * If this parameter is not specified, the default value is a double quote (`"`).
    * If your delimited text format does not use quoting, a workaround is to set this argument to a character that does not appear anywhere in the sample.
    */
-  quote?: string;
+  quote?: string | undefined;
   /**
    * If you have set `format` to `delimited`, you can specify whether values between delimiters should have whitespace trimmed from them.
    * If this parameter is not specified and the delimiter is pipe (`|`), the default value is `true`.
    * Otherwise, the default value is `false`.
    */
-  should_trim_fields?: boolean;
+  should_trim_fields?: boolean | undefined;
   /**
    * If the format is `ndjson`, you can specify whether to parse nested JSON objects recursively.
    * The nested objects are parsed to a maximum depth equal to the default value of the `index.mapping.depth.limit` setting.
@@ -49810,13 +49810,13 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * For formats other than `ndjson`, this parameter is ignored.
    * @server_default false
    */
-  should_parse_recursively?: boolean;
+  should_parse_recursively?: boolean | undefined;
   /**
    * The maximum amount of time that the structure analysis can take.
    * If the analysis is still running when the timeout expires then it will be stopped.
    * @server_default "25s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The name of the field that contains the primary timestamp of each record in the text.
    * In particular, if the text were ingested into an index, this is the field that would be used to populate the `@timestamp` field.
@@ -49829,7 +49829,7 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * If this parameter is not specified, the structure finder makes a decision about which field (if any) is the primary timestamp field.
    * For structured text, it is not compulsory to have a timestamp in the text.
    */
-  timestamp_field?: Field;
+  timestamp_field?: Field | undefined;
   /**
    * The Java time format of the timestamp field in the text.
    *
@@ -49867,11 +49867,11 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> {
    * If the special value `null` is specified the structure finder will not look for a primary timestamp in the text.
    * When the format is semi-structured text this will result in the structure finder treating the text as single-line messages.
    */
-  timestamp_format?: string;
+  timestamp_format?: string | undefined;
   /** The request body. */
-  text_files?: TJsonDocument[];
+  text_files?: TJsonDocument[] | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: TJsonDocument[] | string;
+  body?: TJsonDocument[] | string | Uint8Array | undefined;
 }
 
 export interface TextStructureFindStructureResponse {
@@ -49953,13 +49953,13 @@ export interface TextStructureTestGrokPatternRequest extends RequestBase {
    * Valid values are `disabled` and `v1`.
    * @server_default "disabled"
    */
-  ecs_compatibility?: string;
+  ecs_compatibility?: string | undefined;
   /** The Grok pattern to run on the text. */
   grok_pattern: GrokPattern;
   /** The lines of text to run the Grok pattern on. */
   text: string[];
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TextStructureTestGrokPatternResponse {
@@ -50027,18 +50027,18 @@ export interface TransformDeleteTransformRequest extends RequestBase {
    * deleted regardless of its current state.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * If this value is true, the destination index is deleted together with the transform. If false, the destination
    * index will not be deleted
    * @server_default false
    */
-  delete_dest_index?: boolean;
+  delete_dest_index?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type TransformDeleteTransformResponse = AcknowledgedResponseBase;
@@ -50111,7 +50111,7 @@ export interface TransformGetTransformRequest extends RequestBase {
    * `_all`, by specifying `*` as the `<transform_id>`, or by omitting the
    * `<transform_id>`.
    */
-  transform_id?: Names;
+  transform_id?: Names | undefined;
   /**
    * Specifies what to do when the request:
    *
@@ -50123,24 +50123,24 @@ export interface TransformGetTransformRequest extends RequestBase {
    * there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * Skips the specified number of transforms.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * Specifies the maximum number of transforms to obtain.
    * @server_default 100
    */
-  size?: integer;
+  size?: integer | undefined;
   /**
    * Excludes fields that were automatically added when creating the
    * transform. This allows the configuration to be in an acceptable format to
    * be retrieved and then added to another cluster.
    * @server_default false
    */
-  exclude_generated?: boolean;
+  exclude_generated?: boolean | undefined;
 }
 
 export interface TransformGetTransformResponse {
@@ -50191,7 +50191,7 @@ export interface TransformGetTransformStatsRequest extends RequestBase {
    * there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * If true, the response includes `id`, `state`, `node`, `stats`, `health`,
    * and basic `checkpointing` information (the last and next checkpoint
@@ -50201,22 +50201,22 @@ export interface TransformGetTransformStatsRequest extends RequestBase {
    * the checkpoint timestamps.
    * @server_default false
    */
-  basic?: boolean;
+  basic?: boolean | undefined;
   /**
    * Skips the specified number of transforms.
    * @server_default 0
    */
-  from?: long;
+  from?: long | undefined;
   /**
    * Specifies the maximum number of transforms to obtain.
    * @server_default 100
    */
-  size?: long;
+  size?: long | undefined;
   /**
    * Controls the time to wait for the stats
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface TransformGetTransformStatsResponse {
@@ -50355,17 +50355,17 @@ export interface TransformPreviewTransformRequest extends RequestBase {
    * Identifier for the transform to preview. If you specify this path parameter, you cannot provide transform
    * configuration details in the request body.
    */
-  transform_id?: Id;
+  transform_id?: Id | undefined;
   /**
    * Period to wait for a response. If no response is received before the
    * timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The destination for the transform. */
-  dest?: TransformDestination;
+  dest?: TransformDestination | undefined;
   /** Free text description of the transform. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The interval between checks for changes in the source indices when the
    * transform is running continuously. Also determines the retry interval in
@@ -50373,31 +50373,31 @@ export interface TransformPreviewTransformRequest extends RequestBase {
    * indexing. The minimum value is 1s and the maximum is 1h.
    * @server_default "1m"
    */
-  frequency?: Duration;
+  frequency?: Duration | undefined;
   /**
    * The pivot method transforms the data by aggregating and grouping it.
    * These objects define the group by fields and the aggregation to reduce
    * the data.
    */
-  pivot?: TransformPivot;
+  pivot?: TransformPivot | undefined;
   /** The source of the data for the transform. */
-  source?: TransformSource;
+  source?: TransformSource | undefined;
   /** Defines optional transform settings. */
-  settings?: TransformSettings;
+  settings?: TransformSettings | undefined;
   /** Defines the properties transforms require to run continuously. */
-  sync?: TransformSyncContainer;
+  sync?: TransformSyncContainer | undefined;
   /**
    * Defines a retention policy for the transform. Data that meets the defined
    * criteria is deleted from the destination index.
    */
-  retention_policy?: TransformRetentionPolicyContainer;
+  retention_policy?: TransformRetentionPolicyContainer | undefined;
   /**
    * The latest method transforms the data by finding the latest document for
    * each unique key.
    */
-  latest?: TransformLatest;
+  latest?: TransformLatest | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TransformPreviewTransformResponse<TTransform = unknown> {
@@ -50424,45 +50424,45 @@ export interface TransformPutTransformRequest extends RequestBase {
    * the exception of privilege checks.
    * @server_default false
    */
-  defer_validation?: boolean;
+  defer_validation?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The destination for the transform. */
   dest: TransformDestination;
   /** Free text description of the transform. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The interval between checks for changes in the source indices when the transform is running continuously. Also
    * determines the retry interval in the event of transient failures while the transform is searching or indexing.
    * The minimum value is `1s` and the maximum is `1h`.
    * @server_default "1m"
    */
-  frequency?: Duration;
+  frequency?: Duration | undefined;
   /** The latest method transforms the data by finding the latest document for each unique key. */
-  latest?: TransformLatest;
+  latest?: TransformLatest | undefined;
   /** Defines optional transform metadata. */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /**
    * The pivot method transforms the data by aggregating and grouping it. These objects define the group by fields
    * and the aggregation to reduce the data.
    */
-  pivot?: TransformPivot;
+  pivot?: TransformPivot | undefined;
   /**
    * Defines a retention policy for the transform. Data that meets the defined criteria is deleted from the
    * destination index.
    */
-  retention_policy?: TransformRetentionPolicyContainer;
+  retention_policy?: TransformRetentionPolicyContainer | undefined;
   /** Defines optional transform settings. */
-  settings?: TransformSettings;
+  settings?: TransformSettings | undefined;
   /** The source of the data for the transform. */
   source: TransformSource;
   /** Defines the properties transforms require to run continuously. */
-  sync?: TransformSyncContainer;
+  sync?: TransformSyncContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type TransformPutTransformResponse = AcknowledgedResponseBase;
@@ -50483,12 +50483,12 @@ export interface TransformResetTransformRequest extends RequestBase {
    * must be stopped before it can be reset.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type TransformResetTransformResponse = AcknowledgedResponseBase;
@@ -50520,14 +50520,14 @@ export interface TransformScheduleNowTransformRequest extends RequestBase {
    * Controls the time to wait for the scheduling to take place
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * When true, defers the scheduling by the transform's configured sync delay
    * instead of triggering immediately. The transform will process new data after
    * the delay elapses rather than right away.
    * @server_default false
    */
-  defer?: boolean;
+  defer?: boolean | undefined;
 }
 
 export type TransformScheduleNowTransformResponse = AcknowledgedResponseBase;
@@ -50603,12 +50603,12 @@ export interface TransformSetUpgradeModeRequest extends RequestBase {
    * starting.
    * @server_default false
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * The time to wait for the request to be completed.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export type TransformSetUpgradeModeResponse = AcknowledgedResponseBase;
@@ -50653,9 +50653,9 @@ export interface TransformStartTransformRequest extends RequestBase {
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** Restricts the set of transformed entities to those changed after this time. Relative times like now-30d are supported. Only applicable for continuous transforms. */
-  from?: string;
+  from?: string | undefined;
 }
 
 export type TransformStartTransformResponse = AcknowledgedResponseBase;
@@ -50682,31 +50682,31 @@ export interface TransformStopTransformRequest extends RequestBase {
    * If it is false, the request returns a 404 status code when there are no matches or only partial matches.
    * @server_default true
    */
-  allow_no_match?: boolean;
+  allow_no_match?: boolean | undefined;
   /**
    * If it is true, the API forcefully stops the transforms.
    * @server_default false
    */
-  force?: boolean;
+  force?: boolean | undefined;
   /**
    * Period to wait for a response when `wait_for_completion` is `true`. If no response is received before the
    * timeout expires, the request returns a timeout exception. However, the request continues processing and
    * eventually moves the transform to a STOPPED state.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * If it is true, the transform does not completely stop until the current checkpoint is completed. If it is false,
    * the transform stops as soon as possible.
    * @server_default false
    */
-  wait_for_checkpoint?: boolean;
+  wait_for_checkpoint?: boolean | undefined;
   /**
    * If it is true, the API blocks until the indexer state completely stops. If it is false, the API returns
    * immediately and the indexer is stopped asynchronously in the background.
    * @server_default false
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
 }
 
 export type TransformStopTransformResponse = AcknowledgedResponseBase;
@@ -50743,17 +50743,17 @@ export interface TransformUpdateTransformRequest extends RequestBase {
    * desired if the source index does not exist until after the transform is
    * created.
    */
-  defer_validation?: boolean;
+  defer_validation?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the
    * timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The destination for the transform. */
-  dest?: TransformDestination;
+  dest?: TransformDestination | undefined;
   /** Free text description of the transform. */
-  description?: string;
+  description?: string | undefined;
   /**
    * The interval between checks for changes in the source indices when the
    * transform is running continuously. Also determines the retry interval in
@@ -50761,29 +50761,29 @@ export interface TransformUpdateTransformRequest extends RequestBase {
    * indexing. The minimum value is 1s and the maximum is 1h.
    * @server_default "1m"
    */
-  frequency?: Duration;
+  frequency?: Duration | undefined;
   /** Defines optional transform metadata. */
-  _meta?: Metadata;
+  _meta?: Metadata | undefined;
   /** The source of the data for the transform. */
-  source?: TransformSource;
+  source?: TransformSource | undefined;
   /** Defines optional transform settings. */
-  settings?: TransformSettings;
+  settings?: TransformSettings | undefined;
   /** Defines the properties transforms require to run continuously. */
-  sync?: TransformSyncContainer;
+  sync?: TransformSyncContainer | undefined;
   /**
    * Defines a retention policy for the transform. Data that meets the defined
    * criteria is deleted from the destination index.
    */
-  retention_policy?: TransformRetentionPolicyContainer | null;
+  retention_policy?: TransformRetentionPolicyContainer | null | undefined;
   /**
    * When true, force reminting of the transform's internal cloud API key from the
    * caller's cloud credential without requiring other configuration changes.
    * Requires a cloud-authenticated caller and an environment that supports
    * cross-project calls. Rejected with 400 otherwise.
    */
-  _force_rekeying?: boolean;
+  _force_rekeying?: boolean | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface TransformUpdateTransformResponse {
@@ -50813,13 +50813,13 @@ export interface TransformUpgradeTransformsRequest extends RequestBase {
    * When true, the request checks for updates but does not run them.
    * @server_default false
    */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and
    * returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
 }
 
 export interface TransformUpgradeTransformsResponse {
@@ -50880,132 +50880,132 @@ export interface UpdateByQueryRequest extends RequestBase {
    * indices are allowed and the request returns an empty result.
    * @server_default true
    */
-  allow_no_indices?: boolean;
+  allow_no_indices?: boolean | undefined;
   /**
    * The analyzer to use for the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  analyzer?: string;
+  analyzer?: string | undefined;
   /**
    * If `true`, wildcard and prefix queries are analyzed.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  analyze_wildcard?: boolean;
+  analyze_wildcard?: boolean | undefined;
   /**
    * The preferred behavior when update by query hits version conflicts: `abort` or `proceed`.
    * @server_default "abort"
    */
-  conflicts?: Conflicts;
+  conflicts?: Conflicts | undefined;
   /**
    * The default operator for query string query: `and` or `or`.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default "or"
    */
-  default_operator?: QueryDslOperator;
+  default_operator?: QueryDslOperator | undefined;
   /**
    * The field to use as default where no field prefix is given in the query string.
    * This parameter can be used only when the `q` query string parameter is specified.
    */
-  df?: string;
+  df?: string | undefined;
   /**
    * The type of index that wildcard patterns can match.
    * If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    * It supports comma-separated values, such as `open,hidden`.
    * @server_default "open"
    */
-  expand_wildcards?: ExpandWildcards;
+  expand_wildcards?: ExpandWildcards | undefined;
   /**
    * Skips the specified number of documents.
    * @server_default 0
    */
-  from?: long;
+  from?: long | undefined;
   /**
    * If `false`, the request returns an error if it targets a concrete (non-wildcarded)
    * index, alias, or data stream that is missing, closed, or otherwise unavailable.
    * If `true`, unavailable concrete targets are silently ignored.
    * @server_default false
    */
-  ignore_unavailable?: boolean;
+  ignore_unavailable?: boolean | undefined;
   /**
    * If `true`, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    * This parameter can be used only when the `q` query string parameter is specified.
    * @server_default false
    */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
   /**
    * The maximum number of documents to process.
    * It defaults to all documents.
    * When set to a value less than or equal to `scroll_size` and `conflicts` is set to `abort`, a scroll will not be used to retrieve the results for the operation.
    */
-  max_docs?: long;
+  max_docs?: long | undefined;
   /**
    * The ID of the pipeline to use to preprocess incoming documents.
    * If the index has a default ingest pipeline specified, then setting the value to `_none` disables the default ingest pipeline for this request.
    * If a final pipeline is configured it will always run, regardless of the value of this parameter.
    */
-  pipeline?: string;
+  pipeline?: string | undefined;
   /**
    * The node or shard the operation should be performed on.
    * It is random by default.
    */
-  preference?: string;
+  preference?: string | undefined;
   /** A query in the Lucene query string syntax. */
-  q?: string;
+  q?: string | undefined;
   /**
    * If `true`, Elasticsearch refreshes affected shards to make the operation visible to search after the request completes.
    * This is different than the update API's `refresh` parameter, which causes just the shard that received the request to be refreshed.
    * @server_default false
    */
-  refresh?: boolean;
+  refresh?: boolean | undefined;
   /**
    * If `true`, the request cache is used for this request.
    * It defaults to the index-level setting.
    */
-  request_cache?: boolean;
+  request_cache?: boolean | undefined;
   /**
    * The maximum number of documents to update per second, across the entire update_by_query operation (including slices).
    * It can be either `-1` to turn off throttling or any decimal number like `1.7` or `12` to throttle to that level.
    * @server_default -1
    */
-  requests_per_second?: float;
+  requests_per_second?: float | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The period to retain the search context for scrolling.
    * @server_default "5m"
    */
-  scroll?: Duration;
+  scroll?: Duration | undefined;
   /**
    * The size of the scroll request that powers the operation.
    * @server_default 1000
    */
-  scroll_size?: long;
+  scroll_size?: long | undefined;
   /**
    * An explicit timeout for each search request.
    * By default, there is no timeout.
    */
-  search_timeout?: Duration;
+  search_timeout?: Duration | undefined;
   /** The type of the search operation. Available options include `query_then_fetch` and `dfs_query_then_fetch`. */
-  search_type?: SearchType;
+  search_type?: SearchType | undefined;
   /**
    * The number of slices this task should be divided into.
    * @server_default "1"
    */
-  slices?: Slices;
+  slices?: Slices | undefined;
   /** A comma-separated list of <field>:<direction> pairs. */
-  sort?: string[];
+  sort?: string[] | undefined;
   /** The specific `tag` of the request for logging and statistical purposes. */
-  stats?: string[];
+  stats?: string[] | undefined;
   /**
    * The maximum number of documents to collect for each shard.
    * If a query reaches this limit, Elasticsearch terminates the query early.
@@ -51016,7 +51016,7 @@ export interface UpdateByQueryRequest extends RequestBase {
    * When possible, let Elasticsearch perform early termination automatically.
    * Avoid specifying this parameter for requests that target data streams with backing indices across multiple data tiers.
    */
-  terminate_after?: long;
+  terminate_after?: long | undefined;
   /**
    * The period each update request waits for the following operations: dynamic mapping updates, waiting for active shards.
    * By default, it is one minute.
@@ -51024,11 +51024,11 @@ export interface UpdateByQueryRequest extends RequestBase {
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** If `true`, returns the document version as part of a hit. */
-  version?: boolean;
+  version?: boolean | undefined;
   /** Should the document increment the version number (internal) on hit or not (reindex) */
-  version_type?: boolean;
+  version_type?: boolean | undefined;
   /**
    * The number of shard copies that must be active before proceeding with the operation.
    * Set to `all` or any positive integer up to the total number of shards in the index (`number_of_replicas+1`).
@@ -51037,22 +51037,22 @@ export interface UpdateByQueryRequest extends RequestBase {
    * Update by query uses scrolled searches, so you can also specify the `scroll` parameter to control how long it keeps the search context alive, for example `?scroll=10m`.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `true`, the request blocks until the operation is complete.
    * If `false`, Elasticsearch performs some preflight checks, launches the request, and returns a task ID that you can use to cancel or get the status of the task.
    * Elasticsearch creates a record of this task as a document at `.tasks/task/${taskId}`.
    * @server_default true
    */
-  wait_for_completion?: boolean;
+  wait_for_completion?: boolean | undefined;
   /** The documents to update using the Query DSL. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** The script to run to update the document source or metadata when updating. */
-  script?: Script | ScriptSource;
+  script?: Script | ScriptSource | undefined;
   /** Slice the request manually using the provided slice ID and total number of slices. */
-  slice?: SlicedScroll;
+  slice?: SlicedScroll | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface UpdateByQueryResponse {
@@ -51132,19 +51132,19 @@ export interface UpdateDesiredNodesRequest extends RequestBase {
   /** The version number */
   version: long;
   /** Simulate the update */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /**
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /** The request body. */
-  body?: any;
+  body?: any | undefined;
 }
 
 export interface UpdateDesiredNodesResponse {
@@ -51166,101 +51166,101 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
    */
   index: IndexName;
   /** Only perform the operation if the document has this primary term. */
-  if_primary_term?: long;
+  if_primary_term?: long | undefined;
   /** Only perform the operation if the document has this sequence number. */
-  if_seq_no?: SequenceNumber;
+  if_seq_no?: SequenceNumber | undefined;
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    * @server_default true
    */
-  include_source_on_error?: boolean;
+  include_source_on_error?: boolean | undefined;
   /**
    * The script language.
    * @server_default "painless"
    */
-  lang?: string;
+  lang?: string | undefined;
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation visible to search.
    * If 'wait_for', it waits for a refresh to make this operation visible to search.
    * If 'false', it does nothing with refreshes.
    * @server_default "false"
    */
-  refresh?: Refresh;
+  refresh?: Refresh | undefined;
   /**
    * If `true`, the destination must be an index alias.
    * @server_default false
    */
-  require_alias?: boolean;
+  require_alias?: boolean | undefined;
   /**
    * The number of times the operation should be retried when a conflict occurs.
    * @server_default 0
    */
-  retry_on_conflict?: integer;
+  retry_on_conflict?: integer | undefined;
   /**
    * A custom value used to route operations to a specific shard.
    * Not allowed when `index.slice.enabled` is `true` for the target index; use `_slice` instead.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * The slice identifier used to route the operation to a specific slice.
    * Use the special value `_all` to target all slices without restricting to a routing value.
    * Required when `index.slice.enabled` is `true` for the target index; not allowed when `index.slice.enabled` is `false`.
    */
-  _slice?: string;
+  _slice?: string | undefined;
   /**
    * The period to wait for the following operations: dynamic mapping updates and waiting for active shards.
    * Elasticsearch waits for at least the timeout period before failing.
    * The actual wait time could be longer, particularly when multiple waits occur.
    * @server_default "1m"
    */
-  timeout?: Duration;
+  timeout?: Duration | undefined;
   /**
    * The number of copies of each shard that must be active before proceeding with the operation.
    * Set to 'all' or any positive integer up to the total number of shards in the index (`number_of_replicas`+1).
    * The default value of `1` means it waits for each primary shard to be active.
    * @server_default "1"
    */
-  wait_for_active_shards?: WaitForActiveShards;
+  wait_for_active_shards?: WaitForActiveShards | undefined;
   /**
    * If `false`, source retrieval is turned off.
    * You can also specify a comma-separated list of the fields you want to retrieve.
    * @server_default "true"
    */
-  _source?: SearchSourceConfigParam | SearchSourceConfig;
+  _source?: SearchSourceConfigParam | SearchSourceConfig | undefined;
   /** The source fields you want to exclude. */
-  _source_excludes?: Fields;
+  _source_excludes?: Fields | undefined;
   /** The source fields you want to retrieve. */
-  _source_includes?: Fields;
+  _source_includes?: Fields | undefined;
   /**
    * If `true`, the `result` in the response is set to `noop` (no operation) when there are no changes to the document.
    * @server_default true
    */
-  detect_noop?: boolean;
+  detect_noop?: boolean | undefined;
   /**
    * A partial update to an existing document.
    * If both `doc` and `script` are specified, `doc` is ignored.
    */
-  doc?: TPartialDocument;
+  doc?: TPartialDocument | undefined;
   /**
    * If `true`, use the contents of 'doc' as the value of 'upsert'.
    * NOTE: Using ingest pipelines with `doc_as_upsert` is not supported.
    * @server_default false
    */
-  doc_as_upsert?: boolean;
+  doc_as_upsert?: boolean | undefined;
   /** The script to run to update the document. */
-  script?: Script | ScriptSource;
+  script?: Script | ScriptSource | undefined;
   /**
    * If `true`, run the script whether or not the document exists.
    * @server_default false
    */
-  scripted_upsert?: boolean;
+  scripted_upsert?: boolean | undefined;
   /**
    * If the document does not already exist, the contents of 'upsert' are inserted as a new document.
    * If the document exists, the 'script' is run.
    */
-  upsert?: TDocument;
+  upsert?: TDocument | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export type UpdateResponse<TDocument = unknown> = UpdateUpdateWriteResponseBase<TDocument>;
@@ -51321,7 +51321,7 @@ export interface WatcherAckWatchRequest extends RequestBase {
    * A comma-separated list of the action identifiers to acknowledge.
    * If you omit this parameter, all of the actions of the watch are acknowledged.
    */
-  action_id?: Names;
+  action_id?: Names | undefined;
 }
 
 export interface WatcherAckWatchResponse {
@@ -51503,39 +51503,39 @@ export interface WatcherEmailResult {
  */
 export interface WatcherExecuteWatchRequest extends RequestBase {
   /** The watch identifier. */
-  id?: Id;
+  id?: Id | undefined;
   /**
    * Defines whether the watch runs in debug mode.
    * @server_default false
    */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** Determines how to handle the watch actions as part of the watch execution. */
-  action_modes?: Record<string, WatcherActionExecutionMode>;
+  action_modes?: Record<string, WatcherActionExecutionMode> | undefined;
   /** When present, the watch uses this object as a payload instead of executing its own input. */
-  alternative_input?: Record<string, any>;
+  alternative_input?: Record<string, any> | undefined;
   /**
    * When set to `true`, the watch execution uses the always condition. This can also be specified as an HTTP parameter.
    * @server_default false
    */
-  ignore_condition?: boolean;
+  ignore_condition?: boolean | undefined;
   /**
    * When set to `true`, the watch record representing the watch execution result is persisted to the `.watcher-history` index for the current time.
    * In addition, the status of the watch is updated, possibly throttling subsequent runs.
    * This can also be specified as an HTTP parameter.
    * @server_default false
    */
-  record_execution?: boolean;
-  simulated_actions?: WatcherSimulatedActions;
+  record_execution?: boolean | undefined;
+  simulated_actions?: WatcherSimulatedActions | undefined;
   /** This structure is parsed as the data of the trigger event that will be used during the watch execution. */
-  trigger_data?: WatcherScheduleTriggerEvent;
+  trigger_data?: WatcherScheduleTriggerEvent | undefined;
   /**
    * When present, this watch is used instead of the one specified in the request.
    * This watch is not persisted to the index and `record_execution` cannot be set.
    * @server_default "null"
    */
-  watch?: WatcherWatch;
+  watch?: WatcherWatch | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface WatcherExecuteWatchResponse {
@@ -51673,7 +51673,7 @@ export interface WatcherGetSettingsRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface WatcherGetSettingsResponse {
@@ -51895,36 +51895,36 @@ export interface WatcherPutWatchRequest extends RequestBase {
    * The default value is `true`, which means the watch is active by default.
    * @server_default true
    */
-  active?: boolean;
+  active?: boolean | undefined;
   /** Only update the watch if the last operation that has changed the watch has the specified primary term */
-  if_primary_term?: long;
+  if_primary_term?: long | undefined;
   /** Only update the watch if the last operation that has changed the watch has the specified sequence number */
-  if_seq_no?: SequenceNumber;
+  if_seq_no?: SequenceNumber | undefined;
   /** Explicit version number for concurrency control */
-  version?: VersionNumber;
+  version?: VersionNumber | undefined;
   /** The list of actions that will be run if the condition matches. */
-  actions?: Record<string, WatcherAction>;
+  actions?: Record<string, WatcherAction> | undefined;
   /** The condition that defines if the actions should be run. */
-  condition?: WatcherConditionContainer;
+  condition?: WatcherConditionContainer | undefined;
   /** The input that defines the input that loads the data for the watch. */
-  input?: WatcherInputContainer;
+  input?: WatcherInputContainer | undefined;
   /** Metadata JSON that will be copied into the history entries. */
-  metadata?: Metadata;
+  metadata?: Metadata | undefined;
   /**
    * The minimum time between actions being run.
    * The default is 5 seconds.
    * This default can be changed in the config file with the setting `xpack.watcher.throttle.period.default_period`.
    * If both this value and the `throttle_period_in_millis` parameter are specified, Watcher uses the last parameter included in the request.
    */
-  throttle_period?: Duration;
+  throttle_period?: Duration | undefined;
   /** Minimum time in milliseconds between actions being run. Defaults to 5000. If both this value and the throttle_period parameter are specified, Watcher uses the last parameter included in the request. */
-  throttle_period_in_millis?: DurationValue<UnitMillis>;
+  throttle_period_in_millis?: DurationValue<UnitMillis> | undefined;
   /** The transform that processes the watch payload to prepare it for the watch actions. */
-  transform?: TransformContainer;
+  transform?: TransformContainer | undefined;
   /** The trigger that defines when the watch should run. */
-  trigger?: WatcherTriggerContainer;
+  trigger?: WatcherTriggerContainer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface WatcherPutWatchResponse {
@@ -51956,21 +51956,21 @@ export interface WatcherQueryWatchesRequest extends RequestBase {
    * It must be non-negative.
    * @server_default 0
    */
-  from?: integer;
+  from?: integer | undefined;
   /**
    * The number of hits to return.
    * It must be non-negative.
    * @server_default 10
    */
-  size?: integer;
+  size?: integer | undefined;
   /** A query that filters the watches to be returned. */
-  query?: QueryDslQueryContainer;
+  query?: QueryDslQueryContainer | undefined;
   /** One or more fields used to sort the search results. */
-  sort?: Sort;
+  sort?: Sort | undefined;
   /** Retrieve the next page of hits using a set of sort values from the previous page. */
-  search_after?: SortResults;
+  search_after?: SortResults | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface WatcherQueryWatchesResponse {
@@ -52123,7 +52123,7 @@ export interface WatcherStartRequest extends RequestBase {
    * Period to wait for a connection to the master node.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type WatcherStartResponse = AcknowledgedResponseBase;
@@ -52135,12 +52135,12 @@ export type WatcherStartResponse = AcknowledgedResponseBase;
  */
 export interface WatcherStatsRequest extends RequestBase {
   /** Defines which additional metrics are included in the response. */
-  metric?: WatcherStatsWatcherMetric | WatcherStatsWatcherMetric[];
+  metric?: WatcherStatsWatcherMetric | WatcherStatsWatcherMetric[] | undefined;
   /**
    * Defines whether stack traces are generated for each watch that is running.
    * @server_default false
    */
-  emit_stacktraces?: boolean;
+  emit_stacktraces?: boolean | undefined;
 }
 
 export interface WatcherStatsResponse {
@@ -52211,7 +52211,7 @@ export interface WatcherStopRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export type WatcherStopResponse = AcknowledgedResponseBase;
@@ -52262,16 +52262,16 @@ export interface WatcherUpdateSettingsRequest extends RequestBase {
    * If no response is received before the timeout expires, the request fails and returns an error.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
   /**
    * The period to wait for a response.
    * If no response is received before the timeout expires, the request fails and returns an error.
    */
-  timeout?: Duration;
-  "index.auto_expand_replicas"?: string;
-  "index.number_of_replicas"?: integer;
+  timeout?: Duration | undefined;
+  "index.auto_expand_replicas"?: string | undefined;
+  "index.number_of_replicas"?: integer | undefined;
   /** The raw request body, sent as given; flattened body fields are merged into an object. */
-  body?: Record<string, any> | string;
+  body?: Record<string, any> | string | Uint8Array | undefined;
 }
 
 export interface WatcherUpdateSettingsResponse {
@@ -52406,18 +52406,18 @@ export interface XpackInfoRequest extends RequestBase {
    * A comma-separated list of the information categories to include in the response.
    * For example, `build,license,features`.
    */
-  categories?: XpackInfoXPackCategory[];
+  categories?: XpackInfoXPackCategory[] | undefined;
   /**
    * If used, this otherwise ignored parameter must be set to true
    * @deprecated 8.0.0 Supported for backwards compatibility with 7.x
    */
-  accept_enterprise?: boolean;
+  accept_enterprise?: boolean | undefined;
   /**
    * Defines whether additional human-readable information is included in the response.
    * In particular, it adds descriptions and a tag line.
    * @server_default true
    */
-  human?: boolean;
+  human?: boolean | undefined;
 }
 
 export interface XpackInfoResponse {
@@ -52828,7 +52828,7 @@ export interface XpackUsageRequest extends RequestBase {
    * To indicate that the request should never timeout, set it to `-1`.
    * @server_default "30s"
    */
-  master_timeout?: Duration;
+  master_timeout?: Duration | undefined;
 }
 
 export interface XpackUsageResponse {

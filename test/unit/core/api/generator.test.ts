@@ -194,10 +194,14 @@ describe('API generator', () => {
   it('flattens path, query and body into the request, with aliases, shortcuts and a raw body', () => {
     const out = generate(model).get('types.ts')!;
     expect(out).toContain('export interface SearchRequest extends RequestBase {');
-    expect(out).toContain('  query?: Partial<Record<Field, QueryDslMatchQuery | string>>;');
-    expect(out).toContain('  q2?: Partial<Record<Field, QueryDslMatchQuery | string>>;');
-    expect(out).toContain('  refresh?: Refresh;');
-    expect(out).toContain('  body?: Record<string, any> | string;');
+    expect(out).toContain(
+      '  query?: Partial<Record<Field, QueryDslMatchQuery | string>> | undefined;',
+    );
+    expect(out).toContain(
+      '  q2?: Partial<Record<Field, QueryDslMatchQuery | string>> | undefined;',
+    );
+    expect(out).toContain('  refresh?: Refresh | undefined;');
+    expect(out).toContain('  body?: Record<string, any> | string | Uint8Array | undefined;');
     expect(out).toContain('export type Refresh = boolean | "true" | "false" | "wait_for";');
     expect(out).toContain('export type IndicesExistsResponse = boolean;');
   });
