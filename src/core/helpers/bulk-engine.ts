@@ -90,9 +90,10 @@ export class BulkEngine<TDocument> {
     const params = options.params ?? {};
     this.#query = fullItems ? params : { ...params, filter_path: FILTER_STATUS };
     this.#queryWithResult = fullItems ? params : { ...params, filter_path: FILTER_STATUS_RESULT };
-    options.signal?.addEventListener('abort', () => this.abort(), { once: true });
     if (options.signal?.aborted === true) this.abort();
   }
+
+  readonly #onAbort = (): void => this.abort();
 
   /** Stops reading the datasource; what was read is still sent. */
   abort(): void {
@@ -101,10 +102,14 @@ export class BulkEngine<TDocument> {
 
   async run(): Promise<BulkStats> {
     const started = performance.now();
+    const signal = this.#options.signal;
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
     try {
       await this.#readAll();
     } catch (error) {
       this.#fail(error, 'reading the datasource or onDocument failed');
+    } finally {
+      signal?.removeEventListener('abort', this.#onAbort);
     }
     await this.#flush();
     while (this.#inflight.size > 0) await Promise.all(this.#inflight);

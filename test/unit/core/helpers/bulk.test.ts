@@ -333,3 +333,56 @@ describe('helpers.bulk', () => {
     expect(error.unacknowledged).toHaveLength(2);
   });
 });
+
+describe('helpers.bulk callbacks and signals', () => {
+  it('stops on a throwing onDrop without counting acknowledged documents as lost', async () => {
+    const { helpers } = await setup((req) => ({
+      body: bulkResponse(parseBulk(req.body), (line) => (line.meta._id === 'd1' ? 400 : 201)),
+    }));
+    const error = (await helpers
+      .bulk<Doc>({
+        datasource: docs(5),
+        onDocument: indexAction,
+        onDrop: () => {
+          throw new Error('handler broke');
+        },
+      })
+      .catch((e: unknown) => e)) as BulkHelperError<Doc>;
+    expect(error).toBeInstanceOf(BulkHelperError);
+    expect(error.message).toContain('onDrop threw (handler broke)');
+    expect(error.unacknowledged).toEqual([]);
+    expect(error.stats).toMatchObject({ total: 5, successful: 4, failed: 1 });
+  });
+
+  it('an aborted signal stops reading like abort()', async () => {
+    const { helpers } = await setup(allOk);
+    const controller = new AbortController();
+    let pulled = 0;
+    async function* source() {
+      for (let n = 0; n < 10_000; n++) {
+        pulled++;
+        if (n === 50) controller.abort();
+        yield { id: `d${n}`, n };
+      }
+    }
+    const stats = await helpers.bulk<Doc>({
+      datasource: source(),
+      onDocument: indexAction,
+      signal: controller.signal,
+    });
+    expect(stats.aborted).toBe(true);
+    expect(stats.total).toBe(51);
+    expect(stats.successful).toBe(51);
+    expect(pulled).toBe(51);
+  });
+
+  it('refuses a flushBytes or concurrency that is not a positive number', () => {
+    const helpers = new Helpers({ transport: new TestTransport('http://127.0.0.1:9') });
+    expect(() => helpers.bulk({ datasource: [], onDocument: indexAction, concurrency: 0 })).toThrow(
+      /concurrency/,
+    );
+    expect(() => helpers.bulk({ datasource: [], onDocument: indexAction, flushBytes: -1 })).toThrow(
+      /flushBytes/,
+    );
+  });
+});

@@ -74,3 +74,30 @@ describe('helpers.streamingBulk', () => {
     expect(pulled).toBeLessThan(100);
   });
 });
+
+describe('helpers.streamingBulk failures', () => {
+  it('throws the BulkHelperError to the loop after yielding what was settled', async () => {
+    let calls = 0;
+    const helpers = await setup((req) => {
+      calls++;
+      if (calls > 1) return { status: 500, body: { error: { type: 'boom' } } };
+      return { body: bulkResponse(parseBulk(req.body), () => 201) };
+    });
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const outcome of helpers.streamingBulk({
+        datasource: Array.from({ length: 40 }, (_, n) => ({ id: `d${n}` })),
+        onDocument: (doc) => ({ index: { _index: 'x', _id: doc.id } }),
+        flushBytes: 400,
+        concurrency: 1,
+      })) {
+        seen.push(outcome.document.id);
+      }
+    };
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ELASTIQ_BULK_FAILED' });
+    const lost = (error as { unacknowledged: { document: { id: string } }[] }).unacknowledged;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length + lost.length).toBe((error as { stats: { total: number } }).stats.total);
+  });
+});
