@@ -72,9 +72,10 @@ export class Response<TDoc, Aggs extends AggregationMap = {}> {
   readonly body: SearchResponseBody;
   readonly hits: readonly Hit<TDoc>[];
 
-  constructor(body: SearchResponseBody) {
+  /** `makeHit` turns each raw hit into a `Hit` (subclasses of Search may build model instances). */
+  constructor(body: SearchResponseBody, makeHit: (raw: RawHit<unknown>) => Hit<TDoc> = toHit) {
     this.body = body;
-    this.hits = Object.freeze(body.hits.hits.map((h) => toHit<TDoc>(h)));
+    this.hits = Object.freeze(body.hits.hits.map(makeHit));
     Object.freeze(this);
   }
 

@@ -7,6 +7,7 @@ import { copyIn, RawNode, toPlain } from '../nodes/node.js';
 import { andClauses } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
 import type { QueryInput } from '../query/query-types.js';
+import type { RawHit } from '../response/aggregation-results.js';
 import { type Hit, Response, type SearchResponseBody, toHit } from '../response/response.js';
 import type { ByQueryResponseBody, CountResponseBody } from './client.js';
 import {
@@ -308,10 +309,18 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return { ...this.indexParam(), ...toPlain(this.state.params), ...this.toJSON() };
   }
 
+  /**
+   * Turns one raw hit into a `Hit`: the source's fields with `meta`. A subclass may override it
+   * to build richer objects (model instances); execute(), iterate() and scan() all use it.
+   */
+  protected makeHit(raw: RawHit<unknown>): Hit<THit> {
+    return toHit<THit>(raw);
+  }
+
   /** Runs the search. */
   async execute(): Promise<Response<THit, Aggs>> {
     const body = (await this.client().search(this.toRequest())) as SearchResponseBody;
-    const response = new Response<THit, Aggs>(body);
+    const response = new Response<THit, Aggs>(body, (raw) => this.makeHit(raw));
     lastResponse.set(this, response as Response<unknown, AggregationMap>);
     return response;
   }
@@ -361,7 +370,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
         const page = (await client.search(request)) as SearchResponseBody;
         id = page.pit_id ?? id;
         const hits = page.hits.hits;
-        for (const raw of hits) yield toHit<THit>(raw);
+        for (const raw of hits) yield this.makeHit(raw);
         if (hits.length < size) return;
         after = hits[hits.length - 1]!.sort;
       }
@@ -387,7 +396,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     let scrollId = page._scroll_id;
     try {
       while (page.hits.hits.length > 0) {
-        for (const raw of page.hits.hits) yield toHit<THit>(raw);
+        for (const raw of page.hits.hits) yield this.makeHit(raw);
         if (!scrollId) return;
         page = (await client.scroll({ scroll_id: scrollId, scroll })) as SearchResponseBody;
         scrollId = page._scroll_id ?? scrollId;

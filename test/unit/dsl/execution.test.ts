@@ -5,6 +5,7 @@ import {
   MultiSearch,
   Q,
   RangeFacet,
+  type RawHit,
   Search,
   type SearchClient,
   TermsFacet,
@@ -87,6 +88,28 @@ describe('execute', () => {
     expect(res.aggregations.byTag.buckets[0]!.key).toBe('x');
     expect(res.total).toEqual({ value: 1, relation: 'eq' });
     expect(res.success()).toBe(true);
+  });
+
+  test('a subclass can turn raw hits into its own objects for execute, iterate and scan', async () => {
+    class Post {
+      constructor(
+        readonly title: string,
+        readonly meta: { id: string },
+      ) {}
+    }
+    class PostSearch extends Search<{ title: string }> {
+      protected override makeHit(raw: RawHit<unknown>) {
+        return new Post((raw._source as { title: string }).title, { id: raw._id }) as never;
+      }
+    }
+    const { client } = fakeClient({
+      search: () => body([hit('1', { title: 'a' })], { _scroll_id: 's' }),
+      scroll: () => body([]),
+      clearScroll: () => ({}),
+    });
+    const res = await new PostSearch({ client }).size(1).execute();
+    expect(res.hits[0]).toBeInstanceOf(Post);
+    for await (const h of new PostSearch({ client }).scan()) expect(h).toBeInstanceOf(Post);
   });
 
   test('without a client, execute fails with DSL_NO_CLIENT', async () => {
