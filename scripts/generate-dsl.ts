@@ -1,9 +1,10 @@
 /**
  * Generates the query and aggregation catalogue of elastiq/dsl from the Elasticsearch specification.
  *
- * Usage: `npx tsx scripts/generate-dsl.ts [--spec path/to/schema.json] [--types core|local]`
+ * Usage: `npx tsx scripts/generate-dsl.ts [--spec path/to/schema.json] [--types core|local] [--check]`
  * (default spec: ../shared/spec/schema.json from the project root; default types: `core` when
- * src/core/api/generated/types.ts exists, else `local`).
+ * src/core/api/generated/types.ts exists, else `local`; `--check` writes nothing and exits 1 when
+ * the committed files differ from what it would write).
  *
  * Writes src/dsl/generated/catalogue.ts (names, shapes, families, parameter types) and
  * src/dsl/generated/spec-types.ts (either a re-export of the core types or, until they exist, the
@@ -423,6 +424,19 @@ function generate(): { catalogue: string; specTypes: string } {
 }
 
 const { catalogue, specTypes } = generate();
-writeFileSync(resolve(root, 'src/dsl/generated/catalogue.ts'), catalogue);
-writeFileSync(resolve(root, 'src/dsl/generated/spec-types.ts'), specTypes);
+const outputs: [string, string][] = [
+  ['src/dsl/generated/catalogue.ts', catalogue],
+  ['src/dsl/generated/spec-types.ts', specTypes],
+];
+if (process.argv.includes('--check')) {
+  // CI: the committed files must be exactly what the generator writes.
+  const stale = outputs.filter(([file, text]) => {
+    const path = resolve(root, file);
+    return !existsSync(path) || readFileSync(path, 'utf8') !== text;
+  });
+  for (const [file] of stale)
+    console.error(`generate-dsl: ${file} is stale; run npm run generate:dsl`);
+  process.exit(stale.length ? 1 : 0);
+}
+for (const [file, text] of outputs) writeFileSync(resolve(root, file), text);
 console.log(`generate-dsl: wrote src/dsl/generated (types: ${typesMode}) from ${specPath}`);
