@@ -237,7 +237,7 @@ export class BulkEngine<TDocument> {
       this.#fail(error, `a bulk request failed (${describe(error)})`);
       this.#keepUnacknowledged(batch, positions);
     }
-    this.#options.onFlush?.(this.stats);
+    this.#callback(() => this.#options.onFlush?.(this.stats), 'onFlush');
     if (outcomes !== undefined && outcomes.length > 0) await this.#sink?.(outcomes);
   }
 

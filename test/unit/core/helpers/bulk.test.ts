@@ -386,3 +386,32 @@ describe('helpers.bulk callbacks and signals', () => {
     );
   });
 });
+
+describe('helpers.bulk onFlush', () => {
+  it('reports running stats after each batch, and a throwing onFlush stops the run with a coded error', async () => {
+    const { helpers } = await setup(allOk);
+    const seen: number[] = [];
+    const stats = await helpers.bulk({
+      datasource: docs(100),
+      onDocument: indexAction,
+      flushBytes: 1000,
+      concurrency: 1,
+      onFlush: (running) => seen.push(running.successful),
+    });
+    expect(seen.length).toBe(stats.requests);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const error = await helpers
+      .bulk({
+        datasource: docs(100),
+        onDocument: indexAction,
+        flushBytes: 1000,
+        onFlush: () => {
+          throw new Error('progress bar broke');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ELASTIQ_BULK_FAILED' });
+    expect((error as Error).message).toContain('onFlush threw');
+  });
+});
