@@ -1,4 +1,4 @@
-import type { BulkAction, BulkOperationType } from './bulk-types.js';
+import type { BulkAction, BulkHelperOperation } from './bulk-types.js';
 
 // Lines are joined into a string of about this many characters before being encoded: one
 // encode per chunk is much cheaper than one per line.
@@ -116,7 +116,7 @@ function updatePayload(document: unknown, extra: Record<string, unknown> | undef
 }
 
 /** The operation an action names (its first key). */
-export function operationOf(head: Record<string, unknown>): BulkOperationType {
+export function operationOf(head: Record<string, unknown>): BulkHelperOperation {
   for (const key in head) {
     if (key === 'index' || key === 'create' || key === 'update' || key === 'delete') return key;
     break;
@@ -127,6 +127,6 @@ export function operationOf(head: Record<string, unknown>): BulkOperationType {
 }
 
 /** The operation of an action, whether a lone header or a [header, body] pair. */
-export function operationOfAction(action: BulkAction): BulkOperationType {
+export function operationOfAction(action: BulkAction): BulkHelperOperation {
   return operationOf((Array.isArray(action) ? action[0] : action) as Record<string, unknown>);
 }

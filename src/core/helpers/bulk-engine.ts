@@ -2,11 +2,11 @@ import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { BulkBatch, operationOfAction } from './bulk-batch.js';
 import type {
+  BulkHelperItem,
+  BulkHelperStats,
   BulkItemOutcome,
   BulkOptions,
   BulkRequestOptions,
-  BulkResponseItem,
-  BulkStats,
 } from './bulk-types.js';
 import { BulkHelperError, type UnacknowledgedDocument } from './helper-errors.js';
 import { indexSegment } from './helper-request.js';
@@ -19,7 +19,7 @@ const FILTER_STATUS_RESULT = 'errors,items.*.status,items.*.error,items.*.result
 
 interface BulkResponse {
   readonly errors?: boolean;
-  readonly items?: readonly Record<string, BulkResponseItem>[];
+  readonly items?: readonly Record<string, BulkHelperItem>[];
 }
 
 /** Internal: receives final outcomes per batch; awaited, so a slow consumer slows the reader. */
@@ -33,7 +33,7 @@ export type OutcomeSink<TDocument> = (
  * document read: acknowledged, dropped (onDrop), or unacknowledged in the final error.
  */
 export class BulkEngine<TDocument> {
-  readonly stats: BulkStats = {
+  readonly stats: BulkHelperStats = {
     total: 0,
     successful: 0,
     failed: 0,
@@ -100,7 +100,7 @@ export class BulkEngine<TDocument> {
     this.stats.aborted = true;
   }
 
-  async run(): Promise<BulkStats> {
+  async run(): Promise<BulkHelperStats> {
     const started = performance.now();
     const signal = this.#options.signal;
     signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -283,7 +283,7 @@ export class BulkEngine<TDocument> {
   #acknowledge(
     batch: BulkBatch<TDocument>,
     position: number,
-    result: BulkResponseItem,
+    result: BulkHelperItem,
     attempt: number,
     outcomes: BulkItemOutcome<TDocument>[] | undefined,
   ): void {
@@ -306,7 +306,7 @@ export class BulkEngine<TDocument> {
   #drop(
     batch: BulkBatch<TDocument>,
     position: number,
-    result: BulkResponseItem,
+    result: BulkHelperItem,
     attempt: number,
     outcomes: BulkItemOutcome<TDocument>[] | undefined,
   ): void {
@@ -357,7 +357,7 @@ export class BulkEngine<TDocument> {
   }
 }
 
-function firstValue(entry: Record<string, BulkResponseItem>): BulkResponseItem {
+function firstValue(entry: Record<string, BulkHelperItem>): BulkHelperItem {
   for (const key in entry) return entry[key]!;
   throw new Error('a bulk response item has no operation');
 }

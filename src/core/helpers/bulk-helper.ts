@@ -3,10 +3,10 @@ import { AsyncChannel } from './async-channel.js';
 import { BulkEngine } from './bulk-engine.js';
 import type {
   BulkHelper,
+  BulkHelperStats,
   BulkItemOutcome,
   BulkOptions,
   BulkRequestOptions,
-  BulkStats,
 } from './bulk-types.js';
 
 /** Starts a bulk run; see `Helpers.bulk`. */
@@ -16,9 +16,9 @@ export function startBulk<TDocument>(
   requestOptions?: BulkRequestOptions,
 ): BulkHelper<TDocument> {
   const engine = new BulkEngine(transport, options, requestOptions);
-  const running = engine.run() as Promise<BulkStats> & {
+  const running = engine.run() as Promise<BulkHelperStats> & {
     abort?: () => BulkHelper<TDocument>;
-    stats?: Readonly<BulkStats>;
+    stats?: Readonly<BulkHelperStats>;
   };
   const helper = running as BulkHelper<TDocument>;
   Object.defineProperties(running, {
@@ -38,7 +38,7 @@ export async function* streamBulk<TDocument>(
   transport: TransportLike,
   options: BulkOptions<TDocument>,
   requestOptions?: BulkRequestOptions,
-): AsyncGenerator<BulkItemOutcome<TDocument>, BulkStats, undefined> {
+): AsyncGenerator<BulkItemOutcome<TDocument>, BulkHelperStats, undefined> {
   // One batch of outcomes buffered at most: the reader waits for the consumer.
   const channel = new AsyncChannel<BulkItemOutcome<TDocument>[]>(1);
   const engine = new BulkEngine(transport, options, requestOptions, async (outcomes) => {

@@ -44,10 +44,10 @@ export type BulkAction =
   | readonly [{ readonly create: BulkOperationMeta }, unknown]
   | readonly [{ readonly update: BulkOperationMeta }, BulkUpdateBody];
 
-export type BulkOperationType = 'index' | 'create' | 'update' | 'delete';
+export type BulkHelperOperation = 'index' | 'create' | 'update' | 'delete';
 
 /** One item of a bulk response, as Elasticsearch reports it (for example `items[i].index`). */
-export interface BulkResponseItem {
+export interface BulkHelperItem {
   readonly status: number;
   readonly _index?: string;
   readonly _id?: string | null;
@@ -61,7 +61,7 @@ export interface BulkResponseItem {
 }
 
 /** Counters of a bulk run. `total = successful + failed` once the run completes without error. */
-export interface BulkStats {
+export interface BulkHelperStats {
   /** Documents read from the datasource. */
   total: number;
   /** Documents acknowledged by Elasticsearch (includes `noop` updates and deletes of missing documents). */
@@ -84,8 +84,8 @@ export interface BulkStats {
 /** Given to `onDrop`: the exact document and action that Elasticsearch refused. */
 export interface BulkDroppedDocument<TDocument = unknown> {
   readonly status: number;
-  readonly error: BulkResponseItem['error'] | null;
-  readonly operation: BulkOperationType;
+  readonly error: BulkHelperItem['error'] | null;
+  readonly operation: BulkHelperOperation;
   readonly action: BulkAction;
   readonly document: TDocument;
   /** Whether the document was retried before being dropped. */
@@ -95,11 +95,11 @@ export interface BulkDroppedDocument<TDocument = unknown> {
 /** Given to `onSuccess` (and yielded by `streamingBulk` for acknowledged documents). */
 export interface BulkAcknowledgedDocument<TDocument = unknown> {
   readonly status: number;
-  readonly operation: BulkOperationType;
+  readonly operation: BulkHelperOperation;
   readonly action: BulkAction;
   readonly document: TDocument;
   /** The response item (`_id`, `_seq_no`, `result`, ...). */
-  readonly result: BulkResponseItem;
+  readonly result: BulkHelperItem;
   readonly retried: boolean;
 }
 
@@ -140,7 +140,7 @@ export interface BulkOptions<TDocument = unknown> {
   readonly onDrop?: (dropped: BulkDroppedDocument<TDocument>) => void;
   readonly onSuccess?: (acknowledged: BulkAcknowledgedDocument<TDocument>) => void;
   /** Called after each batch settles, with the running stats. */
-  readonly onFlush?: (stats: Readonly<BulkStats>) => void;
+  readonly onFlush?: (stats: Readonly<BulkHelperStats>) => void;
   /** Refresh after completion: `true` refreshes `index` (or all), a string names the indices. */
   readonly refreshOnCompletion?: boolean | string;
   /** Aborting stops reading; batches in flight still settle. Same as `abort()`. */
@@ -148,10 +148,10 @@ export interface BulkOptions<TDocument = unknown> {
 }
 
 /** The running bulk: a promise of the final stats, with `abort()` and live `stats`. */
-export interface BulkHelper<TDocument = unknown> extends Promise<BulkStats> {
+export interface BulkHelper<TDocument = unknown> extends Promise<BulkHelperStats> {
   /** Stops reading the datasource; batches already read are still sent and reported. */
   abort(): BulkHelper<TDocument>;
-  readonly stats: Readonly<BulkStats>;
+  readonly stats: Readonly<BulkHelperStats>;
 }
 
 export type BulkRequestOptions = Omit<TransportRequestOptions, 'meta' | 'asBoolean' | 'signal'>;

@@ -1,5 +1,5 @@
 import { ElastiqError, type ElastiqErrorOptions } from '../errors.js';
-import type { BulkAction, BulkStats } from './bulk-types.js';
+import type { BulkAction, BulkHelperStats } from './bulk-types.js';
 
 /** A document the bulk helper read but that Elasticsearch never acknowledged. */
 export interface UnacknowledgedDocument<TDocument = unknown> {
@@ -23,12 +23,12 @@ export class BulkHelperError<TDocument = unknown> extends ElastiqError {
   static override readonly kind: string = 'BulkHelperError';
   static override readonly defaultCode: string = 'ELASTIQ_BULK_FAILED';
 
-  readonly stats: BulkStats;
+  readonly stats: BulkHelperStats;
   readonly unacknowledged: readonly UnacknowledgedDocument<TDocument>[];
 
   constructor(
     message: string,
-    stats: BulkStats,
+    stats: BulkHelperStats,
     unacknowledged: readonly UnacknowledgedDocument<TDocument>[],
     options: ElastiqErrorOptions = {},
   ) {

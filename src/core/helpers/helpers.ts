@@ -1,10 +1,10 @@
 import { startBulk, streamBulk } from './bulk-helper.js';
 import type {
   BulkHelper,
+  BulkHelperStats,
   BulkItemOutcome,
   BulkOptions,
   BulkRequestOptions,
-  BulkStats,
 } from './bulk-types.js';
 import {
   DEFAULT_RETRY,
@@ -78,7 +78,7 @@ export class Helpers {
   streamingBulk<TDocument = unknown>(
     options: BulkOptions<TDocument>,
     requestOptions?: BulkRequestOptions,
-  ): AsyncGenerator<BulkItemOutcome<TDocument>, BulkStats, undefined> {
+  ): AsyncGenerator<BulkItemOutcome<TDocument>, BulkHelperStats, undefined> {
     return streamBulk(this.#client.transport, options, requestOptions);
   }
 

@@ -17,12 +17,12 @@ export type {
 } from './msearch-helper.js';
 export type { PitPage, PitSearchParams } from './pit-search.js';
 export type {
-  ReindexDestination,
+  ReindexDestOptions,
   ReindexItem,
   ReindexOptions,
   ReindexProgress,
   ReindexResult,
-  ReindexSource,
+  ReindexSourceOptions,
 } from './reindex.js';
 export type { ScrollPage, ScrollSearchParams } from './scroll-search.js';
-export type { SearchHit, SearchParams, SearchResponseBody } from './search-params.js';
+export type { HelperHit, HelperSearchResponse, SearchParams } from './search-params.js';

@@ -2,7 +2,7 @@ import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { MsearchItemError, MsearchStoppedError } from './helper-errors.js';
 import { type HelperRequestOptions, indexSegment } from './helper-request.js';
-import { documentsOf, type SearchResponseBody } from './search-params.js';
+import { documentsOf, type HelperSearchResponse } from './search-params.js';
 
 export interface MsearchOptions {
   /** Searches per msearch request. Default 5. */
@@ -30,7 +30,7 @@ export interface MsearchHeader {
 
 /** What one `search()` resolves with. */
 export interface MsearchResult<TDocument = unknown> {
-  readonly body: SearchResponseBody<TDocument>;
+  readonly body: HelperSearchResponse<TDocument>;
   readonly documents: TDocument[];
   readonly status: number;
 }
@@ -55,7 +55,7 @@ interface Entry {
   alone: boolean;
 }
 
-interface MsearchResponseItem extends SearchResponseBody<unknown> {
+interface MsearchResponseItem extends HelperSearchResponse<unknown> {
   readonly status?: number;
   readonly error?: unknown;
 }

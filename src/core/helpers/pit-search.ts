@@ -8,9 +8,9 @@ import {
 } from './helper-request.js';
 import {
   documentsOf,
-  type SearchHit,
+  type HelperHit,
+  type HelperSearchResponse,
   type SearchParams,
-  type SearchResponseBody,
   splitSearchParams,
 } from './search-params.js';
 
@@ -28,8 +28,8 @@ export interface PitSearchParams extends SearchParams {
 
 /** One page of a point-in-time search. */
 export interface PitPage<TDocument = unknown> {
-  readonly body: SearchResponseBody<TDocument>;
-  readonly hits: readonly SearchHit<TDocument>[];
+  readonly body: HelperSearchResponse<TDocument>;
+  readonly hits: readonly HelperHit<TDocument>[];
   readonly documents: TDocument[];
   /** The slice this page came from, when sliced. */
   readonly slice: number | undefined;
@@ -98,7 +98,7 @@ async function* readSlice<TDocument>(
     };
     if (slice !== undefined) request.slice = slice;
     if (searchAfter !== undefined) request.search_after = searchAfter;
-    const page = await requestWithRetry<SearchResponseBody<TDocument>>(
+    const page = await requestWithRetry<HelperSearchResponse<TDocument>>(
       transport,
       { method: 'POST', path: '/_search', querystring, body: request },
       options,

@@ -1,19 +1,19 @@
 import { ConfigurationError } from '../errors.js';
 import type { TransportLike } from '../transport/types.js';
 import { BulkEngine } from './bulk-engine.js';
-import type { BulkAction, BulkOptions, BulkStats } from './bulk-types.js';
+import type { BulkAction, BulkHelperStats, BulkOptions } from './bulk-types.js';
 import { type HelperRequestOptions, indexSegment, type RetryPolicy } from './helper-request.js';
 import { type PitSearchParams, pitPages } from './pit-search.js';
 import { scrollPages } from './scroll-search.js';
-import type { SearchHit } from './search-params.js';
+import type { HelperHit } from './search-params.js';
 
 /** The search to copy from; `keepAlive` (the PIT or scroll lifetime) defaults to '5m' here. */
-export interface ReindexSource extends PitSearchParams {
+export interface ReindexSourceOptions extends PitSearchParams {
   /** Read with a point in time (default) or a scroll (older clusters, or no PIT privilege). */
   readonly method?: 'pit' | 'scroll';
 }
 
-export interface ReindexDestination {
+export interface ReindexDestOptions {
   readonly index: string;
   /** Write through another client (another cluster). Default: the same client. */
   readonly client?: { readonly transport: TransportLike };
@@ -26,7 +26,7 @@ export interface ReindexDestination {
 
 /** One document on its way: the hit read and the source that will be written. */
 export interface ReindexItem<TSource = unknown, TTarget = unknown> {
-  readonly hit: SearchHit<TSource>;
+  readonly hit: HelperHit<TSource>;
   readonly source: TTarget;
 }
 
@@ -45,10 +45,10 @@ export interface ReindexProgress {
 }
 
 export interface ReindexOptions<TSource = unknown, TTarget = TSource> {
-  readonly source: ReindexSource;
-  readonly dest: ReindexDestination;
+  readonly source: ReindexSourceOptions;
+  readonly dest: ReindexDestOptions;
   /** Returns the document to write; null or undefined skips the hit. */
-  readonly transform?: (source: TSource, hit: SearchHit<TSource>) => TTarget | null | undefined;
+  readonly transform?: (source: TSource, hit: HelperHit<TSource>) => TTarget | null | undefined;
   readonly onProgress?: (progress: ReindexProgress) => void;
   /** Refresh the destination at the end. Default true. */
   readonly refresh?: boolean;
@@ -71,7 +71,7 @@ export interface ReindexResult {
   readonly read: number;
   readonly skipped: number;
   readonly total: number;
-  readonly bulk: BulkStats;
+  readonly bulk: BulkHelperStats;
   readonly time: number;
 }
 
@@ -156,7 +156,7 @@ async function* readItems<TSource, TTarget>(
   }
 }
 
-function actionFor(dest: ReindexDestination, item: ReindexItem<unknown, unknown>): BulkAction {
+function actionFor(dest: ReindexDestOptions, item: ReindexItem<unknown, unknown>): BulkAction {
   const meta: Record<string, unknown> = { _index: dest.index };
   if (dest.keepIds !== false) meta._id = item.hit._id;
   if (item.hit._routing !== undefined) meta.routing = item.hit._routing;
@@ -167,7 +167,7 @@ function actionFor(dest: ReindexDestination, item: ReindexItem<unknown, unknown>
 
 async function countMatches(
   transport: TransportLike,
-  source: ReindexSource,
+  source: ReindexSourceOptions,
   requestOptions: HelperRequestOptions,
 ): Promise<number> {
   const body = source.query === undefined ? undefined : { query: source.query };

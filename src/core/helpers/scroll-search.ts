@@ -7,9 +7,9 @@ import {
 } from './helper-request.js';
 import {
   documentsOf,
-  type SearchHit,
+  type HelperHit,
+  type HelperSearchResponse,
   type SearchParams,
-  type SearchResponseBody,
   splitSearchParams,
 } from './search-params.js';
 
@@ -20,8 +20,8 @@ export interface ScrollSearchParams extends SearchParams {
 
 /** One page of a scroll; the iterator clears the scroll itself when iteration ends. */
 export interface ScrollPage<TDocument = unknown> {
-  readonly body: SearchResponseBody<TDocument>;
-  readonly hits: readonly SearchHit<TDocument>[];
+  readonly body: HelperSearchResponse<TDocument>;
+  readonly hits: readonly HelperHit<TDocument>[];
   readonly documents: TDocument[];
   readonly scrollId: string | undefined;
 }
@@ -38,7 +38,7 @@ export async function* scrollPages<TDocument>(
   const path = params.index === undefined ? '/_search' : `/${indexSegment(params.index)}/_search`;
   let scrollId: string | undefined;
   try {
-    let page = await requestWithRetry<SearchResponseBody<TDocument>>(
+    let page = await requestWithRetry<HelperSearchResponse<TDocument>>(
       transport,
       { method: 'POST', path, querystring: { ...querystring, scroll }, body },
       options,
@@ -50,7 +50,7 @@ export async function* scrollPages<TDocument>(
       if (hits.length === 0) return;
       yield { body: page, hits, documents: documentsOf(hits), scrollId };
       if (scrollId === undefined) return;
-      page = await requestWithRetry<SearchResponseBody<TDocument>>(
+      page = await requestWithRetry<HelperSearchResponse<TDocument>>(
         transport,
         { method: 'POST', path: '/_search/scroll', body: { scroll, scroll_id: scrollId } },
         options,

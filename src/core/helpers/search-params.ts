@@ -62,7 +62,7 @@ export function splitSearchParams(params: SearchParams, omit: readonly string[] 
 }
 
 /** A search hit as the helpers read it. */
-export interface SearchHit<TDocument = unknown> {
+export interface HelperHit<TDocument = unknown> {
   readonly _index: string;
   readonly _id: string;
   readonly _source?: TDocument;
@@ -71,9 +71,9 @@ export interface SearchHit<TDocument = unknown> {
   readonly [key: string]: unknown;
 }
 
-export interface SearchResponseBody<TDocument = unknown> {
+export interface HelperSearchResponse<TDocument = unknown> {
   readonly hits: {
-    readonly hits: readonly SearchHit<TDocument>[];
+    readonly hits: readonly HelperHit<TDocument>[];
     readonly total?: { readonly value: number; readonly relation: string } | number;
   };
   readonly _scroll_id?: string;
@@ -82,14 +82,14 @@ export interface SearchResponseBody<TDocument = unknown> {
 }
 
 /** The sources of a page's hits, in order (hits without `_source` are skipped). */
-export function documentsOf<TDocument>(hits: readonly SearchHit<TDocument>[]): TDocument[] {
+export function documentsOf<TDocument>(hits: readonly HelperHit<TDocument>[]): TDocument[] {
   const documents: TDocument[] = [];
   for (const hit of hits) if (hit._source !== undefined) documents.push(hit._source);
   return documents;
 }
 
 /** `hits.total` as a number, whichever form the response used. */
-export function totalOf(body: SearchResponseBody<unknown>): number | undefined {
+export function totalOf(body: HelperSearchResponse<unknown>): number | undefined {
   const total = body.hits.total;
   return typeof total === 'number' ? total : total?.value;
 }
