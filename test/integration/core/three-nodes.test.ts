@@ -70,26 +70,38 @@ describe.skipIf(nodeControlMissing !== undefined)(
       const stoppedPort = portOf(threeNodes!.urls[stopped]!);
       const total = 400;
       let next = 0;
-      const results: { id: number; version: number }[] = [];
+      const results: { id: number; version: number; attempts: number }[] = [];
+      const firstNodes = new Map<number, string>();
+      const offFirst = client.on('request', (e) => {
+        if (e.attempt === 1) firstNodes.set(e.requestId, portOf(e.node));
+      });
       let stopping: Promise<void> | undefined;
       const worker = async () => {
         while (next < total) {
           const id = next++;
           if (id === 60) stopping = stopClusterNode(stopped);
-          const response = await client.transport.request<{ _version: number }>({
-            method: 'PUT',
-            path: `/${INDEX}/_doc/${id}`,
-            body: { id },
-          });
-          results.push({ id, version: response._version });
+          const response = await client.transport.request<{ _version: number }>(
+            { method: 'PUT', path: `/${INDEX}/_doc/${id}`, body: { id } },
+            { meta: true },
+          );
+          results.push({ id, version: response.body._version, attempts: response.meta.attempts });
+          const first = firstNodes.get(response.meta.requestId);
+          // A retried request started on the node that went down, and nowhere else.
+          if (response.meta.attempts > 1) expect(first).toBe(stoppedPort);
           // Pace the writes so that many are in flight while the node goes down.
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
       await stopping;
+      offFirst();
+      // None lost: every request resolved and every document is there exactly once.
       expect(results).toHaveLength(total);
-      expect(results.filter((r) => r.version !== 1)).toEqual([]);
+      expect(new Set(results.map((r) => r.id)).size).toBe(total);
+      // None duplicated: a write is applied twice only when the node died after applying it but
+      // before answering, and then only by its one retry (same id: the document stays one).
+      expect(results.filter((r) => r.version > 1 && r.attempts === 1)).toEqual([]);
+      expect(results.every((r) => r.version <= 2)).toBe(true);
 
       // The stopped node is dead in the pool and gets no requests.
       const deadState = states(client).find((s) => s.connection.url.port === stoppedPort)!;
