@@ -72,6 +72,7 @@ export {
   HistogramFacet,
   NestedFacet,
   RangeFacet,
+  type Refiner,
   TermsFacet,
 } from './search/faceted-search.js';
 export { MultiSearch, type MultiSearchError } from './search/multi-search.js';

@@ -62,6 +62,8 @@ describe('field names', () => {
     s.highlight(['body']);
     // @ts-expect-error unknown source path
     s.source(['nope']);
+    // @ts-expect-error unknown fields-API field
+    s.fields('autor.name');
     // @ts-expect-error unknown collapse field
     s.collapse('writer');
     // @ts-expect-error unknown field in a score function

@@ -184,9 +184,12 @@ export interface FacetedSearchOptions<TDoc> {
   readonly index?: string | readonly string[];
   readonly client?: SearchClient;
   /** Fields the text is searched in (`multi_match`), boosts allowed (`title^2`). */
-  readonly fields: readonly (FieldPath<TDoc> | `${FieldPath<TDoc>}^${number}`)[];
+  readonly fields: readonly NoInfer<FieldPath<TDoc> | `${FieldPath<TDoc>}^${number}`>[];
   readonly facets: Readonly<Record<string, Facet>>;
 }
+
+/** Shapes the Search a faceted search builds (it must return a Search of the same documents). */
+export type Refiner<TDoc> = (search: Search<TDoc>) => Search<TDoc, any, any>;
 
 /** A faceted response: the search response plus every facet's values. */
 export interface FacetedResponse<TDoc> {
@@ -215,21 +218,29 @@ export class FacetedSearch<TDoc = any> {
   private readonly options: FacetedSearchOptions<TDoc>;
   private readonly query: string | undefined;
   private readonly selected: Readonly<Record<string, readonly unknown[]>>;
+  private readonly refiners: readonly Refiner<TDoc>[];
 
   constructor(
     options: FacetedSearchOptions<TDoc>,
     query?: string,
     selected: Readonly<Record<string, readonly unknown[]>> = {},
+    refiners: readonly Refiner<TDoc>[] = [],
   ) {
     this.options = options;
     this.query = query;
     this.selected = Object.freeze({ ...selected });
+    this.refiners = Object.freeze([...refiners]);
     Object.freeze(this);
   }
 
   /** The same faceted search for `text`. */
   text(text: string): FacetedSearch<TDoc> {
-    return new FacetedSearch(this.options, text, this.selected);
+    return new FacetedSearch(this.options, text, this.selected, this.refiners);
+  }
+
+  /** The same faceted search with the built Search shaped further: sort, slice, highlight, ... */
+  refine(refiner: Refiner<TDoc>): FacetedSearch<TDoc> {
+    return new FacetedSearch(this.options, this.query, this.selected, [...this.refiners, refiner]);
   }
 
   /** The same faceted search with `value` selected on facet `name` (values of one facet are ORed). */
@@ -241,7 +252,7 @@ export class FacetedSearch<TDoc = any> {
       );
     }
     const selected = { ...this.selected, [name]: [...(this.selected[name] ?? []), ...values] };
-    return new FacetedSearch(this.options, this.query, selected);
+    return new FacetedSearch(this.options, this.query, selected, this.refiners);
   }
 
   private filters(): Record<string, Query<any>> {
@@ -275,6 +286,7 @@ export class FacetedSearch<TDoc = any> {
       s = s.aggs(`_filter_${name}`, agg as never) as never;
     }
     for (const f of Object.values(filters)) s = s.postFilter(f as never);
+    for (const refine of this.refiners) s = refine(s);
     return s;
   }
 

@@ -192,6 +192,17 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setBody('suggest', { ...current, [name]: entry });
   }
 
+  /** Adds fields to retrieve through the fields API (values land in each hit's `meta.fields`). */
+  fields(
+    ...fields: readonly (
+      | FieldPath<TDoc>
+      | (S.QueryDslFieldAndFormat & { readonly field: FieldPath<TDoc> })
+    )[]
+  ): this {
+    const current = this.state.body.fields;
+    return this.setBody('fields', Array.isArray(current) ? [...current, ...fields] : fields);
+  }
+
   /** Collapses hits on a field (one top hit per value). */
   collapse(collapse: CollapseInput<TDoc>): this {
     return this.setBody('collapse', typeof collapse === 'string' ? { field: collapse } : collapse);

@@ -381,6 +381,18 @@ describe('FacetedSearch', () => {
     });
   });
 
+  test('refine() shapes the built Search (sort, slice) and keeps the facets', () => {
+    const fs = new FacetedSearch(options).refine((s) => s.sort('-likes').slice(10, 20));
+    const body = fs.select('tags', 'ml').build().toJSON();
+    expect(body).toMatchObject({
+      sort: [{ likes: { order: 'desc' } }],
+      from: 10,
+      size: 10,
+      post_filter: { terms: { tags: ['ml'] } },
+    });
+    expect(Object.keys(body.aggs)).toEqual(['_filter_tags', '_filter_likes']);
+  });
+
   test('selecting an unknown facet fails with DSL_UNKNOWN_FACET', () => {
     expect(() => new FacetedSearch(options).select('nope', 1)).toThrow(
       expect.objectContaining({ code: 'DSL_UNKNOWN_FACET' }),

@@ -131,6 +131,15 @@ describe('Search body methods', () => {
     });
   });
 
+  test('fields adds to the fields-API list, plain or with a format', () => {
+    const s = new Search()
+      .fields('title')
+      .fields({ field: 'date', format: 'epoch_millis' }, 'likes');
+    expect(s.toJSON()).toEqual({
+      fields: ['title', { field: 'date', format: 'epoch_millis' }, 'likes'],
+    });
+  });
+
   test('pit, searchAfter, trackTotalHits, from, size, extra', () => {
     const s = new Search()
       .pit('abc', '1m')
