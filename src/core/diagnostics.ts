@@ -78,7 +78,16 @@ export const diagnosticChannels = {
 
 type Listener<K extends DiagnosticEventName> = (event: DiagnosticEvents[K]) => void;
 
-/** Per-client listeners plus the process-wide channels. */
+/**
+ * Per-client listeners plus the process-wide channels (`client.on(...)` adds to this).
+ *
+ * @example
+ * import diagnosticsChannel from 'node:diagnostics_channel';
+ * diagnosticsChannel.subscribe('elastiq:response', (event) => {
+ *   const { statusCode, durationMs } = event as ResponseDiagnostic;
+ *   console.log(statusCode, durationMs);
+ * });
+ */
 export class Diagnostics {
   readonly #listeners: { [K in DiagnosticEventName]?: Listener<K>[] } = {};
 

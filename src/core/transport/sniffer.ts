@@ -17,7 +17,13 @@ export interface SnifferOptions {
 
 /**
  * Finds the cluster's nodes through `GET /_nodes/_all/http` and updates the pool. Only one sniff
- * runs at a time; a failed sniff leaves the pool as it was.
+ * runs at a time; a failed sniff leaves the pool as it was. A client builds one when any sniff
+ * option is set; reach it through `client.transport.sniffer`.
+ *
+ * @example
+ * const client = new Client({ node: 'http://127.0.0.1:9200', sniffOnConnectionFault: true });
+ * const nodes = await client.transport.sniffer?.sniff('manual');
+ * console.log(nodes?.map((node) => node.url.href));
  */
 export class Sniffer {
   readonly #options: SnifferOptions;

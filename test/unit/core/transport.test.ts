@@ -1,10 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
+import type {
+  Connection,
+  ConnectionOptions,
+  ConnectionRequest,
+  ConnectionResponse,
+} from '../../../src/core/connection/types.js';
 import {
   DeserializationError,
   ProductNotSupportedError,
   ResponseError,
 } from '../../../src/core/errors.js';
+import { NodePool } from '../../../src/core/pool/node-pool.js';
+import { JsonSerializer } from '../../../src/core/serializer/json-serializer.js';
 import type { TransportResult } from '../../../src/core/transport/types.js';
 import { type Stub, sendJson, startStub } from '../../support/stub-server.js';
 
@@ -277,5 +285,49 @@ describe('Transport requests', () => {
     await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toMatchObject({
       code: 'ELASTIQ_CLIENT_CLOSED',
     });
+  });
+
+  it('builds its connections, serializer and pool from the classes it is given', async () => {
+    const seen: string[] = [];
+    class RecordingSerializer extends JsonSerializer {
+      override serialize(value: unknown): string {
+        seen.push('serialize');
+        return super.serialize(value);
+      }
+    }
+    class CannedConnection implements Connection {
+      readonly url: URL;
+      readonly id: string;
+      readonly roles = undefined;
+      constructor(readonly options: ConnectionOptions) {
+        this.url = options.url;
+        this.id = options.id ?? options.url.href;
+      }
+      async request(request: ConnectionRequest): Promise<ConnectionResponse> {
+        seen.push(`${request.method} ${request.path}`);
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' },
+          body: '{"canned":true}',
+        };
+      }
+      async close(): Promise<void> {}
+    }
+    class CountingPool extends NodePool {
+      override select() {
+        seen.push('select');
+        return super.select();
+      }
+    }
+    client = new Client({
+      node: 'http://127.0.0.1:1',
+      Connection: CannedConnection,
+      Serializer: RecordingSerializer,
+      NodePool: CountingPool,
+    });
+    await expect(
+      client.transport.request({ method: 'POST', path: '/x', body: { a: 1 } }),
+    ).resolves.toEqual({ canned: true });
+    expect(seen).toEqual(['serialize', 'select', 'POST /x']);
   });
 });
