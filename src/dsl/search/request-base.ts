@@ -13,6 +13,8 @@ export interface RequestState {
   query: Clause | undefined;
   params: Readonly<Record<string, unknown>>;
   client: SearchClient | undefined;
+  /** Whatever a subclass needs carried from builder to builder (an ORM's model class). */
+  context: unknown;
 }
 
 /** The state `with()` hands to the constructor it calls (synchronously, so never shared). */
@@ -29,6 +31,8 @@ export function takeAdopted<S extends RequestState>(): S | undefined {
 export interface RequestOptions {
   readonly client?: SearchClient;
   readonly index?: string | readonly string[];
+  /** Carried unchanged through every method; subclasses read it as `this.context`. */
+  readonly context?: unknown;
 }
 
 export function initialState(options: RequestOptions = {}): RequestState {
@@ -43,6 +47,7 @@ export function initialState(options: RequestOptions = {}): RequestState {
     query: undefined,
     params: {},
     client: options.client,
+    context: options.context,
   };
 }
 
@@ -68,7 +73,16 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
     return this.#state;
   }
 
-  /** @internal a builder of the same class holding `state` (subclasses keep their class). */
+  /** What the builder was created with as `context` (for subclasses). */
+  protected get context(): unknown {
+    return this.#state.context;
+  }
+
+  /**
+   * @internal a builder of the same class holding `state`. It calls the constructor with no
+   * arguments and hands the state over on the side, so a subclass keeps its class as long as its
+   * constructor can run without arguments; per-builder data belongs in `context`.
+   */
   protected with(state: S): this {
     adopted = state;
     return new (this.constructor as new () => this)();

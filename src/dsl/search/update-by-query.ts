@@ -35,6 +35,7 @@ export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryS
         query: base.query,
         params: base.params,
         client: base.client,
+        context: base.context,
         body: {},
       },
     );
@@ -42,7 +43,14 @@ export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryS
 
   protected override copyState(): UpdateByQueryState {
     const s = this.state;
-    return { index: s.index, query: s.query, params: s.params, client: s.client, body: s.body };
+    return {
+      index: s.index,
+      query: s.query,
+      params: s.params,
+      client: s.client,
+      context: s.context,
+      body: s.body,
+    };
   }
 
   /** The script run on every matching document. */

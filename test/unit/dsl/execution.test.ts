@@ -97,9 +97,11 @@ describe('execute', () => {
         readonly meta: { id: string },
       ) {}
     }
+    // The model class travels in `context` through every builder method.
     class PostSearch extends Search<{ title: string }> {
       protected override makeHit(raw: RawHit<unknown>) {
-        return new Post((raw._source as { title: string }).title, { id: raw._id }) as never;
+        const Model = this.context as typeof Post;
+        return new Model((raw._source as { title: string }).title, { id: raw._id }) as never;
       }
     }
     const { client } = fakeClient({
@@ -107,9 +109,19 @@ describe('execute', () => {
       scroll: () => body([]),
       clearScroll: () => ({}),
     });
-    const res = await new PostSearch({ client }).size(1).execute();
+    const res = await new PostSearch({ client, context: Post })
+      .size(1)
+      .query(Q.match({ title: 'a' }))
+      .execute();
     expect(res.hits[0]).toBeInstanceOf(Post);
-    for await (const h of new PostSearch({ client }).scan()) expect(h).toBeInstanceOf(Post);
+    expect(res.hits[0]!.title).toBe('a');
+    const scanned: unknown[] = [];
+    for await (const h of new PostSearch({ client, context: Post })
+      .filter(Q.term({ title: 'a' }))
+      .scan())
+      scanned.push(h);
+    expect(scanned).toHaveLength(1);
+    expect(scanned[0]).toBeInstanceOf(Post);
   });
 
   test('without a client, execute fails with DSL_NO_CLIENT', async () => {
