@@ -427,6 +427,13 @@ export async function stopClusters(name?: string, home?: string): Promise<string
   return stopped.flat();
 }
 
+/** Stops cluster `name` and deletes its folder (data, logs, configuration, certificates). */
+export async function removeCluster(name: string, home?: string): Promise<void> {
+  const cluster = await requireCluster(name, home);
+  await stopNodes(cluster, cluster.nodes);
+  await removeClusterDir(cluster.dir);
+}
+
 /** Stops node `index` of cluster `name` (for failover tests); the others keep running. */
 export async function stopNode(name: string, index: number, home?: string): Promise<void> {
   const cluster = await requireCluster(name, home);

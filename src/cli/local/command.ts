@@ -6,6 +6,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_TIMEOUT_MS,
   nodeLog,
+  removeCluster,
   type StartOptions,
   startCluster,
   stopClusters,
@@ -20,7 +21,7 @@ export interface Output {
   err(text: string): void;
 }
 
-export const LOCAL_USAGE = `Usage: elastiq local <start|stop|status|logs> [options]
+export const LOCAL_USAGE = `Usage: elastiq local <start|stop|status|logs|remove> [options]
 
 A local Elasticsearch for development, downloaded from Maven Central and run on 127.0.0.1.
 
@@ -29,6 +30,7 @@ Commands:
   stop      stop a cluster (every local cluster when --name is not given)
   status    show local clusters, their nodes, PIDs and health
   logs      print the end of a node's log
+  remove    stop a cluster and delete its data (needs --name)
 
 Options:
   --version <v>      Elasticsearch version: x.y.z, a line such as 8 or 8.19, or latest (default:
@@ -180,6 +182,17 @@ async function logs(values: Values, io: Output): Promise<number> {
   return 0;
 }
 
+async function remove(values: Values, io: Output): Promise<number> {
+  if (!values.name)
+    throw new LocalError(
+      'ELASTIQ_LOCAL_USAGE',
+      'local remove needs --name (see elastiq local status)',
+    );
+  await removeCluster(values.name);
+  io.out(`Removed cluster '${values.name}' and its data`);
+  return 0;
+}
+
 /** Runs `elastiq local <subcommand>`; returns the exit code. */
 export async function runLocal(argv: readonly string[], io: Output): Promise<number> {
   const { values, positionals } = parseLocalArgs(argv);
@@ -198,5 +211,6 @@ export async function runLocal(argv: readonly string[], io: Output): Promise<num
   if (sub === 'stop') return stop(values, io);
   if (sub === 'status') return status(values, io);
   if (sub === 'logs') return logs(values, io);
+  if (sub === 'remove') return remove(values, io);
   throw new LocalError('ELASTIQ_LOCAL_USAGE', `Unknown command 'local ${sub}'\n\n${LOCAL_USAGE}`);
 }
