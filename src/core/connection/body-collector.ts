@@ -52,8 +52,12 @@ export class BodyCollector {
     this.#limit = this.#encoding === undefined ? maxResponseSize : maxCompressedResponseSize;
   }
 
-  /** The error to fail with before reading, when content-length already exceeds the limit. */
-  checkDeclaredLength(): RequestAbortedError | undefined {
+  /**
+   * The error to fail with before reading, when content-length already exceeds the limit.
+   * A HEAD answer's content-length describes the body a GET would get: it is not checked.
+   */
+  checkDeclaredLength(method: string): RequestAbortedError | undefined {
+    if (method === 'HEAD') return undefined;
     const declared = Number(this.headers['content-length']);
     return declared > this.#limit
       ? responseTooLarge(declared, this.#limit, this.#encoding !== undefined)

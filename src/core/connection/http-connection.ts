@@ -248,7 +248,7 @@ class Exchange {
       this.init.maxResponseSize,
       this.init.maxCompressedResponseSize,
     );
-    const tooLarge = collector.checkDeclaredLength();
+    const tooLarge = collector.checkDeclaredLength(this.init.method);
     if (tooLarge !== undefined) {
       this.fail(tooLarge);
       return;

@@ -192,7 +192,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
       request.maxCompressedResponseSize,
     );
     this.#collector = collector;
-    const tooLarge = collector.checkDeclaredLength();
+    const tooLarge = collector.checkDeclaredLength(request.method);
     if (tooLarge !== undefined) this.fail(tooLarge);
     return true;
   }

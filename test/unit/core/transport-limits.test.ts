@@ -96,6 +96,21 @@ describe.each([
     expect((error as RequestAbortedError).message).toContain('maxResponseSize');
   });
 
+  it("does not hold a HEAD answer's content-length against maxResponseSize", async () => {
+    stub = await startStub((_req, res) => {
+      res.writeHead(200, {
+        'x-elastic-product': 'Elasticsearch',
+        'content-length': '5000000',
+        'content-type': 'application/json',
+      });
+      res.end();
+    });
+    const c = withConnection({ maxResponseSize: 1000 });
+    await expect(
+      c.transport.request({ method: 'HEAD', path: '/big-index' }, { asBoolean: true }),
+    ).resolves.toBe(true);
+  });
+
   it('stops reading a chunked body as soon as it passes maxResponseSize', async () => {
     const progress = { written: 0, closed: false };
     stub = await startStub(endlessBody(200 * 1024 * 1024, progress));
