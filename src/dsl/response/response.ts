@@ -1,19 +1,23 @@
 import type { AggregationMap } from '../nodes/aggregation-node.js';
 import type { AggregationResults, RawHit, RawHits, TotalHits } from './aggregation-results.js';
 
-/** Where a hit came from: everything of the raw hit except `_source`. */
+/**
+ * Where a hit came from: everything of the raw hit except `_source`, named as elasticsearch-dsl's
+ * `hit.meta` names it (the raw key without its leading underscore).
+ */
 export interface HitMeta {
   readonly id: string;
   readonly index: string;
   readonly score: number | null;
   readonly sort?: readonly unknown[];
   readonly highlight?: Readonly<Record<string, readonly string[]>>;
-  readonly innerHits?: Readonly<Record<string, { readonly hits: RawHits<unknown> }>>;
+  readonly inner_hits?: Readonly<Record<string, { readonly hits: RawHits<unknown> }>>;
   readonly fields?: Readonly<Record<string, readonly unknown[]>>;
-  readonly matchedQueries?: readonly string[] | Readonly<Record<string, number>>;
+  readonly matched_queries?: readonly string[] | Readonly<Record<string, number>>;
+  readonly explanation?: unknown;
   readonly routing?: string;
-  readonly seqNo?: number;
-  readonly primaryTerm?: number;
+  readonly seq_no?: number;
+  readonly primary_term?: number;
   readonly version?: number;
 }
 
@@ -43,12 +47,13 @@ export function toHit<TDoc>(raw: RawHit<unknown>): Hit<TDoc> {
   const meta: Record<string, unknown> = { id: raw._id, index: raw._index, score: raw._score };
   if (raw.sort !== undefined) meta.sort = raw.sort;
   if (raw.highlight !== undefined) meta.highlight = raw.highlight;
-  if (raw.inner_hits !== undefined) meta.innerHits = raw.inner_hits;
+  if (raw.inner_hits !== undefined) meta.inner_hits = raw.inner_hits;
   if (raw.fields !== undefined) meta.fields = raw.fields;
-  if (raw.matched_queries !== undefined) meta.matchedQueries = raw.matched_queries;
+  if (raw.matched_queries !== undefined) meta.matched_queries = raw.matched_queries;
+  if (raw._explanation !== undefined) meta.explanation = raw._explanation;
   if (raw._routing !== undefined) meta.routing = raw._routing;
-  if (raw._seq_no !== undefined) meta.seqNo = raw._seq_no;
-  if (raw._primary_term !== undefined) meta.primaryTerm = raw._primary_term;
+  if (raw._seq_no !== undefined) meta.seq_no = raw._seq_no;
+  if (raw._primary_term !== undefined) meta.primary_term = raw._primary_term;
   if (raw._version !== undefined) meta.version = raw._version;
   return { ...(raw._source as object), meta: Object.freeze(meta) } as Hit<TDoc>;
 }

@@ -195,16 +195,24 @@ describe('elastiq/dsl against a real node', () => {
     for (const text of completions) expect(text.startsWith('cluster')).toBe(true);
   });
 
-  it('collapses hits to one per author', async () => {
+  it('collapses hits to one per author, with inner hits per group', async () => {
     const res = await search()
       .query(Q.matchAll())
-      .collapse('author.name')
+      .collapse({
+        field: 'author.name',
+        inner_hits: { name: 'best', size: 2, sort: [{ likes: { order: 'desc' } }] },
+      })
       .sort('-likes')
       .size(20)
       .execute();
     const authors = res.hits.map((h) => h.author.name);
     expect(new Set(authors).size).toBe(authors.length);
-    expect(authors.sort()).toEqual([...AUTHORS].sort());
+    expect([...authors].sort()).toEqual([...AUTHORS].sort());
+    for (const h of res.hits) {
+      const inner = h.meta.inner_hits!.best!.hits.hits as readonly { readonly _source: Post }[];
+      expect(inner).toHaveLength(2);
+      for (const i of inner) expect(i._source.author.name).toBe(h.author.name);
+    }
   });
 
   it('finds the nearest vector with knn', async () => {

@@ -124,6 +124,45 @@ describe('execute', () => {
     expect(scanned[0]).toBeInstanceOf(Post);
   });
 
+  test('hit meta carries every raw key but _source, named as elasticsearch-dsl names them', async () => {
+    const raw = {
+      _id: '7',
+      _index: 'posts',
+      _score: 2.5,
+      _source: { title: 't' },
+      sort: [3],
+      highlight: { title: ['<em>t</em>'] },
+      inner_hits: { best: { hits: { max_score: 1, hits: [] } } },
+      fields: { title: ['t'] },
+      matched_queries: ['q1'],
+      _explanation: { value: 1 },
+      _routing: 'r',
+      _seq_no: 4,
+      _primary_term: 1,
+      _version: 2,
+    };
+    const { client } = fakeClient({ search: () => body([raw]) });
+    const [h] = (await new Search<{ title: string }>({ client }).execute()).hits;
+    expect(h).toEqual({
+      title: 't',
+      meta: {
+        id: '7',
+        index: 'posts',
+        score: 2.5,
+        sort: [3],
+        highlight: { title: ['<em>t</em>'] },
+        inner_hits: { best: { hits: { max_score: 1, hits: [] } } },
+        fields: { title: ['t'] },
+        matched_queries: ['q1'],
+        explanation: { value: 1 },
+        routing: 'r',
+        seq_no: 4,
+        primary_term: 1,
+        version: 2,
+      },
+    });
+  });
+
   test('without a client, execute fails with DSL_NO_CLIENT', async () => {
     await expect(new Search().execute()).rejects.toMatchObject({ code: 'DSL_NO_CLIENT' });
   });
