@@ -108,6 +108,11 @@ describe('results', () => {
     expectTypeOf(res.hits[0]!.meta.id).toEqualTypeOf<string>();
   });
 
+  test('a search that declared no aggregations reads them untyped', async () => {
+    const res = await Search.fromJSON({ aggs: { x: { terms: { field: 'tags' } } } }).execute();
+    expectTypeOf(res.aggregations).toEqualTypeOf<Readonly<Record<string, any>>>();
+  });
+
   test('source() narrows the hit type', async () => {
     const res = await new Search<Post>().source(['title', 'author.name']).execute();
     expectTypeOf(res.hits[0]!.title).toEqualTypeOf<string>();

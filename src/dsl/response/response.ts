@@ -91,8 +91,11 @@ export class Response<TDoc, Aggs extends AggregationMap = {}> {
     return t ?? { value: this.hits.length, relation: 'gte' };
   }
 
-  get aggregations(): AggregationResults<Aggs, TDoc> {
-    return (this.body.aggregations ?? {}) as AggregationResults<Aggs, TDoc>;
+  /** Typed by the aggregations the Search declared; untyped when it declared none (`fromJSON`). */
+  get aggregations(): [keyof Aggs] extends [never]
+    ? Readonly<Record<string, any>>
+    : AggregationResults<Aggs, TDoc> {
+    return (this.body.aggregations ?? {}) as never;
   }
 
   get suggest(): Readonly<Record<string, readonly SuggestEntry[]>> {
