@@ -50,8 +50,9 @@ describe('helpers.bulk with a million documents', () => {
       for (let n = 0; n < TOTAL; n++) {
         if (n % 100_000 === 0 && n >= 200_000) {
           gc();
-          if (n === 200_000) warm = rssMiB();
-          samples.push(rssMiB());
+          const rss = rssMiB();
+          if (n === 200_000) warm = rss;
+          samples.push(rss);
         }
         yield { n, tag: `t${n % 97}`, at: base + n * 1000 };
       }
