@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Q } from '../../../src/dsl/index.js';
+import { Q, type Query } from '../../../src/dsl/index.js';
 
 const a = Q.term({ a: 1 });
 const b = Q.term({ b: 2 });
@@ -67,6 +67,21 @@ describe('and', () => {
         should: [A, B],
         minimum_should_match: 1,
         must: [{ bool: { should: [C, D], minimum_should_match: 1 } }],
+      },
+    });
+  });
+
+  test('a percentage minimum_should_match stays with its should clauses', () => {
+    const half = (x: typeof a, y: typeof a) =>
+      Q.bool({ should: [x, y], minimum_should_match: '50%' });
+    expect(Q.and(half(a, b), c).toJSON()).toEqual({
+      bool: { should: [A, B], minimum_should_match: '50%', must: [C] },
+    });
+    expect(Q.and(half(a, b), half(c, d)).toJSON()).toEqual({
+      bool: {
+        should: [A, B],
+        minimum_should_match: '50%',
+        must: [{ bool: { should: [C, D], minimum_should_match: '50%' } }],
       },
     });
   });
