@@ -72,7 +72,7 @@ describe('and', () => {
   });
 
   test('a percentage minimum_should_match stays with its should clauses', () => {
-    const half = (x: typeof a, y: typeof a) =>
+    const half = (x: Query<string>, y: Query<string>) =>
       Q.bool({ should: [x, y], minimum_should_match: '50%' });
     expect(Q.and(half(a, b), c).toJSON()).toEqual({
       bool: { should: [A, B], minimum_should_match: '50%', must: [C] },
