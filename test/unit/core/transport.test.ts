@@ -207,6 +207,20 @@ describe('Transport requests', () => {
     expect(error.body).toContain('proxy says no');
   });
 
+  it('returns binary bodies (vector tiles) as bytes', async () => {
+    const tile = Buffer.from([0x1a, 0x00, 0xff, 0x80, 0x0a]);
+    const c = await setup((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/vnd.mapbox-vector-tile',
+        'x-elastic-product': 'Elasticsearch',
+      });
+      res.end(tile);
+    });
+    const body = await c.transport.request({ method: 'POST', path: '/i/_mvt/geo/0/0/0', body: {} });
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(body).toEqual(tile);
+  });
+
   it('fails with a DeserializationError on malformed JSON in a 2xx, and keeps the text of an error page labelled JSON', async () => {
     const c = await setup((req, res) =>
       sendJson(res, req.path === '/ok' ? 200 : 400, '{"took": 1, "hits": ['),
