@@ -112,18 +112,40 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
     return this.patch('params', copyIn({ ...this.state.params, ...params }));
   }
 
-  /** ANDs a query onto the current one (bool rules in docs/dsl.md). */
+  /**
+   * ANDs a query onto the current one (bool rules in docs/dsl.md). Field names are checked
+   * against `TDoc`.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().query(Q.match({ title: 'python' })).query(Q.match({ body: 'django' }));
+   * ```
+   */
   query<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     const clause = toClause(query);
     return this.patch('query', this.state.query ? andClauses(this.state.query, clause) : clause);
   }
 
-  /** Adds a filter clause (no scoring): `bool.filter`. */
+  /**
+   * Adds a filter clause (no scoring): `bool.filter`.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().filter(Q.term({ published: true })).filter(Q.range({ likes: { gte: 10 } }));
+   * ```
+   */
   filter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     return this.patch('query', andClause(this.state.query, 'filter', toClause(query)));
   }
 
-  /** Excludes documents matching the query: `bool.must_not` (De Morgan for bool queries). */
+  /**
+   * Excludes documents matching the query: `bool.must_not` (De Morgan for bool queries).
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().exclude(Q.term({ status: 'draft' }));
+   * ```
+   */
   exclude<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     const clause = toClause(query);
     const current = this.state.query;

@@ -105,7 +105,15 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     super(takeAdopted<SearchState>() ?? initialSearch(options));
   }
 
-  /** A Search holding exactly the given request body (the body is copied, never changed). */
+  /**
+   * A Search holding exactly the given request body (the body is copied, never changed); later
+   * `query()`/`filter()` calls merge into its query.
+   *
+   * @example
+   * ```ts
+   * const s = Search.fromJSON({ query: { match: { title: 'python' } }, size: 5 }).filter(Q.term({ lang: 'en' }));
+   * ```
+   */
   static fromJSON<T = any>(
     body: SearchBody | Readonly<Record<string, unknown>>,
     options: RequestOptions = {},
@@ -141,14 +149,29 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.patch('body', body);
   }
 
-  /** ANDs a clause onto `post_filter` (applied after aggregations). */
+  /**
+   * ANDs a clause onto `post_filter`: it filters hits after aggregations were computed.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().aggs('tags', A.terms({ field: 'tags' })).postFilter(Q.term({ tags: 'web' }));
+   * ```
+   */
   postFilter<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
     const clause = toClause(query);
     const current = this.state.postFilter;
     return this.patch('postFilter', current ? andClauses(current, clause) : clause);
   }
 
-  /** Adds a named top-level aggregation; returns a Search whose response types its result. */
+  /**
+   * Adds a named top-level aggregation; returns a Search whose response types its result.
+   *
+   * @example
+   * ```ts
+   * const res = await new Search<Post>({ client }).aggs('byTag', A.terms({ field: 'tags' })).execute();
+   * res.aggregations.byTag.buckets[0]?.doc_count;
+   * ```
+   */
   aggs<K extends string, G extends AnyAggregation>(
     name: K,
     agg: G & CheckAggregation<G, TDoc>,
@@ -157,7 +180,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.patch('aggs', aggs) as never;
   }
 
-  /** Sets the sort; no argument clears it. `'-field'` sorts descending. */
+  /**
+   * Sets the sort; no argument clears it. `'-field'` sorts descending.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().sort('-likes', { date: { order: 'asc', missing: '_last' } }, '_score');
+   * ```
+   */
   sort(...keys: readonly SortInput<TDoc>[]): this {
     if (!keys.length) return this.setOwned('sort', undefined);
     const sort = new Array(keys.length);
@@ -165,7 +195,15 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setOwned('sort', sort);
   }
 
-  /** Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off. */
+  /**
+   * Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off.
+   *
+   * @example
+   * ```ts
+   * const res = await new Search<Post>({ client }).source(['title', 'author.name']).execute();
+   * res.hits[0]?.author.name; // `likes` is no longer on the hit type
+   * ```
+   */
   source<const P extends readonly FieldPath<TDoc>[]>(
     fields: P,
   ): Search<TDoc, Aggs, PickPaths<TDoc, P[number]>>;
@@ -175,7 +213,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setBody('_source', source);
   }
 
-  /** Highlights fields (merged with earlier ones) with optional global options. */
+  /**
+   * Highlights fields (merged with earlier ones) with optional global options.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().highlight(['title'], { pre_tags: ['<b>'], post_tags: ['</b>'] });
+   * ```
+   */
   highlight(fields: HighlightFields<TDoc>, options: HighlightOptions = {}): this {
     const current = (this.state.body.highlight ?? {}) as Record<string, unknown>;
     const merged: Record<string, unknown> = { ...(current.fields as object | undefined) };
@@ -187,7 +232,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setOwned('highlight', highlight);
   }
 
-  /** Adds a named suggester for `text`. */
+  /**
+   * Adds a named suggester for `text`; results are in `response.suggest[name]`.
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().suggest('fix', 'pyhton', { term: { field: 'title' } });
+   * ```
+   */
   suggest(name: string, text: string, suggester: SuggesterInput<TDoc>): this {
     const current = (this.state.body.suggest ?? {}) as Record<string, unknown>;
     const entry = suggester instanceof RawNode ? suggester : { text, ...suggester };
@@ -210,7 +262,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setBody('collapse', typeof collapse === 'string' ? { field: collapse } : collapse);
   }
 
-  /** Adds a kNN clause (repeatable: several clauses are sent as an array). */
+  /**
+   * Adds a kNN clause (repeatable: several clauses are sent as an array).
+   *
+   * @example
+   * ```ts
+   * new Search<Post>().knn({ field: 'embedding', query_vector: [0.1, 0.2], k: 10, num_candidates: 50 });
+   * ```
+   */
   knn(knn: KnnInput<TDoc>): this {
     const current = this.state.body.knn;
     const list = current === undefined ? [] : Array.isArray(current) ? current : [current];
@@ -279,7 +338,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.patch('body', body);
   }
 
-  /** Sets any body keys (query, aggs and post_filter are parsed so that later calls merge). */
+  /**
+   * Sets any body keys (query, aggs and post_filter are parsed so that later calls merge).
+   *
+   * @example
+   * ```ts
+   * new Search().extra({ min_score: 0.5, explain: true });
+   * ```
+   */
   extra(body: Readonly<Partial<SearchBody>> | Readonly<Record<string, unknown>>): this {
     const b = body as Record<string, unknown>;
     const state = this.copyState();
@@ -330,7 +396,15 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return toHit<THit>(raw);
   }
 
-  /** Runs the search. */
+  /**
+   * Runs the search.
+   *
+   * @example
+   * ```ts
+   * const res = await new Search<Post>({ client, index: 'posts' }).query(Q.match({ title: 'python' })).execute();
+   * for (const hit of res.hits) console.log(hit.meta.id, hit.title);
+   * ```
+   */
   async execute(): Promise<Response<THit, Aggs>> {
     const body = (await this.client().search(this.toRequest())) as SearchResponseBody;
     const response = new Response<THit, Aggs>(body, (raw) => this.makeHit(raw));
@@ -338,7 +412,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return response;
   }
 
-  /** The number of matching documents; reuses the exact total of an earlier `execute()`. */
+  /**
+   * The number of matching documents; reuses the exact total of an earlier `execute()`.
+   *
+   * @example
+   * ```ts
+   * const drafts = await new Search<Post>({ client }).filter(Q.term({ status: 'draft' })).count();
+   * ```
+   */
   async count(): Promise<number> {
     const seen = lastResponse.get(this);
     if (seen && seen.total.relation === 'eq') return seen.total.value;
@@ -347,7 +428,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return body.count;
   }
 
-  /** Deletes every matching document (delete-by-query). */
+  /**
+   * Deletes every matching document (delete-by-query; needs the server's reindex module).
+   *
+   * @example
+   * ```ts
+   * const { deleted } = await new Search<Post>({ client }).filter(Q.term({ status: 'spam' })).delete();
+   * ```
+   */
   async delete(): Promise<ByQueryResponseBody> {
     const request = { ...this.indexParam(), ...toPlain(this.state.params), ...this.queryJSON() };
     return (await this.client().deleteByQuery(request)) as ByQueryResponseBody;
@@ -356,6 +444,13 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   /**
    * Every matching hit, page by page, through a point in time and `search_after` (consistent
    * while the index changes). The point in time is closed however the loop ends.
+   *
+   * @example
+   * ```ts
+   * for await (const hit of new Search<Post>({ client, index: 'posts' }).iterate({ size: 500 })) {
+   *   console.log(hit.meta.id);
+   * }
+   * ```
    */
   async *iterate(options: IterateOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
     const client = this.client();
@@ -392,7 +487,15 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     }
   }
 
-  /** Every matching hit through the scroll API (unordered unless sorted); the scroll is cleared at the end. */
+  /**
+   * Every matching hit through the scroll API (unordered unless sorted); the scroll is cleared
+   * however the loop ends.
+   *
+   * @example
+   * ```ts
+   * for await (const hit of new Search<Post>({ client, index: 'posts' }).scan()) console.log(hit.meta.id);
+   * ```
+   */
   async *scan(options: ScanOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
     const client = this.client();
     const scroll = options.scroll ?? '5m';
