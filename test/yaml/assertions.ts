@@ -129,6 +129,22 @@ export function matches(actual: unknown, expected: unknown): boolean {
   return keys.length === Object.keys(a).length && keys.every((k) => k in a && matches(a[k], e[k]));
 }
 
+/**
+ * `match` itself: {@link matches}, or an array that holds the expected scalar. The clients' YAML
+ * suite is written for runners that accept this (es-test-runner-ruby tests `include?`), e.g.
+ * `match: { invalidated_api_keys: $id }` against `["<id>"]`.
+ */
+export function matchesOrHolds(actual: unknown, expected: unknown): boolean {
+  if (matches(actual, expected)) return true;
+  const scalar = expected === null || typeof expected !== 'object';
+  return (
+    scalar &&
+    !isRegexLiteral(expected) &&
+    Array.isArray(actual) &&
+    actual.some((a) => matches(a, expected))
+  );
+}
+
 /** `contains`: an array holding the value (an object value matches any element with its keys). */
 export function contains(actual: unknown, expected: unknown): boolean {
   if (typeof actual === 'string') return typeof expected === 'string' && actual.includes(expected);

@@ -1,7 +1,9 @@
 // Puts the cluster back between tests: everything the tests created since the runner started
 // (indices, hidden ones included, data streams, aliases, index/component/legacy templates,
 // pipelines, snapshot repositories, lifecycle policies) is deleted; what was there before stays.
+// On a secure node, the security objects too (security-cleanup.ts).
 import type { TransportRequestOptions } from '../../src/core/transport/types.js';
+import { restoreSecurity, type SecurityState, snapshotSecurity } from './security-cleanup.js';
 
 type Call = (params?: object, options?: TransportRequestOptions) => Promise<unknown>;
 
@@ -19,6 +21,13 @@ export interface ClusterState {
   readonly pipelines: Set<string>;
   readonly repositories: Set<string>;
   readonly lifecyclePolicies: Set<string>;
+  /** Present when the snapshot was taken with `{ security: true }`. */
+  readonly security?: SecurityState;
+}
+
+export interface SnapshotOptions {
+  /** Also read users, roles, API keys... (a node with security on). */
+  readonly security?: boolean;
 }
 
 const QUIET: TransportRequestOptions = { ignore: [404], requestTimeout: 60_000 };
@@ -32,7 +41,10 @@ async function names(api: CleanupApi, name: string, params: object, pick: (body:
 }
 
 /** Reads what exists now. */
-export async function snapshot(api: CleanupApi): Promise<ClusterState> {
+export async function snapshot(
+  api: CleanupApi,
+  options: SnapshotOptions = {},
+): Promise<ClusterState> {
   const objectKeys = (body: unknown) =>
     body && typeof body === 'object' && !('error' in body) ? Object.keys(body) : [];
   const [indices, aliases] = await readIndices(api);
@@ -55,6 +67,7 @@ export async function snapshot(api: CleanupApi): Promise<ClusterState> {
     pipelines: await names(api, 'ingest.get_pipeline', {}, objectKeys),
     repositories: await names(api, 'snapshot.get_repository', {}, objectKeys),
     lifecyclePolicies: await names(api, 'ilm.get_lifecycle', {}, objectKeys),
+    ...(options.security ? { security: await snapshotSecurity(api) } : {}),
   };
 }
 
@@ -87,13 +100,18 @@ async function quietly(api: CleanupApi, name: string, params: object): Promise<v
 
 const added = (now: Set<string>, before: Set<string>) => [...now].filter((n) => !before.has(n));
 
+// Backing indices go with their data stream; the security indices hold the node's own users
+// and keys (and the password of `elastic`): they are never deleted, only cleaned through the API.
+const deletable = (index: string) => !index.startsWith('.ds-') && !index.startsWith('.security');
+
 /** Deletes everything in the cluster that `baseline` did not have. */
 export async function restore(api: CleanupApi, baseline: ClusterState): Promise<void> {
   const now = await snapshot(api);
+  if (baseline.security) await restoreSecurity(api, baseline.security);
   for (const name of added(now.dataStreams, baseline.dataStreams)) {
     await quietly(api, 'indices.delete_data_stream', { name, expand_wildcards: 'all' });
   }
-  const indices = added(now.indices, baseline.indices).filter((n) => !n.startsWith('.ds-'));
+  const indices = added(now.indices, baseline.indices).filter(deletable);
   for (let i = 0; i < indices.length; i += 50) {
     await quietly(api, 'indices.delete', {
       index: indices.slice(i, i + 50),

@@ -1,8 +1,11 @@
 // The YAML REST conformance runner: `npm run test:yaml -- [dir|file ...]`.
 // Runs Elasticsearch YAML REST tests through the generated API methods (never raw HTTP) against
-// ELASTICSEARCH_URL, prints per-file results and a final `N passed, N failed, N skipped` line,
-// and exits non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml
-// (plus files that declare `requires: {stack: false}`, which target serverless only).
+// ELASTICSEARCH_URL, and the tests secure-node.yaml names against ELASTICSEARCH_SECURE_URL (basic
+// auth and CA from ELASTICSEARCH_SECURE_*; skipped with their reason when it is not set). Prints
+// per-file results and one final `N passed, N failed, N skipped` line over both nodes, and exits
+// non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml, the secure
+// ones when no secure node is configured, and files that declare `requires: {stack: false}`
+// (serverless only).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,13 @@ import { Client } from '../../src/core/client.js';
 import { Stash } from './assertions.js';
 import { type ClusterState, restore, snapshot } from './cleanup.js';
 import { ServerlessOnly, SkipTest, type Step, StepRunner } from './steps.js';
+import {
+  ensureTrialLicense,
+  secureTarget,
+  secureTargetMissing,
+  singleTarget,
+  type Target,
+} from './targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '../..');
@@ -89,12 +99,9 @@ function loadFile(path: string): TestFile {
   return { path, requires, setup, teardown, tests };
 }
 
-/** skip-list.yaml: `path/under/tests[::test name]: reason`; a trailing `/` names a folder. */
-function loadSkipList(): Map<string, string> {
-  const entries = parseYaml(readFileSync(join(here, 'skip-list.yaml'), 'utf8')) as Record<
-    string,
-    string
-  >;
+/** A test list (`path/under/tests[::test name]: reason`); a trailing `/` names a folder. */
+function loadTestList(name: string): Map<string, string> {
+  const entries = parseYaml(readFileSync(join(here, name), 'utf8')) as Record<string, string>;
   return new Map(Object.entries(entries ?? {}));
 }
 
@@ -145,6 +152,61 @@ async function runTeardown(runner: StepRunner, file: TestFile): Promise<string |
   }
 }
 
+/** A cluster the runner is connected to: its client, step runner and cleanup baseline. */
+interface Connection {
+  readonly target: Target;
+  readonly client: Client;
+  readonly runner: StepRunner;
+  readonly cleanup: { call: (api: string) => ReturnType<StepRunner['method']> };
+  readonly baseline: ClusterState;
+}
+
+async function connect(target: Target): Promise<Connection> {
+  const client = new Client(target.options);
+  const runner = new StepRunner(client, new Stash(), REQUEST_TIMEOUT);
+  const cleanup = { call: (api: string) => runner.method(api) };
+  if (target.security)
+    console.log(`secure node ${target.url}: ${await ensureTrialLicense(cleanup.call)}`);
+  const baseline = await snapshot(cleanup, { security: target.security });
+  return { target, client, runner, cleanup, baseline };
+}
+
+/** Connects to each target on first use, so a run without secure tests never touches that node. */
+class Connections {
+  readonly #open = new Map<Target, Promise<Connection>>();
+
+  get(target: Target): Promise<Connection> {
+    let connection = this.#open.get(target);
+    if (!connection) {
+      connection = connect(target);
+      this.#open.set(target, connection);
+    }
+    return connection;
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.#open.values()) await (await connection).client.close();
+  }
+}
+
+type Placement = { target: Target } | { skip: string };
+
+/** Where a test runs, or why it is skipped. */
+function place(
+  file: TestFile,
+  key: string,
+  test: string,
+  lists: { skips: Map<string, string>; secure: Map<string, string> },
+): Placement {
+  if (file.requires?.stack === false) return { skip: 'requires stack: false (serverless only)' };
+  const skip = skipReason(lists.skips, key, test);
+  if (skip !== undefined) return { skip };
+  const secureReason = skipReason(lists.secure, key, test);
+  if (secureReason === undefined) return { target: singleTarget };
+  if (secureTarget) return { target: secureTarget };
+  return { skip: `${secureReason} ${secureTargetMissing}` };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const verbose = args.includes('--verbose');
@@ -152,14 +214,11 @@ async function main(): Promise<void> {
   const files = (targets.length ? targets : [DEFAULT_TESTS]).flatMap((t) =>
     collectFiles(resolve(t)).map((path) => ({ path, key: suitePath(path, resolve(t)) })),
   );
-  const node = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-  const client = new Client({ node });
-  const runner = new StepRunner(client, new Stash(), REQUEST_TIMEOUT);
-  const cleanupApi = { call: (api: string) => runner.method(api) };
-  const baseline: ClusterState = await snapshot(cleanupApi);
-  const skips = loadSkipList();
+  const lists = { skips: loadTestList('skip-list.yaml'), secure: loadTestList('secure-node.yaml') };
+  const connections = new Connections();
   const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
-  console.log(`YAML tests: ${files.length} files against ${node}`);
+  const secureNote = secureTarget ? ` and ${secureTarget.url} (secure)` : ' (no secure node)';
+  console.log(`YAML tests: ${files.length} files against ${singleTarget.url}${secureNote}`);
   for (const { path, key } of files) {
     const shown = relative(process.cwd(), path);
     let file: TestFile;
@@ -172,19 +231,19 @@ async function main(): Promise<void> {
     }
     const fileTotals: Totals = { passed: 0, failed: 0, skipped: 0 };
     const lines: string[] = [];
+    const ranOn = new Set<string>();
     for (const test of file.tests) {
-      const reason =
-        file.requires?.stack === false
-          ? 'requires stack: false (serverless only)'
-          : skipReason(skips, key, test.name);
-      if (reason !== undefined) {
+      const placement = place(file, key, test.name, lists);
+      if ('skip' in placement) {
         fileTotals.skipped++;
-        lines.push(`  SKIP ${test.name}: ${reason}`);
+        lines.push(`  SKIP ${test.name}: ${placement.skip}`);
         continue;
       }
+      const { runner, cleanup, baseline } = await connections.get(placement.target);
+      ranOn.add(placement.target.name);
       const started = Date.now();
       const outcome = await runTest(runner, file, test.steps);
-      await restore(cleanupApi, baseline);
+      await restore(cleanup, baseline);
       if ('serverless' in outcome) {
         fileTotals.skipped++;
         lines.push(`  SKIP ${test.name}: ${outcome.serverless}`);
@@ -201,15 +260,16 @@ async function main(): Promise<void> {
       }
     }
     const status = fileTotals.failed > 0 ? 'FAIL' : fileTotals.passed > 0 ? 'PASS' : 'SKIP';
+    const where = ranOn.has('secure') ? ' [secure]' : '';
     console.log(
-      `${status} ${shown}: ${fileTotals.passed} passed, ${fileTotals.failed} failed, ${fileTotals.skipped} skipped`,
+      `${status}${where} ${shown}: ${fileTotals.passed} passed, ${fileTotals.failed} failed, ${fileTotals.skipped} skipped`,
     );
     for (const line of lines) console.log(line);
     totals.passed += fileTotals.passed;
     totals.failed += fileTotals.failed;
     totals.skipped += fileTotals.skipped;
   }
-  await client.close();
+  await connections.close();
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exitCode = totals.failed > 0 ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import {
   isRegexLiteral,
   isTruthy,
   lengthOf,
-  matches,
+  matchesOrHolds,
   type Stash,
   valueAt,
   verboseRegex,
@@ -104,7 +104,7 @@ export class StepRunner {
         }
         return;
       case 'match':
-        return this.compare(arg, 'match', (actual, expected) => matches(actual, expected));
+        return this.compare(arg, 'match', matchesOrHolds);
       case 'is_true':
         return this.truth(String(arg ?? ''), true);
       case 'is_false':
@@ -172,6 +172,7 @@ export class StepRunner {
     if (apis.length !== 1) throw new StepFailure(`do: expected one API, got ${apis.join(', ')}`);
     const api = apis[0]!;
     const params = { ...((this.stash.resolve(arg[api]) as Record<string, unknown> | null) ?? {}) };
+    if (typeof params.body === 'string') params.body = this.resolveJsonText(params.body);
     const options: { -readonly [K in keyof TransportRequestOptions]: TransportRequestOptions[K] } =
       {
         requestTimeout: this.requestTimeout,
@@ -196,6 +197,21 @@ export class StepRunner {
       );
     }
     this.last = result;
+  }
+
+  // A body written as JSON text can hold stashed values (`"ids": ["$key_id"]`): the reference
+  // runners parse such a body before replacing them. Text that is not one JSON value (NDJSON)
+  // or names nothing stashed is sent as written.
+  private resolveJsonText(body: string): unknown {
+    if (!/\$\{?[A-Za-z_]/.test(body)) return body;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body;
+    }
+    const resolved = this.stash.resolve(parsed);
+    return JSON.stringify(resolved) === JSON.stringify(parsed) ? body : resolved;
   }
 
   private checkCatch(api: string, expected: string, error: unknown): void {
