@@ -41,7 +41,7 @@ interface SearchState extends RequestState {
 /** Responses seen per Search, so that `count()` can reuse an exact total (kept outside the object). */
 const lastResponse = new WeakMap<object, Response<unknown, AggregationMap>>();
 
-function initialSearch(options: RequestOptions): SearchState {
+function initialSearch(options: RequestOptions = {}): SearchState {
   const base = initialState(options);
   return {
     index: base.index,
@@ -101,7 +101,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   TDoc,
   SearchState
 > {
-  constructor(options: RequestOptions = {}) {
+  constructor(options?: RequestOptions) {
     super(takeAdopted<SearchState>() ?? initialSearch(options));
   }
 

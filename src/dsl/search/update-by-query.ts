@@ -13,6 +13,18 @@ interface UpdateByQueryState extends RequestState {
   body: Readonly<Record<string, unknown>>;
 }
 
+function initialUpdate(options?: RequestOptions): UpdateByQueryState {
+  const base = initialState(options);
+  return {
+    index: base.index,
+    query: base.query,
+    params: base.params,
+    client: base.client,
+    context: base.context,
+    body: {},
+  };
+}
+
 /**
  * An immutable update-by-query request: a query (with `query`/`filter`/`exclude`) and a script.
  *
@@ -26,19 +38,8 @@ interface UpdateByQueryState extends RequestState {
  * ```
  */
 export class UpdateByQuery<TDoc = any> extends QueryRequest<TDoc, UpdateByQueryState> {
-  constructor(options: RequestOptions = {}) {
-    const adopted = takeAdopted<UpdateByQueryState>();
-    const base = initialState(options);
-    super(
-      adopted ?? {
-        index: base.index,
-        query: base.query,
-        params: base.params,
-        client: base.client,
-        context: base.context,
-        body: {},
-      },
-    );
+  constructor(options?: RequestOptions) {
+    super(takeAdopted<UpdateByQueryState>() ?? initialUpdate(options));
   }
 
   protected override copyState(): UpdateByQueryState {
