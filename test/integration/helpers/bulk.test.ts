@@ -109,4 +109,27 @@ describe('helpers.bulk against the real node', () => {
     expect(error).toMatchObject({ code: 'ELASTIQ_BULK_FAILED' });
     expect((error as { unacknowledged: unknown[] }).unacknowledged).toHaveLength(2);
   });
+
+  it("streamingBulk yields each document's outcome as the node answers it", async () => {
+    const outcomes: { id: string; ok: boolean; status: number }[] = [];
+    const iterator = node.helpers.streamingBulk<Doc>({
+      datasource: [
+        { id: 'd10', n: 10 }, // exists: create refused with 409
+        { id: 'stream1', n: 1 },
+        { id: 'stream2', n: 'oops' }, // not an integer: 400
+      ],
+      onDocument: (doc) => ({ create: { _index: INDEX, _id: doc.id } }),
+    });
+    let next = await iterator.next();
+    while (next.done !== true) {
+      outcomes.push({ id: next.value.document.id, ok: next.value.ok, status: next.value.status });
+      next = await iterator.next();
+    }
+    expect(outcomes).toEqual([
+      { id: 'd10', ok: false, status: 409 },
+      { id: 'stream1', ok: true, status: 201 },
+      { id: 'stream2', ok: false, status: 400 },
+    ]);
+    expect(next.value).toMatchObject({ total: 3, successful: 1, failed: 2 });
+  });
 });
