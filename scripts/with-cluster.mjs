@@ -8,6 +8,7 @@
 // cluster. docs/testing.md lists the variables it exports; test/support/cluster.ts reads them.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -72,6 +73,35 @@ function testEnv(started, home) {
   }
   if (started.opensearch) env.OPENSEARCH_URL = started.opensearch.nodes[0].url;
   return env;
+}
+
+function portFree(port) {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.once('error', () => resolvePromise(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
+      server.close(() => resolvePromise(true)),
+    );
+  });
+}
+
+/**
+ * The mode's first HTTP port, moved up in steps of 50 while any port it needs (HTTP and transport
+ * of each node) is taken or already given to another mode: other local clusters on the machine
+ * must not make the tests fail.
+ */
+async function choosePort(mode, reserved) {
+  for (let base = mode.port; base < mode.port + 1000; base += 50) {
+    const ports = [];
+    for (let i = 0; i < mode.nodes; i++) ports.push(base + i, base + 100 + i);
+    if (ports.some((p) => reserved.has(p))) continue;
+    const free = await Promise.all(ports.map(portFree));
+    if (free.every(Boolean)) {
+      for (const p of ports) reserved.add(p);
+      return base;
+    }
+  }
+  throw new Error(`with-cluster: no free ports near ${mode.port} for ${mode.name}`);
 }
 
 function pidAlive(pid) {
@@ -153,12 +183,26 @@ async function main() {
   try {
     const began = Date.now();
     const reporter = local.createReporter(process.stderr, false);
+    // Leftovers of an interrupted run hold their ports: stop them before looking for free ones.
+    await Promise.all(modes.map((m) => local.stopClusters(MODES[m].name, home).catch(() => [])));
+    const reserved = new Set();
+    const startMode = async (m) => {
+      // A port can be taken between the check and the start (other clusters on a shared
+      // machine): then try the next free ports, a few times.
+      for (let attempt = 1; ; attempt++) {
+        const port = await choosePort(MODES[m], reserved);
+        const options = { ...MODES[m], port, fresh: true, home, reporter, jvmOptions: FAST_START };
+        try {
+          return await local.startCluster(options);
+        } catch (error) {
+          if (error.code !== 'ELASTIQ_LOCAL_PORT_IN_USE' || attempt >= 3 || interrupted)
+            throw error;
+          log(`with-cluster: ${error.message} Retrying ${MODES[m].name} on other ports.`);
+        }
+      }
+    };
     // All at once: on two cores this beats one after another, as the JVMs wait on each other.
-    const results = await Promise.allSettled(
-      modes.map((m) =>
-        local.startCluster({ ...MODES[m], fresh: true, home, reporter, jvmOptions: FAST_START }),
-      ),
-    );
+    const results = await Promise.allSettled(modes.map(startMode));
     if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
