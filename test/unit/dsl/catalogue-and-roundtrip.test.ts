@@ -277,6 +277,190 @@ const corpus: Record<string, unknown>[] = [
       },
     },
   },
+  {
+    query: {
+      bool: {
+        must: { match_all: {} },
+        filter: [
+          { geo_distance: { distance: '200km', 'pin.location': { lat: 40, lon: -70 } } },
+          {
+            geo_bounding_box: {
+              'pin.location': {
+                top_left: { lat: 40.73, lon: -74.1 },
+                bottom_right: { lat: 40.01, lon: -71.12 },
+              },
+            },
+          },
+        ],
+      },
+    },
+    sort: [{ _geo_distance: { 'pin.location': [-70, 40], order: 'asc', unit: 'km' } }],
+  },
+  {
+    query: {
+      span_near: {
+        clauses: [
+          { span_term: { field: 'value1' } },
+          { span_term: { field: 'value2' } },
+          { span_term: { field: 'value3' } },
+        ],
+        slop: 12,
+        in_order: false,
+      },
+    },
+  },
+  {
+    query: {
+      percolate: { field: 'query', document: { message: 'A new bonsai tree in the office' } },
+    },
+  },
+  {
+    query: {
+      has_child: {
+        type: 'child',
+        query: { match_all: {} },
+        max_children: 10,
+        min_children: 2,
+        score_mode: 'min',
+      },
+    },
+  },
+  {
+    query: {
+      more_like_this: {
+        fields: ['title', 'description'],
+        like: [{ _index: 'imdb', _id: '1' }, 'and potentially some more text here as well'],
+        min_term_freq: 1,
+        max_query_terms: 12,
+      },
+    },
+  },
+  {
+    query: {
+      script_score: {
+        query: { match: { message: 'elasticsearch' } },
+        script: {
+          source: "cosineSimilarity(params.query_vector, 'my_dense_vector') + 1.0",
+          params: { query_vector: [4, 3.4, -0.2] },
+        },
+      },
+    },
+  },
+  { query: { pinned: { ids: ['1', '4', '100'], organic: { match: { description: 'iphone' } } } } },
+  {
+    query: {
+      intervals: {
+        my_text: {
+          all_of: {
+            ordered: true,
+            intervals: [{ match: { query: 'my favorite food', max_gaps: 0, ordered: true } }],
+          },
+        },
+      },
+    },
+  },
+  {
+    query: {
+      combined_fields: {
+        query: 'database systems',
+        fields: ['title', 'abstract', 'body'],
+        operator: 'and',
+      },
+    },
+  },
+  {
+    query: {
+      simple_query_string: {
+        query: '"fried eggs" +(eggplant | potato) -frittata',
+        fields: ['title^5', 'body'],
+        default_operator: 'and',
+      },
+    },
+  },
+  {
+    query: {
+      bool: {
+        should: [
+          { regexp: { 'user.id': { value: 'k.*y', flags: 'ALL', case_insensitive: true } } },
+          {
+            wildcard: {
+              'user.id': { value: 'ki*y', boost: 1.0, rewrite: 'constant_score_blended' },
+            },
+          },
+          { prefix: { 'user.id': { value: 'ki' } } },
+          { fuzzy: { 'user.id': { value: 'ki', fuzziness: 'AUTO' } } },
+          { exists: { field: 'user' } },
+          { ids: { values: ['1', '4', '100'] } },
+        ],
+        minimum_should_match: '30%',
+      },
+    },
+  },
+  {
+    size: 0,
+    aggs: {
+      sig: { significant_terms: { field: 'crime_type' } },
+      pages: {
+        composite: {
+          size: 2,
+          sources: [{ product: { terms: { field: 'product' } } }],
+          after: { product: 'mad max' },
+        },
+      },
+      tm: { top_metrics: { metrics: { field: 'm' }, sort: { s: 'desc' } } },
+      load: { percentiles: { field: 'load_time', percents: [95, 99, 99.9] } },
+      types: { cardinality: { field: 'type', precision_threshold: 100 } },
+      centroid: { geo_centroid: { field: 'location' } },
+      prices: {
+        histogram: { field: 'price', interval: 50, extended_bounds: { min: 0, max: 500 } },
+      },
+      msgs: {
+        filters: {
+          other_bucket_key: 'other_messages',
+          filters: { errors: { match: { body: 'error' } } },
+        },
+      },
+      comments: {
+        nested: { path: 'comments' },
+        aggs: {
+          top_users: {
+            terms: { field: 'comments.username' },
+            aggs: { back: { reverse_nested: {} } },
+          },
+        },
+      },
+      sample: {
+        sampler: { shard_size: 200 },
+        aggs: { keywords: { significant_terms: { field: 'tags' } } },
+      },
+      box: { boxplot: { field: 'load_time' } },
+    },
+  },
+  {
+    query: { term: { 'user.id': 'kimchy' } },
+    indices_boost: [{ 'my-index-000001': 1.4 }, { 'my-index-000002': 1.3 }],
+    docvalue_fields: ['user.id', { field: '@timestamp', format: 'epoch_millis' }],
+    stored_fields: ['user', 'postDate'],
+    version: true,
+    seq_no_primary_term: true,
+    timeout: '2s',
+    terminate_after: 100,
+    explain: true,
+    profile: true,
+    min_score: 0.5,
+    stats: ['group1'],
+  },
+  {
+    retriever: {
+      rrf: {
+        retrievers: [
+          { standard: { query: { term: { text: 'shoes' } } } },
+          { knn: { field: 'vector', query_vector: [1.25, 2, 3.5], k: 50, num_candidates: 100 } },
+        ],
+        rank_window_size: 50,
+      },
+    },
+  },
 ];
 
 describe('round-trips', () => {
