@@ -54,27 +54,6 @@ function parse(argv) {
   return { modes, command };
 }
 
-/** The environment the tests read (see test/support/cluster.ts). */
-function testEnv(started, home) {
-  const env = { ELASTIQ_HOME: home };
-  const single = started.single;
-  if (single) env.ELASTICSEARCH_URL = single.nodes[0].url;
-  const nodes3 = started.nodes3;
-  if (nodes3) {
-    env.ELASTICSEARCH_CLUSTER_URLS = nodes3.nodes.map((n) => n.url).join(',');
-    env.ELASTIQ_LOCAL_CLUSTER = nodes3.name;
-  }
-  const secure = started.secure;
-  if (secure) {
-    env.ELASTICSEARCH_SECURE_URL = secure.nodes[0].url;
-    env.ELASTICSEARCH_SECURE_USERNAME = secure.username;
-    env.ELASTICSEARCH_SECURE_PASSWORD = secure.password;
-    env.ELASTICSEARCH_SECURE_CA = secure.ca;
-  }
-  if (started.opensearch) env.OPENSEARCH_URL = started.opensearch.nodes[0].url;
-  return env;
-}
-
 function portFree(port) {
   return new Promise((resolvePromise) => {
     const server = createServer();
@@ -210,7 +189,11 @@ async function main() {
       started[m] = results[i].value;
     });
     log(`with-cluster: ${modes.join(', ')} ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-    const env = { ...process.env, ...testEnv(started, home), PATH: pathWithBin };
+    const env = {
+      ...process.env,
+      ...local.testEnvironment(Object.values(started), home),
+      PATH: pathWithBin,
+    };
     return await runCommand(command, env, (c) => {
       child = c;
     });

@@ -12,8 +12,10 @@ import {
   stopClusters,
 } from './cluster.js';
 import type { EngineName } from './engines.js';
+import { resolveHome } from './paths.js';
 import { createReporter } from './progress.js';
 import type { ClusterInfo } from './state.js';
+import { shellExports, testEnvironment } from './test-env.js';
 
 /** Where the command writes: injectable so tests read what a user would see. */
 export interface Output {
@@ -21,7 +23,7 @@ export interface Output {
   err(text: string): void;
 }
 
-export const LOCAL_USAGE = `Usage: elastiq local <start|stop|status|logs|remove> [options]
+export const LOCAL_USAGE = `Usage: elastiq local <start|stop|status|logs|env|remove> [options]
 
 A local Elasticsearch for development, downloaded from Maven Central and run on 127.0.0.1.
 
@@ -30,6 +32,8 @@ Commands:
   stop      stop a cluster (every local cluster when --name is not given)
   status    show local clusters, their nodes, PIDs and health
   logs      print the end of a node's log
+  env       print the variables the integration tests read, for the running clusters
+            (eval "$(elastiq local env)" then run vitest without restarting nodes)
   remove    stop a cluster and delete its data (needs --name)
 
 Options:
@@ -182,6 +186,17 @@ async function logs(values: Values, io: Output): Promise<number> {
   return 0;
 }
 
+async function env(values: Values, io: Output): Promise<number> {
+  const all = await clusterStatus(values.name);
+  const running = all.filter((s) => s.nodes.some((n) => n.pid !== undefined)).map((s) => s.cluster);
+  if (running.length === 0) {
+    io.err('No local cluster is running. Start one with: elastiq local start');
+    return 1;
+  }
+  io.out(shellExports(testEnvironment(running, resolveHome())));
+  return 0;
+}
+
 async function remove(values: Values, io: Output): Promise<number> {
   if (!values.name)
     throw new LocalError(
@@ -212,5 +227,6 @@ export async function runLocal(argv: readonly string[], io: Output): Promise<num
   if (sub === 'status') return status(values, io);
   if (sub === 'logs') return logs(values, io);
   if (sub === 'remove') return remove(values, io);
+  if (sub === 'env') return env(values, io);
   throw new LocalError('ELASTIQ_LOCAL_USAGE', `Unknown command 'local ${sub}'\n\n${LOCAL_USAGE}`);
 }

@@ -17,3 +17,4 @@ export { type Endpoint, getJson } from './health.js';
 export { localPaths, resolveHome } from './paths.js';
 export { createReporter, type Reporter } from './progress.js';
 export type { ClusterInfo, NodeInfo } from './state.js';
+export { shellExports, targetKind, testEnvironment } from './test-env.js';

@@ -1,0 +1,49 @@
+import type { ClusterInfo } from './state.js';
+
+/** What kind of test target a cluster is, by its mode. */
+export type TargetKind = 'single' | 'nodes' | 'secure' | 'opensearch';
+
+export function targetKind(cluster: ClusterInfo): TargetKind {
+  if (cluster.engine === 'opensearch') return 'opensearch';
+  if (cluster.secure) return 'secure';
+  return cluster.nodes.length > 1 ? 'nodes' : 'single';
+}
+
+/**
+ * The variables integration tests read (test/support/cluster.ts, docs/testing.md) for the given
+ * clusters; the first cluster of each kind wins.
+ */
+export function testEnvironment(
+  clusters: readonly ClusterInfo[],
+  home: string,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const seen = new Set<TargetKind>();
+  for (const cluster of clusters) {
+    const kind = targetKind(cluster);
+    if (seen.has(kind)) continue;
+    seen.add(kind);
+    const urls = cluster.nodes.map((n) => n.url);
+    if (kind === 'single') env.ELASTICSEARCH_URL = urls[0]!;
+    if (kind === 'opensearch') env.OPENSEARCH_URL = urls[0]!;
+    if (kind === 'nodes') {
+      env.ELASTICSEARCH_CLUSTER_URLS = urls.join(',');
+      env.ELASTIQ_LOCAL_CLUSTER = cluster.name;
+      env.ELASTIQ_HOME = home;
+    }
+    if (kind === 'secure') {
+      env.ELASTICSEARCH_SECURE_URL = urls[0]!;
+      env.ELASTICSEARCH_SECURE_USERNAME = cluster.username ?? 'elastic';
+      env.ELASTICSEARCH_SECURE_PASSWORD = cluster.password ?? '';
+      env.ELASTICSEARCH_SECURE_CA = cluster.ca ?? '';
+    }
+  }
+  return env;
+}
+
+/** `export NAME='value'` lines for a POSIX shell. */
+export function shellExports(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`)
+    .join('\n');
+}
