@@ -77,6 +77,10 @@ describe('field names', () => {
       .query(Q.term({ 'title.raw': 'x' }));
   });
 
+  test('wildcard patterns are accepted where Elasticsearch expands them', () => {
+    new Search<Post>().query(Q.multiMatch({ query: 'x', fields: ['author.*', 'ti*^2'] }));
+  });
+
   test('untyped searches accept any field', () => {
     new Search().query(Q.match({ anything: 'x' })).sort('whatever');
   });
