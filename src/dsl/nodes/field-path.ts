@@ -57,15 +57,19 @@ export type MetaField = '_id' | '_index' | '_score' | '_doc' | '_shard_doc' | '_
 /** Strips a `^boost` suffix (`title^3` names the field `title`). */
 export type StripBoost<F extends string> = F extends `${infer B}^${string}` ? B : F;
 
+/** Field names that are wildcard patterns (`title.*`, `*_name`): Elasticsearch expands them. */
+export type FieldPattern = `${string}*${string}`;
+
+type UnknownFields<F extends string, T> = Exclude<StripBoost<F>, FieldPath<T> | FieldPattern>;
+
 /**
- * `unknown` when every field in `F` exists on `T`, else an object type whose only property names
- * the offending fields: the compiler then reports `Property '"unknown field"' is missing`.
+ * `unknown` when every field in `F` exists on `T` (or is a wildcard pattern), else an object
+ * type whose only property names the offending fields: the compiler then reports
+ * `Property '"unknown field"' is missing`.
  */
-export type CheckFields<F extends string, T> = [Exclude<StripBoost<F>, FieldPath<T>>] extends [
-  never,
-]
+export type CheckFields<F extends string, T> = [UnknownFields<F, T>] extends [never]
   ? unknown
-  : { readonly 'unknown field': Exclude<StripBoost<F>, FieldPath<T>> };
+  : { readonly 'unknown field': UnknownFields<F, T> };
 
 /** The value at a dotted path of `T` (arrays are looked through). */
 export type PathValue<T, P extends string> = T extends readonly (infer E)[]
