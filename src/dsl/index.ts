@@ -24,6 +24,7 @@ export {
 export type {
   CheckFields,
   FieldPath,
+  FieldPattern,
   MetaField,
   PathValue,
   PickPaths,
