@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { clusterStatus, startCluster } from '../../../src/cli/local/index.js';
+import { silentReporter } from '../../../src/cli/local/progress.js';
 import {
   nodeControlMissing,
   startClusterNode,
@@ -50,6 +52,36 @@ describe.skipIf(nodeControlMissing !== undefined)(
       await startClusterNode(2);
       expect(await nodeCount(third!)).toBe(3);
       expect(await nodeCount(first!)).toBe(3);
+    });
+  },
+);
+
+describe.skipIf(nodeControlMissing !== undefined)(
+  `elastiq local on the running 3-node cluster ${nodeControlMissing ?? ''}`,
+  () => {
+    const name = process.env.ELASTIQ_LOCAL_CLUSTER!;
+    const home = process.env.ELASTIQ_HOME;
+
+    it('reports every node with its PID and the cluster health', async () => {
+      const [status] = await clusterStatus(name, home);
+      expect(status!.nodes.map((n) => n.url)).toEqual(threeNodes!.urls);
+      expect(status!.nodes.every((n) => typeof n.pid === 'number')).toBe(true);
+      expect(['green', 'yellow']).toContain(status!.health);
+    });
+
+    it('leaves a running cluster alone when asked to start it again', async () => {
+      const before = await clusterStatus(name, home);
+      const port = Number(new URL(threeNodes!.url).port);
+      const cluster = await startCluster({
+        name,
+        nodes: 3,
+        port,
+        ...(home ? { home } : {}),
+        reporter: silentReporter,
+      });
+      const after = await clusterStatus(name, home);
+      expect(cluster.nodes.map((n) => n.url)).toEqual(threeNodes!.urls);
+      expect(after[0]!.nodes.map((n) => n.pid)).toEqual(before[0]!.nodes.map((n) => n.pid));
     });
   },
 );
