@@ -1,3 +1,5 @@
+import { ElastiqError } from '../core/errors.js';
+
 /** Stable codes of every error elastiq/dsl throws (listed in docs/dsl.md). */
 export type DslErrorCode =
   | 'DSL_UNKNOWN_QUERY'
@@ -9,33 +11,31 @@ export type DslErrorCode =
   | 'DSL_NOT_A_BUCKET'
   | 'DSL_UNKNOWN_FACET';
 
-const BRAND = Symbol.for('elastiq.DslError');
-
 /**
- * The one error class of elastiq/dsl: a stable `code` plus a message that says what to do.
+ * The error elastiq/dsl throws: an `ElastiqError` (so one `instanceof` catches every elastiq
+ * error) with a DSL `code` and a message that says what to do.
  *
  * @example
  * ```ts
  * import { DslError, Q } from 'elastiq/dsl';
  * try {
- *   Q('no_such_query', {});
+ *   Q('no_such_query' as never, {} as never);
  * } catch (err) {
- *   if (DslError.is(err)) console.log(err.code); // 'DSL_UNKNOWN_QUERY'
+ *   if (err instanceof DslError) console.log(err.code); // 'DSL_UNKNOWN_QUERY'
  * }
  * ```
  */
-export class DslError extends Error {
-  readonly code: DslErrorCode;
+export class DslError extends ElastiqError {
+  static override readonly kind: string = 'DslError';
+  static override readonly defaultCode: string = 'DSL_ERROR';
+  declare readonly code: DslErrorCode;
 
-  constructor(code: DslErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DslError';
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
+  constructor(code: DslErrorCode, message: string, options: { readonly cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? { code } : { code, cause: options.cause });
   }
 
-  /** `instanceof` that also holds across duplicate copies of the package. */
+  /** `instanceof DslError`, as a type guard (works across duplicate copies of the package). */
   static is(value: unknown): value is DslError {
-    return typeof value === 'object' && value !== null && BRAND in value;
+    return value instanceof DslError;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ElastiqError } from '../../../src/core/errors.js';
 import {
   A,
   AGGREGATION_FAMILIES,
@@ -482,5 +483,21 @@ describe('round-trips', () => {
         expect(A(agg as object).toJSON()).toEqual(agg);
       }
     }
+  });
+});
+
+describe('errors', () => {
+  test('DSL errors are ElastiqErrors with a stable code and a helpful message', () => {
+    let caught: unknown;
+    try {
+      Q('matchh' as never, {} as never);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ElastiqError);
+    expect(caught).toBeInstanceOf(DslError);
+    expect(DslError.is(caught)).toBe(true);
+    expect(caught).toMatchObject({ name: 'DslError', code: 'DSL_UNKNOWN_QUERY' });
+    expect((caught as Error).message).toMatch(/\$raw/);
   });
 });
