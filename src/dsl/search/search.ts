@@ -385,7 +385,9 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
 
   /** The flattened request `client.search()` takes: index, query-string params and body keys. */
   toRequest(): Record<string, any> {
-    return { ...this.indexParam(), ...toPlain(this.state.params), ...this.toJSON() };
+    // A point in time already names its indices: Elasticsearch refuses an index beside it.
+    const index = this.state.body.pit === undefined ? this.indexParam() : {};
+    return { ...index, ...toPlain(this.state.params), ...this.toJSON() };
   }
 
   /**

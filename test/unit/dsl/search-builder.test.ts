@@ -166,6 +166,11 @@ describe('Search body methods', () => {
     expect(s.index().toRequest()).toEqual({ routing: 'r1', preference: '_local' });
   });
 
+  test('a search on a point in time sends no index', () => {
+    const s = new Search({ index: 'posts' }).pit('abc');
+    expect(s.toRequest()).toEqual({ pit: { id: 'abc' } });
+  });
+
   test('$raw passes anything through unchecked', () => {
     const s = new Search()
       .query($raw({ my_plugin_query: { x: 1 } }))
