@@ -183,21 +183,25 @@ async function launchAndWait(
   timeoutMs: number,
 ): Promise<string> {
   await assertPortsFree(toStart);
+  const starting = new Set(toStart.map((n) => n.name));
+  const othersUp = (await runningNodes(cluster)).filter((n) => !starting.has(n.name));
+  // Health is asked of a starting node, and only for the nodes meant to run: a test may keep
+  // another node of the cluster stopped on purpose.
+  const endpoint = endpointOf(cluster, toStart[0]!.index);
   try {
     // In parallel: a node of a new multi-node cluster waits for its peers before it reports started.
     await Promise.all(toStart.map((node) => launchNode(prepared, cluster, node)));
     const check = async () => {
-      const dead = cluster.nodes.length - (await runningNodes(cluster)).length;
-      if (dead > 0) throw new Error(`${dead} node process(es) exited`);
+      const up = new Set((await runningNodes(cluster)).map((n) => n.name));
+      const dead = toStart.filter((n) => !up.has(n.name)).map((n) => n.name);
+      if (dead.length > 0) throw new Error(`${dead.join(', ')} exited`);
     };
-    return await waitForHealth(endpointOf(cluster), {
-      nodes: cluster.nodes.length,
-      timeoutMs,
-      check,
-    });
+    const nodes = othersUp.length + toStart.length;
+    return await waitForHealth(endpoint, { nodes, timeoutMs, check });
   } catch (error) {
     const report = await failureReport(cluster, (error as Error).message);
-    await stopNodes(cluster, cluster.nodes);
+    // Only what this call started: the rest of the cluster keeps serving.
+    await stopNodes(cluster, toStart);
     throw new LocalError('ELASTIQ_LOCAL_START_FAILED', report, { cause: error });
   }
 }
