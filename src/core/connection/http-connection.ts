@@ -1,5 +1,6 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
@@ -145,24 +146,54 @@ class PinningAgent extends https.Agent {
     options: Record<string, any>,
     callback: SocketCallback,
   ): Duplex | undefined {
-    const host = String(options.host ?? options.hostname);
-    if (this.proxy === undefined) {
-      const socket = super.createConnection(options as never, callback as never) as TLSSocket;
-      if (this.pinned !== undefined) this.checkPin(socket, host);
-      return socket;
+    if (this.proxy === undefined && this.pinned === undefined) {
+      return super.createConnection(options as never, callback as never) ?? undefined;
     }
-    this.tunnel(options, host, callback);
+    const host = String(options.host ?? options.hostname);
+    const secure = (socket?: Duplex) =>
+      tlsConnect({
+        ...this.tlsOptions,
+        ...options,
+        ...(socket === undefined ? {} : { socket }),
+        // SNI takes host names only.
+        servername: options.servername || (isIP(host) === 0 ? host : undefined),
+      });
+    if (this.proxy === undefined) this.handOver(secure(), host, callback);
+    else
+      this.tunnel(
+        options,
+        host,
+        (socket) => this.handOver(secure(socket), host, callback),
+        callback,
+      );
     return undefined;
   }
 
-  private checkPin(socket: TLSSocket, host: string): void {
-    socket.once('secureConnect', () => {
-      const err = verifyPinnedChain(socket, this.pinned!, host);
-      if (err !== undefined) socket.destroy(err);
-    });
+  // The agent gets the socket only once the pin holds: no request byte can leave before.
+  private handOver(socket: TLSSocket, host: string, callback: SocketCallback): void {
+    if (this.pinned === undefined) {
+      callback(null, socket);
+      return;
+    }
+    let done = false;
+    const finish = (err: Error | null) => {
+      if (done) return;
+      done = true;
+      if (err !== null) socket.destroy();
+      callback(err, socket);
+    };
+    socket.once('error', (err) => finish(err));
+    socket.once('secureConnect', () =>
+      finish(verifyPinnedChain(socket, this.pinned!, host) ?? null),
+    );
   }
 
-  private tunnel(options: Record<string, any>, host: string, callback: SocketCallback): void {
+  private tunnel(
+    options: Record<string, any>,
+    host: string,
+    onTunnel: (socket: Duplex) => void,
+    callback: SocketCallback,
+  ): void {
     const proxy = this.proxy!;
     const headers: Record<string, string> = { host: `${host}:${options.port}` };
     if (this.proxyAuth !== undefined) headers['proxy-authorization'] = this.proxyAuth;
@@ -174,22 +205,15 @@ class PinningAgent extends https.Agent {
       headers,
     });
     connectRequest.once('connect', (response: IncomingMessage, socket) => {
-      if (response.statusCode !== 200) {
-        socket.destroy();
-        callback(
-          new ConnectionError(`The proxy refused the tunnel (status ${response.statusCode})`),
-          socket,
-        );
+      if (response.statusCode === 200) {
+        onTunnel(socket);
         return;
       }
-      const secure = tlsConnect({
-        ...this.tlsOptions,
-        ...options,
+      socket.destroy();
+      callback(
+        new ConnectionError(`The proxy refused the tunnel (status ${response.statusCode})`),
         socket,
-        servername: options.servername ?? host,
-      });
-      if (this.pinned !== undefined) this.checkPin(secure, host);
-      callback(null, secure);
+      );
     });
     connectRequest.once('error', (err) => callback(err, undefined as never));
     connectRequest.end();

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { HttpConnection } from '../../../src/core/connection/http-connection.js';
@@ -15,7 +16,7 @@ import {
 let certs: TestCertificates;
 let stub: Stub | undefined;
 const clients: Client[] = [];
-const servers: (http.Server | net.Server)[] = [];
+const servers: (http.Server | net.Server | tls.Server)[] = [];
 
 beforeAll(() => {
   certs = testCertificates();
@@ -68,6 +69,31 @@ describe.each([
     await expect(c.transport.request({ method: 'GET', path: '/' })).resolves.toEqual({
       pinned: true,
     });
+  });
+
+  it('sends not one byte of the request (credentials included) before the pin is checked', async () => {
+    let received = 0;
+    const server = tls.createServer({ key: certs.key, cert: certs.cert }, (socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      socket.on('error', () => undefined);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const c = client({
+      node: url,
+      caFingerprint: WRONG_FINGERPRINT,
+      auth: { username: 'u', password: 'secret' },
+      ...extra,
+    });
+    for (let i = 0; i < 20; i++) {
+      await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toThrow(
+        ConnectionError,
+      );
+    }
+    expect(received).toBe(0);
   });
 
   it('fails closed on a wrong fingerprint: no request reaches the server', async () => {
@@ -165,6 +191,32 @@ describe('HTTP proxy', () => {
       tunnel: true,
     });
     expect(proxy.seen[0]).toMatchObject({ method: 'CONNECT', url: `127.0.0.1:${stub.port}` });
+  });
+
+  it('pins the fingerprint through a CONNECT tunnel and fails closed on a wrong one (http connection)', async () => {
+    stub = await startStub((_req, res) => sendJson(res, 200, { pinnedTunnel: true }), {
+      tls: certs,
+    });
+    const proxy = await startProxy();
+    const good = client({
+      node: stub.url,
+      Connection: HttpConnection,
+      proxy: proxy.url,
+      caFingerprint: certs.caFingerprint,
+    });
+    await expect(good.transport.request({ method: 'GET', path: '/' })).resolves.toEqual({
+      pinnedTunnel: true,
+    });
+    const bad = client({
+      node: stub.url,
+      Connection: HttpConnection,
+      proxy: proxy.url,
+      caFingerprint: WRONG_FINGERPRINT,
+    });
+    await expect(bad.transport.request({ method: 'GET', path: '/' })).rejects.toThrow(
+      ConnectionError,
+    );
+    expect(stub.requests).toHaveLength(1);
   });
 
   it('goes through the proxy with the undici connection too', async () => {
