@@ -425,7 +425,14 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   async count(): Promise<number> {
     const seen = lastResponse.get(this);
     if (seen && seen.total.relation === 'eq') return seen.total.value;
-    const request = { ...this.indexParam(), ...toPlain(this.state.params), ...this.queryJSON() };
+    // The hits' total counts after post_filter: so does this, by ANDing it into the query.
+    const { query, postFilter } = this.state;
+    const counted = postFilter ? (query ? andClauses(query, postFilter) : postFilter) : query;
+    const request: Record<string, unknown> = {
+      ...this.indexParam(),
+      ...toPlain(this.state.params),
+    };
+    if (counted) request.query = counted.toJSON();
     const body = (await this.client().count(request)) as CountResponseBody;
     return body.count;
   }

@@ -192,6 +192,19 @@ describe('count and delete', () => {
     });
   });
 
+  test('count() counts what the hits would count: post_filter is ANDed into the query', async () => {
+    const { client, calls } = fakeClient({ count: () => ({ count: 3 }) });
+    await new Search({ client })
+      .query(Q.match({ t: 'x' }))
+      .postFilter(Q.term({ a: 1 }))
+      .count();
+    await new Search({ client }).postFilter(Q.term({ a: 1 })).count();
+    expect(calls.map((c) => c[1])).toEqual([
+      { query: { bool: { must: [{ match: { t: 'x' } }, { term: { a: 1 } }] } } },
+      { query: { term: { a: 1 } } },
+    ]);
+  });
+
   test('count() asks the server when the earlier total was a lower bound', async () => {
     const { client } = fakeClient({
       search: () => ({
