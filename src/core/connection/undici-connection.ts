@@ -1,7 +1,13 @@
 import type { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
 import { buildConnector, type Dispatcher, Pool, ProxyAgent, util } from 'undici';
-import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
+import {
+  ConfigurationError,
+  ConnectionError,
+  ErrorCodes,
+  RequestAbortedError,
+  TimeoutError,
+} from '../errors.js';
 import { BodyCollector } from './body-collector.js';
 import { normalizeFingerprint, verifyPinnedChain } from './tls-pinning.js';
 import type {
@@ -87,6 +93,13 @@ export class UndiciConnection implements Connection {
 }
 
 function createDispatcher(options: ConnectionOptions): Dispatcher {
+  // undici's ProxyAgent makes the tunnel's TLS socket itself: a pin could not be checked there.
+  if (options.proxy !== undefined && options.caFingerprint !== undefined) {
+    throw new ConfigurationError(
+      '`caFingerprint` with `proxy` needs `Connection: HttpConnection` (the default connection cannot pin through a proxy)',
+      { option: 'caFingerprint' },
+    );
+  }
   const common = {
     connections: options.connections ?? DEFAULT_CONNECTIONS,
     keepAliveTimeout: options.keepAliveTimeout ?? DEFAULT_KEEP_ALIVE_TIMEOUT,

@@ -105,6 +105,12 @@ describe('client options', () => {
     expect(optionOf(() => new Client({ node: 'https://a:1', caFingerprint: 'not-hex' }))).toBe(
       'caFingerprint',
     );
+    const pin = 'AB'.repeat(32);
+    expect(
+      optionOf(
+        () => new Client({ node: 'https://a:1', caFingerprint: pin, proxy: 'http://p:3128' }),
+      ),
+    ).toBe('caFingerprint');
   });
 
   it('never shows credentials when a client is printed or serialized', async () => {
