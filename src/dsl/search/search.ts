@@ -142,10 +142,10 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
 
   /** Sets a body key to a value this Search built itself (no defensive copy needed). */
   private setOwned(key: string, value: unknown): this {
-    const current = this.state.body;
-    const body: Record<string, unknown> = {};
-    for (const k in current) if (k !== key) body[k] = current[k];
-    if (value !== undefined) body[key] = value;
+    // A spread copies the shape in one step (the body is never frozen); delete only clears.
+    const body: Record<string, unknown> = { ...this.state.body };
+    if (value === undefined) delete body[key];
+    else body[key] = value;
     return this.patch('body', body);
   }
 
