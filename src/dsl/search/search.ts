@@ -2,7 +2,7 @@ import { parseAggregation } from '../aggs/parse-aggregation.js';
 import type { SearchBody } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
 import type { AggregationMap, AnyAggregation } from '../nodes/aggregation-node.js';
-import type { CheckFields, FieldPath, PickPaths } from '../nodes/field-path.js';
+import type { FieldPath, PickPaths } from '../nodes/field-path.js';
 import { copyIn, RawNode, toPlain } from '../nodes/node.js';
 import { andClauses } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
@@ -535,5 +535,3 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
 function filterClauses(filter: QueryInput | readonly QueryInput[]): unknown {
   return Array.isArray(filter) ? filter.map(toClause) : toClause(filter as QueryInput);
 }
-
-export type { CheckFields };
