@@ -1,7 +1,7 @@
 import { QUERY_METHODS, QUERY_SHAPES, type QueryName } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
 import { copyIn, RawNode } from '../nodes/node.js';
-import { type FieldsOf, Query } from '../nodes/query-node.js';
+import { Query } from '../nodes/query-node.js';
 import { andClauses, notClause, orClauses } from './bool-query.js';
 import { type Clause, makeQuery, parseQuery, toClause } from './parse-query.js';
 import type { QueryFactories, QueryInput, QueryJSONValue } from './query-types.js';
@@ -76,5 +76,3 @@ function buildFactory(): QueryFactory {
  * ```
  */
 export const Q: QueryFactory = buildFactory();
-
-export type { FieldsOf };
