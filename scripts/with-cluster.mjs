@@ -30,8 +30,8 @@ const MODES = {
   },
 };
 
-// Short-lived test nodes: the C1 compiler alone halves start-up CPU, and the tests are not
-// benchmarks (bench/ starts its own node).
+// Short-lived test nodes: with the C1 compiler alone the JVM spends less CPU compiling while it
+// starts, and the tests are not benchmarks (bench/ starts its own node).
 const FAST_START = ['-XX:TieredStopAtLevel=1'];
 
 function onPath(command) {
@@ -44,21 +44,24 @@ function parse(argv) {
   const split = argv.indexOf('--');
   const own = split < 0 ? [] : argv.slice(0, split);
   const command = split < 0 ? argv : argv.slice(split + 1);
-  let modes = Object.keys(MODES);
-  // The OpenSearch node is resolved by Maven; without it its tests are skipped, not failed, so a
-  // newcomer with Node and a JDK still runs everything else. Asked for by --modes, it is required.
-  if (!onPath('mvn')) {
-    modes = modes.filter((m) => m !== 'opensearch');
-    process.stderr.write(
-      'with-cluster: no mvn on PATH: no OpenSearch node, its tests are skipped\n',
-    );
-  }
+  let modes;
   for (let i = 0; i < own.length; i++) {
     if (own[i] === '--modes')
       modes = String(own[++i] ?? '')
         .split(',')
         .filter(Boolean);
     else throw new Error(`with-cluster: unknown option ${own[i]}`);
+  }
+  // The OpenSearch node is resolved by Maven; without it its tests are skipped, not failed, so a
+  // newcomer with Node and a JDK still runs everything else. Asked for by --modes, it is required.
+  if (modes === undefined) {
+    modes = Object.keys(MODES);
+    if (!onPath('mvn')) {
+      modes = modes.filter((m) => m !== 'opensearch');
+      process.stderr.write(
+        'with-cluster: no mvn on PATH: no OpenSearch node, its tests are skipped\n',
+      );
+    }
   }
   for (const mode of modes) {
     if (!(mode in MODES))
@@ -194,7 +197,8 @@ async function main() {
         }
       }
     };
-    // All at once: on two cores this beats one after another, as the JVMs wait on each other.
+    // All at once: the nodes of a new multi-node cluster must start together anyway, and the
+    // other clusters overlap with their waiting.
     const results = await Promise.allSettled(modes.map(startMode));
     if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
     const failed = results.find((r) => r.status === 'rejected');
