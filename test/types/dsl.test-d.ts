@@ -3,10 +3,12 @@ import type { Client } from '../../src/core/client.js';
 import {
   $raw,
   A,
+  type FieldPath,
   Q,
   type Query,
   Search,
   type SearchClient,
+  SF,
   type WithFields,
 } from '../../src/dsl/index.js';
 
@@ -32,8 +34,19 @@ describe('field names', () => {
     ).toEqualTypeOf<Query<'title' | 'published'>>();
   });
 
+  test('function_score names the fields of its query and score functions', () => {
+    const q = Q.functionScore({
+      query: Q.match({ title: 'x' }),
+      functions: [
+        SF.fieldValueFactor({ field: 'likes' }),
+        SF.weight(2, { filter: Q.term({ published: true }) }),
+      ],
+    });
+    expectTypeOf(q).toEqualTypeOf<Query<'title' | 'likes' | 'published'>>();
+  });
+
   test('Search<Post> accepts dotted paths of Post everywhere a field is named', () => {
-    new Search<Post>()
+    const s = new Search<Post>()
       .query(Q.match({ title: 'x' }))
       .filter(Q.term({ 'author.name': 'ann' }))
       .exclude(Q.nested({ path: 'comments', query: Q.range({ 'comments.stars': { lt: 2 } }) }))
@@ -42,6 +55,7 @@ describe('field names', () => {
       .sort('-likes', { title: 'asc' })
       .highlight(['title'])
       .collapse('author.email');
+    expectTypeOf(s).toMatchTypeOf<Search<Post, any, Post>>();
   });
 
   test('a wrong field name does not compile, wherever it appears', () => {
@@ -71,23 +85,42 @@ describe('field names', () => {
   });
 
   test('$raw and declared multi-fields are the escape hatches', () => {
-    new Search<Post>().query($raw({ match: { 'title.ngram': 'x' } }));
-    new Search<WithFields<Post, 'title.raw'>>()
+    expectTypeOf(new Search<Post>().query($raw({ match: { 'title.ngram': 'x' } }))).toEqualTypeOf<
+      Search<Post>
+    >();
+    const multi = new Search<WithFields<Post, 'title.raw'>>()
       .sort('title.raw')
       .query(Q.term({ 'title.raw': 'x' }));
+    expectTypeOf(multi).toEqualTypeOf<Search<WithFields<Post, 'title.raw'>>>();
+    expectTypeOf<FieldPath<WithFields<Post, 'title.raw'>>>().toMatchTypeOf<string>();
+    expectTypeOf<'title.raw'>().toMatchTypeOf<FieldPath<WithFields<Post, 'title.raw'>>>();
+  });
+
+  test('field paths of a document type: top-level keys, dotted paths, arrays of objects', () => {
+    expectTypeOf<'title' | 'author.name' | 'comments.stars' | 'tags'>().toMatchTypeOf<
+      FieldPath<Post>
+    >();
+    expectTypeOf<'author.nope'>().not.toMatchTypeOf<FieldPath<Post>>();
   });
 
   test('wildcard patterns are accepted where Elasticsearch expands them', () => {
-    new Search<Post>().query(Q.multiMatch({ query: 'x', fields: ['author.*', 'ti*^2'] }));
+    const s = new Search<Post>().query(Q.multiMatch({ query: 'x', fields: ['author.*', 'ti*^2'] }));
+    expectTypeOf(s).toEqualTypeOf<Search<Post>>();
   });
 
   test('untyped searches accept any field', () => {
-    new Search().query(Q.match({ anything: 'x' })).sort('whatever');
+    expectTypeOf<FieldPath<any>>().toEqualTypeOf<string>();
+    expectTypeOf(
+      new Search().query(Q.match({ anything: 'x' })).sort('whatever'),
+    ).toEqualTypeOf<Search>();
   });
 });
 
 describe('parameter types', () => {
   test('wrong parameter types do not compile', () => {
+    expectTypeOf(Q.match({ title: { query: 'x', operator: 'and' } })).toEqualTypeOf<
+      Query<'title'>
+    >();
     // @ts-expect-error operator must be 'and' | 'or'
     Q.match({ title: { query: 'x', operator: 'nope' } });
     // @ts-expect-error field must be a string
