@@ -20,7 +20,7 @@ export class Aggregation<
   F extends string = never,
   Subs extends AggregationMap = {},
 > extends DslNode {
-  declare readonly [aggBrand]?: { fields: F; subs: Subs };
+  declare readonly [aggBrand]: { fields: F; subs: Subs };
   readonly #name: N;
   readonly #params: unknown;
   readonly #aggs: Readonly<Record<string, AnyAggregation>>;

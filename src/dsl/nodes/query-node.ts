@@ -8,7 +8,7 @@ declare const fieldsBrand: unique symbol;
  * Fields are private with getters: as immutable as `Object.freeze`, at a fraction of its cost.
  */
 export class Query<F extends string = never> extends DslNode {
-  declare readonly [fieldsBrand]?: F;
+  declare readonly [fieldsBrand]: F;
   readonly #name: string;
   readonly #params: unknown;
 

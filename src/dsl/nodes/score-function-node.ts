@@ -7,7 +7,7 @@ declare const scoreFieldsBrand: unique symbol;
  * data. `F` records the field paths it names, for the compiler only.
  */
 export class ScoreFunction<F extends string = never> extends DslNode {
-  declare readonly [scoreFieldsBrand]?: F;
+  declare readonly [scoreFieldsBrand]: F;
   readonly #name: string | undefined;
   readonly #params: unknown;
   readonly #options: Readonly<Record<string, unknown>>;
