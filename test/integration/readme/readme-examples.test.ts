@@ -1,0 +1,70 @@
+// The README's examples, word for word where possible, run against the real node: if the README
+// drifts from the API, this fails to compile or to pass.
+import { afterAll, describe, expect, test } from 'vitest';
+import { Client } from '../../../src/core/index.js';
+import { A, Q, Search } from '../../../src/dsl/index.js';
+import { singleNode } from '../../support/cluster.js';
+
+interface Post {
+  title: string;
+  published: boolean;
+  tags: string[];
+}
+
+const client = new Client({ node: singleNode.url });
+const index = 'readme-posts';
+
+afterAll(async () => {
+  await client.indices.delete({ index }, { ignore: [404] });
+  await client.close();
+});
+
+describe('README examples', () => {
+  test('the client example creates, indexes and finds a document', async () => {
+    await client.indices.delete({ index }, { ignore: [404] });
+    await client.indices.create({
+      index,
+      mappings: {
+        properties: {
+          title: { type: 'text' },
+          published: { type: 'boolean' },
+          tags: { type: 'keyword' },
+        },
+      },
+    });
+    await client.index({
+      index,
+      id: '1',
+      document: { title: 'Hello', published: true, tags: ['intro'] },
+      refresh: true,
+    });
+    const res = await client.search<{ title: string }>({
+      index,
+      query: { match: { title: 'hello' } },
+    });
+    expect(res.hits.hits[0]?._source?.title).toBe('Hello');
+  });
+
+  test('the dsl example filters and aggregates typed fields', async () => {
+    await client.index({
+      index,
+      id: '2',
+      document: { title: 'python tips', published: true, tags: ['python', 'tips'] },
+    });
+    await client.index({
+      index,
+      id: '3',
+      document: { title: 'python drafts', published: false, tags: ['python'] },
+      refresh: true,
+    });
+    const s = new Search<Post>()
+      .index(index)
+      .query(Q.match({ title: 'python' }))
+      .filter(Q.term({ published: true }))
+      .aggs('byTag', A.terms({ field: 'tags' }));
+    const res = await s.using(client).execute();
+    expect(res.hits.map((h) => h.meta.id)).toEqual(['2']);
+    const keys = res.aggregations.byTag.buckets.map((b) => b.key).sort();
+    expect(keys).toEqual(['python', 'tips']);
+  });
+});
