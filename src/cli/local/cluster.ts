@@ -224,7 +224,9 @@ async function prepare(
     reporter,
   });
   const distribution = join(paths.distributions, `${engine.artifactId}-${version}`);
-  await unpackDistribution(zip, distribution);
+  await unpackDistribution(zip, distribution, () =>
+    reporter.info(`Unpacking into ${distribution}`),
+  );
   const java = chooseJava(engine, version, options.javaHome);
   const user = process.getuid?.() === 0 ? ensureServiceUser(paths.home) : undefined;
   if (user) await assertTraversable(distribution);
@@ -338,7 +340,8 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     return cluster;
   }
   reporter.info(
-    `Starting ${engine.name} ${version} '${name}': ${toStart.map((n) => n.url).join(', ')} (Java ${prepared.java.major}${prepared.user ? `, user ${prepared.user.name}` : ''})`,
+    `Starting ${engine.name} ${version} '${name}': ${toStart.map((n) => n.url).join(', ')} (Java ${prepared.java.major}${prepared.user ? `, user ${prepared.user.name}` : ''}); ` +
+      `waiting up to ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s for health`,
   );
   const started = Date.now();
   const health = await launchAndWait(

@@ -97,8 +97,13 @@ async function openDirectories(dir: string): Promise<void> {
  * Unpacks a distribution zip into `dest` once: into a temporary sibling first, renamed at the
  * end, so an interrupted unpack is never mistaken for a complete one.
  */
-export async function unpackDistribution(zipFile: string, dest: string): Promise<void> {
+export async function unpackDistribution(
+  zipFile: string,
+  dest: string,
+  onStart: () => void = () => {},
+): Promise<void> {
   if (await stat(join(dest, 'bin')).catch(() => undefined)) return;
+  onStart();
   const partial = `${dest}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true, mode: 0o755 });
