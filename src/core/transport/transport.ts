@@ -23,6 +23,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './client-options.js';
+import { refusesCompatibleWith9 } from './compat.js';
 import { toMilliseconds } from './duration.js';
 import { buildHeaderSets, type HeaderSets, redactHeaders } from './headers.js';
 import {
@@ -71,6 +72,12 @@ interface SharedState {
   sniffer: Sniffer | undefined;
   nextRequestId: number;
   closed: boolean;
+  /** `compatible-with=` major of the media types (0: plain JSON); 9 drops to 8 for 8.x nodes. */
+  compatibleWith: number;
+  /** False when the user chose `compatibleWith` or the opensearch mode. */
+  compatNegotiable: boolean;
+  /** A bodiless 400 (HEAD) made us probe the node's compatibility once already. */
+  compatProbed: boolean;
 }
 
 // One logical request, prepared once and reused by every attempt (it is what connections receive).
@@ -79,11 +86,15 @@ class PreparedRequest implements ConnectionRequest {
   attempts = 0;
   connection: Connection | undefined = undefined;
   statusCode: number | undefined = undefined;
+  // What the headers were built from, to rebuild them after a compatibility change.
+  kind: BodyKind = 'none';
+  compress = false;
+  options: TransportRequestOptions = EMPTY_OPTIONS;
 
   constructor(
     readonly method: string,
     readonly path: string,
-    readonly headers: Readonly<Record<string, string>>,
+    public headers: Readonly<Record<string, string>>,
     readonly body: string | Uint8Array | Readable | null,
     readonly timeout: number,
     readonly signal: AbortSignal | undefined,
@@ -108,7 +119,9 @@ export class Transport implements TransportLike {
   readonly #options: ClientOptions;
   readonly #resolved: ResolvedOptions;
   readonly #shared: SharedState;
-  readonly #headers: HeaderSets;
+  #headers: HeaderSets;
+  // The compatible-with major #headers were built for.
+  #headersCompat: number;
   readonly #compression: boolean;
   readonly #productCheck: boolean;
   readonly #opaqueIdPrefix: string;
@@ -121,16 +134,31 @@ export class Transport implements TransportLike {
     const opensearch = options.compatibility === 'opensearch';
     this.#productCheck = !opensearch;
     this.#opaqueIdPrefix = options.opaqueIdPrefix ?? '';
-    this.#headers = buildHeaderSets({
-      authorization: this.#resolved.authorization,
-      headers: options.headers,
-      compression: this.#compression,
-      compatibleWith: opensearch ? 0 : this.#resolved.compatibleWith,
-      enableMetaHeader: options.enableMetaHeader ?? true,
-    });
+    this.#headersCompat = opensearch ? 0 : this.#resolved.compatibleWith;
+    this.#headers = this.#buildHeaders(this.#headersCompat);
     this.#shared = shared ?? this.#createShared();
     // After #shared exists: the sniff's own request goes through this transport.
     if (shared === undefined && options.sniffOnStart) this.#shared.sniffer?.trigger('start');
+  }
+
+  #buildHeaders(compatibleWith: number): HeaderSets {
+    return buildHeaderSets({
+      authorization: this.#resolved.authorization,
+      headers: this.#options.headers,
+      compression: this.#compression,
+      compatibleWith,
+      enableMetaHeader: this.#options.enableMetaHeader ?? true,
+    });
+  }
+
+  // The header sets for the compatibility the shared state speaks now (rebuilt after a change).
+  #headerSets(): HeaderSets {
+    const compat = this.#shared.compatibleWith;
+    if (compat !== this.#headersCompat) {
+      this.#headers = this.#buildHeaders(compat);
+      this.#headersCompat = compat;
+    }
+    return this.#headers;
   }
 
   #createShared(): SharedState {
@@ -170,6 +198,10 @@ export class Transport implements TransportLike {
       sniffer: undefined,
       nextRequestId: 0,
       closed: false,
+      compatibleWith: this.#headersCompat,
+      compatNegotiable:
+        options.compatibility !== 'opensearch' && options.compatibleWith === undefined,
+      compatProbed: false,
     };
     const sniffs =
       options.sniffOnStart || resolved.sniffInterval > 0 || options.sniffOnConnectionFault;
@@ -310,7 +342,7 @@ export class Transport implements TransportLike {
         : typeof options.requestTimeout === 'number'
           ? options.requestTimeout
           : toMilliseconds(options.requestTimeout, 'requestTimeout');
-    return new PreparedRequest(
+    const prepared = new PreparedRequest(
       params.method,
       qs.length === 0 ? params.path : params.path + qs,
       this.#requestHeaders(kind, compress, options),
@@ -320,6 +352,10 @@ export class Transport implements TransportLike {
       options.maxResponseSize ?? resolved.maxResponseSize,
       options.maxCompressedResponseSize ?? resolved.maxCompressedResponseSize,
     );
+    prepared.kind = kind;
+    prepared.compress = compress;
+    prepared.options = options;
+    return prepared;
   }
 
   // Most requests reuse a frozen shared header object; per-request headers or ids make a copy.
@@ -328,7 +364,7 @@ export class Transport implements TransportLike {
     compress: boolean,
     options: TransportRequestOptions,
   ): Readonly<Record<string, string>> {
-    const sets = this.#headers;
+    const sets = this.#headerSets();
     const base = kind === 'none' ? sets.none : kind === 'ndjson' ? sets.ndjson : sets.json;
     const opaqueId = options.opaqueId;
     if (options.headers === undefined && opaqueId === undefined && !compress) return base;
@@ -377,6 +413,13 @@ export class Transport implements TransportLike {
       }
       const statusCode = response.statusCode;
       prepared.statusCode = statusCode;
+      if (
+        statusCode === 400 &&
+        this.#shared.compatNegotiable &&
+        this.#shared.compatibleWith === 9
+      ) {
+        if (await this.#downgradeCompat(connection, response, prepared)) continue;
+      }
       if (statusCode >= 429 && !options.ignore?.includes(statusCode)) {
         const verdict = verdictForStatus(statusCode);
         if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
@@ -397,6 +440,28 @@ export class Transport implements TransportLike {
       pool.markAlive(connection);
       return this.#result(response, params, options, requestId, connection, attempt, errors);
     }
+  }
+
+  // Step: an 8.x node refuses compatible-with=9; speak 8 from now on and send the request again.
+  async #downgradeCompat(
+    connection: Connection,
+    response: ConnectionResponse,
+    prepared: PreparedRequest,
+  ): Promise<boolean> {
+    const shared = this.#shared;
+    let refused = refusesCompatibleWith9(response.statusCode, response.body);
+    if (!refused && prepared.method === 'HEAD' && !shared.compatProbed) {
+      // A HEAD answer has no body to read the reason from: ask once with a GET.
+      shared.compatProbed = true;
+      const probe = await connection
+        .request(this.#probeRequest('GET', '/_cluster/health'))
+        .catch(() => undefined);
+      refused = probe !== undefined && refusesCompatibleWith9(probe.statusCode, probe.body);
+    }
+    if (!refused) return false;
+    shared.compatibleWith = 8;
+    prepared.headers = this.#requestHeaders(prepared.kind, prepared.compress, prepared.options);
+    return true;
   }
 
   #nodeFault(connection: Connection, sniffOnFault: boolean): void {
@@ -544,18 +609,21 @@ export class Transport implements TransportLike {
 
   // A resurrection ping: any HTTP answer at all means the node is up (some nodes answer 405 to HEAD /).
   async #ping(connection: Connection): Promise<void> {
+    await connection.request(this.#probeRequest('HEAD', '/'));
+  }
+
+  // A bodiless request outside the retry loop (pings, compatibility probes).
+  #probeRequest(method: string, path: string): PreparedRequest {
     const resolved = this.#resolved;
-    await connection.request(
-      new PreparedRequest(
-        'HEAD',
-        '/',
-        this.#headers.none,
-        null,
-        resolved.pingTimeout,
-        undefined,
-        resolved.maxResponseSize,
-        resolved.maxCompressedResponseSize,
-      ),
+    return new PreparedRequest(
+      method,
+      path,
+      this.#headerSets().none,
+      null,
+      resolved.pingTimeout,
+      undefined,
+      resolved.maxResponseSize,
+      resolved.maxCompressedResponseSize,
     );
   }
 

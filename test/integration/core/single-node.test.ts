@@ -71,10 +71,15 @@ describe('transport against a real node', () => {
     expect(doc._source).toEqual({ title: 'hello', at: '2024-05-01T00:00:00.000Z' });
   });
 
-  it('is accepted with compatible-with=8 and compatible-with=9 media types', async () => {
+  it('speaks compatible-with=8 and =9 where the node accepts them, and a pinned 9 is refused by 8.x', async () => {
+    const local = await client.transport.request<{ nodes: Record<string, { version: string }> }>({
+      method: 'GET',
+      path: '/_nodes/_local',
+    });
+    const major = Number(Object.values(local.nodes)[0]!.version.split('.')[0]);
     for (const compatibleWith of [8, 9] as const) {
       const compat = new Client({ node: singleNode.url, compatibleWith });
-      const result = await compat.transport.request<{ _source: { n: number } }>(
+      const request = compat.transport.request<{ result: string }>(
         {
           method: 'PUT',
           path: `/${INDEX}/_doc/compat-${compatibleWith}`,
@@ -82,10 +87,34 @@ describe('transport against a real node', () => {
         },
         { meta: true },
       );
-      expect(result.statusCode).toBe(201);
-      expect(String(result.headers['content-type'])).toContain(`compatible-with=${compatibleWith}`);
+      if (compatibleWith <= major) {
+        const result = await request;
+        expect(result.statusCode).toBe(201);
+        expect(String(result.headers['content-type'])).toContain(
+          `compatible-with=${compatibleWith}`,
+        );
+      } else {
+        const error = (await request.catch((e: unknown) => e)) as ResponseError;
+        expect(error.statusCode).toBe(400);
+        expect(error.errorType).toBe('media_type_header_exception');
+      }
       await compat.close();
     }
+  });
+
+  it('negotiates the compatibility by default: 9, or 8 once an 8.x node refuses 9', async () => {
+    const negotiating = new Client({ node: singleNode.url });
+    const local = await negotiating.transport.request<{
+      nodes: Record<string, { version: string }>;
+    }>({ method: 'GET', path: '/_nodes/_local' }, { meta: true });
+    const major = Number(Object.values(local.body.nodes)[0]!.version.split('.')[0]);
+    expect(String(local.headers['content-type'])).toContain(
+      `compatible-with=${Math.min(major, 9)}`,
+    );
+    await expect(
+      negotiating.transport.request({ method: 'HEAD', path: `/${INDEX}` }, { asBoolean: true }),
+    ).resolves.toBe(true);
+    await negotiating.close();
   });
 
   it('turns HEAD into true and false, and a missing index into a ResponseError with its type', async () => {
