@@ -1,3 +1,5 @@
+import { ElastiqError } from '../core/errors.js';
+
 /** Stable codes of the errors that `elastiq local` raises; docs/cli.md lists what each means. */
 export type LocalErrorCode =
   | 'ELASTIQ_LOCAL_USAGE'
@@ -15,19 +17,24 @@ export type LocalErrorCode =
   | 'ELASTIQ_LOCAL_UNKNOWN_CLUSTER';
 
 /**
- * An error of the `elastiq local` command: the message says what happened and what to do.
+ * An error of the `elastiq local` command, in elastiq's one error hierarchy (`ElastiqError`): the
+ * message says what happened and what to do, `code` says which failure it is.
  *
  * @example
  * ```ts
- * try { await startCluster({}); } catch (e) { if (e instanceof LocalError) console.error(e.code); }
+ * try {
+ *   throw new LocalError('ELASTIQ_LOCAL_PORT_IN_USE', 'Port 9200 on 127.0.0.1 is in use');
+ * } catch (e) {
+ *   if (e instanceof LocalError) console.error(e.code);
+ * }
  * ```
  */
-export class LocalError extends Error {
-  override readonly name = 'LocalError';
-  readonly code: LocalErrorCode;
+export class LocalError extends ElastiqError {
+  static override readonly kind: string = 'LocalError';
+  static override readonly defaultCode: string = 'ELASTIQ_LOCAL_START_FAILED';
+  declare readonly code: LocalErrorCode;
 
-  constructor(code: LocalErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+  constructor(code: LocalErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { code, ...(options.cause !== undefined ? { cause: options.cause } : {}) });
   }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { LocalError } from '../../../src/cli/errors.js';
 import { defaultClusterName } from '../../../src/cli/local/cluster.js';
 import { parseLocalArgs, startOptionsFrom } from '../../../src/cli/local/command.js';
 import { run } from '../../../src/cli/main.js';
+import { ElastiqError } from '../../../src/core/errors.js';
 
 function capture() {
   const out: string[] = [];
@@ -79,5 +81,17 @@ describe('local start options', () => {
     expect(defaultClusterName('elasticsearch', 3, false)).toBe('nodes3');
     expect(defaultClusterName('elasticsearch', 1, true)).toBe('secure');
     expect(defaultClusterName('opensearch', 1, false)).toBe('opensearch-single');
+  });
+});
+
+describe('LocalError', () => {
+  it('belongs to the elastiq error hierarchy with its stable code', () => {
+    const error = new LocalError('ELASTIQ_LOCAL_PORT_IN_USE', 'Port 9200 on 127.0.0.1 is in use');
+    expect(error).toBeInstanceOf(ElastiqError);
+    expect(error).toBeInstanceOf(LocalError);
+    expect(error.name).toBe('LocalError');
+    expect(String(error)).toBe(
+      'LocalError [ELASTIQ_LOCAL_PORT_IN_USE]: Port 9200 on 127.0.0.1 is in use',
+    );
   });
 });
