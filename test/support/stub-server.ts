@@ -32,7 +32,10 @@ export interface Stub {
 }
 
 export interface StubOptions {
-  readonly tls?: { readonly key: string; readonly cert: string } | undefined;
+  /** Serve https: a key and certificate, plus any https server option (ca, requestCert, ...). */
+  readonly tls?:
+    | (https.ServerOptions & { readonly key: string; readonly cert: string })
+    | undefined;
   readonly port?: number | undefined;
 }
 

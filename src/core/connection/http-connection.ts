@@ -182,7 +182,7 @@ class PinningAgent extends https.Agent {
       if (err !== null) socket.destroy();
       callback(err, socket);
     };
-    socket.once('error', (err) => finish(err));
+    socket.on('error', (err) => finish(err));
     socket.once('secureConnect', () =>
       finish(verifyPinnedChain(socket, this.pinned!, host) ?? null),
     );
@@ -215,7 +215,7 @@ class PinningAgent extends https.Agent {
         socket,
       );
     });
-    connectRequest.once('error', (err) => callback(err, undefined as never));
+    connectRequest.on('error', (err) => callback(err, undefined as never));
     connectRequest.end();
   }
 }
@@ -258,7 +258,8 @@ class Exchange {
     const request = module.request(options);
     this.#request = request;
     request.once('response', (response) => this.onResponse(response));
-    request.once('error', (err) => this.fail(toConnectionError(err)));
+    // 'on', not 'once': a socket can fail twice (a TLS 1.3 alert after the request was written).
+    request.on('error', (err) => this.fail(toConnectionError(err)));
     const body = this.init.body;
     if (body === null) request.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);
@@ -281,7 +282,7 @@ class Exchange {
       const error = collector.push(chunk);
       if (error !== undefined) this.fail(error);
     });
-    response.once('error', (err) => this.fail(toConnectionError(err)));
+    response.on('error', (err) => this.fail(toConnectionError(err)));
     response.once('aborted', () =>
       this.fail(new ConnectionError('The response was cut off before its end')),
     );

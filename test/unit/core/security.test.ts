@@ -59,6 +59,27 @@ describe.each([
     });
   });
 
+  it('presents a client certificate (tls.cert and tls.key) to a server that requires one', async () => {
+    const tls = { ...certs, ca: certs.caCert, requestCert: true, rejectUnauthorized: true };
+    stub = await startStub((req, res) => sendJson(res, 200, { mutual: true, path: req.path }), {
+      tls,
+    });
+    const withCert = client({
+      node: stub.url,
+      tls: { ca: certs.caCert, cert: certs.cert, key: certs.key },
+      ...extra,
+    });
+    await expect(withCert.transport.request({ method: 'GET', path: '/m' })).resolves.toEqual({
+      mutual: true,
+      path: '/m',
+    });
+    const without = client({ node: stub.url, tls: { ca: certs.caCert }, ...extra });
+    await expect(without.transport.request({ method: 'GET', path: '/m' })).rejects.toThrow(
+      ConnectionError,
+    );
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('accepts a server whose chain holds the pinned CA fingerprint', async () => {
     stub = await startStub((_req, res) => sendJson(res, 200, { pinned: true }), { tls: certs });
     const c = client({
