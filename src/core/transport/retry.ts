@@ -1,4 +1,4 @@
-import { ConnectionError, ErrorCodes, TimeoutError } from '../errors.js';
+import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
 
 /** What to do after a failed attempt: give up, move to another node (marking this one dead), or wait and retry. */
 export const RetryVerdict = { Stop: 0, NodeFault: 1, Backoff: 2 } as const;
@@ -39,4 +39,21 @@ export function retryAfterMs(header: string | string[] | undefined): number | un
   if (typeof header !== 'string') return undefined;
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** Waits `ms`, or rejects with RequestAbortedError as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted)
+      return reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RequestAbortedError('The request was aborted', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { Connection, ConnectionRequest, ConnectionResponse } from '../connection/types.js';
+import type { Connection, ConnectionResponse } from '../connection/types.js';
 import { UndiciConnection } from '../connection/undici-connection.js';
 import { Diagnostics } from '../diagnostics.js';
 import {
@@ -27,9 +26,17 @@ import { refusesCompatibleWith9 } from './compat.js';
 import { toMilliseconds } from './duration.js';
 import { buildHeaderSets, type HeaderSets, redactHeaders } from './headers.js';
 import {
+  type BodyKind,
+  EMPTY_OPTIONS,
+  encodeBody,
+  isStream,
+  PreparedRequest,
+} from './prepared-request.js';
+import {
   backoffDelay,
   RetryVerdict,
   retryAfterMs,
+  sleep,
   verdictForError,
   verdictForStatus,
 } from './retry.js';
@@ -45,7 +52,6 @@ import type {
 } from './types.js';
 
 const gzipAsync = promisify(gzip);
-const EMPTY_OPTIONS: TransportRequestOptions = Object.freeze({});
 
 /** Options a child client may change; it shares its parent's pool, sniffer and listeners. */
 export type ChildOptions = Pick<
@@ -79,31 +85,6 @@ interface SharedState {
   /** A bodiless 400 (HEAD) made us probe the node's compatibility once already. */
   compatProbed: boolean;
 }
-
-// One logical request, prepared once and reused by every attempt (it is what connections receive).
-class PreparedRequest implements ConnectionRequest {
-  // Where the latest attempt went, for diagnostics.
-  attempts = 0;
-  connection: Connection | undefined = undefined;
-  statusCode: number | undefined = undefined;
-  // What the headers were built from, to rebuild them after a compatibility change.
-  kind: BodyKind = 'none';
-  compress = false;
-  options: TransportRequestOptions = EMPTY_OPTIONS;
-
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    public headers: Readonly<Record<string, string>>,
-    readonly body: string | Uint8Array | Readable | null,
-    readonly timeout: number,
-    readonly signal: AbortSignal | undefined,
-    readonly maxResponseSize: number,
-    readonly maxCompressedResponseSize: number,
-  ) {}
-}
-
-type BodyKind = 'none' | 'json' | 'ndjson' | 'stream';
 
 /**
  * One request lifecycle: pick a node, serialize, send, read (with size limits), decompress,
@@ -310,24 +291,9 @@ export class Transport implements TransportLike {
     options: TransportRequestOptions,
   ): Promise<PreparedRequest> {
     const serializer = this.#shared.serializer;
-    let body: string | Uint8Array | Readable | null = null;
-    let kind: BodyKind = 'none';
-    if (params.bulkBody !== undefined && params.bulkBody !== null) {
-      const bulk = params.bulkBody;
-      body =
-        typeof bulk === 'string' || bulk instanceof Uint8Array
-          ? bulk
-          : serializer.ndserialize(bulk);
-      kind = 'ndjson';
-    } else if (params.body !== undefined && params.body !== null) {
-      const raw = params.body;
-      if (typeof raw === 'string' || raw instanceof Uint8Array) body = raw;
-      else if (isStream(raw)) {
-        body = raw as Readable;
-        kind = 'stream';
-      } else body = serializer.serialize(raw);
-      if (kind !== 'stream') kind = 'json';
-    }
+    const encoded = encodeBody(params, serializer);
+    let body = encoded.body;
+    const kind = encoded.kind;
     const compress =
       (options.compression ?? this.#compression) && body !== null && kind !== 'stream';
     if (compress) body = await gzipAsync(body as string | Uint8Array);
@@ -699,30 +665,6 @@ function isJson(contentType: string | string[] | undefined): boolean {
     contentType.includes('json') &&
     !contentType.includes('ndjson')
   );
-}
-
-function isStream(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (typeof (value as Readable).pipe === 'function' || Symbol.asyncIterator in value)
-  );
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted)
-      return reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RequestAbortedError('The request was aborted', { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function appendError(errors: Error[] | undefined, error: Error): Error[] {
