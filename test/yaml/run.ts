@@ -6,7 +6,7 @@
 // non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml, the secure
 // ones when no secure node is configured, and files that declare `requires: {stack: false}`
 // (serverless only).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -210,6 +210,9 @@ function place(
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const verbose = args.includes('--verbose');
+  // --summary FILE: also write the totals as JSON (scripts/run-tests.mjs adds them to vitest's).
+  const summaryAt = args.indexOf('--summary');
+  const summaryFile = summaryAt >= 0 ? args.splice(summaryAt, 2)[1] : undefined;
   const targets = args.filter((a) => !a.startsWith('--'));
   const files = (targets.length ? targets : [DEFAULT_TESTS]).flatMap((t) =>
     collectFiles(resolve(t)).map((path) => ({ path, key: suitePath(path, resolve(t)) })),
@@ -271,6 +274,7 @@ async function main(): Promise<void> {
   }
   await connections.close();
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  if (summaryFile) writeFileSync(summaryFile, JSON.stringify(totals));
   process.exitCode = totals.failed > 0 ? 1 : 0;
 }
 
