@@ -107,8 +107,7 @@ describe('sniffing', () => {
       Array.from({ length: 4 }, () => c.transport.request({ method: 'GET', path: '/' })),
     );
     expect(results).toHaveLength(4);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sniffs.map((s) => s.reason)).toContain('connection-fault');
+    await expect.poll(() => sniffs.map((s) => s.reason)).toContain('connection-fault');
     expect(ports(c)).toEqual(nodes.map((n) => n.port).sort());
   });
 
@@ -128,7 +127,10 @@ describe('sniffing', () => {
   it('sniffs on an interval', async () => {
     const nodes = await cluster();
     const c = client({ node: nodes[0]!.url, sniffInterval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(ports(c)).toEqual(nodes.map((n) => n.port).sort());
+    await expect.poll(() => ports(c), { timeout: 5000 }).toEqual(nodes.map((n) => n.port).sort());
+    const sniffRequests = nodes
+      .flatMap((n) => n.requests)
+      .filter((r) => r.path === '/_nodes/_all/http');
+    expect(sniffRequests.length).toBeGreaterThanOrEqual(1);
   });
 });
