@@ -130,6 +130,18 @@ describe('NodePool', () => {
     expect(pings).toEqual(['1', '1']);
   });
 
+  it("never brings a node back with 'none' while others live, but still tries it when all are dead", () => {
+    const { pool, clock } = makePool({ resurrectStrategy: 'none' });
+    const [a, b, c] = pool.connections;
+    pool.markDead(a!);
+    clock.now += 1_000_000;
+    const picked = new Set(Array.from({ length: 10 }, () => pool.select()));
+    expect(picked).toEqual(new Set([b, c]));
+    pool.markDead(b!);
+    pool.markDead(c!);
+    expect(pool.select()).toBe(a);
+  });
+
   it('filters master-only nodes by default and accepts a custom nodeFilter', () => {
     const roles = (master: boolean, data: boolean) => ({ master, data, ingest: false, ml: false });
     const pool = new NodePool({ Connection: FakeConnection });
