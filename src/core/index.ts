@@ -54,3 +54,4 @@ export type {
 } from './transport/index.js';
 export { Transport } from './transport/index.js';
 export type * from './transport/types.js';
+export type * from './api/index.js';
