@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { Api } from './api/index.js';
 import type { DiagnosticEventName, DiagnosticEvents } from './diagnostics.js';
+import { Helpers } from './helpers/helpers.js';
 import type { ClientOptions } from './transport/client-options.js';
 import { type ChildOptions, Transport } from './transport/transport.js';
 
@@ -28,8 +29,25 @@ function transportFor(options: InternalOptions): Transport {
 export class Client extends Api {
   declare readonly transport: Transport;
 
+  #helpers: Helpers | undefined;
+
   constructor(options: ClientOptions) {
     super(transportFor(options as InternalOptions));
+  }
+
+  /**
+   * Bulk loading, scroll and point-in-time reads, batched msearch and client-side reindex.
+   *
+   * @example
+   * const client = new Client({ node: 'http://127.0.0.1:9200' });
+   * const stats = await client.helpers.bulk({
+   *   datasource: [{ id: '1', title: 'Hello' }],
+   *   onDocument: (doc) => ({ index: { _index: 'posts', _id: doc.id } }),
+   * });
+   */
+  get helpers(): Helpers {
+    this.#helpers ??= new Helpers(this);
+    return this.#helpers;
   }
 
   /**

@@ -1,3 +1,4 @@
+export type * from './api/index.js';
 export { Api } from './api/index.js';
 export { Client } from './client.js';
 export type {
@@ -34,6 +35,7 @@ export {
   SerializationError,
   TimeoutError,
 } from './errors.js';
+export * from './helpers/index.js';
 export type {
   NodePoolOptions,
   NodeSelector,
@@ -54,4 +56,3 @@ export type {
 } from './transport/index.js';
 export { Transport } from './transport/index.js';
 export type * from './transport/types.js';
-export type * from './api/index.js';

@@ -67,4 +67,22 @@ describe('README examples', () => {
     const keys = res.aggregations.byTag.buckets.map((b) => b.key).sort();
     expect(keys).toEqual(['python', 'tips']);
   });
+
+  test('client.helpers.bulk loads documents through the client it hangs off', async () => {
+    const docs = Array.from({ length: 50 }, (_, i) => ({
+      id: `h${i}`,
+      title: `bulk ${i}`,
+      published: true,
+      tags: ['bulk'],
+    }));
+    const stats = await client.helpers.bulk({
+      datasource: docs,
+      onDocument: (doc) => ({ index: { _index: index, _id: doc.id } }),
+      refreshOnCompletion: true,
+    });
+    expect(stats.successful).toBe(50);
+    expect(client.helpers).toBe(client.helpers);
+    const count = await client.count({ index, query: { term: { tags: 'bulk' } } });
+    expect(count.count).toBe(50);
+  });
 });
