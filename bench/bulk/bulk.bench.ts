@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { Client as OfficialClient } from '@elastic/elasticsearch';
 import { Client } from '../../src/core/client.js';
 import { BulkBatch } from '../../src/core/helpers/bulk-batch.js';
-import { Helpers } from '../../src/core/helpers/helpers.js';
+import type { Helpers } from '../../src/core/helpers/helpers.js';
 import type { TransportLike } from '../../src/core/transport/types.js';
 
 const URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
 
   const client = new Client({ node: URL });
   const transport = client.transport;
-  const helpers = new Helpers(client);
+  const helpers = client.helpers;
   const official = new OfficialClient({ node: URL });
   const elastiqRuns: RunResult[] = [];
   const officialRuns: RunResult[] = [];

@@ -1,6 +1,5 @@
 // The real node the helper integration tests run against, and small index utilities.
 import { Client } from '../../../../src/core/client.js';
-import { Helpers } from '../../../../src/core/helpers/helpers.js';
 import type { TransportLike } from '../../../../src/core/transport/types.js';
 import { singleNode } from '../../../support/cluster.js';
 
@@ -9,7 +8,7 @@ export const NODE_URL = singleNode.url;
 export interface NodeHandle {
   readonly client: Client;
   readonly transport: TransportLike;
-  readonly helpers: Helpers;
+  readonly helpers: Client['helpers'];
   close(): Promise<void>;
 }
 
@@ -25,7 +24,7 @@ export function connect(
   return {
     client,
     transport: client.transport,
-    helpers: new Helpers(client),
+    helpers: client.helpers,
     close: () => client.close(),
   };
 }
