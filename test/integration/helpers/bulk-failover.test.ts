@@ -53,6 +53,9 @@ describe.skipIf(nodeControlMissing)(`bulk while a node stops ${nodeControlMissin
             readWhenStopped = read;
           });
         }
+        // Half-way, wait for the stop to finish if loading outran it, so the load never ends
+        // before the node is gone (a graceful JVM shutdown takes seconds).
+        if (id === Math.floor(TOTAL / 2)) await stopping;
         read++;
         yield { id, payload: `p${id % 1000}` };
       }
