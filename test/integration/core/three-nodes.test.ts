@@ -98,10 +98,11 @@ describe.skipIf(nodeControlMissing !== undefined)(
       // None lost: every request resolved and every document is there exactly once.
       expect(results).toHaveLength(total);
       expect(new Set(results.map((r) => r.id)).size).toBe(total);
-      // None duplicated: a write is applied twice only when the node died after applying it but
-      // before answering, and then only by its one retry (same id: the document stays one).
-      expect(results.filter((r) => r.version > 1 && r.attempts === 1)).toEqual([]);
-      expect(results.every((r) => r.version <= 2)).toBe(true);
+      // None duplicated by the client: it re-sends a write only after the node it went to died
+      // (checked above), once per extra attempt. Elasticsearch itself may re-execute one write on
+      // the new primary when the old primary's node shuts down mid-replication (seen as _version
+      // 2 after a single attempt), so each write is applied at most once per attempt plus once.
+      expect(results.filter((r) => r.version > r.attempts + 1)).toEqual([]);
 
       // The stopped node is dead in the pool and gets no requests.
       const deadState = states(client).find((s) => s.connection.url.port === stoppedPort)!;
