@@ -2,7 +2,7 @@
 // Runs a command (the test suite) against real nodes started for it, and stops them afterwards
 // whatever happens: the command's failure, Ctrl-C, SIGTERM, an error while starting.
 //
-//   node scripts/with-cluster.mjs [--modes single,nodes3,secure,opensearch] -- vitest run
+//   node scripts/with-cluster.mjs [--modes single,nodes3,secure,opensearch,es8] -- vitest run
 //
 // With ELASTICSEARCH_URL already set it starts nothing and runs the command against that
 // cluster. docs/testing.md lists the variables it exports; test/support/cluster.ts reads them.
@@ -28,11 +28,28 @@ const MODES = {
     nodes: 1,
     secure: false,
   },
+  // The previous major, for the client's compatibility with 8.x (compatible-with=8), on Java 17:
+  // the newest 8.x Maven Central lists.
+  es8: {
+    name: 'test-es8',
+    version: '8.19.21',
+    javaMajor: 17,
+    port: 9440,
+    nodes: 1,
+    secure: false,
+  },
 };
 
 // Short-lived test nodes: with the C1 compiler alone the JVM spends less CPU compiling while it
 // starts, and the tests are not benchmarks (bench/ starts its own node).
 const FAST_START = ['-XX:TieredStopAtLevel=1'];
+
+/** The JDK of that major when the machine has one; otherwise `elastiq local` picks one in range. */
+function javaHomeOf(local, major) {
+  if (major === undefined) return {};
+  const home = local.discoverJavaHomes().find((j) => j.major === major)?.home;
+  return home ? { javaHome: home } : {};
+}
 
 function onPath(command) {
   return (process.env.PATH ?? '')
@@ -187,7 +204,16 @@ async function main() {
       // machine): then try the next free ports, a few times.
       for (let attempt = 1; ; attempt++) {
         const port = await choosePort(MODES[m], reserved);
-        const options = { ...MODES[m], port, fresh: true, home, reporter, jvmOptions: FAST_START };
+        const { javaMajor, ...mode } = MODES[m];
+        const options = {
+          ...mode,
+          ...javaHomeOf(local, javaMajor),
+          port,
+          fresh: true,
+          home,
+          reporter,
+          jvmOptions: FAST_START,
+        };
         try {
           return await local.startCluster(options);
         } catch (error) {

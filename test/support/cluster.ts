@@ -12,6 +12,7 @@
  * | `ELASTICSEARCH_SECURE_USERNAME` / `_PASSWORD` | its superuser (`elastic`) and password |
  * | `ELASTICSEARCH_SECURE_CA` | path of the PEM CA certificate that signed that node's certificate |
  * | `OPENSEARCH_URL` | an OpenSearch 2.19 node with all its modules (painless, reindex, analysis-common, ...) |
+ * | `ELASTICSEARCH_8_URL` | an Elasticsearch 8.x node (8.19.21 on Java 17), for compatibility with the previous major |
  *
  * A test that needs a mode which is not there must be skipped with the reason exported here,
  * never pass vacuously:
@@ -131,6 +132,21 @@ export const openSearchNode: ClusterTarget | undefined = openSearchUrl
 export const openSearchMissing: string | undefined = openSearchNode
   ? undefined
   : '(skipped: needs OPENSEARCH_URL; npm test starts an OpenSearch node)';
+
+const es8Url = env.ELASTICSEARCH_8_URL?.replace(/\/+$/, '');
+
+/**
+ * The previous major: an Elasticsearch 8.x node (security off). It refuses the
+ * `compatible-with=9` media types the client starts with, so the client must fall back to 8.
+ */
+export const es8Node: ClusterTarget | undefined = es8Url
+  ? { url: es8Url, urls: [es8Url] }
+  : undefined;
+
+/** Why Elasticsearch 8.x tests cannot run here, or undefined when they can. */
+export const es8NodeMissing: string | undefined = es8Node
+  ? undefined
+  : '(skipped: needs ELASTICSEARCH_8_URL, an Elasticsearch 8.x node; npm test starts one)';
 
 /** The `Authorization` header for a target's credentials, if it has any. */
 export function basicAuthHeader(target: ClusterTarget): Record<string, string> {

@@ -14,6 +14,7 @@ export {
   stopNodes,
 } from './cluster.js';
 export { type Endpoint, getJson } from './health.js';
+export { discoverJavaHomes, type JavaHome } from './java.js';
 export { localPaths, resolveHome } from './paths.js';
 export { createReporter, type Reporter } from './progress.js';
 export type { ClusterInfo, NodeInfo } from './state.js';

@@ -1,12 +1,14 @@
 import type { ClusterInfo } from './state.js';
 
 /** What kind of test target a cluster is, by its mode. */
-export type TargetKind = 'single' | 'nodes' | 'secure' | 'opensearch';
+export type TargetKind = 'single' | 'nodes' | 'secure' | 'opensearch' | 'es8';
 
 export function targetKind(cluster: ClusterInfo): TargetKind {
   if (cluster.engine === 'opensearch') return 'opensearch';
   if (cluster.secure) return 'secure';
-  return cluster.nodes.length > 1 ? 'nodes' : 'single';
+  if (cluster.nodes.length > 1) return 'nodes';
+  // An 8.x node is the compatibility target, never the single node the suite runs on.
+  return cluster.version.startsWith('8.') ? 'es8' : 'single';
 }
 
 /**
@@ -26,6 +28,7 @@ export function testEnvironment(
     const urls = cluster.nodes.map((n) => n.url);
     if (kind === 'single') env.ELASTICSEARCH_URL = urls[0]!;
     if (kind === 'opensearch') env.OPENSEARCH_URL = urls[0]!;
+    if (kind === 'es8') env.ELASTICSEARCH_8_URL = urls[0]!;
     if (kind === 'nodes') {
       env.ELASTICSEARCH_CLUSTER_URLS = urls.join(',');
       env.ELASTIQ_LOCAL_CLUSTER = cluster.name;

@@ -49,6 +49,7 @@ describe('the variables integration tests read', () => {
           ca: '/h/ca.crt',
         }),
         cluster('os', ['http://127.0.0.1:9430'], { engine: 'opensearch' }),
+        cluster('es8', ['http://127.0.0.1:9440'], { version: '8.19.21' }),
       ],
       '/h',
     );
@@ -63,12 +64,23 @@ describe('the variables integration tests read', () => {
       ELASTICSEARCH_SECURE_PASSWORD: 'pw',
       ELASTICSEARCH_SECURE_CA: '/h/ca.crt',
       OPENSEARCH_URL: 'http://127.0.0.1:9430',
+      ELASTICSEARCH_8_URL: 'http://127.0.0.1:9440',
     });
   });
 
   it('tells a secure 3-node cluster from a plain one', () => {
     expect(targetKind(cluster('a', ['x', 'y', 'z']))).toBe('nodes');
     expect(targetKind(cluster('b', ['x'], { secure: true }))).toBe('secure');
+  });
+
+  it('takes a plain single 8.x node for the compatibility target, not the single node', () => {
+    expect(targetKind(cluster('c', ['x'], { version: '8.19.21' }))).toBe('es8');
+    expect(targetKind(cluster('d', ['x'], { version: '9.5.4' }))).toBe('single');
+    expect(
+      testEnvironment([cluster('e', ['http://127.0.0.1:9440'], { version: '8.19.21' })], '/h'),
+    ).toEqual({
+      ELASTICSEARCH_8_URL: 'http://127.0.0.1:9440',
+    });
   });
 
   it('quotes values for a POSIX shell', () => {
