@@ -39,6 +39,12 @@ export interface StartOptions {
   readonly heap?: string;
   /** Extra JVM flags, such as `-XX:TieredStopAtLevel=1` for a faster start of short-lived test nodes. */
   readonly jvmOptions?: readonly string[];
+  /**
+   * Extra settings of each node's elasticsearch.yml / opensearch.yml, such as
+   * `{ 'thread_pool.write.queue_size': '1' }` (see `parseSettings` for what is refused). Different
+   * settings than an existing cluster's recreate it; left out, the existing ones are kept.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Delete the cluster's data and configuration first. */
   readonly fresh?: boolean;
   readonly timeoutMs?: number;
@@ -113,7 +119,16 @@ function conflict(existing: ClusterInfo, wanted: Partial<ClusterInfo>): string |
   if (wanted.nodes && wanted.nodes.length !== existing.nodes.length) {
     return `it has ${existing.nodes.length} node(s), not ${wanted.nodes.length}`;
   }
+  if (wanted.settings && settingsKey(wanted.settings) !== settingsKey(existing.settings ?? {})) {
+    return `its settings are ${settingsKey(existing.settings ?? {})}, not ${settingsKey(wanted.settings)}`;
+  }
   return undefined;
+}
+
+/** Settings in a stable order, to compare and to show. */
+function settingsKey(settings: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? '(none)' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
 /** The nodes of `cluster` whose server process runs. */
@@ -304,6 +319,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
       port,
       version,
       nodes: planNodes('', name, nodeCount, port, engine),
+      ...(options.settings ? { settings: options.settings } : {}),
     });
     if (why !== undefined) {
       throw new LocalError(
@@ -321,6 +337,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     secure,
     port,
     nodes: planNodes(clusterDir, name, nodeCount, port, engine),
+    ...(options.settings ? { settings: options.settings } : {}),
   };
   if (existing && (options.fresh || conflict(existing, wanted) !== undefined)) {
     reporter.info(`Recreating cluster '${name}' (its data is deleted)`);
@@ -378,6 +395,9 @@ async function createCluster(
     secure: options.secure,
     heap: options.heap ?? DEFAULT_HEAP,
     ...(options.jvmOptions?.length ? { jvmOptions: options.jvmOptions } : {}),
+    ...(options.settings && Object.keys(options.settings).length > 0
+      ? { settings: { ...options.settings } }
+      : {}),
     port: options.port,
     dir,
     distribution: prepared.distribution,

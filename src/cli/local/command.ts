@@ -12,6 +12,7 @@ import {
   stopClusters,
 } from './cluster.js';
 import type { EngineName } from './engines.js';
+import { parseSettings } from './node-config.js';
 import { resolveHome } from './paths.js';
 import { createReporter } from './progress.js';
 import type { ClusterInfo } from './state.js';
@@ -47,6 +48,9 @@ Options:
   --heap <size>      heap per node (default ${DEFAULT_HEAP})
   --timeout <s>      seconds to wait for health (default ${DEFAULT_TIMEOUT_MS / 1000})
   --java-home <dir>  the JDK to use (default: ES_JAVA_HOME, else the best JDK found)
+  --setting <k=v>    an extra elasticsearch.yml / opensearch.yml setting of every node, such as
+                     --setting thread_pool.write.queue_size=1; repeat it for more. Different
+                     settings than the existing cluster's recreate it (its data is deleted)
   --fresh            delete the cluster's data first
   --node <i>         node index for logs (default 0)
   --lines <n>        lines for logs (default 50)
@@ -66,6 +70,7 @@ const OPTIONS = {
   heap: { type: 'string' },
   timeout: { type: 'string' },
   'java-home': { type: 'string' },
+  setting: { type: 'string', multiple: true },
   fresh: { type: 'boolean' },
   node: { type: 'string' },
   lines: { type: 'string' },
@@ -121,6 +126,7 @@ export function startOptionsFrom(values: Values): StartOptions {
   const nodes = integer(values.nodes, 'nodes', 1, 9);
   const port = integer(values.port, 'port', 1024, 65_000);
   const timeout = integer(values.timeout, 'timeout', 1, 3600);
+  const settings = values.setting === undefined ? undefined : parseSettings(values.setting);
   return {
     engine: engine as EngineName,
     ...(values.version !== undefined ? { version: values.version } : {}),
@@ -132,6 +138,7 @@ export function startOptionsFrom(values: Values): StartOptions {
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(values['java-home'] !== undefined ? { javaHome: values['java-home'] } : {}),
     ...(values.fresh ? { fresh: true } : {}),
+    ...(settings !== undefined ? { settings } : {}),
   };
 }
 
@@ -143,6 +150,8 @@ export function describeCluster(cluster: ClusterInfo): string {
     lines.push(`  user ${cluster.username}  password ${cluster.password}`);
     lines.push(`  CA certificate ${cluster.ca}`);
   }
+  for (const [key, value] of Object.entries(cluster.settings ?? {}))
+    lines.push(`  setting ${key}=${value}`);
   lines.push(`  logs ${cluster.nodes[0]?.logsDir ?? ''}`);
   lines.push(`Stop it with: elastiq local stop --name ${cluster.name}`);
   return lines.join('\n');

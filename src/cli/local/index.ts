@@ -13,6 +13,7 @@ export {
   stopNode,
   stopNodes,
 } from './cluster.js';
+export { parseLocalArgs, startOptionsFrom } from './command.js';
 export { type Endpoint, getJson } from './health.js';
 export { discoverJavaHomes, type JavaHome } from './java.js';
 export { localPaths, resolveHome } from './paths.js';

@@ -63,13 +63,13 @@ export function nodeEnv(engine: Engine, node: NodeInfo, java: JavaHome): NodeJS.
 /** (Re)writes the two files elastiq owns in a node's config folder. */
 export async function writeNodeConfig(
   engine: Engine,
-  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions'>,
+  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions' | 'settings'>,
   node: NodeInfo,
 ): Promise<void> {
   if (engine.kind === 'runner') {
     await writeFile(
       join(node.configDir, engine.configFile),
-      renderRunnerConfig(node.transportPort),
+      renderRunnerConfig(node.transportPort, cluster.settings),
     );
     return;
   }
@@ -78,7 +78,7 @@ export async function writeNodeConfig(
 
 async function writeDistributionConfig(
   engine: Engine,
-  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions'>,
+  cluster: Pick<ClusterInfo, 'name' | 'secure' | 'heap' | 'nodes' | 'jvmOptions' | 'settings'>,
   node: NodeInfo,
 ): Promise<void> {
   const yml = renderNodeConfig({
@@ -91,6 +91,7 @@ async function writeDistributionConfig(
     logsDir: node.logsDir,
     peers: cluster.nodes.map((n) => ({ name: n.name, transportPort: n.transportPort })),
     secure: cluster.secure,
+    ...(cluster.settings ? { extra: cluster.settings } : {}),
   });
   await writeFile(join(node.configDir, engine.configFile), yml);
   await mkdir(join(node.configDir, 'jvm.options.d'), { recursive: true });

@@ -1,4 +1,58 @@
+import { LocalError } from '../errors.js';
 import type { Engine } from './engines.js';
+
+/** Extra `elasticsearch.yml` / `opensearch.yml` settings, from `--setting key=value`. */
+export type ExtraSettings = Readonly<Record<string, string>>;
+
+/**
+ * Settings that place the node (names, ports, folders, discovery): elastiq writes them from its
+ * own options and state, so `--setting` may not change them.
+ */
+export const MANAGED_SETTINGS: ReadonlyMap<string, string> = new Map([
+  ['cluster.name', '--name'],
+  ['node.name', '--name'],
+  ['network.host', 'nothing: nodes listen on 127.0.0.1 only'],
+  ['http.port', '--port'],
+  ['transport.port', '--port'],
+  ['path.data', '$ELASTIQ_HOME'],
+  ['path.logs', '$ELASTIQ_HOME'],
+  ['discovery.type', '--nodes'],
+  ['discovery.seed_hosts', '--nodes'],
+  ['cluster.initial_master_nodes', '--nodes'],
+]);
+
+const SETTING_KEY = /^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+/**
+ * Reads `--setting key=value` arguments: a dotted key, `=`, a non-empty value (which may hold
+ * further `=`). A key given twice keeps its last value.
+ *
+ * @example
+ * parseSettings(['thread_pool.write.queue_size=1']); // { 'thread_pool.write.queue_size': '1' }
+ */
+export function parseSettings(args: readonly string[]): ExtraSettings {
+  const settings: Record<string, string> = {};
+  for (const arg of args) {
+    const at = arg.indexOf('=');
+    const key = at < 0 ? '' : arg.slice(0, at).trim();
+    const value = at < 0 ? '' : arg.slice(at + 1).trim();
+    if (!SETTING_KEY.test(key) || value === '') {
+      throw new LocalError(
+        'ELASTIQ_LOCAL_USAGE',
+        `--setting takes key=value, such as thread_pool.write.queue_size=1, not '${arg}'`,
+      );
+    }
+    const managed = MANAGED_SETTINGS.get(key);
+    if (managed !== undefined) {
+      throw new LocalError(
+        'ELASTIQ_LOCAL_USAGE',
+        `--setting cannot change ${key}: elastiq local sets it (use ${managed})`,
+      );
+    }
+    settings[key] = value;
+  }
+  return settings;
+}
 
 /** What one node's configuration file is made from. */
 export interface NodeSettings {
@@ -12,9 +66,11 @@ export interface NodeSettings {
   /** Every node of the cluster, for discovery; one entry means `discovery.type: single-node`. */
   readonly peers: readonly { readonly name: string; readonly transportPort: number }[];
   readonly secure: boolean;
+  /** From `--setting`: added, or replacing a default of the same key. */
+  readonly extra?: ExtraSettings;
 }
 
-type SettingValue = string | number | boolean | readonly string[];
+export type SettingValue = string | number | boolean | readonly string[];
 
 /** One YAML line; values are JSON-quoted, which YAML reads as the same strings. */
 function line(key: string, value: SettingValue): string {
@@ -66,9 +122,23 @@ export function renderNodeConfig(s: NodeSettings): string {
     ['cluster.routing.allocation.disk.threshold_enabled', false],
     ['action.destructive_requires_name', false],
   ];
-  return `# Written by elastiq local; edits are lost when the cluster is recreated.\n${settings
-    .map(([k, v]) => line(k, v))
-    .join('\n')}\n`;
+  return `# Written by elastiq local; edits are lost when the cluster is recreated.\n${settingLines(
+    withExtra(settings, s.extra),
+  )}`;
+}
+
+/** The YAML lines of `settings`, one per setting, each ending in a newline. */
+export function settingLines(settings: readonly [string, SettingValue][]): string {
+  return settings.map(([k, v]) => `${line(k, v)}\n`).join('');
+}
+
+/** The defaults with `extra` applied: a key of both takes the extra value (YAML keys are unique). */
+export function withExtra(
+  defaults: readonly [string, SettingValue][],
+  extra: ExtraSettings = {},
+): [string, SettingValue][] {
+  const kept = defaults.filter(([key]) => !Object.hasOwn(extra, key));
+  return [...kept, ...Object.entries(extra)];
 }
 
 /** A fixed heap: without one the JVM takes a quarter of the machine's memory per node. */

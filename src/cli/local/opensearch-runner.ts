@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalError } from '../errors.js';
 import type { JavaHome } from './java.js';
+import { type ExtraSettings, settingLines, withExtra } from './node-config.js';
 import type { Reporter } from './progress.js';
 import type { ServiceUser } from './service-user.js';
 
@@ -136,16 +137,18 @@ export function runnerNodeHome(nodeDir: string): string {
 }
 
 /** Settings the runner leaves to its config file: loopback, our transport port, one node. */
-export function renderRunnerConfig(transportPort: number): string {
-  return [
-    '# Written by elastiq local',
-    'network.host: 127.0.0.1',
-    `transport.port: ${transportPort}`,
-    'discovery.type: single-node',
-    'cluster.routing.allocation.disk.threshold_enabled: false',
-    'action.destructive_requires_name: false',
-    '',
-  ].join('\n');
+export function renderRunnerConfig(transportPort: number, extra: ExtraSettings = {}): string {
+  const settings = withExtra(
+    [
+      ['network.host', '127.0.0.1'],
+      ['transport.port', transportPort],
+      ['discovery.type', 'single-node'],
+      ['cluster.routing.allocation.disk.threshold_enabled', false],
+      ['action.destructive_requires_name', false],
+    ],
+    extra,
+  );
+  return `# Written by elastiq local\n${settingLines(settings)}`;
 }
 
 export interface RunnerLaunch {

@@ -29,6 +29,8 @@ export interface ClusterInfo {
   readonly heap: string;
   /** Extra JVM flags, one per line of the node's jvm.options.d file. */
   readonly jvmOptions?: readonly string[];
+  /** Extra settings of each node's elasticsearch.yml / opensearch.yml (`--setting key=value`). */
+  readonly settings?: Readonly<Record<string, string>>;
   readonly port: number;
   readonly dir: string;
   readonly distribution: string;

@@ -26,14 +26,17 @@ describe('bulk against a real node with a write queue of one', () => {
   });
 
   it('retries items the node refuses with 429 with backoff, then hands the rest to onDrop; none lost', async () => {
-    const settings = await handle.transport.request<
-      Record<string, { settings: Record<string, unknown> }>
-    >({
+    // The node runs with the two `--setting` values `elastiq local start` was given.
+    const settings = await handle.transport.request<{
+      nodes: Record<string, { settings: { thread_pool: unknown } }>;
+    }>({
       method: 'GET',
       path: '/_nodes/settings',
       querystring: { filter_path: 'nodes.*.settings.thread_pool' },
     });
-    expect(JSON.stringify(settings)).toContain('"queue_size":"1"');
+    expect(Object.values(settings.nodes).map((n) => n.settings.thread_pool)).toEqual([
+      { write: { size: '1', queue_size: '1' } },
+    ]);
     const dropped: BulkDroppedDocument<{ id: number }>[] = [];
     const stats = await handle.helpers.bulk({
       datasource: Array.from({ length: TOTAL }, (_, id) => ({ id, text: `document ${id}` })),

@@ -33,7 +33,15 @@ describe('elastiq CLI', () => {
   it('shows the local help with every option', async () => {
     const { io, out } = capture();
     expect(await run(['local', '--help'], io)).toBe(0);
-    for (const flag of ['--version', '--nodes', '--secure', '--port', '--engine', '--fresh']) {
+    for (const flag of [
+      '--version',
+      '--nodes',
+      '--secure',
+      '--port',
+      '--engine',
+      '--fresh',
+      '--setting <k=v>',
+    ]) {
       expect(out.join('')).toContain(flag);
     }
   });
@@ -43,6 +51,15 @@ describe('elastiq CLI', () => {
     expect(await run(['local', 'start', '--nodes', '0'], io)).toBe(2);
     expect(err.join('')).toContain('[ELASTIQ_LOCAL_USAGE]');
     expect(await run(['local', 'start', '--bogus'], io)).toBe(2);
+  });
+
+  it('reports a --setting without key=value as a usage error before starting anything', async () => {
+    const { io, err } = capture();
+    expect(await run(['local', 'start', '--setting', 'thread_pool.write.queue_size'], io)).toBe(2);
+    expect(err.join('')).toContain('[ELASTIQ_LOCAL_USAGE]');
+    expect(err.join('')).toContain(
+      "--setting takes key=value, such as thread_pool.write.queue_size=1, not 'thread_pool.write.queue_size'",
+    );
   });
 });
 
@@ -65,6 +82,38 @@ describe('local start options', () => {
       secure: true,
       heap: '1g',
     });
+  });
+
+  it('collects repeated --setting flags into the settings of every node', () => {
+    const { values } = parseLocalArgs([
+      'start',
+      '--setting',
+      'thread_pool.write.size=1',
+      '--setting',
+      'thread_pool.write.queue_size=1',
+      '--setting',
+      'node.attr.note=a=b',
+    ]);
+    expect(startOptionsFrom(values).settings).toEqual({
+      'thread_pool.write.size': '1',
+      'thread_pool.write.queue_size': '1',
+      'node.attr.note': 'a=b',
+    });
+    expect(startOptionsFrom(parseLocalArgs(['start']).values)).not.toHaveProperty('settings');
+  });
+
+  it('refuses --setting values that are not key=value, and keys elastiq local manages', () => {
+    for (const bad of ['queue_size', '=1', 'thread_pool.write.queue_size=', 'a..b=1', 'a b=1']) {
+      expect(() => startOptionsFrom(parseLocalArgs(['start', '--setting', bad]).values)).toThrow(
+        expect.objectContaining({
+          code: 'ELASTIQ_LOCAL_USAGE',
+          message: `--setting takes key=value, such as thread_pool.write.queue_size=1, not '${bad}'`,
+        }),
+      );
+    }
+    expect(() =>
+      startOptionsFrom(parseLocalArgs(['start', '--setting', 'http.port=9999']).values),
+    ).toThrow('--setting cannot change http.port: elastiq local sets it (use --port)');
   });
 
   it('refuses an unknown engine and a malformed heap size', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   renderRunnerConfig,
   runnerPom,
@@ -18,10 +19,23 @@ describe('the OpenSearch runner engine', () => {
   });
 
   it('keeps the node on loopback, on its own transport port, as a single node', () => {
-    const config = renderRunnerConfig(9530);
-    expect(config).toContain('network.host: 127.0.0.1');
-    expect(config).toContain('transport.port: 9530');
-    expect(config).toContain('discovery.type: single-node');
+    expect(parse(renderRunnerConfig(9530))).toMatchObject({
+      'network.host': '127.0.0.1',
+      'transport.port': 9530,
+      'discovery.type': 'single-node',
+    });
+  });
+
+  it('adds the --setting values, replacing a default of the same key', () => {
+    const config = parse(
+      renderRunnerConfig(9530, {
+        'thread_pool.write.queue_size': '1',
+        'action.destructive_requires_name': 'true',
+      }),
+    );
+    expect(config['thread_pool.write.queue_size']).toBe('1');
+    expect(config['action.destructive_requires_name']).toBe('true');
+    expect(config['transport.port']).toBe(9530);
   });
 });
 

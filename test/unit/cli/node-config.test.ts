@@ -16,6 +16,21 @@ const base = {
 };
 
 describe('renderNodeConfig', () => {
+  it('adds --setting values as strings, a key of a default replacing that default', () => {
+    const text = renderNodeConfig({
+      ...base,
+      extra: {
+        'thread_pool.write.queue_size': '1',
+        'action.destructive_requires_name': 'true',
+      },
+    });
+    const settings = parse(text);
+    expect(settings['thread_pool.write.queue_size']).toBe('1');
+    expect(settings['action.destructive_requires_name']).toBe('true');
+    expect(settings['http.port']).toBe(9400);
+    expect(text.match(/action\.destructive_requires_name/g)).toHaveLength(1);
+  });
+
   it('binds a single node to loopback with its ports, folders, and security off', () => {
     const settings = parse(renderNodeConfig(base));
     expect(settings).toMatchObject({
