@@ -109,7 +109,8 @@ async function assertPortsFree(nodes: readonly NodeInfo[]): Promise<void> {
   }
 }
 
-function conflict(existing: ClusterInfo, wanted: Partial<ClusterInfo>): string | undefined {
+/** Why an existing cluster is not the one wanted (then it is refused or recreated), if it is not. */
+export function conflict(existing: ClusterInfo, wanted: Partial<ClusterInfo>): string | undefined {
   const keys = ['engine', 'version', 'secure', 'port'] as const;
   for (const key of keys) {
     if (wanted[key] !== undefined && wanted[key] !== existing[key]) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocalError } from '../../../src/cli/errors.js';
-import { defaultClusterName } from '../../../src/cli/local/cluster.js';
+import { conflict, defaultClusterName } from '../../../src/cli/local/cluster.js';
 import { parseLocalArgs, startOptionsFrom } from '../../../src/cli/local/command.js';
+import type { ClusterInfo } from '../../../src/cli/local/state.js';
 import { run } from '../../../src/cli/main.js';
 import { ElastiqError } from '../../../src/core/errors.js';
 
@@ -123,6 +124,30 @@ describe('local start options', () => {
     expect(() => startOptionsFrom(parseLocalArgs(['start', '--heap', 'lots']).values)).toThrow(
       /heap/,
     );
+  });
+
+  it('keeps a cluster whose --setting values are unchanged or not given, and not one with others', () => {
+    const existing = {
+      name: 'tiny',
+      engine: 'elasticsearch',
+      version: '9.5.4',
+      secure: false,
+      port: 9480,
+      nodes: [],
+      settings: { 'thread_pool.write.size': '1', 'thread_pool.write.queue_size': '1' },
+    } as unknown as ClusterInfo;
+    expect(conflict(existing, {})).toBeUndefined();
+    expect(
+      conflict(existing, {
+        settings: { 'thread_pool.write.queue_size': '1', 'thread_pool.write.size': '1' },
+      }),
+    ).toBeUndefined();
+    expect(conflict(existing, { settings: { 'thread_pool.write.queue_size': '2' } })).toBe(
+      'its settings are thread_pool.write.queue_size=1, thread_pool.write.size=1, ' +
+        'not thread_pool.write.queue_size=2',
+    );
+    const { settings: _none, ...withoutSettings } = existing;
+    expect(conflict(withoutSettings, { settings: {} })).toBeUndefined();
   });
 
   it('names clusters after their mode so each mode keeps its own data', () => {
