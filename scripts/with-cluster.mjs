@@ -71,6 +71,7 @@ function parse(argv) {
   }
   // The OpenSearch node is resolved by Maven; without it its tests are skipped, not failed, so a
   // newcomer with Node and a JDK still runs everything else. Asked for by --modes, it is required.
+  const defaulted = modes === undefined;
   if (modes === undefined) {
     modes = Object.keys(MODES);
     if (!onPath('mvn')) {
@@ -85,7 +86,17 @@ function parse(argv) {
       throw new Error(`with-cluster: unknown mode ${mode} (${Object.keys(MODES)})`);
   }
   if (command.length === 0) throw new Error('with-cluster: no command given after --');
-  return { modes, command };
+  return { modes, command, defaulted };
+}
+
+// Elasticsearch 8.x runs on Java 17-24 only: without such a JDK the default run leaves the 8.x
+// node out (its tests are skipped with the reason) instead of failing. Asked for, it is required.
+function withoutUnrunnableEs8(modes, local, log) {
+  if (!modes.includes('es8')) return modes;
+  const fits = local.discoverJavaHomes().some((j) => j.major >= 17 && j.major <= 24);
+  if (fits) return modes;
+  log('with-cluster: no JDK 17-24 found: no Elasticsearch 8.x node, its tests are skipped');
+  return modes.filter((m) => m !== 'es8');
 }
 
 function portFree(port) {
@@ -163,7 +174,9 @@ function runCommand(command, env, onChild) {
 }
 
 async function main() {
-  const { modes, command } = parse(process.argv.slice(2));
+  const parsed = parse(process.argv.slice(2));
+  const { command } = parsed;
+  let { modes } = parsed;
   const log = (m) => process.stderr.write(`${m}\n`);
   const pathWithBin = [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter);
   if (process.env.ELASTICSEARCH_URL) {
@@ -172,6 +185,7 @@ async function main() {
   }
 
   const local = await tsImport('../src/cli/local/index.ts', import.meta.url);
+  if (parsed.defaulted) modes = withoutUnrunnableEs8(modes, local, log);
   const home = local.resolveHome();
   const release = await acquireLock(join(home, 'with-cluster.lock'), log);
   const started = {};
