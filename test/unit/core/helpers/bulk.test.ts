@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../../src/core/client.js';
 import type { BulkAction, BulkDroppedDocument } from '../../../../src/core/helpers/bulk-types.js';
 import { BulkHelperError } from '../../../../src/core/helpers/helper-errors.js';
-import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import type { Helpers } from '../../../../src/core/helpers/helpers.js';
 import {
   type BulkLine,
   bulkResponse,
@@ -11,7 +12,6 @@ import {
   type StubHandler,
   startStub,
 } from './support/stub-server.js';
-import { TestTransport } from './support/test-transport.js';
 
 interface Doc {
   id: string;
@@ -19,19 +19,19 @@ interface Doc {
 }
 
 let stub: Stub | undefined;
-let transport: TestTransport | undefined;
+let client: Client | undefined;
 
 async function setup(handler: StubHandler): Promise<{ helpers: Helpers; stub: Stub }> {
   stub = await startStub(handler);
-  transport = new TestTransport(stub.url, { maxRetries: 1 });
-  return { helpers: new Helpers({ transport }), stub };
+  client = new Client({ node: stub.url, maxRetries: 1 });
+  return { helpers: client.helpers, stub };
 }
 
 afterEach(async () => {
-  await transport?.close();
+  await client?.close();
   await stub?.close();
   stub = undefined;
-  transport = undefined;
+  client = undefined;
 });
 
 const docs = (count: number): Doc[] =>
@@ -377,7 +377,7 @@ describe('helpers.bulk callbacks and signals', () => {
   });
 
   it('refuses a flushBytes or concurrency that is not a positive number', () => {
-    const helpers = new Helpers({ transport: new TestTransport('http://127.0.0.1:9') });
+    const { helpers } = new Client({ node: 'http://127.0.0.1:9' });
     expect(() => helpers.bulk({ datasource: [], onDocument: indexAction, concurrency: 0 })).toThrow(
       /concurrency/,
     );

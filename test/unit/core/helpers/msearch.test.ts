@@ -1,23 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../../src/core/client.js';
 import {
   MsearchItemError,
   MsearchStoppedError,
 } from '../../../../src/core/helpers/helper-errors.js';
-import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import type { Helpers } from '../../../../src/core/helpers/helpers.js';
 import { type Stub, type StubHandler, startStub } from './support/stub-server.js';
-import { TestTransport } from './support/test-transport.js';
 
 let stub: Stub | undefined;
-let transport: TestTransport | undefined;
+let client: Client | undefined;
 
 async function setup(handler: StubHandler): Promise<{ helpers: Helpers; stub: Stub }> {
   stub = await startStub(handler);
-  transport = new TestTransport(stub.url, { maxRetries: 0 });
-  return { helpers: new Helpers({ transport }), stub };
+  client = new Client({ node: stub.url, maxRetries: 0 });
+  return { helpers: client.helpers, stub };
 }
 
 afterEach(async () => {
-  await transport?.close();
+  await client?.close();
   await stub?.close();
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import { Client } from '../../../../src/core/client.js';
+import type { Helpers } from '../../../../src/core/helpers/helpers.js';
 import type { ReindexProgress } from '../../../../src/core/helpers/reindex.js';
 import {
   bulkResponse,
@@ -8,23 +9,22 @@ import {
   type StubHandler,
   startStub,
 } from './support/stub-server.js';
-import { TestTransport } from './support/test-transport.js';
 
 const stubs: Stub[] = [];
-const transports: TestTransport[] = [];
+const clients: Client[] = [];
 
 async function open(
   handler: StubHandler,
-): Promise<{ helpers: Helpers; stub: Stub; transport: TestTransport }> {
+): Promise<{ helpers: Helpers; stub: Stub; client: Client }> {
   const stub = await startStub(handler);
-  const transport = new TestTransport(stub.url, { maxRetries: 0 });
+  const client = new Client({ node: stub.url, maxRetries: 0 });
   stubs.push(stub);
-  transports.push(transport);
-  return { helpers: new Helpers({ transport }), stub, transport };
+  clients.push(client);
+  return { helpers: client.helpers, stub, client };
 }
 
 afterEach(async () => {
-  for (const transport of transports.splice(0)) await transport.close();
+  for (const client of clients.splice(0)) await client.close();
   for (const stub of stubs.splice(0)) await stub.close();
 });
 
@@ -59,7 +59,7 @@ describe('helpers.reindex', () => {
       source: { index: 'src', size: 10 },
       dest: {
         index: 'dst',
-        client: { transport: dest.transport },
+        client: dest.client,
         opType: 'create',
         pipeline: 'p',
       },
@@ -100,7 +100,7 @@ describe('helpers.reindex', () => {
     );
     await source.helpers.reindex({
       source: { index: 'src' },
-      dest: { index: 'dst', client: { transport: dest.transport }, keepIds: false },
+      dest: { index: 'dst', client: dest.client, keepIds: false },
     });
     const written = dest.stub.requests
       .filter((req) => req.path === '/_bulk')

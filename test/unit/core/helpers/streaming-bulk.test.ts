@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../../src/core/client.js';
 import type { BulkItemOutcome } from '../../../../src/core/helpers/bulk-types.js';
-import { Helpers } from '../../../../src/core/helpers/helpers.js';
+import type { Helpers } from '../../../../src/core/helpers/helpers.js';
 import {
   bulkResponse,
   parseBulk,
@@ -8,19 +9,18 @@ import {
   type StubHandler,
   startStub,
 } from './support/stub-server.js';
-import { TestTransport } from './support/test-transport.js';
 
 let stub: Stub | undefined;
-let transport: TestTransport | undefined;
+let client: Client | undefined;
 
 async function setup(handler: StubHandler): Promise<Helpers> {
   stub = await startStub(handler);
-  transport = new TestTransport(stub.url, { maxRetries: 0 });
-  return new Helpers({ transport });
+  client = new Client({ node: stub.url, maxRetries: 0 });
+  return client.helpers;
 }
 
 afterEach(async () => {
-  await transport?.close();
+  await client?.close();
   await stub?.close();
 });
 
