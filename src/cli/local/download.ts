@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { LocalError } from '../errors.js';
 import type { Engine } from './engines.js';
 import type { Reporter } from './progress.js';
+import { scratchName, singleFlight } from './single-flight.js';
 import { artifactUrl, type FetchLike } from './versions.js';
 
 export interface DownloadOptions {
@@ -65,7 +66,7 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
       done(null, chunk);
     },
   });
-  const part = `${options.dest}.part`;
+  const part = scratchName(options.dest, 'part');
   try {
     await pipeline(Readable.fromWeb(response.body as never), meter, createWriteStream(part));
   } catch (cause) {
@@ -148,8 +149,9 @@ export async function downloadWithMaven(
         `mvn dependency:get failed (exit ${code}): ${output.trim().split('\n').slice(-5).join('\n')}`,
       );
     }
-    await copyFile(file, `${dest}.part`);
-    await rename(`${dest}.part`, dest);
+    const part = scratchName(dest, 'part');
+    await copyFile(file, part);
+    await rename(part, dest);
   } finally {
     await rm(repo, { recursive: true, force: true });
   }
@@ -168,9 +170,13 @@ export interface ObtainOptions {
  * The path of the distribution zip, downloaded once into the cache: over HTTPS first, then with
  * Maven when HTTPS cannot reach the repository (a 404 is final: that version is not served).
  */
-export async function obtainDistribution(options: ObtainOptions): Promise<string> {
+export function obtainDistribution(options: ObtainOptions): Promise<string> {
+  const file = join(options.downloads, `${options.engine.artifactId}-${options.version}.zip`);
+  return singleFlight(file, () => obtainOnce(options, file));
+}
+
+async function obtainOnce(options: ObtainOptions, file: string): Promise<string> {
   const { engine, version } = options;
-  const file = join(options.downloads, `${engine.artifactId}-${version}.zip`);
   if (await stat(file).catch(() => undefined)) return file;
   await mkdir(options.downloads, { recursive: true });
   const url = artifactUrl(options.repository, engine, version);

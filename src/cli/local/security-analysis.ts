@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalError } from '../errors.js';
 import type { JavaHome } from './java.js';
+import { scratchName, singleFlight } from './single-flight.js';
 
 const run = promisify(execFile);
 
@@ -148,7 +149,17 @@ async function buildShim(
  * pristine one when it already has analysis-common, or when the JDK has no `javac` (API keys
  * then fail, as they would on the bare distribution).
  */
-export async function securityDistribution(
+export function securityDistribution(
+  distribution: string,
+  version: string,
+  java: JavaHome,
+  warn: (message: string) => void,
+): Promise<string> {
+  const key = `${distribution}-${SHIM_NAME}-java${java.major}`;
+  return singleFlight(key, () => buildVariant(distribution, version, java, warn));
+}
+
+async function buildVariant(
   distribution: string,
   version: string,
   java: JavaHome,
@@ -163,8 +174,7 @@ export async function securityDistribution(
     );
     return distribution;
   }
-  const partial = `${variant}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = scratchName(variant, 'partial');
   try {
     await cp(distribution, partial, { recursive: true, preserveTimestamps: true });
     await buildShim(partial, version, java, join(partial, 'plugins', SHIM_NAME));

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { LocalError } from '../errors.js';
+import { scratchName, singleFlight } from './single-flight.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -97,19 +98,33 @@ async function openDirectories(dir: string): Promise<void> {
  * Unpacks a distribution zip into `dest` once: into a temporary sibling first, renamed at the
  * end, so an interrupted unpack is never mistaken for a complete one.
  */
-export async function unpackDistribution(
+export function unpackDistribution(
   zipFile: string,
   dest: string,
   onStart: () => void = () => {},
 ): Promise<void> {
-  if (await stat(join(dest, 'bin')).catch(() => undefined)) return;
+  return singleFlight(dest, () => unpackOnce(zipFile, dest, onStart));
+}
+
+const unpacked = (dest: string) =>
+  stat(join(dest, 'bin')).then(
+    () => true,
+    () => false,
+  );
+
+async function unpackOnce(zipFile: string, dest: string, onStart: () => void): Promise<void> {
+  if (await unpacked(dest)) return;
   onStart();
-  const partial = `${dest}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = scratchName(dest, 'partial');
   await mkdir(partial, { recursive: true, mode: 0o755 });
   try {
     await extractZip(zipFile, partial);
     await openDirectories(partial);
+    // Another process may have finished first, and its nodes may be starting from it: keep it.
+    if (await unpacked(dest)) {
+      await rm(partial, { recursive: true, force: true });
+      return;
+    }
     await rm(dest, { recursive: true, force: true });
     await rename(partial, dest);
   } catch (cause) {

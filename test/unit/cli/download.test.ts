@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadFile } from '../../../src/cli/local/download.js';
+import { downloadFile, obtainDistribution } from '../../../src/cli/local/download.js';
+import { ELASTICSEARCH } from '../../../src/cli/local/engines.js';
 import type { Reporter } from '../../../src/cli/local/progress.js';
 
 const BODY = Buffer.alloc(256 * 1024, 7);
@@ -96,5 +97,33 @@ describe('downloadFile', () => {
       downloadFile({ url: `${base}/short.zip`, dest, label: 'x', reporter }),
     ).rejects.toMatchObject({ code: 'ELASTIQ_LOCAL_DOWNLOAD_FAILED' });
     expect(existsSync(dest)).toBe(false);
+  });
+});
+
+describe('obtainDistribution', () => {
+  it('shares one download between clusters started at once', async () => {
+    const zipPath = `/${ELASTICSEARCH.groupPath}/${ELASTICSEARCH.artifactId}/9.9.9/${ELASTICSEARCH.artifactId}-9.9.9.zip`;
+    let zipRequests = 0;
+    const fetchCounting = (url: string | URL | Request) => {
+      const path = new URL(String(url)).pathname;
+      if (path.endsWith(zipPath)) {
+        zipRequests++;
+        return fetch(`${base}/good.zip`);
+      }
+      return fetch(`${base}/missing`);
+    };
+    const downloads = await mkdtemp(join(tmpdir(), 'elastiq-downloads-'));
+    const options = {
+      engine: ELASTICSEARCH,
+      version: '9.9.9',
+      repository: 'http://127.0.0.1:9/maven2',
+      downloads,
+      reporter: recordingReporter().reporter,
+      fetch: fetchCounting as typeof fetch,
+    };
+    const files = await Promise.all([1, 2, 3].map(() => obtainDistribution(options)));
+    expect(new Set(files).size).toBe(1);
+    expect(zipRequests).toBe(1);
+    expect(await readFile(files[0]!)).toEqual(BODY);
   });
 });

@@ -45,6 +45,23 @@ describe('unpackDistribution', () => {
   });
 });
 
+describe('unpackDistribution at once', () => {
+  it('unpacks once for several clusters starting together, and each finds the files', async () => {
+    const zip = await makeZip([{ name: 'd/bin/run', text: 'one', mode: 0o100755 }]);
+    const dest = join(await mkdtemp(join(tmpdir(), 'elastiq-dist-')), 'd');
+    let starts = 0;
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        unpackDistribution(zip, dest, () => {
+          starts++;
+        }),
+      ),
+    );
+    expect(starts).toBe(1);
+    expect(await readFile(join(dest, 'bin', 'run'), 'utf8')).toBe('one');
+  });
+});
+
 describe('zip entry helpers', () => {
   it('maps entries under the top folder and skips the folder itself', () => {
     expect(entryTarget('/t', 'es-1/bin/x')).toBe('/t/bin/x');
