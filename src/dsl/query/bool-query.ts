@@ -212,6 +212,13 @@ export function notClause(a: Clause): Clause {
   const negations: Clause[] = [...p.must, ...p.filter].map(notClause);
   negations.push(...p.must_not);
   const msm = minShouldMatch(p);
-  if (p.should.length && msm !== 0) negations.push(bool({ must_not: p.should }));
+  if (p.should.length && msm !== 0) {
+    // "At least one" negates to "none"; any other minimum needs the should set kept whole.
+    negations.push(
+      msm === 1
+        ? bool({ must_not: p.should })
+        : bool({ must_not: [bool({ should: p.should }, { minimum_should_match: msm })] }),
+    );
+  }
   return negations.length === 1 ? negations[0]! : bool({ should: negations });
 }

@@ -153,6 +153,23 @@ describe('not', () => {
     expect(Q.not(Q.or(a, b)).toJSON()).toEqual({ bool: { must_not: [A, B] } });
   });
 
+  test('not of should clauses with a minimum above one negates the whole should set', () => {
+    // Two of three required: a document matching only one must be in the negation.
+    expect(Q.not(Q.bool({ should: [a, b, c], minimum_should_match: 2 })).toJSON()).toEqual({
+      bool: { must_not: [{ bool: { should: [A, B, C], minimum_should_match: 2 } }] },
+    });
+    expect(
+      Q.not(Q.bool({ must: [d], should: [a, b], minimum_should_match: '50%' })).toJSON(),
+    ).toEqual({
+      bool: {
+        should: [
+          { bool: { must_not: [D] } },
+          { bool: { must_not: [{ bool: { should: [A, B], minimum_should_match: '50%' } }] } },
+        ],
+      },
+    });
+  });
+
   test('optional should clauses (minimum 0) do not affect the negation', () => {
     expect(Q.not(Q.bool({ must: [a], should: [b] })).toJSON()).toEqual({ bool: { must_not: [A] } });
   });
