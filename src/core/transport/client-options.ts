@@ -138,6 +138,11 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options.nodeSelector !== 'function') {
     checkEnum(options.nodeSelector, ['round-robin', 'random'], 'nodeSelector');
   }
+  checkFunction(options.nodeFilter, 'nodeFilter');
+  checkHeaders(options.headers, 'headers');
+  if (options.connections !== undefined) positiveInteger(options.connections, 'connections');
+  if (options.keepAliveTimeout !== undefined)
+    positiveInteger(options.keepAliveTimeout, 'keepAliveTimeout');
   const nodes = resolveNodes(options);
   const sniffInterval = options.sniffInterval;
   return {
@@ -173,6 +178,29 @@ function checkEnum(value: unknown, allowed: readonly unknown[], option: string):
       `\`${option}\` must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`,
       { option },
     );
+  }
+}
+
+function checkFunction(value: unknown, option: string): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ConfigurationError(`\`${option}\` must be a function (got ${typeof value})`, {
+      option,
+    });
+  }
+}
+
+// A string would be spread into headers like "0: x"; a non-string value sent as "[object Object]".
+function checkHeaders(value: unknown, option: string): void {
+  if (value === undefined) return;
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((header) => typeof header === 'string');
+  if (!valid) {
+    throw new ConfigurationError(`\`${option}\` must be an object of string header values`, {
+      option,
+    });
   }
 }
 
@@ -245,9 +273,9 @@ function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOption
       option: 'node',
     });
   }
-  const headers: Record<string, string> = {
-    ...(spec as { headers?: Record<string, string> }).headers,
-  };
+  const nodeHeaders = (spec as { headers?: Record<string, string> }).headers;
+  checkHeaders(nodeHeaders, 'node.headers');
+  const headers: Record<string, string> = { ...nodeHeaders };
   // Credentials in the URL become this node's Authorization header and leave the URL.
   if (url.username !== '' || url.password !== '') {
     const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;

@@ -98,6 +98,19 @@ describe('client options', () => {
     );
   });
 
+  it('names connections, keepAliveTimeout, nodeFilter and headers when they are invalid', () => {
+    const node = 'http://a:1';
+    expect(optionOf(() => new Client({ node, connections: -1 }))).toBe('connections');
+    expect(optionOf(() => new Client({ node, connections: 1.5 }))).toBe('connections');
+    expect(optionOf(() => new Client({ node, keepAliveTimeout: -5 }))).toBe('keepAliveTimeout');
+    expect(optionOf(() => new Client({ node, nodeFilter: 3 as never }))).toBe('nodeFilter');
+    expect(optionOf(() => new Client({ node, headers: 'x-a: 1' as never }))).toBe('headers');
+    expect(optionOf(() => new Client({ node, headers: { 'x-a': 1 as never } }))).toBe('headers');
+    expect(optionOf(() => new Client({ node: { url: node, headers: ['x'] as never } }))).toBe(
+      'node.headers',
+    );
+  });
+
   it('refuses caFingerprint on http nodes and malformed fingerprints', () => {
     expect(optionOf(() => new Client({ node: 'http://a:1', caFingerprint: 'AA' }))).toBe(
       'caFingerprint',
