@@ -9,7 +9,7 @@ import type {
   BulkRequestOptions,
 } from './bulk-types.js';
 import { BulkHelperError, type UnacknowledgedDocument } from './helper-errors.js';
-import { indexSegment } from './helper-request.js';
+import { indexSegment, positiveOption } from './helper-request.js';
 
 const DEFAULT_FLUSH_BYTES = 5 * 1024 * 1024;
 const DEFAULT_FLUSH_INTERVAL = 30_000;
@@ -79,9 +79,13 @@ export class BulkEngine<TDocument> {
     this.#requestOptions = requestOptions;
     this.#sink = sink;
     this.#path = options.index === undefined ? '/_bulk' : `/${indexSegment(options.index)}/_bulk`;
-    this.#flushBytes = positive(options.flushBytes, DEFAULT_FLUSH_BYTES, 'flushBytes');
-    this.#flushInterval = positive(options.flushInterval, DEFAULT_FLUSH_INTERVAL, 'flushInterval');
-    this.#concurrency = positive(options.concurrency, 5, 'concurrency');
+    this.#flushBytes = positiveOption(options.flushBytes, DEFAULT_FLUSH_BYTES, 'flushBytes');
+    this.#flushInterval = positiveOption(
+      options.flushInterval,
+      DEFAULT_FLUSH_INTERVAL,
+      'flushInterval',
+    );
+    this.#concurrency = positiveOption(options.concurrency, 5, 'concurrency');
     this.#retries = options.retries ?? 3;
     this.#wait = options.wait ?? 1000;
     this.#maxWait = options.maxWait ?? 30_000;
@@ -364,12 +368,6 @@ function firstValue(entry: Record<string, BulkHelperItem>): BulkHelperItem {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0)) throw new RangeError(`bulk option \`${name}\` must be a positive number`);
-  return value;
 }
 
 function isSyncIterable<T>(source: unknown): source is Iterable<T> {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import type {
   TransportLike,
   TransportRequestOptions,
@@ -60,4 +61,22 @@ export async function requestWithRetry<TBody>(
 export function indexSegment(index: string | readonly string[]): string {
   const names = typeof index === 'string' ? index.split(',') : index;
   return names.map((name) => encodeURIComponent(name.trim())).join(',');
+}
+
+/** A helper option that must be a number above zero (or, with `allowZero`, at least zero). */
+export function positiveOption(
+  value: number | undefined,
+  fallback: number,
+  option: string,
+  allowZero = false,
+): number {
+  if (value === undefined) return fallback;
+  const valid = typeof value === 'number' && (allowZero ? value >= 0 : value > 0);
+  if (!valid) {
+    throw new ConfigurationError(
+      `helper option \`${option}\` must be a number ${allowZero ? '>= 0' : '> 0'}, got ${String(value)}`,
+      { option },
+    );
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { MsearchItemError, MsearchStoppedError } from './helper-errors.js';
-import { type HelperRequestOptions, indexSegment } from './helper-request.js';
+import { type HelperRequestOptions, indexSegment, positiveOption } from './helper-request.js';
 import { documentsOf, type HelperSearchResponse } from './search-params.js';
 
 export interface MsearchOptions {
@@ -91,9 +91,10 @@ class MsearchBatcher {
     this.#requestOptions = requestOptions;
     this.#path =
       options.index === undefined ? '/_msearch' : `/${indexSegment(options.index)}/_msearch`;
-    this.#operations = options.operations ?? 5;
-    this.#flushInterval = options.flushInterval ?? 500;
-    this.#concurrency = options.concurrency ?? 5;
+    // Zero operations or concurrency would send empty requests forever, or nothing ever.
+    this.#operations = positiveOption(options.operations, 5, 'operations');
+    this.#flushInterval = positiveOption(options.flushInterval, 500, 'flushInterval', true);
+    this.#concurrency = positiveOption(options.concurrency, 5, 'concurrency');
     this.#retries = options.retries ?? 3;
     this.#wait = options.wait ?? 1000;
     this.#maxWait = options.maxWait ?? 30_000;

@@ -384,6 +384,9 @@ describe('helpers.bulk callbacks and signals', () => {
     expect(() => helpers.bulk({ datasource: [], onDocument: indexAction, flushBytes: -1 })).toThrow(
       /flushBytes/,
     );
+    expect(() =>
+      helpers.bulk({ datasource: [], onDocument: indexAction, flushInterval: 0 }),
+    ).toThrow(expect.objectContaining({ code: 'ELASTIQ_CONFIGURATION', option: 'flushInterval' }));
   });
 });
 

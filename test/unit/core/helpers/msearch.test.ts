@@ -143,4 +143,18 @@ describe('helpers.msearch', () => {
     m.stop();
     await m;
   });
+
+  it('refuses zero operations or concurrency with a coded error naming the option', () => {
+    // Before, operations: 0 sent empty msearch requests in a loop; concurrency: 0 never sent any.
+    const { helpers } = new Client({ node: 'http://127.0.0.1:9' });
+    for (const [options, option] of [
+      [{ operations: 0 }, 'operations'],
+      [{ concurrency: 0 }, 'concurrency'],
+      [{ flushInterval: -1 }, 'flushInterval'],
+    ] as const) {
+      expect(() => helpers.msearch(options)).toThrow(
+        expect.objectContaining({ code: 'ELASTIQ_CONFIGURATION', option }),
+      );
+    }
+  });
 });
