@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
-import { ConnectionError, RequestAbortedError, TimeoutError } from '../errors.js';
+import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
 import { BodyCollector } from './body-collector.js';
 import { normalizeFingerprint, verifyPinnedChain } from './tls-pinning.js';
 import type {
@@ -36,6 +36,9 @@ export class HttpConnection implements Connection {
   readonly #agent: http.Agent;
   readonly #proxy: URL | undefined;
   readonly #proxyAuth: string | undefined;
+  #inFlight = 0;
+  #closing: Promise<void> | undefined;
+  #onIdle: (() => void) | undefined;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
@@ -48,10 +51,18 @@ export class HttpConnection implements Connection {
   }
 
   request(request: ConnectionRequest): Promise<ConnectionResponse> {
-    return new Promise((resolve, reject) => {
+    if (this.#closing !== undefined) {
+      return Promise.reject(
+        new ConnectionError('The connection is closed', { code: ErrorCodes.closed }),
+      );
+    }
+    this.#inFlight++;
+    return new Promise<ConnectionResponse>((resolve, reject) => {
       const exchange = new Exchange(request, resolve, reject);
       if (exchange.settled) return;
       exchange.start(this.#requestOptions(request));
+    }).finally(() => {
+      if (--this.#inFlight === 0) this.#onIdle?.();
     });
   }
 
@@ -74,9 +85,16 @@ export class HttpConnection implements Connection {
     };
   }
 
+  /** Refuses new requests, lets those in flight end (as undici's Pool does), then ends every socket. */
   close(): Promise<void> {
-    this.#agent.destroy();
-    return Promise.resolve();
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#onIdle = () => {
+        this.#agent.destroy();
+        resolve();
+      };
+      if (this.#inFlight === 0) this.#onIdle();
+    });
+    return this.#closing;
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
+import { HttpConnection } from '../../../src/core/connection/http-connection.js';
 import type { SniffDiagnostic } from '../../../src/core/diagnostics.js';
 import { type Stub, sendJson, startStub } from '../../support/stub-server.js';
 
@@ -123,6 +124,26 @@ describe('sniffing', () => {
     await expect(inFlight).resolves.toEqual({ ok: true });
     expect(ports(c)).toEqual([node.port]);
   });
+
+  for (const [label, Connection] of [
+    ['undici', undefined],
+    ['http', HttpConnection],
+  ] as const) {
+    it(`lets a request in flight to a node the sniff dropped finish (${label} connection)`, async () => {
+      const seed = await startStub((_req, res) => {
+        setTimeout(() => sendJson(res, 200, { from: 'seed' }), 150);
+      });
+      const other = await startStub((_req, res) => sendJson(res, 200, { from: 'other' }));
+      stubs.push(seed, other);
+      const c = client({ node: seed.url, Connection, maxRetries: 0 });
+      const inFlight = c.transport.request({ method: 'GET', path: '/slow' });
+      await expect.poll(() => seed.requests.length).toBe(1);
+      // What a sniff does when the cluster no longer lists the seed.
+      c.transport.pool.update([{ url: new URL(other.url) }]);
+      await expect(inFlight).resolves.toEqual({ from: 'seed' });
+      expect(ports(c)).toEqual([other.port]);
+    });
+  }
 
   it('sniffs on an interval', async () => {
     const nodes = await cluster();
