@@ -205,9 +205,9 @@ class MsearchBatcher {
     } else if (item.error !== undefined) {
       this.#settle(() => entry.reject(new MsearchItemError(status, item)));
     } else {
-      this.#settle(() =>
-        entry.resolve({ body: item, documents: documentsOf(item.hits.hits), status }),
-      );
+      // `hits` is absent when a filter_path keeps only aggregations: no documents, not a failure.
+      const hits = item.hits?.hits ?? [];
+      this.#settle(() => entry.resolve({ body: item, documents: documentsOf(hits), status }));
     }
   }
 

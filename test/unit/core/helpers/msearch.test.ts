@@ -157,4 +157,28 @@ describe('helpers.msearch', () => {
       );
     }
   });
+
+  it('resolves a search whose response has no hits (a filter_path keeping only aggregations)', async () => {
+    const { helpers } = await setup((req) => {
+      const count = req.body.split('\n').filter((l) => l.length > 0).length / 2;
+      const responses = Array.from({ length: count }, (_, i) => ({
+        aggregations: { n: { value: i } },
+      }));
+      return { body: { responses } };
+    });
+    const m = helpers.msearch({
+      operations: 2,
+      flushInterval: 10,
+      params: { filter_path: 'responses.aggregations' },
+    });
+    const [first, second] = await Promise.all([
+      m.search({}, { size: 0 }),
+      m.search({}, { size: 0 }),
+    ]);
+    expect(first.documents).toEqual([]);
+    expect(first.body).toEqual({ aggregations: { n: { value: 0 } } });
+    expect(second.body).toEqual({ aggregations: { n: { value: 1 } } });
+    m.stop();
+    await m;
+  });
 });
