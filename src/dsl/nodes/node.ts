@@ -63,7 +63,8 @@ export function copyIn<V>(value: V): V {
     return out as V;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== OBJECT_PROTOTYPE && proto !== null) return value;
+  // A Date is mutable: the caller's (or the one toJSON() handed out) must not reach the node.
+  if (proto !== OBJECT_PROTOTYPE && proto !== null) return copyDate(value) as V;
   const out: Record<string, unknown> = {};
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
@@ -85,11 +86,15 @@ export function toPlain(value: unknown): any {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== OBJECT_PROTOTYPE && proto !== null)
-    return value instanceof DslNode ? value.toJSON() : value;
+    return value instanceof DslNode ? value.toJSON() : copyDate(value);
   const out: Record<string, unknown> = {};
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
     out[k] = typeof v === 'object' && v !== null ? toPlain(v) : v;
   }
   return out;
+}
+
+function copyDate(value: object): object {
+  return value instanceof Date ? new Date(value.getTime()) : value;
 }

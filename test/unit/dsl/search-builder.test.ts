@@ -204,6 +204,17 @@ describe('immutability', () => {
     expect(JSON.stringify(base.toJSON())).toBe(before);
   });
 
+  test('a Date given to a query, or read back from toJSON(), is a copy', () => {
+    const since = new Date('2024-01-01T00:00:00.000Z');
+    const s = new Search().filter(Q.range({ date: { gte: since } }));
+    since.setUTCFullYear(2020);
+    const body = s.toJSON();
+    body.query.bool.filter[0].range.date.gte.setUTCFullYear(2010);
+    expect(JSON.stringify(s.toJSON())).toBe(
+      '{"query":{"bool":{"filter":[{"range":{"date":{"gte":"2024-01-01T00:00:00.000Z"}}}]}}}',
+    );
+  });
+
   test('the data of builders and nodes cannot be reassigned at runtime', () => {
     const s = new Search().query(Q.match({ title: 'x' }));
     const q = Q.match({ title: 'x' });
