@@ -261,12 +261,7 @@ export class Transport implements TransportLike {
   ): Promise<unknown> {
     const shared = this.#shared;
     const requestId = ++shared.nextRequestId;
-    if (shared.closed) {
-      throw new ConnectionError('The client is closed', {
-        code: ErrorCodes.closed,
-        meta: this.#meta(requestId, undefined, 0),
-      });
-    }
+    if (shared.closed) throw this.#closedError(requestId, 0, undefined);
     const diagnostics = shared.diagnostics;
     const started = diagnostics.active('response') ? performance.now() : 0;
     let prepared: PreparedRequest;
@@ -359,7 +354,11 @@ export class Transport implements TransportLike {
     let backoffs = 0;
     for (let attempt = 1; ; attempt++) {
       const connection = pool.select();
-      if (connection === undefined) throw this.#noLivingConnections(requestId, attempt - 1, errors);
+      if (connection === undefined) {
+        // close() empties the pool: a request between attempts must say so, not "no node".
+        if (this.#shared.closed) throw this.#closedError(requestId, attempt - 1, errors);
+        throw this.#noLivingConnections(requestId, attempt - 1, errors);
+      }
       prepared.attempts = attempt;
       prepared.connection = connection;
       if (this.#shared.diagnostics.active('request'))
@@ -549,6 +548,12 @@ export class Transport implements TransportLike {
       meta,
     });
     return attachRequestContext(wrapped, meta, errors);
+  }
+
+  #closedError(requestId: number, attempts: number, errors: Error[] | undefined): ConnectionError {
+    const meta = this.#meta(requestId, undefined, attempts);
+    const error = new ConnectionError('The client is closed', { code: ErrorCodes.closed, meta });
+    return attachRequestContext(error, meta, errors);
   }
 
   #noLivingConnections(

@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import type { RetryDiagnostic } from '../../../src/core/diagnostics.js';
-import { ConnectionError, ResponseError, TimeoutError } from '../../../src/core/errors.js';
+import {
+  ConnectionError,
+  ErrorCodes,
+  ResponseError,
+  TimeoutError,
+} from '../../../src/core/errors.js';
 import { type Stub, sendJson, startStub } from '../../support/stub-server.js';
 
 const stubs: Stub[] = [];
@@ -91,6 +96,18 @@ describe('retries', () => {
     expect(retries[1]!.delayMs).toBeLessThanOrEqual(40);
     const states = (c.transport.pool as unknown as { states(): { alive: boolean }[] }).states();
     expect(states[0]!.alive).toBe(true);
+  });
+
+  it('fails with ELASTIQ_CLIENT_CLOSED, not "no node", when the client closes during a backoff', async () => {
+    const s = await stub((_req, res) => sendJson(res, 429, { error: 'busy' }));
+    const c = client({ node: s.url, retryBackoff: { base: 200, max: 200 } });
+    const pending = c.transport.request({ method: 'GET', path: '/' }).catch((e: unknown) => e);
+    await expect.poll(() => s.requests.length).toBe(1);
+    await c.close();
+    const error = (await pending) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe(ErrorCodes.closed);
+    expect(error.attemptErrors.map((e) => (e as ResponseError).statusCode)).toEqual([429]);
   });
 
   it('honours maxRetries per client and per request', async () => {
