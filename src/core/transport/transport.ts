@@ -455,7 +455,7 @@ export class Transport implements TransportLike {
     const statusCode = response.statusCode;
     const success = statusCode >= 200 && statusCode < 300;
     if (success && this.#productCheck)
-      this.#checkProduct(response, requestId, connection, attempts);
+      this.#checkProduct(response, requestId, connection, attempts, errors);
     if (options.asBoolean === true && (success || statusCode === 404)) {
       return this.#wrap(success, response, options, requestId, connection, attempts);
     }
@@ -502,14 +502,17 @@ export class Transport implements TransportLike {
     requestId: number,
     connection: Connection,
     attempts: number,
+    errors: Error[] | undefined,
   ): void {
     const product = response.headers['x-elastic-product'];
     if (product === 'Elasticsearch') return;
-    throw new ProductNotSupportedError(
+    const meta = this.#meta(requestId, connection, attempts);
+    const error = new ProductNotSupportedError(
       'The server did not identify itself as Elasticsearch (no "x-elastic-product: Elasticsearch" header). ' +
         "For OpenSearch, use `compatibility: 'opensearch'`.",
-      { meta: this.#meta(requestId, connection, attempts) },
+      { meta },
     );
+    throw attachRequestContext(error, meta, errors);
   }
 
   #responseError(

@@ -5,6 +5,7 @@ import type { RetryDiagnostic } from '../../../src/core/diagnostics.js';
 import {
   ConnectionError,
   ErrorCodes,
+  ProductNotSupportedError,
   ResponseError,
   TimeoutError,
 } from '../../../src/core/errors.js';
@@ -108,6 +109,22 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.code).toBe(ErrorCodes.closed);
     expect(error.attemptErrors.map((e) => (e as ResponseError).statusCode)).toEqual([429]);
+  });
+
+  it('keeps the earlier attempts errors when the final answer fails the product check', async () => {
+    const s = await stub((_req, res) => {
+      if (s.requests.length === 1) sendJson(res, 503, { error: 'unavailable' });
+      else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      }
+    });
+    const c = client({ node: s.url });
+    const error = (await c.transport
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e)) as ProductNotSupportedError;
+    expect(error).toBeInstanceOf(ProductNotSupportedError);
+    expect(error.attemptErrors.map((e) => (e as ResponseError).statusCode)).toEqual([503]);
   });
 
   it('honours maxRetries per client and per request', async () => {
