@@ -206,7 +206,13 @@ async function launchAndWait(
   const endpoint = endpointOf(cluster, toStart[0]!.index);
   try {
     // In parallel: a node of a new multi-node cluster waits for its peers before it reports started.
-    await Promise.all(toStart.map((node) => launchNode(prepared, cluster, node)));
+    // Every launch settles before a failure is handled: a launcher still running would write
+    // its PID file after the clean-up looked for it, and its JVM would be left behind.
+    const launches = await Promise.allSettled(
+      toStart.map((node) => launchNode(prepared, cluster, node)),
+    );
+    const failed = launches.find((l) => l.status === 'rejected');
+    if (failed) throw failed.reason;
     const check = async () => {
       const up = new Set((await runningNodes(cluster)).map((n) => n.name));
       const dead = toStart.filter((n) => !up.has(n.name)).map((n) => n.name);

@@ -1,0 +1,69 @@
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { startCluster } from '../../../src/cli/local/cluster.js';
+import { isAlive, readPid } from '../../../src/cli/local/processes.js';
+import { silentReporter } from '../../../src/cli/local/progress.js';
+
+const VERSION = '9.9.9';
+
+// Node 0's launcher fails at once; node 1's starts a "server" (a process whose command line
+// carries the org.elasticsearch marker) a moment later and writes its PID file, as the real
+// launcher does once the JVM runs.
+const LAUNCHER = `#!/bin/sh
+case "$ES_PATH_CONF" in
+  *-0/config) echo "node 0 cannot start" >&2; exit 1 ;;
+esac
+sleep 1
+bash -c 'exec -a org.elasticsearch.FakeServer sleep 60' >/dev/null 2>&1 &
+echo $! > "$3"
+`;
+
+/** An ELASTIQ_HOME holding a cached zip, its unpacked fake distribution and a fake JDK. */
+async function fakeHome(): Promise<{ home: string; javaHome: string }> {
+  const home = await mkdtemp(join(tmpdir(), 'elastiq-start-'));
+  // Open to the unprivileged node user when the tests run as root.
+  await chmod(home, 0o755);
+  await mkdir(join(home, 'downloads'), { recursive: true });
+  await writeFile(join(home, 'downloads', `elasticsearch-${VERSION}.zip`), '');
+  const distribution = join(home, 'distributions', `elasticsearch-${VERSION}`);
+  await mkdir(join(distribution, 'bin'), { recursive: true });
+  await mkdir(join(distribution, 'config'), { recursive: true });
+  await writeFile(join(distribution, 'bin', 'elasticsearch'), LAUNCHER, { mode: 0o755 });
+  const javaHome = join(home, 'jdk');
+  await mkdir(join(javaHome, 'bin'), { recursive: true });
+  await writeFile(join(javaHome, 'bin', 'java'), '', { mode: 0o755 });
+  await writeFile(join(javaHome, 'release'), 'JAVA_VERSION="25"\n');
+  return { home, javaHome };
+}
+
+describe('starting a local cluster', () => {
+  it('leaves no node running when another node of the same start fails to launch', async () => {
+    const { home, javaHome } = await fakeHome();
+    const port = 47_000 + Math.floor(Math.random() * 800);
+    const pidFile = join(home, 'clusters', 'leak', 'leak-1', 'node.pid');
+    try {
+      await expect(
+        startCluster({
+          name: 'leak',
+          nodes: 2,
+          port,
+          version: VERSION,
+          home,
+          javaHome,
+          timeoutMs: 10_000,
+          reporter: silentReporter,
+        }),
+      ).rejects.toMatchObject({ code: 'ELASTIQ_LOCAL_START_FAILED' });
+      // Time for a launcher still running after the failure to write its PID file.
+      await sleep(1500);
+      const pid = readPid(pidFile);
+      expect(pid === undefined || !isAlive(pid)).toBe(true);
+    } finally {
+      const pid = readPid(pidFile);
+      if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
