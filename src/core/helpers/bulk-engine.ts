@@ -66,6 +66,8 @@ export class BulkEngine<TDocument> {
   #active = 0;
   #batch: BulkBatch<TDocument> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** The slot of the latest batch sent: resolved once no batch waits for a slot. */
+  #lastAcquire: Promise<void> = Promise.resolve();
   #failure: { error: unknown; message: string } | undefined;
 
   constructor(
@@ -139,6 +141,7 @@ export class BulkEngine<TDocument> {
     if (isSyncIterable(source)) {
       for (const document of source) {
         if (this.#stopped) return;
+        if (this.#mustWait()) await this.#lastAcquire;
         if (this.#add(document)) await this.#flush();
       }
       return;
@@ -152,12 +155,21 @@ export class BulkEngine<TDocument> {
           finished = true;
           return;
         }
+        if (this.#mustWait()) await this.#lastAcquire;
         if (this.#add(next.value)) await this.#flush();
       }
     } finally {
       // Stopped early: let the source release what it holds (streams are destroyed).
       if (!finished) await iterator.return?.();
     }
+  }
+
+  /**
+   * Whether a new batch must wait: a batch the timer sent is still waiting for a slot. Without
+   * this, a source that never fills a batch would queue timer-sent batches without bound.
+   */
+  #mustWait(): boolean {
+    return this.#batch === undefined && this.#slotWaiters.length > 0;
   }
 
   /** Adds one document to the current batch; true when the batch is full. */
@@ -182,6 +194,7 @@ export class BulkEngine<TDocument> {
     this.#batch = undefined;
     if (batch === undefined || batch.count === 0) return;
     const acquired = this.#acquire();
+    this.#lastAcquire = acquired;
     // Tracked from the moment it leaves the reader, so run() never finishes before it settles.
     const task: Promise<void> = acquired
       .then(() => this.#sendOrKeep(batch))

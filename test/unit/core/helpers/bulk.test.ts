@@ -248,6 +248,37 @@ describe('helpers.bulk', () => {
     expect(maxAhead).toBeLessThanOrEqual(3 * 22);
   });
 
+  it('keeps reading bounded when batches are sent by flushInterval to a slow cluster', async () => {
+    // A steady source that never fills flushBytes: every batch leaves on the timer. Timer-sent
+    // batches queued for a slot without ever pausing the reader, so memory grew without bound.
+    let pulled = 0;
+    let settledDocs = 0;
+    let maxAhead = 0;
+    const { helpers } = await setup((req) => ({
+      body: bulkResponse(parseBulk(req.body), () => 201),
+      delayMs: 150,
+    }));
+    async function* steady() {
+      for (const doc of docs(150)) {
+        pulled++;
+        maxAhead = Math.max(maxAhead, pulled - settledDocs);
+        yield doc;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    const stats = await helpers.bulk<Doc>({
+      datasource: steady(),
+      onDocument: indexAction,
+      onSuccess: () => settledDocs++,
+      flushInterval: 20,
+      concurrency: 1,
+    });
+    expect(stats.successful).toBe(150);
+    // One batch in flight, one waiting for the slot, one being filled: each about 20 ms of
+    // documents (a 2 ms timer tick is often longer), never the whole source.
+    expect(maxAhead).toBeLessThanOrEqual(45);
+  });
+
   it('sends a partial batch after flushInterval when the source is slow', async () => {
     const { helpers, stub } = await setup(allOk);
     async function* slow() {
