@@ -64,6 +64,21 @@ export function defaultClusterName(engine: EngineName, nodes: number, secure: bo
   return engine === 'opensearch' ? `opensearch-${base}` : base;
 }
 
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * A cluster's name is a folder under clusters/: a name with a slash or `..` would put the cluster
+ * where `status` and `stop` (which list clusters/) never look, and its JVMs would outlive `stop`.
+ */
+function assertClusterName(name: string): void {
+  if (!CLUSTER_NAME.test(name)) {
+    throw new LocalError(
+      'ELASTIQ_LOCAL_USAGE',
+      `--name takes letters, digits, '.', '_' and '-' (starting with a letter or digit, at most 64), not '${name}'`,
+    );
+  }
+}
+
 function engineOf(name: EngineName | undefined): Engine {
   const engine = engineByName(name ?? 'elasticsearch');
   if (!engine) throw new LocalError('ELASTIQ_LOCAL_USAGE', `Unknown engine '${name}'`);
@@ -313,6 +328,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
   const nodeCount = options.nodes ?? 1;
   const secure = options.secure ?? false;
   const name = options.name ?? defaultClusterName(engine.name, nodeCount, secure);
+  assertClusterName(name);
   const paths = localPaths(options.home);
   const clusterDir = join(paths.clusters, name);
   let existing = await readState(clusterDir);

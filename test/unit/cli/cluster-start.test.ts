@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +67,17 @@ describe('starting a local cluster', () => {
       if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
+});
+
+describe('cluster names', () => {
+  it.each(['../outside', 'a/b', '..', '', '-x'])(
+    'refuses %j before anything is created, so stop and status always find the cluster',
+    async (name) => {
+      const { home, javaHome } = await fakeHome();
+      await expect(
+        startCluster({ name, version: VERSION, home, javaHome, reporter: silentReporter }),
+      ).rejects.toMatchObject({ code: 'ELASTIQ_LOCAL_USAGE' });
+      expect(existsSync(join(home, 'clusters'))).toBe(false);
+    },
+  );
 });
