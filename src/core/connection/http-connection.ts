@@ -1,7 +1,7 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
@@ -281,7 +281,18 @@ class Exchange {
     const body = this.init.body;
     if (body === null) request.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);
-    else body.pipe(request);
+    else this.pipeBody(body, request);
+  }
+
+  // A streamed body may be any async iterable (as undici accepts); a broken one ends the request
+  // at once (pipe() does not forward the error, and an unheard 'error' would crash the process).
+  private pipeBody(body: Readable | AsyncIterable<unknown>, request: ClientRequest): void {
+    const source =
+      typeof (body as Readable).pipe === 'function'
+        ? (body as Readable)
+        : Readable.from(body as AsyncIterable<unknown>);
+    source.once('error', (err) => this.fail(toConnectionError(err)));
+    source.pipe(request);
   }
 
   private onResponse(response: IncomingMessage): void {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { HttpConnection } from '../../../src/core/connection/http-connection.js';
@@ -120,6 +121,35 @@ describe.each([
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
+
+  describe('streamed request bodies', () => {
+    it('sends an async iterable body', async () => {
+      async function* lines() {
+        yield Buffer.from('{"a":');
+        yield Buffer.from('1}');
+      }
+      const result = await client.transport.request({
+        method: 'POST',
+        path: '/stream',
+        body: lines(),
+      });
+      expect(result).toMatchObject({ path: '/stream' });
+      expect(upstream.requests.at(-1)!.body.toString()).toBe('{"a":1}');
+    });
+
+    it('fails at once with a ConnectionError when the body stream breaks', async () => {
+      const body = new Readable({
+        read() {
+          this.destroy(new Error('disk gone'));
+        },
+      });
+      const error = await client.transport
+        .request({ method: 'POST', path: '/stream', body }, { requestTimeout: 5000 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toContain('disk gone');
+    });
+  });
 
   describe('fuzzing the response path end to end', () => {
     it('answers random bodies with a value or a typed error, never anything else', async () => {
