@@ -173,6 +173,32 @@ export function isTruthy(value: unknown): boolean {
   );
 }
 
+/**
+ * A value `gt`/`gte`/`lt`/`lte` can compare: a number, a bigint or numeric text. A missing
+ * field, null, a boolean or an object is none, so the comparison fails instead of reading it
+ * as 0 (`Number(null)`), which let `gte: { count: 0 }` pass on a field that is not there.
+ */
+export function numericValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+/** `gt`, `gte`, `lt` and `lte`: both sides numeric and in that order. */
+export function compareNumbers(
+  actual: unknown,
+  expected: unknown,
+  test: (actual: number, expected: number) => boolean,
+): boolean {
+  const a = numericValue(actual);
+  const e = numericValue(expected);
+  return a !== undefined && e !== undefined && test(a, e);
+}
+
 /** Length of an array, the key count of an object, or the length of a string. */
 export function lengthOf(value: unknown): number | undefined {
   if (Array.isArray(value) || typeof value === 'string') return value.length;

@@ -2,6 +2,7 @@
 import { ConfigurationError, ElastiqError, ResponseError } from '../../src/core/errors.js';
 import type { TransportRequestOptions } from '../../src/core/transport/types.js';
 import {
+  compareNumbers,
   contains,
   isRegexLiteral,
   isTruthy,
@@ -116,13 +117,13 @@ export class StepRunner {
           (actual, expected) => lengthOf(actual) === Number(expected),
         );
       case 'gt':
-        return this.compare(arg, 'gt', (a, e) => Number(a) > Number(e));
+        return this.compare(arg, 'gt', (a, e) => compareNumbers(a, e, (x, y) => x > y));
       case 'gte':
-        return this.compare(arg, 'gte', (a, e) => Number(a) >= Number(e));
+        return this.compare(arg, 'gte', (a, e) => compareNumbers(a, e, (x, y) => x >= y));
       case 'lt':
-        return this.compare(arg, 'lt', (a, e) => Number(a) < Number(e));
+        return this.compare(arg, 'lt', (a, e) => compareNumbers(a, e, (x, y) => x < y));
       case 'lte':
-        return this.compare(arg, 'lte', (a, e) => Number(a) <= Number(e));
+        return this.compare(arg, 'lte', (a, e) => compareNumbers(a, e, (x, y) => x <= y));
       case 'contains':
         return this.compare(arg, 'contains', (actual, expected) => contains(actual, expected));
       case 'exists':

@@ -9,6 +9,7 @@ import {
   valueAt,
   verboseRegex,
 } from '../../../yaml/assertions.js';
+import { StepFailure, StepRunner } from '../../../yaml/steps.js';
 
 describe('YAML runner assertions', () => {
   it('splits paths on dots, keeps escaped dots and drops a leading $body', () => {
@@ -70,5 +71,29 @@ describe('YAML runner assertions', () => {
       3,
       undefined,
     ]);
+  });
+});
+
+describe('YAML runner numeric comparisons', () => {
+  const runner = (last: unknown) => {
+    const r = new StepRunner({}, new Stash(), 1000);
+    r.last = last;
+    return r;
+  };
+
+  it('fail when the field is missing, null, a boolean or not a number, instead of reading 0', async () => {
+    for (const last of [{}, { count: null }, { count: false }, { count: '' }, { count: 'n/a' }]) {
+      await expect(runner(last).run({ gte: { count: 0 } })).rejects.toBeInstanceOf(StepFailure);
+      await expect(runner(last).run({ lt: { count: 10 } })).rejects.toBeInstanceOf(StepFailure);
+    }
+  });
+
+  it('compare numbers, numeric text and stashed values by value', async () => {
+    const r = runner({ count: 3, size: '10', big: 12n });
+    r.stash.set('limit', 3);
+    await r.run({ gte: { count: '$limit' } });
+    await r.run({ gt: { size: 9 } });
+    await r.run({ lte: { big: 12 } });
+    await expect(r.run({ gt: { count: '$limit' } })).rejects.toBeInstanceOf(StepFailure);
   });
 });
