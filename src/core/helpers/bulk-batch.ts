@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import type { BulkAction, BulkHelperOperation } from './bulk-types.js';
 
 // Lines are joined into a string of about this many characters before being encoded: one
@@ -101,18 +102,29 @@ export function operationLines(document: unknown, action: BulkAction): Operation
     return { text: `${header}\n${updatePayload(document, extra)}\n`, update: true };
   }
   const source = pair ? action[1] : document;
+  if (source instanceof Uint8Array) throw bytesDocument();
   const payload = typeof source === 'string' ? source : JSON.stringify(source);
   return { text: `${header}\n${payload}\n`, update: false };
 }
 
 function updatePayload(document: unknown, extra: Record<string, unknown> | undefined): string {
   if (extra !== undefined && 'doc' in extra) return JSON.stringify(extra);
+  if (document instanceof Uint8Array) throw bytesDocument();
   if (typeof document === 'string') {
     // A pre-serialized document: wrap it without parsing, then let `extra` fields follow.
     const rest = extra === undefined ? '' : JSON.stringify(extra).slice(1, -1);
     return rest.length > 0 ? `{"doc":${document},${rest}}` : `{"doc":${document}}`;
   }
   return JSON.stringify(extra === undefined ? { doc: document } : { doc: document, ...extra });
+}
+
+// JSON.stringify of a Buffer is {"type":"Buffer","data":[...]}: it would be indexed as that.
+function bytesDocument(): ConfigurationError {
+  return new ConfigurationError(
+    'a bulk document is a Buffer: the datasource gives raw bytes (a file stream?). Give objects, ' +
+      'or JSON strings one per document (split NDJSON into lines, e.g. with node:readline)',
+    { option: 'datasource' },
+  );
 }
 
 /** The operation an action names (its first key). */

@@ -98,6 +98,21 @@ describe('helpers.bulk', () => {
     }
   });
 
+  it('refuses a datasource of raw bytes instead of indexing Buffer objects', async () => {
+    // fs.createReadStream(file) yields Buffers; each was sent as {"type":"Buffer","data":[...]}.
+    const { helpers, stub } = await setup(allOk);
+    const bytes = Readable.from([Buffer.from('{"id":"a","n":0}\n')], { objectMode: false });
+    const error = await helpers
+      .bulk<Buffer>({ datasource: bytes, onDocument: () => ({ index: { _index: 'x' } }) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BulkHelperError);
+    expect((error as BulkHelperError).cause).toMatchObject({
+      code: 'ELASTIQ_CONFIGURATION',
+      option: 'datasource',
+    });
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it('asks for only status and error of each item unless onSuccess needs the whole item', async () => {
     const { helpers, stub } = await setup(allOk);
     await helpers.bulk({ datasource: docs(3), onDocument: indexAction });
