@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { LocalError } from '../errors.js';
 import type { Engine } from './engines.js';
 import type { Reporter } from './progress.js';
-import { scratchName, singleFlight } from './single-flight.js';
+import { removeStaleScratch, scratchName, singleFlight } from './single-flight.js';
 import { artifactUrl, type FetchLike } from './versions.js';
 
 export interface DownloadOptions {
@@ -179,6 +179,7 @@ async function obtainOnce(options: ObtainOptions, file: string): Promise<string>
   const { engine, version } = options;
   if (await stat(file).catch(() => undefined)) return file;
   await mkdir(options.downloads, { recursive: true });
+  await removeStaleScratch(file, 'part');
   const url = artifactUrl(options.repository, engine, version);
   options.reporter.info(`Downloading ${url}`);
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalError } from '../errors.js';
 import type { JavaHome } from './java.js';
-import { scratchName, singleFlight } from './single-flight.js';
+import { removeStaleScratch, scratchName, singleFlight } from './single-flight.js';
 
 const run = promisify(execFile);
 
@@ -174,6 +174,7 @@ async function buildVariant(
     );
     return distribution;
   }
+  await removeStaleScratch(variant, 'partial');
   const partial = scratchName(variant, 'partial');
   try {
     await cp(distribution, partial, { recursive: true, preserveTimestamps: true });

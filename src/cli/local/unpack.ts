@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { LocalError } from '../errors.js';
-import { scratchName, singleFlight } from './single-flight.js';
+import { removeStaleScratch, scratchName, singleFlight } from './single-flight.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -114,6 +114,7 @@ const unpacked = (dest: string) =>
 
 async function unpackOnce(zipFile: string, dest: string, onStart: () => void): Promise<void> {
   if (await unpacked(dest)) return;
+  await removeStaleScratch(dest, 'partial');
   onStart();
   const partial = scratchName(dest, 'partial');
   await mkdir(partial, { recursive: true, mode: 0o755 });

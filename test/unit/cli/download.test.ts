@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,5 +126,28 @@ describe('obtainDistribution', () => {
     expect(new Set(files).size).toBe(1);
     expect(zipRequests).toBe(1);
     expect(await readFile(files[0]!)).toEqual(BODY);
+  });
+
+  it('removes the partial download an interrupted run left, and keeps those still being written', async () => {
+    const downloads = await mkdtemp(join(tmpdir(), 'elastiq-downloads-'));
+    const zip = join(downloads, 'elasticsearch-9.9.8.zip');
+    // A PID that was in use and is gone now, like that of a download killed by Ctrl-C.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = `${zip}.part-${gone}-abcdefgh`;
+    const live = `${zip}.part-${process.pid}-ijklmnop`;
+    await writeFile(stale, 'half a zip');
+    await writeFile(live, 'being written');
+    const file = await obtainDistribution({
+      engine: ELASTICSEARCH,
+      version: '9.9.8',
+      repository: 'http://127.0.0.1:9/maven2',
+      downloads,
+      reporter: recordingReporter().reporter,
+      fetch: ((url: string) =>
+        fetch(url.endsWith('.zip') ? `${base}/good.zip` : `${base}/missing`)) as typeof fetch,
+    });
+    expect(await readFile(file)).toEqual(BODY);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });
