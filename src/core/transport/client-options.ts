@@ -10,7 +10,7 @@ import type { NodePoolOptions, ResurrectStrategy } from '../pool/node-pool.js';
 import type { NodeSelector } from '../pool/selectors.js';
 import type { JsonSerializerOptions, Serializer } from '../serializer/json-serializer.js';
 import { cloudIdToUrl } from './cloud-id.js';
-import { toMilliseconds } from './duration.js';
+import { MAX_TIMER_MS, toMilliseconds, toTimerMilliseconds } from './duration.js';
 
 /** A node: its URL, or its URL with headers sent to it only and its roles. */
 export type NodeInput =
@@ -148,16 +148,16 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   return {
     nodes,
     authorization: authorizationHeader(options.auth),
-    requestTimeout: toMilliseconds(options.requestTimeout ?? 30_000, 'requestTimeout'),
-    pingTimeout: toMilliseconds(options.pingTimeout ?? 3_000, 'pingTimeout'),
+    requestTimeout: toTimerMilliseconds(options.requestTimeout ?? 30_000, 'requestTimeout'),
+    pingTimeout: toTimerMilliseconds(options.pingTimeout ?? 3_000, 'pingTimeout'),
     maxRetries: nonNegativeInteger(options.maxRetries ?? 3, 'maxRetries'),
     retryOnTimeout: options.retryOnTimeout ?? false,
     backoffBase: nonNegativeInteger(options.retryBackoff?.base ?? 100, 'retryBackoff.base'),
-    backoffMax: nonNegativeInteger(options.retryBackoff?.max ?? 10_000, 'retryBackoff.max'),
+    backoffMax: timerDelay(options.retryBackoff?.max ?? 10_000, 'retryBackoff.max'),
     sniffInterval:
       sniffInterval === undefined || sniffInterval === false
         ? 0
-        : toMilliseconds(sniffInterval, 'sniffInterval'),
+        : toTimerMilliseconds(sniffInterval, 'sniffInterval'),
     deadTimeout: toMilliseconds(options.deadTimeout ?? 60_000, 'deadTimeout'),
     maxDeadTimeout: toMilliseconds(options.maxDeadTimeout ?? 30 * 60_000, 'maxDeadTimeout'),
     maxResponseSize: positiveInteger(
@@ -210,6 +210,14 @@ function nonNegativeInteger(value: unknown, option: string): number {
     `\`${option}\` must be a non-negative integer (got ${String(value)})`,
     { option },
   );
+}
+
+function timerDelay(value: unknown, option: string): number {
+  const ms = nonNegativeInteger(value, option);
+  if (ms <= MAX_TIMER_MS) return ms;
+  throw new ConfigurationError(`\`${option}\` must be at most ${MAX_TIMER_MS} ms (got ${ms})`, {
+    option,
+  });
 }
 
 function positiveInteger(value: unknown, option: string): number {

@@ -27,3 +27,22 @@ export function toMilliseconds(value: number | string, option: string): number {
     { option },
   );
 }
+
+/** The longest delay a Node timer can wait: longer ones fire after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Like `toMilliseconds`, for a duration that drives a timer: refuses what a timer cannot wait for
+ * (Node would fire it after 1 ms, turning "almost never" into "at once").
+ *
+ * @example
+ * toTimerMilliseconds('30s', 'requestTimeout'); // 30000
+ */
+export function toTimerMilliseconds(value: number | string, option: string): number {
+  const ms = toMilliseconds(value, option);
+  if (ms <= MAX_TIMER_MS) return ms;
+  throw new ConfigurationError(
+    `\`${option}\` must be at most ${MAX_TIMER_MS} ms (about 24.8 days) (got ${JSON.stringify(value)})`,
+    { option },
+  );
+}

@@ -23,7 +23,7 @@ import {
   resolveOptions,
 } from './client-options.js';
 import { refusesCompatibleWith9 } from './compat.js';
-import { toMilliseconds } from './duration.js';
+import { toTimerMilliseconds } from './duration.js';
 import { buildHeaderSets, type HeaderSets, redactHeaders } from './headers.js';
 import {
   type BodyKind,
@@ -300,9 +300,7 @@ export class Transport implements TransportLike {
     const timeout =
       options.requestTimeout === undefined
         ? resolved.requestTimeout
-        : typeof options.requestTimeout === 'number'
-          ? options.requestTimeout
-          : toMilliseconds(options.requestTimeout, 'requestTimeout');
+        : toTimerMilliseconds(options.requestTimeout, 'requestTimeout');
     const prepared = new PreparedRequest(
       params.method,
       qs.length === 0 ? params.path : params.path + qs,

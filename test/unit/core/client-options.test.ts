@@ -111,6 +111,18 @@ describe('client options', () => {
     );
   });
 
+  it('refuses timer durations beyond what a Node timer can wait (it would fire after 1 ms)', () => {
+    const node = 'http://a:1';
+    expect(optionOf(() => new Client({ node, requestTimeout: 2 ** 32 }))).toBe('requestTimeout');
+    expect(optionOf(() => new Client({ node, requestTimeout: '30d' }))).toBe('requestTimeout');
+    expect(optionOf(() => new Client({ node, pingTimeout: '30d' }))).toBe('pingTimeout');
+    expect(optionOf(() => new Client({ node, sniffInterval: '30d' }))).toBe('sniffInterval');
+    expect(optionOf(() => new Client({ node, retryBackoff: { max: 2 ** 32 } }))).toBe(
+      'retryBackoff.max',
+    );
+    expect(resolveOptions({ node, requestTimeout: '24d' }).requestTimeout).toBe(24 * 86_400_000);
+  });
+
   it('refuses caFingerprint on http nodes and malformed fingerprints', () => {
     expect(optionOf(() => new Client({ node: 'http://a:1', caFingerprint: 'AA' }))).toBe(
       'caFingerprint',

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { HttpConnection } from '../../../src/core/connection/http-connection.js';
 import {
+  ConfigurationError,
   DeserializationError,
   ErrorCodes,
   RequestAbortedError,
@@ -146,6 +147,24 @@ describe.each([
     ).rejects.toThrow(TimeoutError);
     // The stub answers after 500 ms: an earlier rejection is the timeout's doing.
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('refuses a per-request timeout no timer can wait for, instead of timing out at once', async () => {
+    stub = await startStub((_req, res) => {
+      setTimeout(() => sendJson(res, 200, { ok: true }), 30);
+    });
+    const c = withConnection();
+    for (const requestTimeout of [2 ** 32, '30d', -1, Number.NaN]) {
+      const error = await c.transport
+        .request({ method: 'GET', path: '/' }, { requestTimeout })
+        .catch((e: unknown) => e);
+      expect(error, String(requestTimeout)).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).option).toBe('requestTimeout');
+    }
+    expect(stub.requests).toHaveLength(0);
+    await expect(
+      c.transport.request({ method: 'GET', path: '/' }, { requestTimeout: '24d' }),
+    ).resolves.toEqual({ ok: true });
   });
 
   it('aborts with the request signal, before and during the request', async () => {
