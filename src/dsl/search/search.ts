@@ -492,7 +492,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
         after = hits[hits.length - 1]!.sort;
       }
     } finally {
-      await client.closePointInTime({ id });
+      await ignoreGone(client.closePointInTime({ id }));
     }
   }
 
@@ -527,8 +527,20 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
         scrollId = page._scroll_id ?? scrollId;
       }
     } finally {
-      if (scrollId) await client.clearScroll({ scroll_id: scrollId });
+      if (scrollId) await ignoreGone(client.clearScroll({ scroll_id: scrollId }));
     }
+  }
+}
+
+/**
+ * Closing a point in time or scroll that already expired answers 404: nothing is left open, so
+ * that must neither fail a loop that ended well nor hide the error that ended it.
+ */
+async function ignoreGone(closing: Promise<unknown>): Promise<void> {
+  try {
+    await closing;
+  } catch (error) {
+    if ((error as { statusCode?: unknown } | null)?.statusCode !== 404) throw error;
   }
 }
 

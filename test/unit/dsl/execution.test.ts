@@ -280,6 +280,41 @@ describe('iterate and scan', () => {
     expect(calls.at(-1)).toEqual(['closePointInTime', { id: 'p1' }]);
   });
 
+  test('a point in time or scroll that already expired (404 on close) does not fail the loop', async () => {
+    const gone = () => {
+      throw Object.assign(new Error('search_context_missing_exception'), { statusCode: 404 });
+    };
+    const { client } = fakeClient({
+      openPointInTime: () => ({ id: 'p1' }),
+      search: (p) =>
+        p.scroll ? body([hit('1', {})], { _scroll_id: 's1' }) : body([hit('1', {}, [1])]),
+      scroll: () => body([]),
+      closePointInTime: gone,
+      clearScroll: gone,
+    });
+    const s = new Search({ client, index: 'posts' });
+    const ids: string[] = [];
+    for await (const h of s.iterate({ size: 5 })) ids.push(h.meta.id);
+    for await (const h of s.scan()) {
+      ids.push(h.meta.id);
+      break;
+    }
+    expect(ids).toEqual(['1', '1']);
+    // Any other failure to close is still reported.
+    const { client: failing } = fakeClient({
+      openPointInTime: () => ({ id: 'p1' }),
+      search: () => body([]),
+      closePointInTime: () => {
+        throw Object.assign(new Error('connection refused'), { statusCode: undefined });
+      },
+    });
+    await expect(
+      (async () => {
+        for await (const _ of new Search({ client: failing, index: 'posts' }).iterate()) break;
+      })(),
+    ).rejects.toThrow('connection refused');
+  });
+
   test('scan() scrolls until an empty page and clears the scroll', async () => {
     const { client, calls } = fakeClient({
       search: () => body([hit('1', { n: 1 })], { _scroll_id: 's1' }),
