@@ -137,11 +137,23 @@ function pickVariant(endpoint: CompiledEndpoint, params: Params): UrlVariant {
   );
 }
 
-function buildPath(variant: UrlVariant, params: Params): string {
+function buildPath(endpoint: CompiledEndpoint, variant: UrlVariant, params: Params): string {
   const { literals, parts } = variant;
   let path = literals[0]!;
-  for (let i = 0; i < parts.length; i++) path += encodePart(params[parts[i]!]) + literals[i + 1]!;
+  for (let i = 0; i < parts.length; i++) {
+    const encoded = encodePart(params[parts[i]!]);
+    // An empty part leaves '//': the server reads '//_search' or '//_delete_by_query' as every index.
+    if (encoded.length === 0) throw emptyPart(endpoint, parts[i]!);
+    path += encoded + literals[i + 1]!;
+  }
   return path;
+}
+
+function emptyPart(endpoint: CompiledEndpoint, part: string): ConfigurationError {
+  return new ConfigurationError(
+    `${endpoint.name}: path argument '${part}' is empty ('' or []). Give at least one name; for every index say so with '_all' or '*'.`,
+    { option: part },
+  );
 }
 
 // `sort: 'views:desc'` is the query-string syntax; the body's sort takes objects or field names.
@@ -226,14 +238,10 @@ function send(
   const raw = value ?? args.body;
   const body = mergeBody(endpoint, raw, fields);
   const method = variant.chooseByBody ? (body != null ? 'POST' : 'GET') : variant.methods[0]!;
+  const path = buildPath(endpoint, variant, args);
   const request: TransportRequestParams = endpoint.ndjson
-    ? {
-        method,
-        path: buildPath(variant, args),
-        querystring,
-        bulkBody: body as TransportRequestParams['bulkBody'],
-      }
-    : { method, path: buildPath(variant, args), querystring, body };
+    ? { method, path, querystring, bulkBody: body as TransportRequestParams['bulkBody'] }
+    : { method, path, querystring, body };
   const opts = endpoint.head ? { ...options, asBoolean: true } : options;
   return transport.request(request, opts);
 }
