@@ -1,6 +1,6 @@
 import { DslError } from '../errors.js';
 import { AGGREGATION_FAMILIES } from '../generated/catalogue.js';
-import { DslNode, toPlain } from './node.js';
+import { copyIn, DslNode, toPlain } from './node.js';
 
 declare const aggBrand: unique symbol;
 
@@ -97,13 +97,7 @@ export class Aggregation<
 
   /** The same aggregation with `meta` set. */
   withMeta(meta: Record<string, unknown>): Aggregation<N, F, Subs> {
-    return new Aggregation(
-      this.name,
-      this.params,
-      this.aggs,
-      Object.freeze({ ...meta }),
-      this.subKey,
-    );
+    return new Aggregation(this.name, this.params, this.aggs, copyIn(meta), this.subKey);
   }
 
   private withSub(name: string, agg: AnyAggregation): any {

@@ -226,7 +226,13 @@ export class FacetedSearch<TDoc = any> {
     selected: Readonly<Record<string, readonly unknown[]>> = {},
     refiners: readonly Refiner<TDoc>[] = [],
   ) {
-    this.options = options;
+    // Copied: a caller changing its options object later must not change this search.
+    this.options = Object.freeze({
+      ...options,
+      ...(typeof options.index === 'object' ? { index: [...options.index] } : {}),
+      fields: Object.freeze([...options.fields]),
+      facets: Object.freeze({ ...options.facets }),
+    });
     this.query = query;
     this.selected = Object.freeze({ ...selected });
     this.refiners = Object.freeze([...refiners]);

@@ -405,6 +405,15 @@ describe('FacetedSearch', () => {
     },
   };
 
+  test('a faceted search keeps a copy of its options', () => {
+    const own = { fields: ['title'], facets: { tags: new TermsFacet({ field: 'tags' }) } };
+    const fs = new FacetedSearch(own).text('python');
+    const before = fs.build().toJSON();
+    own.fields.push('body');
+    (own.facets as Record<string, TermsFacet>).extra = new TermsFacet({ field: 'extra' });
+    expect(fs.build().toJSON()).toEqual(before);
+  });
+
   test('selected values filter through post_filter; each facet counts under the other facets filters', () => {
     const fs = new FacetedSearch<{ title: string; body: string; tags: string[]; likes: number }>(
       options,

@@ -55,6 +55,13 @@ describe('aggregation nodes', () => {
     expect(agg.toJSON()).not.toHaveProperty('meta');
   });
 
+  test('withMeta keeps a copy of the meta it is given', () => {
+    const meta = { ui: { color: 'red' } };
+    const agg = A.terms({ field: 'tags' }).withMeta(meta);
+    meta.ui.color = 'blue';
+    expect(agg.toJSON()).toEqual({ terms: { field: 'tags' }, meta: { ui: { color: 'red' } } });
+  });
+
   test('sub-aggregations can be replaced by name without touching the original', () => {
     const base = A.terms({ field: 'tags' }).metric('m', A.avg({ field: 'a' }));
     const replaced = base.metric('m', A.max({ field: 'a' }));
