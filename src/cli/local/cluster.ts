@@ -126,7 +126,7 @@ async function assertPortsFree(nodes: readonly NodeInfo[]): Promise<void> {
 
 /** Why an existing cluster is not the one wanted (then it is refused or recreated), if it is not. */
 export function conflict(existing: ClusterInfo, wanted: Partial<ClusterInfo>): string | undefined {
-  const keys = ['engine', 'version', 'secure', 'port'] as const;
+  const keys = ['engine', 'version', 'secure', 'port', 'heap'] as const;
   for (const key of keys) {
     if (wanted[key] !== undefined && wanted[key] !== existing[key]) {
       return `${key} is ${String(existing[key])}, not ${String(wanted[key])}`;
@@ -342,6 +342,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
       port,
       version,
       nodes: planNodes('', name, nodeCount, port, engine),
+      ...(options.heap !== undefined ? { heap: options.heap } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
     });
     if (why !== undefined) {
@@ -367,6 +368,13 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     await stopNodes(existing, existing.nodes);
     await removeClusterDir(clusterDir);
     existing = undefined;
+  }
+
+  if (existing && options.heap !== undefined && options.heap !== existing.heap) {
+    // A stopped cluster takes the heap asked for (a running one was refused above): its nodes'
+    // jvm.options are rewritten below, and the data stays.
+    existing = { ...existing, heap: options.heap };
+    await writeState(existing);
   }
 
   const cluster =

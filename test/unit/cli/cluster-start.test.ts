@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { startCluster } from '../../../src/cli/local/cluster.js';
+import { conflict, startCluster } from '../../../src/cli/local/cluster.js';
 import { isAlive, readPid } from '../../../src/cli/local/processes.js';
 import { silentReporter } from '../../../src/cli/local/progress.js';
+import type { ClusterInfo } from '../../../src/cli/local/state.js';
 
 const VERSION = '9.9.9';
 
@@ -23,7 +24,7 @@ echo $! > "$3"
 `;
 
 /** An ELASTIQ_HOME holding a cached zip, its unpacked fake distribution and a fake JDK. */
-async function fakeHome(): Promise<{ home: string; javaHome: string }> {
+async function fakeHome(launcher = LAUNCHER): Promise<{ home: string; javaHome: string }> {
   const home = await mkdtemp(join(tmpdir(), 'elastiq-start-'));
   // Open to the unprivileged node user when the tests run as root.
   await chmod(home, 0o755);
@@ -32,7 +33,7 @@ async function fakeHome(): Promise<{ home: string; javaHome: string }> {
   const distribution = join(home, 'distributions', `elasticsearch-${VERSION}`);
   await mkdir(join(distribution, 'bin'), { recursive: true });
   await mkdir(join(distribution, 'config'), { recursive: true });
-  await writeFile(join(distribution, 'bin', 'elasticsearch'), LAUNCHER, { mode: 0o755 });
+  await writeFile(join(distribution, 'bin', 'elasticsearch'), launcher, { mode: 0o755 });
   const javaHome = join(home, 'jdk');
   await mkdir(join(javaHome, 'bin'), { recursive: true });
   await writeFile(join(javaHome, 'bin', 'java'), '', { mode: 0o755 });
@@ -80,4 +81,43 @@ describe('cluster names', () => {
       expect(existsSync(join(home, 'clusters'))).toBe(false);
     },
   );
+});
+
+describe('a stopped cluster started again', () => {
+  it('runs with the heap asked for, not the one it was created with', async () => {
+    // Every launch fails: the cluster is created, then left stopped.
+    const { home, javaHome } = await fakeHome('#!/bin/sh\nexit 1\n');
+    const options = {
+      name: 'heap',
+      port: 47_800 + Math.floor(Math.random() * 100),
+      version: VERSION,
+      home,
+      javaHome,
+      reporter: silentReporter,
+    };
+    await expect(startCluster(options)).rejects.toMatchObject({
+      code: 'ELASTIQ_LOCAL_START_FAILED',
+    });
+    await expect(startCluster({ ...options, heap: '1g' })).rejects.toMatchObject({
+      code: 'ELASTIQ_LOCAL_START_FAILED',
+    });
+    const node = join(home, 'clusters', 'heap', 'heap-0');
+    const jvm = await readFile(
+      join(node, 'config', 'jvm.options.d', 'elastiq-heap.options'),
+      'utf8',
+    );
+    expect(jvm).toContain('-Xmx1g');
+    const state = JSON.parse(
+      await readFile(join(home, 'clusters', 'heap', 'cluster.json'), 'utf8'),
+    );
+    expect(state.heap).toBe('1g');
+  });
+});
+
+describe('a running cluster started again', () => {
+  it('is refused another heap instead of keeping its own silently', () => {
+    const running = { engine: 'elasticsearch', heap: '512m', nodes: [] } as unknown as ClusterInfo;
+    expect(conflict(running, { heap: '1g' })).toBe('heap is 512m, not 1g');
+    expect(conflict(running, { heap: '512m' })).toBeUndefined();
+  });
 });
