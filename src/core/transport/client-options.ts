@@ -139,6 +139,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     checkEnum(options.nodeSelector, ['round-robin', 'random'], 'nodeSelector');
   }
   checkFunction(options.nodeFilter, 'nodeFilter');
+  if (options.proxy !== undefined) checkProxy(options.proxy);
   checkHeaders(options.headers, 'headers');
   if (options.connections !== undefined) positiveInteger(options.connections, 'connections');
   if (options.keepAliveTimeout !== undefined)
@@ -177,6 +178,22 @@ function checkEnum(value: unknown, allowed: readonly unknown[], option: string):
     throw new ConfigurationError(
       `\`${option}\` must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`,
       { option },
+    );
+  }
+}
+
+// The URL parser's error keeps the whole input (and so a proxy password): it is not chained.
+function checkProxy(proxy: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(proxy));
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigurationError(
+      `\`proxy\` must be an http or https URL (got ${JSON.stringify(redactUrlText(String(proxy)))})`,
+      { option: 'proxy' },
     );
   }
 }

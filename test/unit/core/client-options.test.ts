@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { ConfigurationError } from '../../../src/core/errors.js';
@@ -121,6 +122,20 @@ describe('client options', () => {
       'retryBackoff.max',
     );
     expect(resolveOptions({ node, requestTimeout: '24d' }).requestTimeout).toBe(24 * 86_400_000);
+  });
+
+  it('refuses a malformed or non-http proxy with a ConfigurationError that hides its password', () => {
+    for (const proxy of ['http://user:secret@bad host:3128', 'socks5://user:secret@proxy:1080']) {
+      let error: unknown;
+      try {
+        new Client({ node: 'http://a:1', proxy });
+      } catch (err) {
+        error = err;
+      }
+      expect(error, proxy).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).option).toBe('proxy');
+      expect(inspect(error, { depth: 5 })).not.toContain('secret');
+    }
   });
 
   it('refuses caFingerprint on http nodes and malformed fingerprints', () => {
