@@ -284,13 +284,11 @@ function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOption
   let url: URL;
   try {
     url = new URL(String(spec.url));
-  } catch (err) {
+  } catch {
+    // Not chained: the parser's error keeps the whole input, password included.
     throw new ConfigurationError(
       `Invalid node URL ${JSON.stringify(redactUrlText(String(spec.url)))}`,
-      {
-        option: 'node',
-        cause: err,
-      },
+      { option: 'node' },
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

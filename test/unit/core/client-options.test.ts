@@ -138,6 +138,18 @@ describe('client options', () => {
     }
   });
 
+  it('keeps the password of a malformed node URL out of the error and its cause', () => {
+    let error: unknown;
+    try {
+      new Client({ node: 'http://elastic:secret@bad host:9200' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).option).toBe('node');
+    expect(inspect(error, { depth: 5 })).not.toContain('secret');
+  });
+
   it('refuses caFingerprint on http nodes and malformed fingerprints', () => {
     expect(optionOf(() => new Client({ node: 'http://a:1', caFingerprint: 'AA' }))).toBe(
       'caFingerprint',
