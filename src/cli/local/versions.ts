@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Engine } from './engines.js';
+import { scratchName, singleFlight } from './single-flight.js';
 
 export const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -116,7 +117,15 @@ function newestInMajor(versions: readonly string[], major: number): string | und
  * The newest release in the known-good version's major line that the repository serves, probed
  * with parallel HEAD requests and remembered for a day; the known-good version when offline.
  */
-export async function newestServedVersion(options: ResolveOptions): Promise<string> {
+export function newestServedVersion(options: ResolveOptions): Promise<string> {
+  // Clusters started at once (with-cluster) share one probe: separate ones tripled the requests
+  // and, with a HEAD timing out in one of them, could pick different versions.
+  return singleFlight(`versions:${options.cacheFile}:${options.engine.name}`, () =>
+    probeNewest(options),
+  );
+}
+
+async function probeNewest(options: ResolveOptions): Promise<string> {
   const { engine, cacheFile } = options;
   const now = options.now ?? Date.now;
   const cache = await readCache(cacheFile);
@@ -137,7 +146,10 @@ export async function newestServedVersion(options: ResolveOptions): Promise<stri
   const newest = [floor, ...candidates.filter((_, i) => served[i])].sort(compareVersions).at(-1)!;
   cache[engine.name] = { checkedAt: now(), newest };
   await mkdir(dirname(cacheFile), { recursive: true });
-  await writeFile(cacheFile, `${JSON.stringify(cache, null, 2)}\n`);
+  // Written aside and renamed: another process never reads half a file.
+  const partial = scratchName(cacheFile, 'tmp');
+  await writeFile(partial, `${JSON.stringify(cache, null, 2)}\n`);
+  await rename(partial, cacheFile);
   return newest;
 }
 

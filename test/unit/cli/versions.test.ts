@@ -111,6 +111,18 @@ describe('newestServedVersion', () => {
   });
 });
 
+describe('newestServedVersion at once', () => {
+  it('probes the repository once for clusters started together', async () => {
+    const { fetchImpl, calls } = fakeRepository(['9.6.0']);
+    const options = { engine: ELASTICSEARCH, repository: REPO, cacheFile: await cacheFile() };
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => newestServedVersion({ ...options, fetch: fetchImpl })),
+    );
+    expect(answers).toEqual(['9.6.0', '9.6.0', '9.6.0']);
+    expect(new Set(calls).size).toBe(calls.length);
+  });
+});
+
 describe('resolveVersion', () => {
   it('takes an exact version as it is, without asking the repository', async () => {
     const { fetchImpl, calls } = fakeRepository([]);
