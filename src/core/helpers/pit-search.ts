@@ -84,7 +84,11 @@ async function* readSlice<TDocument>(
   policy: RetryPolicy,
 ): AsyncGenerator<PitPage<TDocument>, void, undefined> {
   const keepAlive = params.keepAlive ?? '1m';
-  const { querystring, body } = splitSearchParams(params, ['keepAlive', 'slices', 'slice']);
+  const split = splitSearchParams(params, ['keepAlive', 'slices', 'slice']);
+  // A page missing a failed shard's hits would end the read early, silently: fail it instead
+  // (as Python's scan raises on shard failures), unless the caller asked for partial results.
+  const querystring = { allow_partial_search_results: false, ...split.querystring };
+  const body = split.body;
   const sort = withTiebreaker(body.sort);
   const size = params.size ?? 1000;
   let searchAfter: readonly unknown[] | undefined;

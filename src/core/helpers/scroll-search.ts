@@ -40,7 +40,13 @@ export async function* scrollPages<TDocument>(
   try {
     let page = await requestWithRetry<HelperSearchResponse<TDocument>>(
       transport,
-      { method: 'POST', path, querystring: { ...querystring, scroll }, body },
+      {
+        method: 'POST',
+        path,
+        // Shard failures fail the search instead of silently leaving their documents out.
+        querystring: { allow_partial_search_results: false, ...querystring, scroll },
+        body,
+      },
       options,
       policy,
     );

@@ -63,6 +63,8 @@ describe('helpers.scrollSearch / scrollDocuments', () => {
     expect(first.path).toBe('/x/_search');
     expect(first.query.get('scroll')).toBe('1m');
     expect(first.query.get('routing')).toBe('r');
+    // Shard failures fail the read rather than leave documents out silently.
+    expect(first.query.get('allow_partial_search_results')).toBe('false');
     expect(JSON.parse(first.body)).toEqual({ size: 2, query: { match_all: {} } });
     expect(JSON.parse(stub.requests[1]!.body)).toEqual({ scroll: '1m', scroll_id: 'sid-1' });
     expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([
@@ -159,6 +161,12 @@ describe('helpers.pitSearch', () => {
       pit: { id: 'pit-0', keep_alive: '30s' },
     });
     expect(searches[0].search_after).toBeUndefined();
+    const pages = stub.requests.filter((r) => r.path === '/_search');
+    expect(pages.map((r) => r.query.get('allow_partial_search_results'))).toEqual([
+      'false',
+      'false',
+      'false',
+    ]);
     expect(searches[1]).toMatchObject({ search_after: [2], pit: { id: 'pit-1' } });
     // The last page was short, so no extra empty request.
     expect(searches).toHaveLength(3);
