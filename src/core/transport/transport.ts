@@ -423,6 +423,8 @@ export class Transport implements TransportLike {
     }
     if (!refused) return false;
     shared.compatibleWith = 8;
+    // A streamed body is spent: sending it again would send nothing. Later requests speak 8.
+    if (prepared.kind === 'stream') return false;
     prepared.headers = this.#requestHeaders(prepared.kind, prepared.compress, prepared.options);
     return true;
   }

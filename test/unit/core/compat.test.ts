@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { ResponseError } from '../../../src/core/errors.js';
@@ -118,5 +119,19 @@ describe('compatibility negotiation', () => {
       statusCode: 400,
     });
     expect(stub!.requests.map((r) => compatOf(r.headers.accept))).toEqual(['9', '9', '9']);
+  });
+  it('never sends a streamed body twice: the refusal is returned and later requests speak 8', async () => {
+    stub = await eightNode();
+    const c = client({ maxRetries: 3 });
+    const body = Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]);
+    const error = await c.transport
+      .request({ method: 'POST', path: '/x/_doc', body }, { requestTimeout: 2000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as ResponseError).statusCode).toBe(400);
+    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests[0]!.body.toString()).toBe('{"a":1}');
+    await expect(c.transport.request({ method: 'GET', path: '/' })).resolves.toEqual({ ok: true });
+    expect(compatOf(stub.requests.at(-1)!.headers.accept)).toBe('8');
   });
 });
