@@ -56,6 +56,10 @@ function initialSearch(options: RequestOptions = {}): SearchState {
   };
 }
 
+// iterate()/scan() read everything: a failed shard must fail them, not leave documents out
+// silently (a caller's params() may still allow partial results).
+const PARTIAL_FAILS = { allow_partial_search_results: false } as const;
+
 /** Options of `iterate()`. */
 export interface IterateOptions {
   /** How long Elasticsearch keeps the point in time between pages (default `1m`). */
@@ -479,6 +483,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
       let after: readonly unknown[] | undefined;
       for (;;) {
         const request = {
+          ...PARTIAL_FAILS,
           ...toPlain(this.state.params),
           ...base,
           pit: { id, keep_alive: keepAlive },
@@ -514,6 +519,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     body.sort ??= ['_doc'];
     let page = (await client.search({
       ...this.indexParam(),
+      ...PARTIAL_FAILS,
       ...toPlain(this.state.params),
       ...body,
       scroll,

@@ -252,6 +252,7 @@ describe('iterate and scan', () => {
           size: 2,
           sort: ['_shard_doc'],
           track_total_hits: false,
+          allow_partial_search_results: false,
           pit: { id: 'p1', keep_alive: '1m' },
         },
       ],
@@ -262,6 +263,7 @@ describe('iterate and scan', () => {
           size: 2,
           sort: ['_shard_doc'],
           track_total_hits: false,
+          allow_partial_search_results: false,
           pit: { id: 'p2', keep_alive: '1m' },
           search_after: [2],
         },
@@ -329,7 +331,16 @@ describe('iterate and scan', () => {
       seen.push(h.n);
     expect(seen).toEqual([1, 2]);
     expect(calls).toEqual([
-      ['search', { index: 'posts', size: 1, sort: ['_doc'], scroll: '5m' }],
+      [
+        'search',
+        {
+          index: 'posts',
+          size: 1,
+          sort: ['_doc'],
+          scroll: '5m',
+          allow_partial_search_results: false,
+        },
+      ],
       ['scroll', { scroll_id: 's1', scroll: '5m' }],
       ['scroll', { scroll_id: 's2', scroll: '5m' }],
       ['clearScroll', { scroll_id: 's2' }],
