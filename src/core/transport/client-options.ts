@@ -298,7 +298,10 @@ function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOption
   }
   const nodeHeaders = (spec as { headers?: Record<string, string> }).headers;
   checkHeaders(nodeHeaders, 'node.headers');
-  const headers: Record<string, string> = { ...nodeHeaders };
+  // Lower-cased like the client's headers, so that a client-wide value replaces it instead of
+  // going out as a second header of the same name.
+  const headers: Record<string, string> = {};
+  for (const key in nodeHeaders) headers[key.toLowerCase()] = nodeHeaders[key]!;
   // Credentials in the URL become this node's Authorization header and leave the URL.
   if (url.username !== '' || url.password !== '') {
     const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;

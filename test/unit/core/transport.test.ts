@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
+import { HttpConnection } from '../../../src/core/connection/http-connection.js';
 import type {
   Connection,
   ConnectionOptions,
@@ -277,6 +278,24 @@ describe('Transport requests', () => {
     expect(stub.requests[0]!.url).toBe('/es/_search');
     expect(stub.requests[0]!.headers['x-node']).toBe('n1');
   });
+
+  for (const [label, Connection] of [
+    ['undici', undefined],
+    ['http', HttpConnection],
+  ] as const) {
+    it(`sends one value per header when node headers differ in case from the client's (${label})`, async () => {
+      stub = await startStub();
+      client = new Client({
+        node: { url: stub.url, headers: { Authorization: 'ApiKey NODE', 'X-Tenant': 'node' } },
+        Connection,
+        auth: { apiKey: 'CLIENT' },
+        headers: { 'x-tenant': 'client' },
+      });
+      await client.transport.request({ method: 'GET', path: '/' });
+      expect(stub.requests[0]!.headers.authorization).toBe('ApiKey CLIENT');
+      expect(stub.requests[0]!.headers['x-tenant']).toBe('client');
+    });
+  }
 
   it('lets a child client share the pool with other headers and timeouts', async () => {
     const c = await setup(undefined, { headers: { 'x-a': 'parent' } });
