@@ -410,6 +410,9 @@ async function createCluster(
   version: string,
 ): Promise<ClusterInfo> {
   const dir = join(prepared.paths.clusters, options.name);
+  // A folder without state is what a creation interrupted by Ctrl-C left (the state is written
+  // last, before any node runs): its half-made keystores and certificates must not be reused.
+  await removeClusterDir(dir);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const scheme = options.secure ? 'https' : 'http';
   const nodes = planNodes(dir, options.name, options.nodes, options.port, prepared.engine).map(

@@ -121,3 +121,25 @@ describe('a running cluster started again', () => {
     expect(conflict(running, { heap: '512m' })).toBeUndefined();
   });
 });
+
+describe('a cluster whose creation was interrupted', () => {
+  it('is made afresh, without the files the interrupted run left', async () => {
+    const { home, javaHome } = await fakeHome('#!/bin/sh\nexit 1\n');
+    // What Ctrl-C during the first start leaves: node files, and no cluster.json yet.
+    const leftover = join(home, 'clusters', 'half', 'half-0', 'config', 'elasticsearch.keystore');
+    await mkdir(join(leftover, '..'), { recursive: true });
+    await writeFile(leftover, 'keystore holding the password of the interrupted run');
+    await expect(
+      startCluster({
+        name: 'half',
+        port: 47_900 + Math.floor(Math.random() * 90),
+        version: VERSION,
+        home,
+        javaHome,
+        reporter: silentReporter,
+      }),
+    ).rejects.toMatchObject({ code: 'ELASTIQ_LOCAL_START_FAILED' });
+    expect(existsSync(join(home, 'clusters', 'half', 'cluster.json'))).toBe(true);
+    expect(existsSync(leftover)).toBe(false);
+  });
+});
