@@ -60,7 +60,12 @@ export class HttpConnection implements Connection {
     return new Promise<ConnectionResponse>((resolve, reject) => {
       const exchange = new Exchange(request, resolve, reject);
       if (exchange.settled) return;
-      exchange.start(this.#requestOptions(request));
+      try {
+        exchange.start(this.#requestOptions(request));
+      } catch (err) {
+        // node:http throws at once on a bad header or path: end the exchange's timer and listener.
+        exchange.fail(toConnectionError(err as Error));
+      }
     }).finally(() => {
       if (--this.#inFlight === 0) this.#onIdle?.();
     });

@@ -267,6 +267,15 @@ function abortedError(signal: AbortSignal): RequestAbortedError {
   return new RequestAbortedError(`The request was aborted${detail}`, { cause: reason });
 }
 
+// undici's and node:http's codes for a request they cannot write as given.
+const INVALID_REQUEST_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+]);
+
 /** Maps undici and socket errors to elastiq's typed errors. */
 export function toConnectionError(err: Error): Error {
   if (
@@ -276,6 +285,14 @@ export function toConnectionError(err: Error): Error {
   )
     return err;
   const code = (err as { code?: string }).code;
+  // A request the HTTP layer refuses to write (bad header, path) says nothing about the node:
+  // as a ConnectionError it marked every node dead in turn.
+  if (code !== undefined && INVALID_REQUEST_CODES.has(code)) {
+    return new ConfigurationError(`Invalid request: ${err.message}`, {
+      cause: err,
+      ...(/header/i.test(err.message) ? { option: 'headers' } : {}),
+    });
+  }
   if (
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
     code === 'UND_ERR_BODY_TIMEOUT' ||

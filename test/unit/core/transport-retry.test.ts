@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
+import { HttpConnection } from '../../../src/core/connection/http-connection.js';
 import type { RetryDiagnostic } from '../../../src/core/diagnostics.js';
 import {
+  ConfigurationError,
   ConnectionError,
   ErrorCodes,
   ProductNotSupportedError,
@@ -126,6 +128,31 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(ProductNotSupportedError);
     expect(error.attemptErrors.map((e) => (e as ResponseError).statusCode)).toEqual([503]);
   });
+
+  for (const [label, Connection] of [
+    ['undici', undefined],
+    ['http', HttpConnection],
+  ] as const) {
+    it(`fails a request the HTTP layer cannot write without retrying or marking nodes dead (${label})`, async () => {
+      const a = await stub();
+      const b = await stub();
+      const c = client({ nodes: [a.url, b.url], Connection });
+      const retries: RetryDiagnostic[] = [];
+      c.on('retry', (event) => retries.push(event));
+      const badValue = await c.transport
+        .request({ method: 'GET', path: '/' }, { headers: { 'x-a': 'a\nb' } })
+        .catch((e: unknown) => e);
+      expect(badValue).toBeInstanceOf(ConfigurationError);
+      expect((badValue as ConfigurationError).option).toBe('headers');
+      await expect(
+        c.transport.request({ method: 'GET', path: '/' }, { headers: { 'bad name': 'x' } }),
+      ).rejects.toThrow(ConfigurationError);
+      expect(retries).toEqual([]);
+      const states = (c.transport.pool as unknown as { states(): { alive: boolean }[] }).states();
+      expect(states.map((s) => s.alive)).toEqual([true, true]);
+      expect([...a.requests, ...b.requests]).toEqual([]);
+    });
+  }
 
   it('honours maxRetries per client and per request', async () => {
     const s = await stub((_req, res) => sendJson(res, 503, {}));
