@@ -162,14 +162,15 @@ function isSubset(actual: unknown, expected: unknown): boolean {
   );
 }
 
-/**
- * `is_true` / `is_false` as the reference runner reads them: missing, null, and any value whose
- * text is empty, `false` in any case, or `0` are false (so the text "0" and "FALSE" too).
- */
 export function isTruthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0) return false;
-  if (typeof value !== 'string') return true;
-  return !(value === '' || value === '0' || value.toLowerCase() === 'false');
+  return !(
+    value === undefined ||
+    value === null ||
+    value === false ||
+    value === '' ||
+    value === 'false' ||
+    value === 0
+  );
 }
 
 /**

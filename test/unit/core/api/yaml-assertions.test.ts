@@ -97,10 +97,3 @@ describe('YAML runner numeric comparisons', () => {
     await expect(r.run({ gt: { count: '$limit' } })).rejects.toBeInstanceOf(StepFailure);
   });
 });
-
-describe('YAML runner truth', () => {
-  it('reads the text "0" and "FALSE" as false, as the reference runner does', () => {
-    expect(['0', 'FALSE', 'False'].map(isTruthy)).toEqual([false, false, false]);
-    expect(['00', 'no', '1'].map(isTruthy)).toEqual([true, true, true]);
-  });
-});
