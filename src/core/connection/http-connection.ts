@@ -1,7 +1,7 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { type Duplex, Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
@@ -15,7 +15,7 @@ import type {
   ConnectionResponseHeaders,
   NodeRoles,
 } from './types.js';
-import { toConnectionError } from './undici-connection.js';
+import { bodyStreamError, streamedBody, toConnectionError } from './undici-connection.js';
 
 /**
  * A connection on Node's `http`/`https` modules, for setups that need an HTTP proxy
@@ -286,17 +286,13 @@ class Exchange {
     const body = this.init.body;
     if (body === null) request.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);
-    else this.pipeBody(body, request);
+    else this.pipeBody(streamedBody(body)!, request);
   }
 
   // A streamed body may be any async iterable (as undici accepts); a broken one ends the request
   // at once (pipe() does not forward the error, and an unheard 'error' would crash the process).
-  private pipeBody(body: Readable | AsyncIterable<unknown>, request: ClientRequest): void {
-    const source =
-      typeof (body as Readable).pipe === 'function'
-        ? (body as Readable)
-        : Readable.from(body as AsyncIterable<unknown>);
-    source.once('error', (err) => this.fail(toConnectionError(err)));
+  private pipeBody(source: Readable, request: ClientRequest): void {
+    source.once('error', (err) => this.fail(bodyStreamError(err)));
     source.pipe(request);
   }
 

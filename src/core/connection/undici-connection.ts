@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
 import { buildConnector, type Dispatcher, Pool, ProxyAgent, util } from 'undici';
@@ -6,6 +7,7 @@ import {
   ConnectionError,
   ErrorCodes,
   RequestAbortedError,
+  SerializationError,
   TimeoutError,
 } from '../errors.js';
 import { BodyCollector } from './body-collector.js';
@@ -61,6 +63,8 @@ export class UndiciConnection implements Connection {
     return new Promise((resolve, reject) => {
       const handler = new ResponseHandler(request, resolve, reject);
       if (handler.settled) return;
+      const body = streamedBody(request.body);
+      if (body !== undefined) body.once('error', (err) => handler.fail(bodyStreamError(err)));
       const headers =
         this.#nodeHeaders === undefined
           ? request.headers
@@ -71,7 +75,7 @@ export class UndiciConnection implements Connection {
           path: this.#prefix.length === 0 ? request.path : this.#prefix + request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers,
-          body: request.body,
+          body: body ?? (request.body as string | Uint8Array | null),
         },
         handler,
       );
@@ -265,6 +269,22 @@ function abortedError(signal: AbortSignal): RequestAbortedError {
   const detail =
     reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
   return new RequestAbortedError(`The request was aborted${detail}`, { cause: reason });
+}
+
+/** A streamed request body as a Readable (an async iterable is wrapped), else undefined. */
+export function streamedBody(body: ConnectionRequest['body']): Readable | undefined {
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return undefined;
+  return typeof body.pipe === 'function'
+    ? body
+    : Readable.from(body as unknown as AsyncIterable<unknown>);
+}
+
+/**
+ * The caller's body stream failed: the node is not at fault, so this is not a ConnectionError
+ * (which would mark the node dead and sniff).
+ */
+export function bodyStreamError(err: Error): SerializationError {
+  return new SerializationError(`The request body stream failed: ${err.message}`, { cause: err });
 }
 
 // undici's and node:http's codes for a request they cannot write as given.

@@ -9,6 +9,7 @@ import {
   ErrorCodes,
   RequestAbortedError,
   ResponseError,
+  SerializationError,
   TimeoutError,
 } from '../../../src/core/errors.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
@@ -137,7 +138,7 @@ describe.each([
       expect(upstream.requests.at(-1)!.body.toString()).toBe('{"a":1}');
     });
 
-    it('fails at once with a ConnectionError when the body stream breaks', async () => {
+    it('fails at once when the body stream breaks, without blaming the node', async () => {
       const body = new Readable({
         read() {
           this.destroy(new Error('disk gone'));
@@ -146,8 +147,12 @@ describe.each([
       const error = await client.transport
         .request({ method: 'POST', path: '/stream', body }, { requestTimeout: 5000 })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toBeInstanceOf(SerializationError);
       expect((error as Error).message).toContain('disk gone');
+      const states = (client.transport.pool as unknown as { states(): { alive: boolean }[] })
+        .states()
+        .map((s) => s.alive);
+      expect(states).toEqual([true]);
     });
   });
 
