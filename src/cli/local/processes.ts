@@ -89,7 +89,12 @@ export function runLogged(options: LaunchOptions): Promise<number> {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', fd, fd],
       ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    if (options.input !== undefined) {
+      // A tool that exits without reading (a broken JDK, say) makes the write fail with EPIPE:
+      // its exit code and log say why, an unhandled stream error would crash the CLI instead.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input);
+    }
     child.on('error', () => resolve(-1));
     child.on('close', (code) => resolve(code ?? -1));
   }).finally(() => closeSync(fd));

@@ -4,7 +4,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive, readPid, runningPid, tail, terminate } from '../../../src/cli/local/processes.js';
+import {
+  isAlive,
+  readPid,
+  runLogged,
+  runningPid,
+  tail,
+  terminate,
+} from '../../../src/cli/local/processes.js';
 
 async function pidFile(content: string): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'elastiq-pid-')), 'node.pid');
@@ -55,5 +62,21 @@ describe('PID files', () => {
     const file = await pidFile('a\nb\nc\nd\n');
     expect(await tail(file, 2)).toBe('c\nd');
     expect(await tail('/nonexistent.log')).toBe('');
+  });
+
+  it('reports the exit code of a tool that exits without reading its input, instead of crashing', async () => {
+    const log = join(await mkdtemp(join(tmpdir(), 'elastiq-run-')), 'tool.log');
+    // More than a pipe holds: writing it to a process that is gone fails with EPIPE.
+    const code = await runLogged({
+      command: 'sh',
+      args: ['-c', 'echo cannot start >&2; exit 3'],
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      logFile: log,
+      user: undefined,
+      input: 'x'.repeat(1 << 20),
+    });
+    expect(code).toBe(3);
+    expect(await tail(log)).toBe('cannot start');
   });
 });
