@@ -218,13 +218,15 @@ class PinningAgent extends https.Agent {
     callback: SocketCallback,
   ): void {
     const proxy = this.proxy!;
-    const headers: Record<string, string> = { host: `${host}:${options.port}` };
+    // An IPv6 address must be bracketed in an authority, or its colons read as the port's.
+    const authority = `${isIP(host) === 6 ? `[${host}]` : host}:${options.port}`;
+    const headers: Record<string, string> = { host: authority };
     if (this.proxyAuth !== undefined) headers['proxy-authorization'] = this.proxyAuth;
     const connectRequest = (proxy.protocol === 'https:' ? https : http).request({
       hostname: unbracket(proxy.hostname),
       port: proxy.port,
       method: 'CONNECT',
-      path: `${host}:${options.port}`,
+      path: authority,
       headers,
     });
     connectRequest.once('connect', (response: IncomingMessage, socket) => {

@@ -240,6 +240,18 @@ describe('HTTP proxy', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
+  it('names an IPv6 node as [address]:port in the CONNECT request (http connection)', async () => {
+    const proxy = await startProxy();
+    const c = client({
+      node: 'https://[::1]:9',
+      Connection: HttpConnection,
+      proxy: proxy.url,
+      maxRetries: 0,
+    });
+    await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toThrow();
+    expect(proxy.seen[0]).toMatchObject({ method: 'CONNECT', url: '[::1]:9' });
+  });
+
   it('goes through the proxy with the undici connection too', async () => {
     stub = await startStub((_req, res) => sendJson(res, 200, { undici: true }));
     const proxy = await startProxy();
