@@ -77,7 +77,7 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
       { cause },
     );
   } finally {
-    options.reporter.progressDone();
+    options.reporter.progressDone(options.label);
   }
   await verify(options, part, received, total, hash.digest('hex'), fetchImpl);
   await rename(part, options.dest);

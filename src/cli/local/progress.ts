@@ -2,7 +2,8 @@
 export interface Reporter {
   info(message: string): void;
   progress(label: string, received: number, total: number | undefined): void;
-  progressDone(): void;
+  /** The download `label` is over (every download when no label is given). */
+  progressDone(label?: string): void;
 }
 
 function megabytes(bytes: number): string {
@@ -31,9 +32,10 @@ interface ReporterStream {
  * on a TTY one line redrawn at most ten times a second, elsewhere one line per 10%.
  */
 export function createReporter(stream: ReporterStream = process.stderr, quiet = false): Reporter {
-  let started = 0;
+  // Per download: clusters started at once fetch two versions side by side through one reporter,
+  // and shared state mixed their rates and swallowed one's 10% lines when both were at that step.
+  const downloads = new Map<string, { started: number; lastStep: number }>();
   let lastDraw = 0;
-  let lastStep = -1;
   let drawing = false;
   return {
     info(message) {
@@ -42,8 +44,12 @@ export function createReporter(stream: ReporterStream = process.stderr, quiet = 
     progress(label, received, total) {
       if (quiet) return;
       const now = Date.now();
-      if (started === 0) started = now;
-      const line = formatProgress(label, received, total, now - started);
+      let state = downloads.get(label);
+      if (!state) {
+        state = { started: now, lastStep: -1 };
+        downloads.set(label, state);
+      }
+      const line = formatProgress(label, received, total, now - state.started);
       if (stream.isTTY) {
         if (now - lastDraw < 100 && received !== total) return;
         lastDraw = now;
@@ -52,15 +58,15 @@ export function createReporter(stream: ReporterStream = process.stderr, quiet = 
         return;
       }
       const step = total ? Math.floor((received / total) * 10) : Math.floor(received / 20_971_520);
-      if (step === lastStep) return;
-      lastStep = step;
+      if (step === state.lastStep) return;
+      state.lastStep = step;
       stream.write(`${line}\n`);
     },
-    progressDone() {
+    progressDone(label) {
       if (drawing) stream.write('\n');
       drawing = false;
-      started = 0;
-      lastStep = -1;
+      if (label === undefined) downloads.clear();
+      else downloads.delete(label);
     },
   };
 }

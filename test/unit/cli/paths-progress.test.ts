@@ -38,4 +38,17 @@ describe('download progress', () => {
     expect(lines).toHaveLength(11);
     expect(lines.at(-1)).toContain('100%');
   });
+
+  it('keeps the lines of two downloads running side by side apart', () => {
+    const lines: string[] = [];
+    const reporter = createReporter({ write: (t: string) => lines.push(t), isTTY: false });
+    for (let received = 0; received <= 1000; received += 10) {
+      reporter.progress('a.zip', received, 1000);
+      reporter.progress('b.zip', received, 1000);
+    }
+    reporter.progressDone('a.zip');
+    reporter.progressDone('b.zip');
+    expect(lines.filter((l) => l.startsWith('a.zip'))).toHaveLength(11);
+    expect(lines.filter((l) => l.startsWith('b.zip'))).toHaveLength(11);
+  });
 });
