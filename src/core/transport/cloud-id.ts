@@ -19,9 +19,12 @@ export function cloudIdToUrl(cloudId: string): URL {
   }
   const portSeparator = hostWithPort.lastIndexOf(':');
   const host = portSeparator === -1 ? hostWithPort : hostWithPort.slice(0, portSeparator);
-  const port = portSeparator === -1 ? '' : hostWithPort.slice(portSeparator + 1);
+  const hostPort = portSeparator === -1 ? '' : hostWithPort.slice(portSeparator + 1);
+  // The Elasticsearch part may carry its own port (`uuid:9243`), which wins over the host's.
+  const [uuid, uuidPort] = esUuid.split(':');
+  const port = uuidPort ?? hostPort;
   try {
-    return new URL(`https://${esUuid}.${host}${port !== '' && port !== '443' ? `:${port}` : ''}`);
+    return new URL(`https://${uuid}.${host}${port !== '' && port !== '443' ? `:${port}` : ''}`);
   } catch (err) {
     throw new ConfigurationError('`cloud.id` is not a valid Elastic Cloud id', {
       option: 'cloud.id',

@@ -55,6 +55,8 @@ describe('client options', () => {
       'https://es.example.io/',
     );
     expect(optionOf(() => cloudIdToUrl('nonsense'))).toBe('cloud.id');
+    const esPort = `d:${Buffer.from('example.io:443$es:9244$kb:9245').toString('base64')}`;
+    expect(cloudIdToUrl(esPort).href).toBe('https://es.example.io:9244/');
   });
 
   it('builds basic, API key and bearer Authorization headers', () => {
