@@ -191,7 +191,21 @@ export async function launchRunner(options: RunnerLaunch): Promise<void> {
         ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
       },
     );
-    if (child.pid === undefined) throw new Error('java could not be started');
+    // A failed spawn (java not executable by the node's user, say) arrives as an 'error' event,
+    // which would crash the process without a listener: wait for the spawn either way.
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (cause) =>
+        reject(
+          new LocalError(
+            'ELASTIQ_LOCAL_START_FAILED',
+            `Could not run ${join(options.java.home, 'bin', 'java')}: ${cause.message}`,
+            { cause },
+          ),
+        ),
+      );
+    });
+    child.on('error', () => {});
     child.unref();
     await writeFile(options.pidFile, `${child.pid}\n`);
   } finally {
