@@ -3,13 +3,21 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { conflict, startCluster } from '../../../src/cli/local/cluster.js';
 import { isAlive, readPid } from '../../../src/cli/local/processes.js';
 import { silentReporter } from '../../../src/cli/local/progress.js';
 import type { ClusterInfo } from '../../../src/cli/local/state.js';
 
 const VERSION = '9.9.9';
+
+// As root the nodes run as an unprivileged user: an existing one, so no test creates accounts.
+beforeAll(() => {
+  vi.stubEnv('ELASTIQ_USER', 'nobody');
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 // Node 0's launcher fails at once; node 1's starts a "server" (a process whose command line
 // carries the org.elasticsearch marker) a moment later and writes its PID file, as the real
