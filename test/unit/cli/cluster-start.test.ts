@@ -20,15 +20,15 @@ afterAll(() => {
 });
 
 // Node 0's launcher fails at once; node 1's starts a "server" (a process whose command line
-// carries the org.elasticsearch marker) a moment later and writes its PID file, as the real
-// launcher does once the JVM runs.
+// carries the org.elasticsearch marker) a moment later, which writes its own PID file as the
+// real server does, and returns once it is there.
 const LAUNCHER = `#!/bin/sh
 case "$ES_PATH_CONF" in
   *-0/config) echo "node 0 cannot start" >&2; exit 1 ;;
 esac
 sleep 1
-bash -c 'exec -a org.elasticsearch.FakeServer sleep 60' >/dev/null 2>&1 &
-echo $! > "$3"
+bash -c 'echo $$ > "$0"; exec -a org.elasticsearch.FakeServer sleep 60' "$3" >/dev/null 2>&1 &
+while [ ! -s "$3" ]; do sleep 0.05; done
 `;
 
 /** An ELASTIQ_HOME holding a cached zip, its unpacked fake distribution and a fake JDK. */
