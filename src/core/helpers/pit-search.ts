@@ -1,4 +1,4 @@
-import type { TransportLike } from '../transport/types.js';
+import type { QueryValue, TransportLike } from '../transport/types.js';
 import { AsyncChannel } from './async-channel.js';
 import {
   type HelperRequestOptions,
@@ -41,6 +41,9 @@ interface OpenPit {
 
 const TIEBREAKER = { _shard_doc: 'asc' } as const;
 
+// Elasticsearch refuses these on a search that carries a PIT; the open-PIT request takes them.
+const OPEN_PIT_ONLY = ['routing', 'preference', 'ignore_unavailable', 'expand_wildcards'] as const;
+
 /**
  * Iterates every hit with a point in time and `search_after`, sorted with a `_shard_doc`
  * tiebreaker; the PIT is closed when iteration ends, breaks or throws.
@@ -52,13 +55,12 @@ export async function* pitPages<TDocument>(
   policy: RetryPolicy,
 ): AsyncGenerator<PitPage<TDocument>, void, undefined> {
   const keepAlive = params.keepAlive ?? '1m';
+  const { querystring } = splitSearchParams(params);
+  const openQuery: Record<string, QueryValue> = { keep_alive: keepAlive };
+  for (const key of OPEN_PIT_ONLY) if (key in querystring) openQuery[key] = querystring[key]!;
   const opened = await requestWithRetry<OpenPit>(
     transport,
-    {
-      method: 'POST',
-      path: `/${indexSegment(params.index)}/_pit`,
-      querystring: { keep_alive: keepAlive },
-    },
+    { method: 'POST', path: `/${indexSegment(params.index)}/_pit`, querystring: openQuery },
     options,
     policy,
   );
@@ -84,7 +86,7 @@ async function* readSlice<TDocument>(
   policy: RetryPolicy,
 ): AsyncGenerator<PitPage<TDocument>, void, undefined> {
   const keepAlive = params.keepAlive ?? '1m';
-  const split = splitSearchParams(params, ['keepAlive', 'slices', 'slice']);
+  const split = splitSearchParams(params, ['keepAlive', 'slices', 'slice', ...OPEN_PIT_ONLY]);
   // A page missing a failed shard's hits would end the read early, silently: fail it instead
   // (as Python's scan raises on shard failures), unless the caller asked for partial results.
   const querystring = { allow_partial_search_results: false, ...split.querystring };

@@ -173,6 +173,37 @@ describe('helpers.pitSearch', () => {
     expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([{ id: 'pit-3' }]);
   });
 
+  it('sends routing, preference and index options to the open-PIT request, not to the searches', async () => {
+    const { helpers, stub } = await setup(pitStub(3));
+    const docs: unknown[] = [];
+    for await (const doc of helpers.pitDocuments({
+      index: 'x',
+      size: 10,
+      routing: 'r1',
+      preference: '_local',
+      ignore_unavailable: true,
+      expand_wildcards: 'open',
+      request_cache: false,
+    })) {
+      docs.push(doc);
+    }
+    expect(docs).toHaveLength(3);
+    const open = stub.requests[0]!;
+    expect(open.path).toBe('/x/_pit');
+    expect(Object.fromEntries(open.query)).toEqual({
+      keep_alive: '1m',
+      routing: 'r1',
+      preference: '_local',
+      ignore_unavailable: 'true',
+      expand_wildcards: 'open',
+    });
+    const search = stub.requests.find((r) => r.path === '/_search')!;
+    expect(Object.fromEntries(search.query)).toEqual({
+      allow_partial_search_results: 'false',
+      request_cache: 'false',
+    });
+  });
+
   it('reads slices in parallel over one PIT and yields each document once', async () => {
     const { helpers, stub } = await setup(pitStub(50));
     const ids: number[] = [];
