@@ -10,6 +10,7 @@ import type { QueryInput } from '../query/query-types.js';
 import type { RawHit } from '../response/aggregation-results.js';
 import { type Hit, Response, type SearchResponseBody, toHit } from '../response/response.js';
 import type { ByQueryResponseBody, CountResponseBody } from './client.js';
+import { COUNT_QUERY_PARAMS, DELETE_BY_QUERY_PARAMS, pickParams } from './endpoint-params.js';
 import {
   initialState,
   type QueryArg,
@@ -432,9 +433,10 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     // The hits' total counts after post_filter: so does this, by ANDing it into the query.
     const { query, postFilter } = this.state;
     const counted = postFilter ? (query ? andClauses(query, postFilter) : postFilter) : query;
+    // Search-only params (request_cache, scroll, ...) would make the count API answer 400.
     const request: Record<string, unknown> = {
       ...this.indexParam(),
-      ...toPlain(this.state.params),
+      ...pickParams(toPlain(this.state.params), COUNT_QUERY_PARAMS),
     };
     if (counted) request.query = counted.toJSON();
     const body = (await this.client().count(request)) as CountResponseBody;
@@ -450,7 +452,12 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
    * ```
    */
   async delete(): Promise<ByQueryResponseBody> {
-    const request = { ...this.indexParam(), ...toPlain(this.state.params), ...this.queryJSON() };
+    const params = toPlain(this.state.params);
+    const request = {
+      ...this.indexParam(),
+      ...pickParams(params, DELETE_BY_QUERY_PARAMS),
+      ...this.queryJSON(),
+    };
     return (await this.client().deleteByQuery(request)) as ByQueryResponseBody;
   }
 

@@ -122,6 +122,13 @@ describe('elastiq/dsl against a real node', () => {
     );
   });
 
+  it('count() of a Search carrying search-only params asks the count API without them', async () => {
+    const s = search()
+      .filter(Q.term({ published: true }))
+      .params({ request_cache: false, typed_keys: true, preference: '_local' });
+    expect(await s.count()).toBe(docs.filter((d) => d.published).length);
+  });
+
   it('terms, date_histogram, nested, range, top_hits and stats aggregations match the data', async () => {
     const res = await search()
       .size(0)

@@ -226,6 +226,38 @@ describe('count and delete', () => {
   });
 });
 
+describe('count and delete send only the query params their APIs take', () => {
+  test('count() drops search-only params such as request_cache and scroll', async () => {
+    const { client, calls } = fakeClient({ count: () => ({ count: 5 }) });
+    const s = new Search({ client, index: 'posts' }).params({
+      request_cache: false,
+      scroll: '1m',
+      typed_keys: true,
+      routing: 'r1',
+      preference: '_local',
+      q: 'a:1',
+    });
+    expect(await s.count()).toBe(5);
+    expect(calls).toEqual([
+      ['count', { index: 'posts', routing: 'r1', preference: '_local', q: 'a:1' }],
+    ]);
+  });
+
+  test('delete() keeps delete-by-query params and drops search-only ones', async () => {
+    const { client, calls } = fakeClient({ deleteByQuery: () => ({ deleted: 1 }) });
+    await new Search({ client, index: 'posts' })
+      .params({ typed_keys: true, track_total_hits: true, conflicts: 'proceed', refresh: true })
+      .query(Q.term({ a: 1 }))
+      .delete();
+    expect(calls).toEqual([
+      [
+        'deleteByQuery',
+        { index: 'posts', conflicts: 'proceed', refresh: true, query: { term: { a: 1 } } },
+      ],
+    ]);
+  });
+});
+
 describe('iterate and scan', () => {
   test('iterate() pages with a point in time and search_after, then closes the PIT', async () => {
     const pages = [
