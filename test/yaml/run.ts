@@ -4,8 +4,8 @@
 // auth and CA from ELASTICSEARCH_SECURE_*; skipped with their reason when it is not set). Prints
 // per-file results and one final `N passed, N failed, N skipped` line over both nodes, and exits
 // non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml, the secure
-// ones when no secure node is configured, and files that declare `requires: {stack: false}`
-// (serverless only).
+// ones when no secure node is configured, files that declare `requires: {stack: false}`
+// (serverless only), and tests whose `skip:`/`requires:` sections exclude this server or runner.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Client } from '../../src/core/client.js';
 import { Stash } from './assertions.js';
 import { type ClusterState, restore, snapshot } from './cleanup.js';
-import { ServerlessOnly, SkipTest, type Step, StepRunner } from './steps.js';
+import { ConditionSkip, ServerlessOnly, SkipTest, type Step, StepRunner } from './steps.js';
 import {
   ensureTrialLicense,
   secureTarget,
@@ -126,16 +126,16 @@ async function runTest(
   runner: StepRunner,
   file: TestFile,
   steps: Step[],
-): Promise<
-  { ok: true } | { ok: false; error: string } | { skip: string } | { serverless: string }
-> {
+): Promise<{ ok: true } | { ok: false; error: string } | { skip: string } | { skipped: string }> {
   runner.stash.clear();
   runner.last = undefined;
   try {
     for (const step of [...file.setup, ...steps]) await runner.run(step);
   } catch (error) {
     await runTeardown(runner, file);
-    if (error instanceof ServerlessOnly) return { serverless: error.message };
+    if (error instanceof ServerlessOnly || error instanceof ConditionSkip) {
+      return { skipped: error.message };
+    }
     if (error instanceof SkipTest) return { skip: error.message };
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
@@ -247,9 +247,10 @@ async function main(): Promise<void> {
       const started = Date.now();
       const outcome = await runTest(runner, file, test.steps);
       await restore(cleanup, baseline);
-      if ('serverless' in outcome) {
+      if ('skipped' in outcome) {
+        // Serverless-only, or excluded by its own `skip:`/`requires:` section.
         fileTotals.skipped++;
-        lines.push(`  SKIP ${test.name}: ${outcome.serverless}`);
+        lines.push(`  SKIP ${test.name}: ${outcome.skipped}`);
       } else if ('skip' in outcome) {
         // A test the runner cannot execute must be on the skip list: count it as a failure.
         fileTotals.failed++;

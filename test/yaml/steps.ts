@@ -12,6 +12,7 @@ import {
   valueAt,
   verboseRegex,
 } from './assertions.js';
+import { requiresSectionReason, type ServerFacts, skipSectionReason } from './skip-conditions.js';
 
 export type Step = Record<string, unknown>;
 
@@ -25,25 +26,13 @@ export class ServerlessOnly extends SkipTest {
   }
 }
 
+/** A test whose `skip:` or `requires:` section excludes this server or runner: counted as skipped. */
+export class ConditionSkip extends SkipTest {}
+
 /** An assertion or call that did not go as the test says. */
 export class StepFailure extends Error {}
 
 type ApiMethod = (params?: object, options?: TransportRequestOptions) => Promise<unknown>;
-
-/** Features of the `skip` step this runner implements (ignored warnings included). */
-const SUPPORTED_FEATURES = new Set([
-  'allowed_warnings',
-  'allowed_warnings_regex',
-  'warnings',
-  'warnings_regex',
-  'headers',
-  'contains',
-  'stash_in_path',
-  'stash_in_key',
-  'stash_path_replace',
-  'default_shards',
-  'catch_unauthorized',
-]);
 
 const CATCH_STATUS: Readonly<Record<string, number>> = {
   bad_request: 400,
@@ -71,6 +60,8 @@ export class StepRunner {
   /** The body of the last response (or of the error a `catch` expected). */
   last: unknown;
 
+  #server: Promise<ServerFacts> | undefined;
+
   constructor(
     private readonly client: object,
     readonly stash: Stash,
@@ -94,11 +85,20 @@ export class StepRunner {
     switch (kind) {
       case 'do':
         return this.do(arg as Record<string, unknown>);
-      case 'skip':
-        return this.skip(arg as Record<string, unknown>);
-      case 'requires':
-        if ((arg as Record<string, unknown> | null)?.stack === false) throw new ServerlessOnly();
+      case 'skip': {
+        const reason = await skipSectionReason((arg as Record<string, unknown> | null) ?? {}, () =>
+          this.server(),
+        );
+        if (reason !== undefined) throw new ConditionSkip(reason);
         return;
+      }
+      case 'requires': {
+        const section = (arg as Record<string, unknown> | null) ?? {};
+        if (section.stack === false) throw new ServerlessOnly();
+        const reason = requiresSectionReason(section);
+        if (reason !== undefined) throw new ConditionSkip(reason);
+        return;
+      }
       case 'set':
         for (const [path, name] of Object.entries(arg as object)) {
           this.stash.set(String(name), valueAt(this.last, path, this.stash));
@@ -136,13 +136,17 @@ export class StepRunner {
     }
   }
 
-  private skip(arg: Record<string, unknown>): void {
-    const features = ([] as unknown[]).concat(arg.features ?? []).map(String);
-    const missing = features.filter((f) => !SUPPORTED_FEATURES.has(f));
-    if (missing.length > 0) throw new SkipTest(`needs runner features: ${missing.join(', ')}`);
-    if (arg.version !== undefined || arg.cluster_features !== undefined) {
-      throw new SkipTest(`skip condition: ${JSON.stringify(arg)}`);
-    }
+  // The node's version, asked once (`GET /` answers 405 on the test distribution).
+  private server(): Promise<ServerFacts> {
+    this.#server ??= this.method('nodes.info')({ node_id: '_local' }).then((info) => {
+      const nodes = Object.values(
+        (info as { nodes?: Record<string, { version?: string }> }).nodes ?? {},
+      );
+      const version = nodes[0]?.version;
+      if (version === undefined) throw new StepFailure('nodes.info: no version for the local node');
+      return { version };
+    });
+    return this.#server;
   }
 
   private truth(path: string, expected: boolean): void {
