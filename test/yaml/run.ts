@@ -6,7 +6,7 @@
 // non-zero on any failure. Skipped tests are exactly those named in skip-list.yaml, the secure
 // ones when no secure node is configured, files that declare `requires: {stack: false}`
 // (serverless only), and tests whose `skip:`/`requires:` sections exclude this server or runner.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -40,6 +40,9 @@ interface Totals {
   failed: number;
   skipped: number;
 }
+
+/** A test path given (or the default folder) that does not exist: reported in one line, exit 2. */
+class TestPathMissing extends Error {}
 
 function collectFiles(target: string): string[] {
   const stat = statSync(target);
@@ -214,7 +217,14 @@ async function main(): Promise<void> {
   const summaryAt = args.indexOf('--summary');
   const summaryFile = summaryAt >= 0 ? args.splice(summaryAt, 2)[1] : undefined;
   const targets = args.filter((a) => !a.startsWith('--'));
-  const files = (targets.length ? targets : [DEFAULT_TESTS]).flatMap((t) =>
+  const paths = targets.length ? targets : [DEFAULT_TESTS];
+  const missing = paths.find((t) => !existsSync(resolve(t)));
+  if (missing !== undefined) {
+    throw new TestPathMissing(
+      `test path not found: ${missing} (give a directory or file of YAML REST tests)`,
+    );
+  }
+  const files = paths.flatMap((t) =>
     collectFiles(resolve(t)).map((path) => ({ path, key: suitePath(path, resolve(t)) })),
   );
   const lists = { skips: loadTestList('skip-list.yaml'), secure: loadTestList('secure-node.yaml') };
@@ -280,6 +290,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof TestPathMissing ? error.message : error);
   process.exitCode = 2;
 });
