@@ -11,9 +11,26 @@ export function targetKind(cluster: ClusterInfo): TargetKind {
   return cluster.version.startsWith('8.') ? 'es8' : 'single';
 }
 
+// The names `elastiq local start` and scripts/with-cluster.mjs give each kind: such a cluster is
+// the target of its kind before any other (a `helpers-tinyqueue` node is not the suite's node).
+const PREFERRED_NAMES: Readonly<Record<TargetKind, readonly string[]>> = {
+  single: ['single', 'test-single'],
+  nodes: ['nodes3', 'test-nodes3'],
+  secure: ['secure', 'test-secure'],
+  opensearch: ['opensearch-single', 'test-opensearch'],
+  es8: ['test-es8'],
+};
+
+function preference(cluster: ClusterInfo): number {
+  const rank = PREFERRED_NAMES[targetKind(cluster)].indexOf(cluster.name);
+  return rank < 0 ? Number.POSITIVE_INFINITY : rank;
+}
+
 /**
  * The variables integration tests read (test/support/cluster.ts, docs/testing.md) for the given
- * clusters; the first cluster of each kind wins.
+ * clusters. Of each kind, the cluster with that kind's usual name wins (`single`, then
+ * `test-single`; `nodes3`, `test-nodes3`; `secure`, `test-secure`; `opensearch-single`,
+ * `test-opensearch`; `test-es8`), else the first one given.
  */
 export function testEnvironment(
   clusters: readonly ClusterInfo[],
@@ -21,7 +38,9 @@ export function testEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   const seen = new Set<TargetKind>();
-  for (const cluster of clusters) {
+  // A stable sort: clusters without a usual name keep their order.
+  const ordered = [...clusters].sort((a, b) => preference(a) - preference(b));
+  for (const cluster of ordered) {
     const kind = targetKind(cluster);
     if (seen.has(kind)) continue;
     seen.add(kind);

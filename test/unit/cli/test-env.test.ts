@@ -68,6 +68,19 @@ describe('the variables integration tests read', () => {
     });
   });
 
+  it('prefers the cluster named single, then test-single, over other single nodes listed first', () => {
+    const tinyqueue = cluster('helpers-tinyqueue', ['http://127.0.0.1:9300']);
+    const testSingle = cluster('test-single', ['http://127.0.0.1:9400']);
+    const single = cluster('single', ['http://127.0.0.1:9200']);
+    expect(testEnvironment([tinyqueue, testSingle, single], '/h').ELASTICSEARCH_URL).toBe(
+      'http://127.0.0.1:9200',
+    );
+    expect(testEnvironment([tinyqueue, testSingle], '/h').ELASTICSEARCH_URL).toBe(
+      'http://127.0.0.1:9400',
+    );
+    expect(testEnvironment([tinyqueue], '/h').ELASTICSEARCH_URL).toBe('http://127.0.0.1:9300');
+  });
+
   it('tells a secure 3-node cluster from a plain one', () => {
     expect(targetKind(cluster('a', ['x', 'y', 'z']))).toBe('nodes');
     expect(targetKind(cluster('b', ['x'], { secure: true }))).toBe('secure');
