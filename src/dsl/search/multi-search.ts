@@ -1,6 +1,6 @@
 import { DslError } from '../errors.js';
 import type { AggregationMap } from '../nodes/aggregation-node.js';
-import { Response, type SearchResponseBody } from '../response/response.js';
+import type { Response, SearchResponseBody } from '../response/response.js';
 import type { SearchClient } from './client.js';
 import type { Search } from './search.js';
 
@@ -93,8 +93,9 @@ export class MultiSearch<Searches extends readonly AnySearch[] = []> {
     const body = (await client.msearch(request)) as {
       responses: (SearchResponseBody | MultiSearchError)[];
     };
-    return body.responses.map((r) =>
-      'error' in r && r.error ? r : new Response(r as SearchResponseBody),
+    // Each answer is built by its own Search, so a subclass's hit factory (a model) applies.
+    return body.responses.map((r, i) =>
+      'error' in r && r.error ? r : this.searches[i]!.toResponse(r as SearchResponseBody),
     ) as never;
   }
 }

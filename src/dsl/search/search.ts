@@ -403,6 +403,11 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return toHit<THit>(raw);
   }
 
+  /** @internal a Response over a search answer, its hits built by this Search's `makeHit`. */
+  toResponse(body: SearchResponseBody): Response<THit, Aggs> {
+    return new Response<THit, Aggs>(body, (raw) => this.makeHit(raw));
+  }
+
   /**
    * Runs the search.
    *
@@ -414,7 +419,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
    */
   async execute(): Promise<Response<THit, Aggs>> {
     const body = (await this.client().search(this.toRequest())) as SearchResponseBody;
-    const response = new Response<THit, Aggs>(body, (raw) => this.makeHit(raw));
+    const response = this.toResponse(body);
     lastResponse.set(this, response as Response<unknown, AggregationMap>);
     return response;
   }

@@ -432,6 +432,32 @@ describe('UpdateByQuery and MultiSearch', () => {
   });
 });
 
+describe('MultiSearch hit factories', () => {
+  test("each response's hits are built by its own Search's makeHit", async () => {
+    class Tagged {
+      constructor(readonly id: string) {}
+    }
+    class TaggedSearch extends Search<{ t: string }> {
+      protected override makeHit(raw: RawHit<unknown>) {
+        return new Tagged(raw._id) as never;
+      }
+    }
+    const { client } = fakeClient({
+      msearch: () => ({
+        responses: [body([hit('1', { t: 'a' })]), body([hit('2', { t: 'b' })])],
+      }),
+    });
+    const [plain, tagged] = await new MultiSearch({ client })
+      .add(new Search({ index: 'a' }))
+      .add(new TaggedSearch({ index: 'b' }))
+      .execute();
+    expect('hits' in plain && plain.hits[0]).not.toBeInstanceOf(Tagged);
+    expect('hits' in plain && plain.hits[0]!.meta.id).toBe('1');
+    expect('hits' in tagged && tagged.hits[0]).toBeInstanceOf(Tagged);
+    expect('hits' in tagged && (tagged.hits[0] as unknown as Tagged).id).toBe('2');
+  });
+});
+
 describe('FacetedSearch', () => {
   const options = {
     index: 'posts',
