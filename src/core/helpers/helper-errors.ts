@@ -59,6 +59,47 @@ export class HelperRetriesExhaustedError extends ElastiqError {
   }
 }
 
+/** The shard counts and failures a search answer reports under `_shards`. */
+export interface ShardFailureSummary {
+  readonly total?: number;
+  readonly successful?: number;
+  readonly failed: number;
+  readonly failures?: readonly unknown[];
+}
+
+/**
+ * A scroll page came back with failed shards: their documents are missing from it, so the read
+ * stops instead of ending short without a word.
+ *
+ * @example
+ * try {
+ *   for await (const doc of client.helpers.scrollDocuments({ index: 'logs' })) handle(doc);
+ * } catch (err) {
+ *   if (err instanceof HelperShardFailureError) console.error(err.failures);
+ * }
+ */
+export class HelperShardFailureError extends ElastiqError {
+  static override readonly kind: string = 'HelperShardFailureError';
+  static override readonly defaultCode: string = 'ELASTIQ_HELPER_SHARD_FAILURE';
+
+  readonly shards: ShardFailureSummary;
+  /** Elasticsearch's `_shards.failures` entries (index, shard, node, reason). */
+  readonly failures: readonly unknown[];
+
+  constructor(shards: ShardFailureSummary) {
+    const total = shards.total === undefined ? '' : ` of ${shards.total}`;
+    super(
+      `${shards.failed}${total} shards failed during the scroll, so their documents are missing: ${describeShardFailure(shards.failures?.[0])}; read again (with a longer \`scroll\` if contexts expired)`,
+    );
+    this.shards = shards;
+    this.failures = shards.failures ?? [];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), failed: this.shards.failed, failures: this.failures };
+  }
+}
+
 /** One search of a multi-search batch failed; the others are unaffected. */
 export class MsearchItemError extends ElastiqError {
   static override readonly kind: string = 'MsearchItemError';
@@ -85,4 +126,11 @@ function describeItemError(body: unknown): string {
   if (typeof error !== 'object' || error === null) return 'unknown error';
   const type = typeof error.type === 'string' ? error.type : 'error';
   return typeof error.reason === 'string' ? `${type}: ${error.reason}` : type;
+}
+
+function describeShardFailure(failure: unknown): string {
+  const reason = (failure as { reason?: { type?: unknown; reason?: unknown } } | null)?.reason;
+  if (typeof reason !== 'object' || reason === null) return 'no reason given';
+  const type = typeof reason.type === 'string' ? reason.type : 'error';
+  return typeof reason.reason === 'string' ? `${type}: ${reason.reason}` : type;
 }

@@ -1,8 +1,9 @@
 export type * from './bulk-types.js';
-export type { UnacknowledgedDocument } from './helper-errors.js';
+export type { ShardFailureSummary, UnacknowledgedDocument } from './helper-errors.js';
 export {
   BulkHelperError,
   HelperRetriesExhaustedError,
+  HelperShardFailureError,
   MsearchItemError,
   MsearchStoppedError,
 } from './helper-errors.js';

@@ -1,4 +1,5 @@
 import type { TransportLike } from '../transport/types.js';
+import { HelperShardFailureError, type ShardFailureSummary } from './helper-errors.js';
 import {
   type HelperRequestOptions,
   indexSegment,
@@ -36,6 +37,8 @@ export async function* scrollPages<TDocument>(
   const scroll = params.scroll ?? '1m';
   const { querystring, body } = splitSearchParams(params, ['scroll']);
   const path = params.index === undefined ? '/_search' : `/${indexSegment(params.index)}/_search`;
+  // Only a caller who asked for partial results accepts pages that miss failed shards' documents.
+  const allowPartial = String(querystring.allow_partial_search_results) === 'true';
   let scrollId: string | undefined;
   try {
     let page = await requestWithRetry<HelperSearchResponse<TDocument>>(
@@ -52,6 +55,9 @@ export async function* scrollPages<TDocument>(
     );
     while (true) {
       scrollId = page._scroll_id ?? scrollId;
+      // A later page can lose shards (a node left, a context expired) even though the first had
+      // none: allow_partial_search_results=false guards only the initial search.
+      if (!allowPartial) checkShards(page._shards);
       const hits = page.hits.hits;
       if (hits.length === 0) return;
       yield { body: page, hits, documents: documentsOf(hits), scrollId };
@@ -66,6 +72,11 @@ export async function* scrollPages<TDocument>(
   } finally {
     if (scrollId !== undefined) await clearScroll(transport, scrollId, options);
   }
+}
+
+function checkShards(shards: unknown): void {
+  const summary = shards as ShardFailureSummary | undefined;
+  if (summary !== undefined && summary.failed > 0) throw new HelperShardFailureError(summary);
 }
 
 async function clearScroll(

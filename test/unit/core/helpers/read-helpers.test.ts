@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../../src/core/client.js';
-import { HelperRetriesExhaustedError } from '../../../../src/core/helpers/helper-errors.js';
+import {
+  HelperRetriesExhaustedError,
+  HelperShardFailureError,
+} from '../../../../src/core/helpers/helper-errors.js';
 import type { Helpers } from '../../../../src/core/helpers/helpers.js';
 import { type Stub, type StubHandler, type StubRequest, startStub } from './support/stub-server.js';
 
@@ -114,6 +117,66 @@ describe('helpers.scrollSearch / scrollDocuments', () => {
     expect(error).toBeInstanceOf(HelperRetriesExhaustedError);
     expect((error as HelperRetriesExhaustedError).code).toBe('ELASTIQ_HELPER_RETRIES_EXHAUSTED');
     expect(failing.stub.requests).toHaveLength(3);
+  });
+});
+
+/** A scroll of 3 pages of 2 hits whose second page reports one failed shard of 2. */
+function shardLossStub(): StubHandler {
+  let served = 0;
+  const failure = {
+    shard: 1,
+    index: 'x',
+    reason: { type: 'search_context_missing_exception', reason: 'No search context found' },
+  };
+  return (req) => {
+    if (req.method === 'DELETE') return { body: { succeeded: true, num_freed: 1 } };
+    served++;
+    const failed = served === 2;
+    return {
+      body: {
+        _scroll_id: `sid-${served}`,
+        _shards: {
+          total: 2,
+          successful: failed ? 1 : 2,
+          failed: failed ? 1 : 0,
+          ...(failed ? { failures: [failure] } : {}),
+        },
+        hits: { hits: served <= 3 ? hitsOf((served - 1) * 2, 2) : [] },
+      },
+    };
+  };
+}
+
+describe('helpers.scrollSearch shard failures', () => {
+  it('fails with HelperShardFailureError when a later page lost shards, and clears the scroll', async () => {
+    const { helpers, stub } = await setup(shardLossStub());
+    const docs: unknown[] = [];
+    const run = async () => {
+      for await (const doc of helpers.scrollDocuments({ index: 'x', size: 2 })) docs.push(doc);
+    };
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HelperShardFailureError);
+    const shardError = error as HelperShardFailureError;
+    expect(shardError.code).toBe('ELASTIQ_HELPER_SHARD_FAILURE');
+    expect(shardError.shards).toMatchObject({ total: 2, failed: 1 });
+    expect(shardError.failures).toEqual([expect.objectContaining({ shard: 1, index: 'x' })]);
+    expect(shardError.message).toContain('search_context_missing_exception');
+    expect(docs).toEqual([{ n: 0 }, { n: 1 }]);
+    expect(deletes(stub.requests).map((r) => JSON.parse(r.body))).toEqual([
+      { scroll_id: ['sid-2'] },
+    ]);
+  });
+
+  it('keeps reading past failed shards when the caller allowed partial results', async () => {
+    const { helpers } = await setup(shardLossStub());
+    const docs: unknown[] = [];
+    for await (const doc of helpers.scrollDocuments({
+      index: 'x',
+      size: 2,
+      allow_partial_search_results: true,
+    }))
+      docs.push(doc);
+    expect(docs).toHaveLength(6);
   });
 });
 
