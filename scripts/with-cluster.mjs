@@ -7,7 +7,16 @@
 // With ELASTICSEARCH_URL already set it starts nothing and runs the command against that
 // cluster. docs/testing.md lists the variables it exports; test/support/cluster.ts reads them.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,25 +146,69 @@ function pidAlive(pid) {
   }
 }
 
-/** One test run at a time per ELASTIQ_HOME: a second run waits instead of fighting over ports. */
-async function acquireLock(file, log) {
-  let told = false;
-  for (;;) {
+/** The PID a lock file names, or 0 when it is gone or holds no PID (left by a crash). */
+function lockHolder(file) {
+  try {
+    return Number(readFileSync(file, 'utf8')) || 0;
+  } catch (error) {
+    if (error.code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+// Moves a dead run's lock aside before deleting it, so a lock another run has just taken in its
+// place is never deleted: that one is put back.
+function removeStaleLock(file) {
+  const aside = `${file}.${process.pid}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if (error.code === 'ENOENT') return;
+    throw error;
+  }
+  const holder = lockHolder(aside);
+  if (holder && pidAlive(holder)) {
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => rmSync(file, { force: true });
+      linkSync(aside, file);
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(file, 'utf8'));
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
+ * One test run at a time per ELASTIQ_HOME: a second run waits instead of fighting over ports.
+ * The lock file appears with its PID already in it (written to a temporary file, then linked into
+ * place, which fails if it exists), so no other run can read it empty and take it for stale.
+ * Returns the release function, which removes the lock only while it is still this run's.
+ */
+export async function acquireLock(file, log, retryMs = 2000) {
+  let told = false;
+  mkdirSync(dirname(file), { recursive: true });
+  const mine = `${file}.${process.pid}.tmp`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, file);
+        return () => {
+          if (lockHolder(file) === process.pid) rmSync(file, { force: true });
+        };
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+      }
+      const holder = lockHolder(file);
       if (!holder || !pidAlive(holder)) {
-        rmSync(file, { force: true });
+        removeStaleLock(file);
         continue;
       }
       if (!told) log(`with-cluster: waiting for the test run of process ${holder} to finish`);
       told = true;
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => setTimeout(r, retryMs));
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
 }
 
@@ -263,7 +316,10 @@ async function main() {
   }
 }
 
-process.exitCode = await main().catch((error) => {
-  process.stderr.write(`${error.message}\n`);
-  return 2;
-});
+// Run as a script, not when a test imports acquireLock.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main().catch((error) => {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  });
+}
