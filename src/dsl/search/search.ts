@@ -1,3 +1,7 @@
+import {
+  HelperShardFailureError,
+  type ShardFailureSummary,
+} from '../../core/helpers/helper-errors.js';
 import { parseAggregation } from '../aggs/parse-aggregation.js';
 import type { SearchBody } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
@@ -537,12 +541,16 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
       scroll,
     })) as SearchResponseBody;
     let scrollId = page._scroll_id;
+    // allow_partial_search_results guards only the first search: a later page can lose shards.
+    const allowPartial = String(this.state.params.allow_partial_search_results) === 'true';
     try {
       while (page.hits.hits.length > 0) {
         for (const raw of page.hits.hits) yield this.makeHit(raw);
         if (!scrollId) return;
         page = (await client.scroll({ scroll_id: scrollId, scroll })) as SearchResponseBody;
         scrollId = page._scroll_id ?? scrollId;
+        const shards = page._shards as ShardFailureSummary | undefined;
+        if (!allowPartial && shards && shards.failed > 0) throw new HelperShardFailureError(shards);
       }
     } finally {
       if (scrollId) await ignoreGone(client.clearScroll({ scroll_id: scrollId }));

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { HelperShardFailureError } from '../../../src/core/helpers/helper-errors.js';
 import {
   A,
   FacetedSearch,
@@ -347,6 +348,42 @@ describe('iterate and scan', () => {
         for await (const _ of new Search({ client: failing, index: 'posts' }).iterate()) break;
       })(),
     ).rejects.toThrow('connection refused');
+  });
+
+  test('scan() fails with HelperShardFailureError when a later scroll page lost shards', async () => {
+    const lost = {
+      _shards: {
+        total: 2,
+        successful: 1,
+        failed: 1,
+        failures: [{ shard: 0, index: 'posts', reason: { type: 'node_disconnected_exception' } }],
+      },
+    };
+    // The second page lost a shard; the scroll ends after it.
+    const answers = {
+      search: () => body([hit('1', {})], { _scroll_id: 's1' }),
+      scroll: (p: { scroll_id: string }) =>
+        p.scroll_id === 's1' ? body([hit('2', {})], { _scroll_id: 's2', ...lost }) : body([]),
+      clearScroll: () => ({}),
+    };
+    const { client, calls } = fakeClient(answers);
+    const ids: string[] = [];
+    const error = await (async () => {
+      for await (const h of new Search({ client, index: 'posts' }).scan()) ids.push(h.meta.id);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HelperShardFailureError);
+    expect((error as HelperShardFailureError).code).toBe('ELASTIQ_HELPER_SHARD_FAILURE');
+    expect((error as HelperShardFailureError).failures).toHaveLength(1);
+    expect(ids).toEqual(['1']);
+    expect(calls.at(-1)).toEqual(['clearScroll', { scroll_id: 's2' }]);
+    // A caller who allowed partial results gets the page as it is.
+    const partial = fakeClient(answers);
+    const all: string[] = [];
+    for await (const h of new Search({ client: partial.client, index: 'posts' })
+      .params({ allow_partial_search_results: true })
+      .scan())
+      all.push(h.meta.id);
+    expect(all).toEqual(['1', '2']);
   });
 
   test('scan() scrolls until an empty page and clears the scroll', async () => {
