@@ -147,11 +147,12 @@ function pidAlive(pid) {
 }
 
 /** The PID a lock file names, or 0 when it is gone or holds no PID (left by a crash). */
+// The PID in a lock file: 0 when it holds none (a crash left it empty), undefined when it is gone.
 function lockHolder(file) {
   try {
     return Number(readFileSync(file, 'utf8')) || 0;
   } catch (error) {
-    if (error.code === 'ENOENT') return 0;
+    if (error.code === 'ENOENT') return undefined;
     throw error;
   }
 }
@@ -199,7 +200,9 @@ export async function acquireLock(file, log, retryMs = 2000) {
         if (error.code !== 'EEXIST') throw error;
       }
       const holder = lockHolder(file);
-      if (!holder || !pidAlive(holder)) {
+      // Released between our link and this read: try the link again, never touch another's lock.
+      if (holder === undefined) continue;
+      if (holder === 0 || !pidAlive(holder)) {
         removeStaleLock(file);
         continue;
       }
