@@ -238,7 +238,7 @@ export class NoLivingConnectionsError extends ElastiqError {
   static override readonly defaultCode: string = 'ELASTIQ_NO_LIVING_CONNECTIONS';
 }
 
-/** A request body could not be turned into JSON (circular structure, ...). */
+/** A request body could not be turned into JSON (circular structure, ...), or its stream failed while sent. */
 export class SerializationError extends ElastiqError {
   static override readonly kind: string = 'SerializationError';
   static override readonly defaultCode: string = 'ELASTIQ_SERIALIZATION';
