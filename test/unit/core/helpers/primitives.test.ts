@@ -20,8 +20,8 @@ describe('backoffDelay', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 10);
-    await sleep(10_000, controller.signal);
-    expect(Date.now() - started).toBeLessThan(1000);
+    await sleep(60_000, controller.signal);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
