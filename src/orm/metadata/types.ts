@@ -3,6 +3,8 @@
  * validated, frozen and cached. Mapping, validation, hydration, persistence and migrations are all
  * pure functions of these objects (never of the decorators themselves).
  */
+
+import type { ZodType } from 'zod';
 import type {
   IndicesAlias,
   IndicesIndexSettings,
@@ -32,6 +34,8 @@ export interface FieldMetadata {
   readonly target?: () => ModelConstructor;
   /** Mapping parameters of the field besides `type`/`properties` (analyzer, fields, format, ...). */
   readonly mapping: Readonly<Record<string, unknown>>;
+  /** The user's refinement of the field's derived zod schema (`schema` option). */
+  readonly schema?: (base: ZodType) => ZodType;
 }
 
 /** Index options of `@Document({ index, settings, aliases })`. */
@@ -55,4 +59,6 @@ export interface ModelMetadata {
   readonly index: IndexMetadata | undefined;
   /** Own and inherited fields, base class fields first, keyed by property name. */
   readonly fields: ReadonlyMap<string, FieldMetadata>;
+  /** The whole-document zod refinement of `@Document({ refine })` (nearest class's wins). */
+  readonly refine?: (schema: ZodType) => ZodType;
 }
