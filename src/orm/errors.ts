@@ -14,6 +14,8 @@ export type OrmErrorCode =
   | 'ORM_NOT_FOUND'
   | 'ORM_NO_CLIENT'
   | 'ORM_INVALID_SOURCE'
+  | 'ORM_MAPPING_CONFLICT'
+  | 'ORM_INVALID_RESPONSE'
   // migrations
   | 'ORM_MIGRATION_FAILED'
   | 'ORM_MIGRATION_LOCKED'
