@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OrmError } from '../errors.js';
+
+/** The extensions a migration file may have. */
+export const MIGRATION_EXTENSIONS = ['.ts', '.js', '.mjs'] as const;
+
+// `YYYYMMDDHHMMSS_description.ext`: the timestamp orders files, the description says what they do.
+const FILE_NAME = /^(\d{14})_([a-z0-9][a-z0-9_-]*)\.(ts|js|mjs)$/;
+
+/** One migration file found in the migrations directory. */
+export interface MigrationFile {
+  /** The file name without extension: the migration's stable identity in the state index. */
+  readonly name: string;
+  readonly path: string;
+  /** sha256 (hex) of the file's text with line endings normalised. */
+  readonly checksum: string;
+}
+
+/** What a migration module exports. */
+export interface MigrationModule<TContext = unknown> {
+  up(ctx: TContext): unknown;
+  down?(ctx: TContext): unknown;
+}
+
+/**
+ * Turns free text into the description part of a migration file name
+ * (`Add tags to posts` → `add_tags_to_posts`).
+ */
+export function slugify(description: string): string {
+  const slug = description
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+  if (slug === '') {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `The description '${description}' has no letters or digits; give the migration a name such as 'add tags to posts'`,
+    );
+  }
+  return slug;
+}
+
+/** The UTC timestamp prefix of a new migration (`20260101120000`). */
+export function timestampOf(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, '');
+}
+
+/** The file name of a new migration: `YYYYMMDDHHMMSS_description.ext`. */
+export function migrationFileName(
+  description: string,
+  date: Date,
+  ext: 'ts' | 'js' | 'mjs',
+): string {
+  return `${timestampOf(date)}_${slugify(description)}.${ext}`;
+}
+
+/** The migration name of a file name, or undefined when the name does not follow the pattern. */
+export function parseMigrationFileName(fileName: string): string | undefined {
+  const match = FILE_NAME.exec(fileName);
+  return match === null ? undefined : `${match[1]}_${match[2]}`;
+}
+
+/** sha256 of a migration's text; CRLF and LF count the same so a checkout on Windows matches. */
+export function checksumOf(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+/**
+ * Lists the migration files of a directory in order (by name: the timestamp first). Files that
+ * do not follow the naming pattern are ignored, except near misses, which fail loudly rather than
+ * being silently skipped. A missing directory has no migrations.
+ */
+export async function listMigrationFiles(dir: string): Promise<MigrationFile[]> {
+  const entries = await readdirOrEmpty(dir);
+  const files: MigrationFile[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries.sort()) {
+    const name = parseMigrationFileName(entry);
+    if (name === undefined) {
+      rejectNearMiss(entry, dir);
+      continue;
+    }
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new OrmError(
+        'ORM_MIGRATION_INVALID',
+        `Two migration files have the name ${name} (${other} and ${entry}) in ${dir}; keep one of them`,
+      );
+    }
+    seen.set(name, entry);
+    const path = join(dir, entry);
+    files.push({ name, path, checksum: checksumOf(await readFile(path, 'utf8')) });
+  }
+  return files;
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+// A file that starts with a timestamp and has a migration extension was meant to be a migration.
+function rejectNearMiss(entry: string, dir: string): void {
+  const ext = extname(entry);
+  if (!/^\d{8}/.test(entry) || !(MIGRATION_EXTENSIONS as readonly string[]).includes(ext)) return;
+  if (entry.endsWith('.d.ts')) return;
+  throw new OrmError(
+    'ORM_MIGRATION_INVALID',
+    `${join(dir, entry)} looks like a migration but its name does not follow YYYYMMDDHHMMSS_description${ext} (lowercase letters, digits, _ and -); rename it`,
+  );
+}
+
+/**
+ * Imports a migration (or models) module. `.js`/`.mjs` are imported as they are; `.ts` needs a
+ * TypeScript loader: when the process has none, tsx's ESM loader is registered (if tsx is
+ * installed), so that the module shares its imports (and model metadata) with the caller.
+ */
+export async function importModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(path)).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if (!isUnknownExtension(error)) throw error;
+  }
+  await registerTsx(path);
+  return (await import(url)) as Record<string, unknown>;
+}
+
+function isUnknownExtension(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION';
+}
+
+let tsxRegistered = false;
+
+async function registerTsx(path: string): Promise<void> {
+  if (tsxRegistered) return;
+  let api: { register: () => unknown };
+  try {
+    api = (await import('tsx/esm/api')) as { register: () => unknown };
+  } catch (cause) {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `Cannot load ${path}: TypeScript files need tsx, which is not installed. Install it (npm install --save-dev tsx) or write the file as .js or .mjs`,
+      { cause },
+    );
+  }
+  api.register();
+  tsxRegistered = true;
+}
+
+/** Loads a migration module and checks that it exports `up` (and `down`, when it exports one). */
+export async function loadMigration<TContext>(
+  file: MigrationFile,
+): Promise<MigrationModule<TContext>> {
+  const module = await importModule(file.path);
+  if (typeof module.up !== 'function') {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `${file.path} does not export an up(ctx) function; export async function up(ctx) { ... }`,
+    );
+  }
+  if (module.down !== undefined && typeof module.down !== 'function') {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `${file.path} exports down, but it is not a function; export async function down(ctx) { ... }`,
+    );
+  }
+  return module as unknown as MigrationModule<TContext>;
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import type { Client } from '../../core/client.js';
+import { ResponseError } from '../../core/errors.js';
+import { OrmError } from '../errors.js';
+import { MigrationLockedError, type MigrationLockInfo } from './migration-errors.js';
+
+/** The index that records applied migrations (and holds the lock) unless told otherwise. */
+export const DEFAULT_STATE_INDEX = 'elastiq-migrations';
+
+/** The lock may be broken with `forceUnlock` once it is older than this (default 15 minutes). */
+export const DEFAULT_STALE_LOCK_MS = 15 * 60_000;
+
+const LOCK_ID = '_lock';
+
+/** One applied migration, as recorded in the state index. */
+export interface AppliedMigration {
+  readonly name: string;
+  readonly checksum: string;
+  /** ISO-8601 time the migration finished. */
+  readonly applied_at: string;
+  readonly duration_ms: number;
+}
+
+// Explicit so the records never depend on dynamic mapping (names must stay keywords to sort).
+const STATE_MAPPINGS = {
+  dynamic: 'strict',
+  properties: {
+    type: { type: 'keyword' },
+    name: { type: 'keyword' },
+    checksum: { type: 'keyword' },
+    applied_at: { type: 'date' },
+    duration_ms: { type: 'long' },
+    token: { type: 'keyword' },
+    holder: { type: 'keyword' },
+    host: { type: 'keyword' },
+    pid: { type: 'integer' },
+    since: { type: 'date' },
+  },
+} as const;
+
+function isStatus(error: unknown, status: number): boolean {
+  return error instanceof ResponseError && error.statusCode === status;
+}
+
+function errorType(error: unknown): unknown {
+  if (!(error instanceof ResponseError)) return undefined;
+  return (error.body as { error?: { type?: unknown } } | undefined)?.error?.type;
+}
+
+/** Creates the state index when it does not exist (a concurrent creation is fine). */
+export async function ensureStateIndex(client: Client, index: string): Promise<void> {
+  if (await client.indices.exists({ index })) return;
+  try {
+    await client.indices.create({
+      index,
+      settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+      mappings: STATE_MAPPINGS,
+    });
+  } catch (error) {
+    // Another runner created it between our check and our create.
+    if (errorType(error) !== 'resource_already_exists_exception') throw error;
+  }
+}
+
+/** The applied migrations, in name order (empty when the state index does not exist yet). */
+export async function readApplied(client: Client, index: string): Promise<AppliedMigration[]> {
+  if (!(await client.indices.exists({ index }))) return [];
+  // Migrations number in the hundreds at most: one page is enough and keeps this simple.
+  const response = await client.search<AppliedMigration>({
+    index,
+    query: { term: { type: 'migration' } },
+    sort: [{ name: 'asc' }],
+    size: 10_000,
+  });
+  const applied = response.hits.hits.map((hit) => {
+    const doc = hit._source as AppliedMigration;
+    return {
+      name: doc.name,
+      checksum: doc.checksum,
+      applied_at: doc.applied_at,
+      duration_ms: doc.duration_ms,
+    };
+  });
+  return applied.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Records a migration as applied; visible to the next reader at once. */
+export async function recordApplied(
+  client: Client,
+  index: string,
+  record: AppliedMigration,
+): Promise<void> {
+  await client.index({
+    index,
+    id: record.name,
+    document: { type: 'migration', ...record },
+    refresh: 'wait_for',
+  });
+}
+
+/** Forgets an applied migration (after its down()). */
+export async function removeApplied(client: Client, index: string, name: string): Promise<void> {
+  await client.delete({ index, id: name, refresh: 'wait_for' }, { ignore: [404] });
+}
+
+/** Options of the migration lock. */
+export interface LockOptions {
+  /** Who takes the lock (default: the OS user name). */
+  readonly holder?: string;
+  /** Break a lock older than `staleAfterMs` (default 15 minutes); a younger lock still fails. */
+  readonly forceUnlock?: boolean;
+  readonly staleAfterMs?: number;
+  /** The clock (tests). */
+  readonly now?: () => Date;
+}
+
+/** A held lock: release it in `finally`. */
+export interface HeldLock {
+  readonly info: MigrationLockInfo;
+  release(): Promise<void>;
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Takes the migration lock: a document created with `op_type: create`, so of two runners exactly
+ * one succeeds; the other gets ORM_MIGRATION_LOCKED naming the holder, host, pid and since when.
+ */
+export async function acquireLock(
+  client: Client,
+  index: string,
+  options: LockOptions = {},
+): Promise<HeldLock> {
+  const now = options.now ?? (() => new Date());
+  const info: MigrationLockInfo = {
+    token: randomUUID(),
+    holder: options.holder ?? currentUser(),
+    host: hostname(),
+    pid: process.pid,
+    since: now().toISOString(),
+  };
+  const created = await tryCreateLock(client, index, info);
+  if (!created) {
+    const current = await readLock(client, index);
+    if (current === undefined) return acquireLock(client, index, options); // released meanwhile
+    await breakOrRefuse(client, index, current, options, now());
+    if (!(await tryCreateLock(client, index, info))) {
+      const winner = (await readLock(client, index)) ?? current;
+      throw lockedError(winner.lock, index, now());
+    }
+  }
+  return { info, release: () => releaseLock(client, index, info.token) };
+}
+
+async function tryCreateLock(
+  client: Client,
+  index: string,
+  info: MigrationLockInfo,
+): Promise<boolean> {
+  try {
+    await client.create({
+      index,
+      id: LOCK_ID,
+      document: { type: 'lock', ...info },
+      refresh: 'wait_for',
+    });
+    return true;
+  } catch (error) {
+    if (isStatus(error, 409)) return false;
+    throw error;
+  }
+}
+
+interface StoredLock {
+  readonly lock: MigrationLockInfo;
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+}
+
+/** The lock document, or undefined when nobody holds the lock. */
+export async function readLock(client: Client, index: string): Promise<StoredLock | undefined> {
+  const found = await client.get<MigrationLockInfo>({ index, id: LOCK_ID }, { ignore: [404] });
+  if (!found.found || found._source === undefined) return undefined;
+  return { lock: found._source, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
+}
+
+async function breakOrRefuse(
+  client: Client,
+  index: string,
+  current: StoredLock,
+  options: LockOptions,
+  now: Date,
+): Promise<void> {
+  const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_LOCK_MS;
+  const age = now.getTime() - Date.parse(current.lock.since);
+  if (!options.forceUnlock || !(age >= staleAfter)) throw lockedError(current.lock, index, now);
+  // Only the lock we read is deleted: a runner that broke it first and took it keeps it.
+  await client.delete(
+    {
+      index,
+      id: LOCK_ID,
+      if_seq_no: current.seqNo,
+      if_primary_term: current.primaryTerm,
+      refresh: 'wait_for',
+    },
+    { ignore: [404, 409] },
+  );
+}
+
+function lockedError(lock: MigrationLockInfo, index: string, now: Date): MigrationLockedError {
+  const age = Math.max(0, Math.round((now.getTime() - Date.parse(lock.since)) / 1000));
+  return new MigrationLockedError(
+    lock,
+    `Migrations are locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since} (${age}s ago; lock document ${index}/${LOCK_ID}). Wait for that run to finish; if it died, run again with --force-unlock (forceUnlock: true) once the lock is older than the stale age`,
+  );
+}
+
+async function releaseLock(client: Client, index: string, token: string): Promise<void> {
+  const current = await readLock(client, index);
+  if (current === undefined || current.lock.token !== token) return; // broken and taken over
+  await client.delete(
+    {
+      index,
+      id: LOCK_ID,
+      if_seq_no: current.seqNo,
+      if_primary_term: current.primaryTerm,
+      refresh: 'wait_for',
+    },
+    { ignore: [404, 409] },
+  );
+}
+
+/** Removes the lock whoever holds it (the `unlock` escape hatch); true when there was one. */
+export async function clearLock(client: Client, index: string): Promise<boolean> {
+  if (!(await client.indices.exists({ index }))) return false;
+  const current = await readLock(client, index);
+  if (current === undefined) return false;
+  await client.delete({ index, id: LOCK_ID, refresh: 'wait_for' }, { ignore: [404] });
+  return true;
+}
+
+/** Fails with ORM_MIGRATION_INVALID when the state index is not one that elastiq wrote. */
+export function assertStateIndexName(index: string): void {
+  if (index === '' || /[\s,*"<>|\\/?#]/.test(index) || index !== index.toLowerCase()) {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `'${index}' is not a valid state index name; use a lowercase name such as ${DEFAULT_STATE_INDEX}`,
+    );
+  }
+}
