@@ -1,0 +1,90 @@
+/**
+ * Where each document instance keeps what is not its data: its `meta` and the index name it was
+ * read through. Kept outside the object (a WeakMap, as zod keeps its metadata) so that nothing
+ * of it can leak into `_source`, `Object.keys` or `JSON.stringify`.
+ */
+
+/**
+ * Where a document lives and which write of it this instance last saw. Set by `get`, `mget`,
+ * `search` hits and every write; `id` and `routing` may be set by hand before the first `save()`.
+ */
+export interface DocumentMeta {
+  /** The document's `_id` (set it before the first save for an explicit id). */
+  id?: string;
+  /** The concrete index that holds it (behind an alias, the versioned index). */
+  index?: string;
+  /** Sequence number and primary term of the write this instance last saw (concurrency control). */
+  seqNo?: number;
+  primaryTerm?: number;
+  version?: number;
+  /** The routing value the document is stored with. */
+  routing?: string;
+  /** The hit's score, for a document found by a search. */
+  score?: number | null;
+}
+
+/** The raw fields of a get, mget item, search hit or write response that carry meta. */
+export interface RawMeta {
+  readonly _id?: unknown;
+  readonly _index?: unknown;
+  readonly _seq_no?: unknown;
+  readonly _primary_term?: unknown;
+  readonly _version?: unknown;
+  readonly _routing?: unknown;
+}
+
+interface DocumentState {
+  readonly meta: DocumentMeta;
+  /** The name writes go to: the alias or index it was read through, not the concrete index. */
+  home: string | undefined;
+}
+
+const states = new WeakMap<object, DocumentState>();
+
+function stateOf(doc: object): DocumentState {
+  let state = states.get(doc);
+  if (state === undefined) {
+    state = { meta: {}, home: undefined };
+    states.set(doc, state);
+  }
+  return state;
+}
+
+/** The (mutable) meta of a document instance; created empty on first use. */
+export function metaOf(doc: object): DocumentMeta {
+  return stateOf(doc).meta;
+}
+
+/** The index name writes of this document go to, when it was read or written before. */
+export function homeOf(doc: object): string | undefined {
+  return states.get(doc)?.home;
+}
+
+/**
+ * Records what a response said about the document (fields it does not carry are kept), and the
+ * name later writes go to.
+ */
+export function recordMeta(doc: object, raw: RawMeta, home: string | undefined): DocumentMeta {
+  const state = stateOf(doc);
+  const meta = state.meta;
+  if (typeof raw._id === 'string') meta.id = raw._id;
+  if (typeof raw._index === 'string') meta.index = raw._index;
+  if (typeof raw._seq_no === 'number') meta.seqNo = raw._seq_no;
+  if (typeof raw._primary_term === 'number') meta.primaryTerm = raw._primary_term;
+  if (typeof raw._version === 'number') meta.version = raw._version;
+  if (typeof raw._routing === 'string') meta.routing = raw._routing;
+  if (home !== undefined) state.home = home;
+  return meta;
+}
+
+/** Forgets the concurrency token (after a delete: a new save must not expect the old write). */
+export function forgetWrite(doc: object): void {
+  const meta = stateOf(doc).meta;
+  delete meta.seqNo;
+  delete meta.primaryTerm;
+}
+
+/** Sets a document's meta to exactly `meta` (a search hit: fresh instance, fresh meta object). */
+export function adoptMeta(doc: object, meta: DocumentMeta, home: string | undefined): void {
+  states.set(doc, { meta, home });
+}
