@@ -1,0 +1,108 @@
+/**
+ * `Model.search()`: the DSL's immutable `Search`, typed by the model's data and yielding model
+ * instances (with `meta`) from `execute()`, `iterate()` and `scan()`.
+ */
+import {
+  type AggregationMap,
+  type Hit,
+  type RawHit,
+  Search,
+  type SearchClient,
+} from '../../dsl/index.js';
+import { getDocumentMetadata } from '../metadata/registry.js';
+import type { ModelConstructor } from '../metadata/types.js';
+import { resolveClient } from './connections.js';
+import { adoptMeta, type DocumentMeta } from './persistence-state.js';
+import { fromSource } from './source.js';
+
+type Leaf = string | number | boolean | bigint | Date | null | undefined;
+
+/** The keys of `T` that hold data: not methods, not `meta`. */
+export type DataKeys<T> = {
+  [K in keyof T]-?: K extends 'meta' ? never : T[K] extends (...args: never) => unknown ? never : K;
+}[keyof T];
+
+/** A data value with the methods of any object inside it left out (arrays looked through). */
+export type DataValue<V> = V extends Leaf
+  ? V
+  : V extends readonly (infer E)[]
+    ? DataValue<E>[]
+    : V extends object
+      ? DocumentData<V>
+      : V;
+
+/**
+ * The data of a model instance: its properties without `meta` and methods, inner documents
+ * likewise. What `create()`/`update()` take and what search field paths are checked against.
+ */
+export type DocumentData<T> = { [K in DataKeys<T>]: DataValue<T[K]> };
+
+/** What a ModelSearch carries from builder to builder. */
+interface ModelSearchContext {
+  readonly model: ModelConstructor;
+}
+
+/**
+ * A typed `Search` over a model's index whose hits are instances of the model, each with `meta`
+ * (id, index, score, seqNo, primaryTerm, and the hit's sort/highlight/inner hits). Field paths
+ * are checked against the model's data at compile time. It asks for `seq_no_primary_term`, so a
+ * hit can be changed and saved with concurrency control.
+ *
+ * @example
+ * ```ts
+ * import { Q } from 'elastiq/dsl';
+ * import { Document, Keyword, Model, Text } from 'elastiq/orm';
+ * @Document({ index: 'notes' })
+ * class Note extends Model {
+ *   @Text() body!: string;
+ *   @Keyword() tag!: string;
+ * }
+ * const res = await Note.search().query(Q.match({ body: 'hello' })).filter(Q.term({ tag: 'a' })).execute();
+ * for (const note of res.hits) console.log(note instanceof Note, note.meta.id, note.body);
+ * ```
+ */
+export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> extends Search<
+  DocumentData<T>,
+  Aggs,
+  T
+> {
+  /** A hit's `_source` as an instance of the model, its meta taken from the hit. */
+  protected override makeHit(raw: RawHit<unknown>): Hit<T> {
+    const model = (this.context as ModelSearchContext).model as ModelConstructor<T>;
+    const doc = fromSource(model, raw._source ?? {});
+    adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw));
+    return doc as Hit<T>;
+  }
+
+  /** The client given to `search()`/`using()`, else the default one (ORM_NO_CLIENT if none). */
+  protected override client(): SearchClient {
+    return this.state.client ?? resolveClient();
+  }
+
+  /** Saves of a hit go through the model's name when that is what was searched, else its index. */
+  private homeOf(model: ModelConstructor, raw: RawHit<unknown>): string {
+    const searched = this.state.index;
+    const name = getDocumentMetadata(model).index.name;
+    return searched.length === 1 && searched[0] === name ? name : raw._index;
+  }
+}
+
+/** The search-hit meta: the document meta plus what only hits have (sort, highlight, ...). */
+function hitMeta(raw: RawHit<unknown>): DocumentMeta {
+  const meta: DocumentMeta & Record<string, unknown> = {
+    id: raw._id,
+    index: raw._index,
+    score: raw._score,
+  };
+  if (raw._seq_no !== undefined) meta.seqNo = raw._seq_no;
+  if (raw._primary_term !== undefined) meta.primaryTerm = raw._primary_term;
+  if (raw._version !== undefined) meta.version = raw._version;
+  if (raw._routing !== undefined) meta.routing = raw._routing;
+  if (raw.sort !== undefined) meta.sort = raw.sort;
+  if (raw.highlight !== undefined) meta.highlight = raw.highlight;
+  if (raw.inner_hits !== undefined) meta.inner_hits = raw.inner_hits;
+  if (raw.fields !== undefined) meta.fields = raw.fields;
+  if (raw.matched_queries !== undefined) meta.matched_queries = raw.matched_queries;
+  if (raw._explanation !== undefined) meta.explanation = raw._explanation;
+  return meta;
+}
