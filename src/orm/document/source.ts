@@ -1,14 +1,318 @@
-/** Hydration (`fromSource`) and dehydration (`toSource`) between `_source` and model instances. */
-import type { ModelConstructor, ModelMetadata } from '../metadata/types.js';
+/**
+ * Hydration (`fromSource`: `_source` -> instance) and dehydration (`toSource`: instance ->
+ * `_source`). Both run per document, so each class gets a plan, built once from its metadata,
+ * that the per-document loops only read: no metadata lookups, no closures created per value.
+ *
+ * How instances are made: `new target()` then assignment of the fields present in `_source`. The
+ * constructor runs, so class field initialisers give defaults for fields the source lacks (a
+ * document stored before `likes = 0` was added hydrates with `likes === 0`); model classes must
+ * therefore have a constructor that takes no arguments and has no side effects.
+ */
+import { OrmError } from '../errors.js';
+import { type PropertyTransforms, propertyTransforms } from '../metadata/class-transformer.js';
+import { getModelMetadata } from '../metadata/registry.js';
+import type { FieldMetadata, ModelConstructor, ModelMetadata } from '../metadata/types.js';
+import { OrmValidationError } from './validation.js';
 
-export function toSource(instance: object, meta: ModelMetadata): Record<string, unknown> {
-  void instance;
-  void meta;
-  throw new Error('toSource: not implemented yet');
+/** Where hydration keeps `_source` fields the model does not declare (written back by toSource). */
+const UNDECLARED: unique symbol = Symbol('elastiq.orm.undeclared');
+
+enum Kind {
+  Plain = 0,
+  Date = 1,
+  Inner = 2,
 }
 
+/** How dates are written: ISO-8601 unless the field's `format` only takes epoch numbers. */
+enum DateOut {
+  Iso = 0,
+  Millis = 1,
+  Seconds = 2,
+}
+
+interface FieldPlan {
+  readonly property: string;
+  readonly name: string;
+  readonly kind: Kind;
+  readonly multi: boolean;
+  readonly dateOut: DateOut;
+  /** The inner class's plan, built on first use so self-referencing classes terminate. */
+  readonly inner: (() => ClassPlan) | undefined;
+  readonly transforms: PropertyTransforms | undefined;
+}
+
+interface ClassPlan {
+  readonly ctor: new () => Record<string | symbol, unknown>;
+  readonly className: string;
+  readonly fields: readonly FieldPlan[];
+  /** Source name -> field; a null-prototype object, the fastest lookup for JSON keys. */
+  readonly byName: Readonly<Record<string, FieldPlan | undefined>>;
+}
+
+const PLANS = new WeakMap<object, ClassPlan>();
+
+/**
+ * The `_source` of a model or inner document instance: declared fields under their source names
+ * (Dates as ISO-8601 strings, or epoch numbers when the field's `format` is epoch-only; inner
+ * documents as plain objects; `undefined` omitted, `null` kept so a field can be cleared), then
+ * the undeclared fields hydration kept. class-transformer `@Transform` (to plain) runs first.
+ *
+ * @example
+ * ```ts
+ * import { DateField, Document, getModelMetadata, Model, Text, toSource } from 'elastiq/orm';
+ * @Document({ index: 'notes' })
+ * class Note extends Model {
+ *   @Text() body!: string;
+ *   @DateField({ name: 'created_at' }) createdAt!: Date;
+ * }
+ * const note = new Note();
+ * note.body = 'hi';
+ * note.createdAt = new Date(0);
+ * toSource(note, getModelMetadata(Note)); // { body: 'hi', created_at: '1970-01-01T00:00:00.000Z' }
+ * ```
+ */
+export function toSource(instance: object, meta: ModelMetadata): Record<string, unknown> {
+  return dehydrate(
+    planOf(meta.target),
+    instance as Record<string | symbol, unknown>,
+    '',
+    meta.className,
+  );
+}
+
+/**
+ * A model (or inner document) instance from a `_source`: `new target()`, then each declared
+ * field assigned from its source name (ISO strings and epoch millis become Dates, inner objects
+ * become InnerDoc instances, a single value of a `multi` field becomes a one-element array).
+ * Undeclared fields are kept for `toSource`. Throws `ORM_INVALID_SOURCE` naming the field path
+ * when the source does not fit the model (a string where an object is declared, an unparseable
+ * date, a source that is not an object).
+ *
+ * @example
+ * ```ts
+ * import { DateField, Document, fromSource, Model } from 'elastiq/orm';
+ * @Document({ index: 'notes' })
+ * class Note extends Model {
+ *   @DateField() createdAt!: Date;
+ * }
+ * const note = fromSource(Note, { createdAt: '2024-05-01T10:00:00Z' });
+ * note.createdAt.getUTCHours(); // 10
+ * ```
+ */
 export function fromSource<T extends object>(target: ModelConstructor<T>, source: unknown): T {
-  void target;
-  void source;
-  throw new Error('fromSource: not implemented yet');
+  const plan = planOf(target);
+  if (!isObject(source)) {
+    throw invalidSource(`the _source of a ${plan.className} is ${describe(source)}, not an object`);
+  }
+  return hydrate(plan, source, '') as T;
+}
+
+/**
+ * The `_source` fields a hydrated instance holds that its model does not declare (read-only).
+ *
+ * @example
+ * ```ts
+ * import { Document, fromSource, Model, undeclaredFields } from 'elastiq/orm';
+ * @Document({ index: 'notes' })
+ * class Note extends Model {}
+ * undeclaredFields(fromSource(Note, { legacy: 1 })); // { legacy: 1 }
+ * ```
+ */
+export function undeclaredFields(instance: object): Readonly<Record<string, unknown>> {
+  return (instance as { [UNDECLARED]?: Record<string, unknown> })[UNDECLARED] ?? {};
+}
+
+function planOf(target: ModelConstructor): ClassPlan {
+  let plan = PLANS.get(target);
+  if (!plan) {
+    plan = buildPlan(getModelMetadata(target));
+    PLANS.set(target, plan);
+  }
+  return plan;
+}
+
+function buildPlan(meta: ModelMetadata): ClassPlan {
+  const fields = [...meta.fields.values()].map((f) => fieldPlan(meta, f));
+  const byName: Record<string, FieldPlan | undefined> = Object.create(null);
+  for (const f of fields) byName[f.name] = f;
+  return {
+    ctor: meta.target as unknown as ClassPlan['ctor'],
+    className: meta.className,
+    fields,
+    byName,
+  };
+}
+
+function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
+  const inner = field.target && (field.type === 'object' || field.type === 'nested');
+  const kind = inner
+    ? Kind.Inner
+    : field.type === 'date' || field.type === 'date_nanos'
+      ? Kind.Date
+      : Kind.Plain;
+  const target = field.target;
+  let innerPlan: ClassPlan | undefined;
+  const lazy = target ? (): ClassPlan => (innerPlan ??= planOf(target())) : undefined;
+  return {
+    property: field.property,
+    name: field.name,
+    kind,
+    multi: field.multi,
+    dateOut: dateOutput(field.mapping.format),
+    inner: inner ? lazy : undefined,
+    transforms: propertyTransforms(meta.target, field.property),
+  };
+}
+
+function dateOutput(format: unknown): DateOut {
+  if (typeof format !== 'string') return DateOut.Iso;
+  const formats = format.split('||');
+  if (formats.every((f) => f === 'epoch_millis')) return DateOut.Millis;
+  if (formats.every((f) => f === 'epoch_second')) return DateOut.Seconds;
+  return DateOut.Iso;
+}
+
+// ---------------------------------------------------------------- hydration (hot path)
+
+function hydrate(plan: ClassPlan, source: Record<string, unknown>, path: string): object {
+  const instance = new plan.ctor();
+  let extras: Record<string, unknown> | undefined;
+  for (const key in source) {
+    const value = source[key];
+    const field = plan.byName[key];
+    if (field === undefined) {
+      // Null prototype: a "__proto__" key stays data instead of changing the prototype.
+      extras ??= Object.create(null) as Record<string, unknown>;
+      extras[key] = value;
+      continue;
+    }
+    if (field.transforms?.skipToClass) continue;
+    let v = value;
+    if (field.multi && !Array.isArray(v) && v !== null && v !== undefined) v = [v];
+    if (field.kind !== Kind.Plain && v !== null && v !== undefined) {
+      v = convertIn(field, v, path === '' ? key : `${path}.${key}`);
+    }
+    if (field.transforms?.toClass) v = field.transforms.toClass(v, source);
+    instance[field.property] = v;
+  }
+  if (extras) instance[UNDECLARED] = extras;
+  return instance;
+}
+
+function convertIn(field: FieldPlan, value: unknown, path: string): unknown {
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      out[i] = item === null ? null : convertOne(field, item, `${path}[${i}]`);
+    }
+    return out;
+  }
+  return convertOne(field, value, path);
+}
+
+function convertOne(field: FieldPlan, value: unknown, path: string): unknown {
+  if (field.kind === Kind.Date) return toDate(value, field.dateOut, path);
+  if (!isObject(value)) {
+    const plan = field.inner!();
+    throw invalidSource(
+      `${path} is ${describe(value)} where a ${plan.className} object is declared`,
+    );
+  }
+  return hydrate(field.inner!(), value, path);
+}
+
+// A date-time without a zone is UTC to Elasticsearch but local time to Date.parse.
+const ZONELESS = /^\d{4}-\d{2}-\d{2}T[\d:.,]+$/;
+const DIGITS = /^-?\d+$/;
+
+function toDate(value: unknown, out: DateOut, path: string): Date {
+  let ms: number;
+  if (typeof value === 'number') ms = out === DateOut.Seconds ? value * 1000 : value;
+  else if (typeof value === 'string') {
+    if (DIGITS.test(value)) ms = Number(value) * (out === DateOut.Seconds ? 1000 : 1);
+    else ms = Date.parse(ZONELESS.test(value) ? `${value}Z` : value);
+  } else if (value instanceof Date) ms = value.getTime();
+  else ms = Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw invalidSource(
+      `${path} is ${describe(value)}, which is not a date (ISO-8601 or epoch millis); store dates in one of those forms or declare the field as Keyword`,
+    );
+  }
+  return new Date(ms);
+}
+
+// ---------------------------------------------------------------- dehydration
+
+function dehydrate(
+  plan: ClassPlan,
+  instance: Record<string | symbol, unknown>,
+  path: string,
+  root: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of plan.fields) {
+    if (field.transforms?.skipToPlain) continue;
+    let v = instance[field.property];
+    if (field.transforms?.toPlain) v = field.transforms.toPlain(v, instance);
+    if (v === undefined) continue;
+    out[field.name] =
+      field.kind === Kind.Plain || v === null
+        ? v
+        : convertOut(field, v, path === '' ? field.property : `${path}.${field.property}`, root);
+  }
+  const extras = instance[UNDECLARED] as Record<string, unknown> | undefined;
+  if (extras) {
+    for (const key in extras) if (plan.byName[key] === undefined) out[key] = extras[key];
+  }
+  return out;
+}
+
+function convertOut(field: FieldPlan, value: unknown, path: string, root: string): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item, i) =>
+      item === null ? null : convertOutOne(field, item, `${path}.${i}`, root),
+    );
+  }
+  return convertOutOne(field, value, path, root);
+}
+
+function convertOutOne(field: FieldPlan, value: unknown, path: string, root: string): unknown {
+  if (field.kind === Kind.Inner) {
+    return isObject(value)
+      ? dehydrate(field.inner!(), value as Record<string | symbol, unknown>, path, root)
+      : value;
+  }
+  if (!(value instanceof Date)) return value; // strings and numbers are already source forms
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) {
+    const issuePath = path.split('.').map((p) => (DIGITS.test(p) ? Number(p) : p));
+    throw new OrmValidationError(root, [
+      { code: 'custom', path: issuePath, message: 'Invalid Date', input: value },
+    ]);
+  }
+  if (field.dateOut === DateOut.Millis) return ms;
+  if (field.dateOut === DateOut.Seconds) return Math.floor(ms / 1000);
+  return value.toISOString();
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}${typeof value === 'number' ? ` (${value})` : ''}`;
+}
+
+function invalidSource(what: string): OrmError {
+  return new OrmError(
+    'ORM_INVALID_SOURCE',
+    `Cannot hydrate: ${what}. Fix the stored document or the model.`,
+  );
 }
