@@ -1,0 +1,184 @@
+import type { Client } from '../../core/client.js';
+import type { ReindexProgress } from '../../core/helpers/reindex.js';
+import type { HelperHit } from '../../core/helpers/search-params.js';
+import { OrmError } from '../errors.js';
+import { locate, nextVersionedName, type ResolvedTarget } from './index-target.js';
+
+/** Options of `ctx.migrateIndex`. */
+export interface MigrateIndexOptions {
+  /** Rewrites each document on its way to the new index; null or undefined drops it. */
+  readonly transform?: (source: Record<string, unknown>, hit: HelperHit<unknown>) => unknown;
+  /** Documents read per page and written per bulk flush (default 1000). */
+  readonly batchSize?: number;
+  /** Delete the old index in the same atomic alias update (default: keep it). */
+  readonly deleteOld?: boolean;
+}
+
+/** What `migrateIndex` did. */
+export interface MigrateIndexResult {
+  /** The alias (the model's index name). */
+  readonly alias: string;
+  /** The index the alias pointed to (or the concrete index that had the name). */
+  readonly from: string;
+  /** The new versioned index, `<alias>-v<N>`. */
+  readonly to: string;
+  /** Documents in the old index when the copy started. */
+  readonly total: number;
+  /** Documents the new index holds. */
+  readonly copied: number;
+  /** Documents the transform dropped. */
+  readonly skipped: number;
+  /** The old index was deleted (always for a concrete index, whose name the alias takes). */
+  readonly deletedOld: boolean;
+  readonly ms: number;
+}
+
+/** Hooks of one migrateIndex run (progress for the CLI, logging). */
+export interface MigrateIndexHooks {
+  readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * A breaking mapping change without downtime: create `<alias>-v<N>` from the target's body, copy
+ * every document with the client-side reindex helper (the old index is write-blocked meanwhile so
+ * no write is lost), verify the counts, then move the alias in ONE `_aliases` call. On any failure
+ * before that call the new index is deleted and the alias stays where it was.
+ */
+export async function migrateIndex(
+  client: Client,
+  target: ResolvedTarget,
+  options: MigrateIndexOptions = {},
+  hooks: MigrateIndexHooks = {},
+): Promise<MigrateIndexResult> {
+  const started = performance.now();
+  const { name } = target;
+  const from = await currentIndex(client, name);
+  const to = await nextVersionedName(client, name);
+  const concrete = from.concrete;
+  const unblock = await blockWrites(client, from.index);
+  let copy: { total: number; copied: number; skipped: number };
+  try {
+    await client.indices.create({
+      index: to,
+      ...(target.body.settings === undefined ? {} : { settings: target.body.settings }),
+      ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
+    });
+    copy = await copyDocuments(client, from.index, to, options, hooks);
+    await client.indices.updateAliases({
+      actions: swapActions(name, from.index, to, target, concrete || options.deleteOld === true),
+    });
+  } catch (error) {
+    await client.indices.delete({ index: to }, { ignore: [404] }).catch(() => undefined);
+    await unblock();
+    throw error;
+  }
+  const deletedOld = concrete || options.deleteOld === true;
+  if (!deletedOld) await unblock();
+  hooks.log?.(`${name}: ${from.index} → ${to}, ${copy.copied}/${copy.total} documents copied`);
+  return {
+    alias: name,
+    from: from.index,
+    to,
+    ...copy,
+    deletedOld,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+async function currentIndex(
+  client: Client,
+  name: string,
+): Promise<{ index: string; concrete: boolean }> {
+  const location = await locate(client, name);
+  if (location.kind === 'index') return { index: name, concrete: true };
+  if (location.kind === 'alias' && location.indices.length === 1) {
+    return { index: location.indices[0] as string, concrete: false };
+  }
+  if (location.kind === 'alias') {
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `The alias ${name} points to ${location.indices.length} indices (${location.indices.join(', ')}); migrateIndex moves an alias of one index. Remove the alias from all but one first`,
+    );
+  }
+  throw new OrmError(
+    'ORM_MIGRATION_FAILED',
+    `migrateIndex found no index or alias named ${name}; create it first with ctx.createIndex`,
+  );
+}
+
+// Writes during the copy would be lost; blocked, they fail loudly instead. Returns the undo.
+async function blockWrites(client: Client, index: string): Promise<() => Promise<void>> {
+  const settings = (await client.indices.getSettings({
+    index,
+    name: 'index.blocks.write',
+  })) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
+  const already = String(settings[index]?.settings?.index?.blocks?.write) === 'true';
+  if (already) return async () => undefined;
+  await client.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
+  return async () => {
+    await client.indices
+      .putSettings({ index, settings: { 'index.blocks.write': null } }, { ignore: [404] })
+      .catch(() => undefined);
+  };
+}
+
+async function copyDocuments(
+  client: Client,
+  from: string,
+  to: string,
+  options: MigrateIndexOptions,
+  hooks: MigrateIndexHooks,
+): Promise<{ total: number; copied: number; skipped: number }> {
+  const batch = options.batchSize ?? 1000;
+  const dropped: string[] = [];
+  const result = await client.helpers.reindex<Record<string, unknown>, unknown>({
+    source: { index: from, size: batch },
+    dest: { index: to },
+    ...(options.transform === undefined ? {} : { transform: options.transform }),
+    onProgress: (progress) => hooks.onProgress?.({ ...progress, to }),
+    bulk: {
+      flushBytes: 5_000_000,
+      onDrop: (drop) => {
+        if (dropped.length < 3) dropped.push(JSON.stringify(drop.error ?? drop.status));
+      },
+    },
+  });
+  if (result.bulk.failed > 0) {
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `${result.bulk.failed} of ${result.read} documents were refused by ${to} (first: ${dropped.join('; ')}); the alias was left on ${from}. Fix the mapping or the transform and run the migration again`,
+    );
+  }
+  const [source, dest] = await Promise.all([
+    client.count({ index: from }),
+    client.count({ index: to }),
+  ]);
+  const expected = source.count - result.skipped;
+  if (dest.count !== expected) {
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `${to} holds ${dest.count} documents but ${from} has ${source.count} (${result.skipped} dropped by the transform), so ${expected} were expected; the alias was left on ${from}`,
+    );
+  }
+  return { total: source.count, copied: dest.count, skipped: result.skipped };
+}
+
+function swapActions(
+  name: string,
+  from: string,
+  to: string,
+  target: ResolvedTarget,
+  deleteFrom: boolean,
+): Record<string, unknown>[] {
+  // remove_index runs before the other actions, so a concrete index can give its name to the alias.
+  const actions: Record<string, unknown>[] = deleteFrom
+    ? [{ remove_index: { index: from } }]
+    : [{ remove: { index: from, alias: name } }];
+  actions.push({ add: { index: to, alias: name } });
+  for (const [alias, options] of Object.entries(target.body.aliases ?? {})) {
+    if (!deleteFrom) actions.push({ remove: { index: from, alias, must_exist: false } });
+    actions.push({ add: { index: to, alias, ...options } });
+  }
+  return actions;
+}

@@ -1,0 +1,258 @@
+import type { IndicesUpdateAliasesAction } from '../../core/api/generated/types.js';
+import type { Client } from '../../core/client.js';
+import type { ReindexProgress } from '../../core/helpers/reindex.js';
+import { OrmError } from '../errors.js';
+import { type IndexTarget, locate, type ResolvedTarget, resolveTarget } from './index-target.js';
+import {
+  type MigrateIndexOptions,
+  type MigrateIndexResult,
+  migrateIndex,
+} from './migrate-index.js';
+
+/** Options of `ctx.createIndex`. */
+export interface CreateIndexOptions {
+  /**
+   * Create `<name>-v1` behind an alias `<name>` (default), so a later `migrateIndex` swaps
+   * versions without downtime; `false` creates a plain index named `<name>`.
+   */
+  readonly versioned?: boolean;
+}
+
+/**
+ * What a migration's `up(ctx)` and `down(ctx)` receive: the client and operations that are safe to
+ * run twice (an index that exists is not created again) and that are undone, where they can be,
+ * when a later step of the same migration fails.
+ *
+ * @example
+ * ```ts
+ * import type { MigrationContext } from 'elastiq/orm';
+ *
+ * export async function up(ctx: MigrationContext): Promise<void> {
+ *   await ctx.createIndex({ name: 'orm-mig-authors', body: { mappings: { properties: { name: { type: 'keyword' } } } } });
+ *   ctx.log('authors index ready');
+ * }
+ * ```
+ */
+export interface MigrationContext {
+  readonly client: Client;
+  /** True under `migrate up --dry-run`: operations are reported, not run. */
+  readonly dryRun: boolean;
+  /** Creates the index (versioned behind an alias by default) unless the name exists already. */
+  createIndex(target: IndexTarget, options?: CreateIndexOptions): Promise<void>;
+  /** Adds the target's fields to the live mapping (additive changes only; they cannot be undone). */
+  putMapping(target: IndexTarget): Promise<void>;
+  /** A breaking change: new `<name>-v<N>`, documents copied and counted, one atomic alias swap. */
+  migrateIndex(
+    target: IndexTarget,
+    options?: MigrateIndexOptions,
+  ): Promise<MigrateIndexResult | undefined>;
+  /** Deletes the index (or the indices behind the alias); nothing happens when it is missing. */
+  deleteIndex(target: IndexTarget | string): Promise<void>;
+  /** One atomic `_aliases` call. */
+  updateAliases(actions: readonly IndicesUpdateAliasesAction[]): Promise<void>;
+  log(message: string): void;
+}
+
+/** What the runner gives a context. */
+export interface ContextHooks {
+  readonly log: (message: string) => void;
+  readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
+}
+
+interface DoneStep {
+  readonly description: string;
+  readonly undo: (() => Promise<void>) | undefined;
+}
+
+/**
+ * The context of one migration run; it numbers the steps (so a failure names its step) and keeps
+ * a journal of how to undo each, which the runner plays backwards when the migration throws.
+ */
+export class OperationContext implements MigrationContext {
+  readonly #hooks: ContextHooks;
+  readonly #done: DoneStep[] = [];
+  #step = 0;
+  #current: string | undefined;
+
+  constructor(
+    readonly client: Client,
+    readonly dryRun: boolean,
+    hooks: ContextHooks,
+  ) {
+    this.#hooks = hooks;
+  }
+
+  /** The step that is running (or last ran), for the failure message. */
+  get currentStep(): string {
+    return this.#current ?? 'up() before its first step';
+  }
+
+  /** Descriptions of the steps done so far. */
+  get steps(): readonly string[] {
+    return this.#done.map((s) => s.description);
+  }
+
+  log(message: string): void {
+    this.#hooks.log(message);
+  }
+
+  createIndex(target: IndexTarget, options: CreateIndexOptions = {}): Promise<void> {
+    const resolved = resolveTarget(target);
+    return this.#run(`createIndex ${resolved.name}`, () => this.#create(resolved, options));
+  }
+
+  putMapping(target: IndexTarget): Promise<void> {
+    const resolved = resolveTarget(target);
+    return this.#run(`putMapping ${resolved.name}`, () => this.#putMapping(resolved));
+  }
+
+  async migrateIndex(
+    target: IndexTarget,
+    options: MigrateIndexOptions = {},
+  ): Promise<MigrateIndexResult | undefined> {
+    const resolved = resolveTarget(target);
+    let result: MigrateIndexResult | undefined;
+    await this.#run(`migrateIndex ${resolved.name}`, async () => {
+      result = await migrateIndex(this.client, resolved, options, {
+        log: (m) => this.log(m),
+        ...(this.#hooks.onProgress === undefined ? {} : { onProgress: this.#hooks.onProgress }),
+      });
+      return result.deletedOld ? undefined : () => this.#swapBack(result as MigrateIndexResult);
+    });
+    return result;
+  }
+
+  deleteIndex(target: IndexTarget | string): Promise<void> {
+    const name = typeof target === 'string' ? target : resolveTarget(target).name;
+    return this.#run(`deleteIndex ${name}`, () => this.#delete(name));
+  }
+
+  updateAliases(actions: readonly IndicesUpdateAliasesAction[]): Promise<void> {
+    return this.#run(`updateAliases (${actions.length} actions)`, async () => {
+      await this.client.indices.updateAliases({ actions: [...actions] });
+      return inverseAliases(actions, this.client);
+    });
+  }
+
+  /** Undoes the steps done, newest first; returns what was undone and what could not be. */
+  async rollback(): Promise<{ undone: string[]; kept: string[] }> {
+    const undone: string[] = [];
+    const kept: string[] = [];
+    for (const step of [...this.#done].reverse()) {
+      if (step.undo === undefined) {
+        kept.push(step.description);
+        continue;
+      }
+      try {
+        await step.undo();
+        undone.push(step.description);
+      } catch {
+        kept.push(step.description);
+      }
+    }
+    this.#done.length = 0;
+    return { undone, kept };
+  }
+
+  async #run(
+    description: string,
+    action: () => Promise<(() => Promise<void>) | undefined>,
+  ): Promise<void> {
+    this.#step += 1;
+    const label = `step ${this.#step}: ${description}`;
+    this.#current = label;
+    if (this.dryRun) {
+      this.log(`[dry run] ${description}`);
+      return;
+    }
+    const undo = await action();
+    this.#done.push({ description: label, undo });
+  }
+
+  async #create(
+    target: ResolvedTarget,
+    options: CreateIndexOptions,
+  ): Promise<(() => Promise<void>) | undefined> {
+    if ((await locate(this.client, target.name)).kind !== 'missing') {
+      this.log(`${target.name} exists; not created again`);
+      return undefined;
+    }
+    const versioned = options.versioned !== false;
+    const index = versioned ? `${target.name}-v1` : target.name;
+    const aliases = { ...(target.body.aliases ?? {}), ...(versioned ? { [target.name]: {} } : {}) };
+    await this.client.indices.create({
+      index,
+      ...(target.body.settings === undefined ? {} : { settings: target.body.settings }),
+      ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
+      ...(Object.keys(aliases).length === 0 ? {} : { aliases }),
+    });
+    this.log(versioned ? `created ${index} behind alias ${target.name}` : `created ${index}`);
+    return async () => {
+      await this.client.indices.delete({ index }, { ignore: [404] });
+    };
+  }
+
+  async #putMapping(target: ResolvedTarget): Promise<undefined> {
+    if ((await locate(this.client, target.name)).kind === 'missing') {
+      throw new OrmError(
+        'ORM_MIGRATION_FAILED',
+        `putMapping found no index or alias named ${target.name}; create it first with ctx.createIndex`,
+      );
+    }
+    // _source and _routing are fixed at creation; everything else may be sent again.
+    const { _source, _routing, ...mappings } = target.body.mappings ?? {};
+    await this.client.indices.putMapping({ index: target.name, ...mappings });
+    this.log(`updated the mapping of ${target.name}`);
+    return undefined; // fields cannot be removed from a mapping
+  }
+
+  async #delete(name: string): Promise<undefined> {
+    const location = await locate(this.client, name);
+    if (location.kind === 'missing') {
+      this.log(`${name} does not exist; nothing deleted`);
+      return undefined;
+    }
+    const indices = location.kind === 'alias' ? location.indices : [name];
+    await this.client.indices.delete({ index: [...indices] });
+    this.log(`deleted ${indices.join(', ')}`);
+    return undefined;
+  }
+
+  async #swapBack(result: MigrateIndexResult): Promise<void> {
+    await this.client.indices.updateAliases({
+      actions: [
+        { remove_index: { index: result.to } },
+        { add: { index: result.from, alias: result.alias } },
+      ],
+    });
+  }
+}
+
+// add ↔ remove; remove_index cannot be undone, so such a call has no undo.
+function inverseAliases(
+  actions: readonly IndicesUpdateAliasesAction[],
+  client: Client,
+): (() => Promise<void>) | undefined {
+  const inverse: IndicesUpdateAliasesAction[] = [];
+  for (const action of actions) {
+    if (action.remove_index !== undefined) return undefined;
+    if (action.add !== undefined) inverse.unshift({ remove: { ...pickTarget(action.add) } });
+    if (action.remove !== undefined) inverse.unshift({ add: { ...pickTarget(action.remove) } });
+  }
+  return async () => {
+    await client.indices.updateAliases({ actions: inverse });
+  };
+}
+
+function pickTarget(action: {
+  index?: string | undefined;
+  indices?: string | string[] | undefined;
+  alias?: string | undefined;
+  aliases?: string | string[] | undefined;
+}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['index', 'indices', 'alias', 'aliases'] as const) {
+    if (action[key] !== undefined) out[key] = action[key];
+  }
+  return out;
+}
