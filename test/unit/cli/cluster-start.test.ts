@@ -10,6 +10,8 @@ import { silentReporter } from '../../../src/cli/local/progress.js';
 import type { ClusterInfo } from '../../../src/cli/local/state.js';
 
 const VERSION = '9.9.9';
+// Ports are drawn below Linux's ephemeral range (32768-60999), where the many client sockets of a
+// concurrent test run could hold one and turn the expected failure into PORT_IN_USE.
 
 // As root the nodes run as an unprivileged user: an existing one, so no test creates accounts.
 beforeAll(() => {
@@ -52,7 +54,7 @@ async function fakeHome(launcher = LAUNCHER): Promise<{ home: string; javaHome: 
 describe('starting a local cluster', () => {
   it('leaves no node running when another node of the same start fails to launch', async () => {
     const { home, javaHome } = await fakeHome();
-    const port = 47_000 + Math.floor(Math.random() * 800);
+    const port = 21_000 + Math.floor(Math.random() * 800);
     const pidFile = join(home, 'clusters', 'leak', 'leak-1', 'node.pid');
     try {
       await expect(
@@ -97,7 +99,7 @@ describe('a stopped cluster started again', () => {
     const { home, javaHome } = await fakeHome('#!/bin/sh\nexit 1\n');
     const options = {
       name: 'heap',
-      port: 47_800 + Math.floor(Math.random() * 100),
+      port: 21_800 + Math.floor(Math.random() * 100),
       version: VERSION,
       home,
       javaHome,
@@ -140,7 +142,7 @@ describe('a cluster whose creation was interrupted', () => {
     await expect(
       startCluster({
         name: 'half',
-        port: 47_900 + Math.floor(Math.random() * 90),
+        port: 21_900 + Math.floor(Math.random() * 90),
         version: VERSION,
         home,
         javaHome,
