@@ -34,11 +34,12 @@ function client(options: ConstructorParameters<typeof Client>[0]): Client {
 }
 
 // A port with nothing listening: connections are refused at once.
+// Privileged low ports nothing listens on: a stub's freed port could be taken again by a stub of a
+// test file running alongside, which would answer where a dead node is expected.
+let deadPort = 0;
 async function deadUrl(): Promise<string> {
-  const s = await startStub();
-  const url = s.url;
-  await s.close();
-  return url;
+  deadPort = (deadPort % 9) + 1;
+  return `http://127.0.0.1:${deadPort}`;
 }
 
 describe('retries', () => {
