@@ -183,7 +183,7 @@ function checkTarget(where: string, raw: RawField): void {
   if (!raw.target) {
     if (raw.options.enabled === false) return;
     throw invalid(
-      `${where} is an ${raw.type} field without a target: use ${raw.type === 'nested' ? 'Nested' : 'ObjectField'}(() => InnerClass), or Flattened for free-form objects.`,
+      `${where} is ${raw.type === 'object' ? 'an' : 'a'} ${raw.type} field without a target: use ${raw.type === 'nested' ? 'Nested' : 'ObjectField'}(() => InnerClass), or Flattened for free-form objects.`,
     );
   }
   let resolved: unknown;
