@@ -4,7 +4,7 @@ import type { Client } from '../../core/client.js';
 import { OrmError } from '../errors.js';
 import { getDocumentMetadata, isDocumentClass } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
-import { type IndexBody, liveMapping, locate, resolveTarget } from './index-target.js';
+import { liveMapping, locate, resolveTarget } from './index-target.js';
 import { diffMappings } from './mapping-diff.js';
 import { listMigrationFiles, migrationFileName, timestampOf } from './migration-files.js';
 import {

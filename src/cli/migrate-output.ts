@@ -1,0 +1,50 @@
+import type { ReindexProgress } from '../core/helpers/reindex.js';
+import type { GenerateResult } from '../orm/migrations/migration-generate.js';
+import type { MigrationStatusEntry, UpResult } from '../orm/migrations/migrator.js';
+
+/** `status` as a table: state, name, when applied, how long it took; then the counts. */
+export function formatStatus(entries: readonly MigrationStatusEntry[]): string {
+  if (entries.length === 0)
+    return 'No migrations (create one with: elastiq migrate create <description>)';
+  const width = Math.max(...entries.map((e) => e.name.length));
+  const lines = entries.map((e) => {
+    const when = e.appliedAt === undefined ? '' : `  ${e.appliedAt}  ${e.durationMs ?? 0} ms`;
+    return `${e.state.padEnd(8)} ${e.name.padEnd(width)}${when}`.trimEnd();
+  });
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+  const summary = ['applied', 'pending', 'changed', 'missing']
+    .filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
+  return [...lines, '', summary].join('\n');
+}
+
+/** What `up` did, in one line per migration. */
+export function formatUp(result: UpResult): string {
+  if (result.applied.length === 0) return 'Nothing to apply: every migration is applied';
+  const verb = result.dryRun ? 'Would apply' : 'Applied';
+  const lines = result.applied.map((m) =>
+    result.dryRun ? `  ${m.name}` : `  ${m.name} (${m.durationMs} ms)`,
+  );
+  const rest = result.remaining.length === 0 ? [] : [`${result.remaining.length} still pending`];
+  return [`${verb} ${result.applied.length}:`, ...lines, ...rest].join('\n');
+}
+
+/** One progress line of a migrateIndex copy. */
+export function progressLine(progress: ReindexProgress & { readonly to: string }): string {
+  const done = progress.written + progress.failed + progress.skipped;
+  const pct = progress.total === 0 ? 100 : Math.floor((done / progress.total) * 100);
+  return `  copying into ${progress.to}: ${progress.written}/${progress.total} documents (${pct}%)`;
+}
+
+/** What `generate` planned per model, and the file written. */
+export function formatGenerate(result: GenerateResult): string {
+  const lines = result.operations.map((op) => {
+    const changes = op.changes.map((c) => `\n    ${c.additive ? '+' : '!'} ${c.description}`);
+    return `  ${op.model} (${op.index}): ${op.action}${changes.join('')}`;
+  });
+  const file =
+    result.path === undefined ? 'No change: no migration written' : `Wrote ${result.path}`;
+  return [...lines, file].join('\n');
+}
