@@ -6,6 +6,7 @@ export const USAGE = `Usage: elastiq <command> [options]
 
 Commands:
   local     a local Elasticsearch for development and tests (start, stop, status, logs)
+  migrate   run, revert, inspect, create and generate ORM migrations (up, down, status, ...)
 
 Options:
   --help, -h     this help
@@ -45,6 +46,7 @@ export async function run(argv: readonly string[], io: Output = consoleOutput): 
       return 0;
     }
     if (command === 'local') return await runLocal(rest, io);
+    if (command === 'migrate') return await (await import('./migrate.js')).runMigrate(rest, io);
     io.err(`Unknown command '${command}'\n\n${USAGE}`);
     return 1;
   } catch (error) {
