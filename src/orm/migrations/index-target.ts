@@ -57,16 +57,20 @@ export function versionOf(index: string, name: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-/** `<name>-v<N>` for the first version not taken by any existing `<name>-v*` index. */
-export async function nextVersionedName(client: Client, name: string): Promise<string> {
+/** The existing `<name>-v<N>` indices. */
+export async function versionsOf(client: Client, name: string): Promise<string[]> {
   const existing = await client.indices.get(
     { index: `${name}-v*`, allow_no_indices: true, expand_wildcards: 'all' },
     { ignore: [404] },
   );
+  return Object.keys(existing ?? {}).filter((index) => versionOf(index, name) !== undefined);
+}
+
+/** `<name>-v<N>` for the first version above every existing `<name>-v*` index (at least v2). */
+export async function nextVersionedName(client: Client, name: string): Promise<string> {
   let highest = 1;
-  for (const index of Object.keys(existing ?? {})) {
-    const version = versionOf(index, name);
-    if (version !== undefined && version > highest) highest = version;
+  for (const index of await versionsOf(client, name)) {
+    highest = Math.max(highest, versionOf(index, name) ?? 0);
   }
   return `${name}-v${highest + 1}`;
 }

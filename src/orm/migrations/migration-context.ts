@@ -2,7 +2,13 @@ import type { IndicesUpdateAliasesAction } from '../../core/api/generated/types.
 import type { Client } from '../../core/client.js';
 import type { ReindexProgress } from '../../core/helpers/reindex.js';
 import { OrmError } from '../errors.js';
-import { type IndexTarget, locate, type ResolvedTarget, resolveTarget } from './index-target.js';
+import {
+  type IndexTarget,
+  locate,
+  type ResolvedTarget,
+  resolveTarget,
+  versionsOf,
+} from './index-target.js';
 import {
   type MigrateIndexOptions,
   type MigrateIndexResult,
@@ -35,8 +41,6 @@ export interface CreateIndexOptions {
  */
 export interface MigrationContext {
   readonly client: Client;
-  /** True under `migrate up --dry-run`: operations are reported, not run. */
-  readonly dryRun: boolean;
   /** Creates the index (versioned behind an alias by default) unless the name exists already. */
   createIndex(target: IndexTarget, options?: CreateIndexOptions): Promise<void>;
   /** Adds the target's fields to the live mapping (additive changes only; they cannot be undone). */
@@ -46,7 +50,10 @@ export interface MigrationContext {
     target: IndexTarget,
     options?: MigrateIndexOptions,
   ): Promise<MigrateIndexResult | undefined>;
-  /** Deletes the index (or the indices behind the alias); nothing happens when it is missing. */
+  /**
+   * Deletes the index, or the indices behind the alias and the retired `<name>-v<N>` versions
+   * that earlier `migrateIndex` calls kept; nothing happens when the name is missing.
+   */
   deleteIndex(target: IndexTarget | string): Promise<void>;
   /** One atomic `_aliases` call. */
   updateAliases(actions: readonly IndicesUpdateAliasesAction[]): Promise<void>;
@@ -76,7 +83,6 @@ export class OperationContext implements MigrationContext {
 
   constructor(
     readonly client: Client,
-    readonly dryRun: boolean,
     hooks: ContextHooks,
   ) {
     this.#hooks = hooks;
@@ -161,10 +167,6 @@ export class OperationContext implements MigrationContext {
     this.#step += 1;
     const label = `step ${this.#step}: ${description}`;
     this.#current = label;
-    if (this.dryRun) {
-      this.log(`[dry run] ${description}`);
-      return;
-    }
     const undo = await action();
     this.#done.push({ description: label, undo });
   }
@@ -212,8 +214,11 @@ export class OperationContext implements MigrationContext {
       this.log(`${name} does not exist; nothing deleted`);
       return undefined;
     }
-    const indices = location.kind === 'alias' ? location.indices : [name];
-    await this.client.indices.delete({ index: [...indices] });
+    const indices =
+      location.kind === 'alias'
+        ? [...new Set([...location.indices, ...(await versionsOf(this.client, name))])]
+        : [name];
+    await this.client.indices.delete({ index: indices });
     this.log(`deleted ${indices.join(', ')}`);
     return undefined;
   }

@@ -52,7 +52,7 @@ export interface MigrationStatusEntry {
 
 /** What `up` did. */
 export interface UpResult {
-  /** Migrations applied by this run, in order (with `dryRun`: those that would be). */
+  /** Migrations applied by this run, in order (with `dryRun`: those that would be, 0 ms). */
   readonly applied: readonly { readonly name: string; readonly durationMs: number }[];
   /** Pending migrations left for later (after `to`). */
   readonly remaining: readonly string[];
@@ -105,8 +105,9 @@ export class Migrator {
   }
 
   /**
-   * Applies pending migrations in order (up to and including `to`); with `dryRun`, runs each
-   * `up` with operations that only report what they would do, takes no lock and records nothing.
+   * Applies pending migrations in order (up to and including `to`). With `dryRun`, only loads
+   * them (so a broken file shows) and says which would run: no migration code runs, since `up`
+   * may call `ctx.client` directly; no lock is taken and nothing is recorded.
    */
   async up(options: { readonly to?: string; readonly dryRun?: boolean } = {}): Promise<UpResult> {
     const dryRun = options.dryRun === true;
@@ -154,20 +155,22 @@ export class Migrator {
 
   async #apply(file: MigrationFile, dryRun: boolean): Promise<number> {
     const migration = await loadMigration<MigrationContext>(file);
-    const ctx = this.#context(dryRun);
-    this.#log(`${dryRun ? 'would apply' : 'applying'} ${file.name}`);
+    if (dryRun) {
+      this.#log(`would apply ${file.name}`);
+      return 0;
+    }
+    const ctx = this.#context();
+    this.#log(`applying ${file.name}`);
     const started = performance.now();
     await runStep(file.name, ctx, () => migration.up(ctx));
     const durationMs = Math.round(performance.now() - started);
-    if (!dryRun) {
-      await recordApplied(this.client, this.stateIndex, {
-        name: file.name,
-        checksum: file.checksum,
-        applied_at: new Date().toISOString(),
-        duration_ms: durationMs,
-      });
-      this.#log(`applied ${file.name} (${durationMs} ms)`);
-    }
+    await recordApplied(this.client, this.stateIndex, {
+      name: file.name,
+      checksum: file.checksum,
+      applied_at: new Date().toISOString(),
+      duration_ms: durationMs,
+    });
+    this.#log(`applied ${file.name} (${durationMs} ms)`);
     return durationMs;
   }
 
@@ -198,19 +201,19 @@ export class Migrator {
         `${file.path} exports no down(ctx), so it cannot be reverted; add one, or write a new migration that undoes it`,
       );
     }
-    const ctx = this.#context(false);
+    const ctx = this.#context();
     this.#log(`reverting ${file.name}`);
     await runStep(file.name, ctx, () => down.call(migration, ctx));
     await removeApplied(this.client, this.stateIndex, file.name);
     this.#log(`reverted ${file.name}`);
   }
 
-  #context(dryRun: boolean): OperationContext {
+  #context(): OperationContext {
     const hooks: ContextHooks = {
       log: (m) => this.#log(m),
       ...(this.#options.onProgress === undefined ? {} : { onProgress: this.#options.onProgress }),
     };
-    return new OperationContext(this.client, dryRun, hooks);
+    return new OperationContext(this.client, hooks);
   }
 
   #log(message: string): void {
