@@ -263,7 +263,18 @@ function dehydrate(
   }
   const extras = instance[UNDECLARED] as Record<string, unknown> | undefined;
   if (extras) {
-    for (const key in extras) if (plan.byName[key] === undefined) out[key] = extras[key];
+    for (const key in extras) {
+      if (plan.byName[key] !== undefined) continue;
+      // Assigning "__proto__" on a plain object would set its prototype: define it as data.
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, {
+          value: extras[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[key] = extras[key];
+    }
   }
   return out;
 }

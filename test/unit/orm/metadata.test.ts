@@ -171,6 +171,7 @@ describe('invalid models (ORM_INVALID_MODEL)', () => {
     class Post {
       // Legacy decorators on statics get the class itself: the recorder must notice.
       @(Keyword() as unknown as PropertyDecorator) static kind = 'post';
+      @Text() title!: string;
     }
     const err = resolveError(Post);
     expect(err.code).toBe('ORM_INVALID_MODEL');
