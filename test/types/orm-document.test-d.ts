@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { A, type Hit, Q } from '../../src/dsl/index.js';
+import { A, type Hit, Q, type WithFields } from '../../src/dsl/index.js';
 import { Document } from '../../src/orm/decorators/document.js';
 import { DateField, Integer, Keyword, Text } from '../../src/orm/decorators/field-types.js';
 import { Nested } from '../../src/orm/decorators/inner-fields.js';
@@ -93,6 +93,12 @@ describe('search field paths are checked against the model data', () => {
     Post.search().query(Q.term({ summary: 1 }));
     // @ts-expect-error meta is not a field
     Post.search().query(Q.term({ 'meta.id': 1 }));
+  });
+
+  test('multi-field paths are declared with WithFields on the search type argument', () => {
+    Post.search<WithFields<Post, 'title.raw'>>().filter(Q.term({ 'title.raw': 'x' }));
+    // @ts-expect-error title.raw is not a property: undeclared, it does not compile
+    Post.search().filter(Q.term({ 'title.raw': 'x' }));
   });
 
   test('DocumentData keeps data and drops meta and methods', () => {

@@ -11,6 +11,8 @@ export interface ConflictDetails {
   readonly currentSeqNo?: number | undefined;
   /** The write was a create (`opType: 'create'`): the conflict means the id is taken. */
   readonly create?: boolean | undefined;
+  /** The guarded document no longer exists (deleted since this instance read it). */
+  readonly deleted?: boolean | undefined;
 }
 
 /**
@@ -45,6 +47,9 @@ function conflictMessage(d: ConflictDetails): string {
   const doc = `document ${JSON.stringify(d.id)} in index "${d.index}"`;
   if (d.create) {
     return `Cannot create ${doc}: it already exists. Load it with get() to change it, or save without opType: 'create' to overwrite it.`;
+  }
+  if (d.deleted) {
+    return `Cannot write ${doc}: it was deleted since this instance read it, and nothing was written. Clear meta.seqNo and meta.primaryTerm to recreate it, or drop the change.`;
   }
   const seen = d.expectedSeqNo === undefined ? '' : ` at seqNo ${d.expectedSeqNo}`;
   const current = d.currentSeqNo === undefined ? '' : ` (it is now at seqNo ${d.currentSeqNo})`;

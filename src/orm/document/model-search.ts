@@ -13,6 +13,7 @@ import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
 import { adoptMeta, type DocumentMeta } from './persistence-state.js';
+import { searchWithVectors } from './persistence-vectors.js';
 import { fromSource } from './source.js';
 
 type Leaf = string | number | boolean | bigint | Date | null | undefined;
@@ -33,9 +34,12 @@ export type DataValue<V> = V extends Leaf
 
 /**
  * The data of a model instance: its properties without `meta` and methods, inner documents
- * likewise. What `create()`/`update()` take and what search field paths are checked against.
+ * likewise (optional properties stay optional). What `create()`/`update()` take and what search
+ * field paths are checked against; `WithFields<Post, 'title.raw'>` adds multi-field paths.
  */
-export type DocumentData<T> = { [K in DataKeys<T>]: DataValue<T[K]> };
+export type DocumentData<T> = {
+  [K in keyof T as K extends DataKeys<T> ? K : never]: DataValue<T[K]>;
+};
 
 /** What a ModelSearch carries from builder to builder. */
 interface ModelSearchContext {
@@ -74,9 +78,13 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
     return doc as Hit<T>;
   }
 
-  /** The client given to `search()`/`using()`, else the default one (ORM_NO_CLIENT if none). */
+  /**
+   * The client given to `search()`/`using()`, else the default one (ORM_NO_CLIENT if none),
+   * asking for vectors in `_source` when the model has vector fields.
+   */
   protected override client(): SearchClient {
-    return this.state.client ?? resolveClient();
+    const model = (this.context as ModelSearchContext).model;
+    return searchWithVectors(this.state.client ?? resolveClient(), model);
   }
 
   /** Saves of a hit go through the model's name when that is what was searched, else its index. */

@@ -10,6 +10,8 @@ export interface WriteTarget {
   readonly expectedSeqNo: number | undefined;
   /** The write was `opType: 'create'`. */
   readonly create?: boolean;
+  /** A delete: a guard that finds no document means the document is gone, not a conflict. */
+  readonly delete?: boolean;
 }
 
 /** The `type` of an Elasticsearch error body (`{ error: { type } }`), if any. */
@@ -26,6 +28,9 @@ export function errorReason(body: unknown): string | undefined {
 
 // "... required seqNo [4], primary term [1]. current document has seqNo [5] and primary term [1]"
 const CURRENT_SEQ_NO = /current document has seqNo \[(\d+)\]/;
+
+// A seqNo guard on a document that no longer exists: "... primary term [1]. but no document was found"
+const NO_DOCUMENT = /no document was found/;
 
 /** The seqNo the server says the document is at, from a version-conflict reason. */
 export function currentSeqNo(body: unknown): number | undefined {
@@ -70,6 +75,10 @@ export function documentMissing(index: string, id: string, cause?: unknown): Orm
 export function writeError(error: unknown, target: WriteTarget): unknown {
   if (!(error instanceof ResponseError)) return error;
   if (error.statusCode === 409) {
+    const gone = NO_DOCUMENT.test(errorReason(error.body) ?? '');
+    if (gone && target.delete && target.id !== undefined) {
+      return documentMissing(target.index, target.id, error);
+    }
     return new OrmConflictError(
       {
         id: target.id,
@@ -77,6 +86,7 @@ export function writeError(error: unknown, target: WriteTarget): unknown {
         expectedSeqNo: target.expectedSeqNo,
         currentSeqNo: currentSeqNo(error.body),
         create: target.create === true,
+        deleted: gone,
       },
       { cause: error },
     );

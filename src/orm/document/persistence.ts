@@ -19,6 +19,7 @@ import {
   writeError,
 } from './persistence-errors.js';
 import { forgetWrite, homeOf, metaOf, type RawMeta, recordMeta } from './persistence-state.js';
+import { readWithVectors } from './persistence-vectors.js';
 import { fromSource, toSource } from './source.js';
 import { validateDocument } from './validation.js';
 
@@ -285,7 +286,7 @@ export async function deleteDocument(doc: object, options: DeleteOptions = {}): 
       ...(options.refresh === undefined ? {} : { refresh: options.refresh }),
     });
   } catch (error) {
-    throw writeError(error, { id, index, expectedSeqNo: guard.if_seq_no });
+    throw writeError(error, { id, index, expectedSeqNo: guard.if_seq_no, delete: true });
   }
   recordMeta(doc, { _version: response._version }, index);
   forgetWrite(doc);
@@ -346,14 +347,14 @@ export async function getDocument<T extends object>(
   const index = options.index ?? meta.index.name;
   const client = resolveClient(options.client);
   // A 404 is an answer here (missing document or index), read from the body below.
-  const response = (await client.get(
-    {
-      index,
-      id,
-      ...(options.routing === undefined ? {} : { routing: options.routing }),
-      ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
-    },
-    { ignore: [404] },
+  const request = {
+    index,
+    id,
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
+    ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+  };
+  const response = (await readWithVectors(client, model, (querystring) =>
+    client.get(request, { ignore: [404], querystring }),
   )) as RawMeta & { readonly found?: unknown; readonly _source?: unknown };
   if (response.found === true) return hydrate(model, response, index);
   if (isIndexMissing(response)) throw indexMissing(index, id);
@@ -373,12 +374,15 @@ export async function mgetDocuments<T extends object>(
   const index = options.index ?? meta.index.name;
   if (ids.length === 0) return [];
   const client = resolveClient(options.client);
-  const response = (await client.mget({
+  const request = {
     index,
     ids: [...ids],
     ...(options.routing === undefined ? {} : { routing: options.routing }),
     ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
-  })) as { readonly docs?: unknown };
+  };
+  const response = (await readWithVectors(client, model, (querystring) =>
+    client.mget(request, { querystring }),
+  )) as { readonly docs?: unknown };
   const docs = response.docs;
   if (!Array.isArray(docs) || docs.length !== ids.length) {
     throw invalidResponse(

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { Q } from '../../../src/dsl/index.js';
 import { Document } from '../../../src/orm/decorators/document.js';
-import { DateField, Integer, Keyword, Text } from '../../../src/orm/decorators/field-types.js';
+import {
+  DateField,
+  DenseVector,
+  Integer,
+  Keyword,
+  Text,
+} from '../../../src/orm/decorators/field-types.js';
 import { Nested } from '../../../src/orm/decorators/inner-fields.js';
 import {
   getDefaultClient,
@@ -27,6 +33,16 @@ class Post extends Model {
   @Integer() likes = 0;
   @DateField({ required: true, name: 'published_at' }) publishedAt!: Date;
   @Nested(() => Comment, { multi: true }) comments: Comment[] = [];
+}
+
+class Chunk extends InnerDoc {
+  @DenseVector({ dims: 2 }) vector!: number[];
+}
+
+@Document({ index: 'orm-unit-passages' })
+class Passage extends Model {
+  @Text() text!: string;
+  @Nested(() => Chunk, { multi: true }) chunks: Chunk[] = [];
 }
 
 class NotADocument extends Model {
@@ -609,5 +625,86 @@ describe('Model.init', () => {
     const error = await Post.init().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ORM_MAPPING_CONFLICT' });
     expect((error as Error).message).toMatch(/mapper \[likes\] cannot be changed.*migrat/);
+  });
+});
+
+describe('vector fields (Elasticsearch 9.1+ leaves them out of _source unless asked)', () => {
+  const passage = { text: 'x', chunks: [{ vector: [1, 2] }] };
+  const unknownParam = [
+    400,
+    {
+      error: {
+        type: 'illegal_argument_exception',
+        reason:
+          'request [/orm-unit-passages/_doc/a] contains unrecognized parameter: [_source_exclude_vectors]',
+      },
+      status: 400,
+    },
+  ] as const;
+
+  it('reads of a model with vectors (inner ones too) ask for them; others do not', async () => {
+    routes(
+      on('GET', '/orm-unit-passages/_doc/a', [
+        200,
+        { ...found('a', 1, passage), _index: 'orm-unit-passages' },
+      ]),
+      on('GET', '/orm-unit-posts/_doc/p1', [200, found('p1')]),
+      on('POST', '/orm-unit-passages/_mget', [200, { docs: [{ ...found('a', 1, passage) }] }]),
+      on('POST', '/orm-unit-passages/_search', [200, { hits: { max_score: 1, hits: [] } }]),
+    );
+    const doc = await Passage.get('a');
+    expect(doc.chunks[0]!.vector).toEqual([1, 2]);
+    await Post.get('p1');
+    await Passage.mget(['a']);
+    await Passage.search().execute();
+    expect(stub.requests.map((r) => r.query.get('_source_exclude_vectors'))).toEqual([
+      'false',
+      null,
+      'false',
+      'false',
+    ]);
+  });
+
+  it('a server that does not know the parameter is asked again without it, and not asked with it again', async () => {
+    routes((request) => {
+      if (request.query.has('_source_exclude_vectors')) return unknownParam;
+      if (request.path.endsWith('/_search')) return [200, { hits: { max_score: 1, hits: [] } }];
+      return [200, found('a', 1, passage)];
+    });
+    await expect(Passage.get('a')).resolves.toBeInstanceOf(Passage);
+    await Passage.get('a');
+    await Passage.search().execute();
+    expect(stub.requests.map((r) => r.query.has('_source_exclude_vectors'))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('a document deleted by someone else', () => {
+  const gone = [
+    409,
+    {
+      error: {
+        type: 'version_conflict_engine_exception',
+        reason:
+          '[p1]: version conflict, required seqNo [7], primary term [1]. but no document was found',
+      },
+      status: 409,
+    },
+  ] as const;
+
+  it('delete with a seqNo guard is ORM_NOT_FOUND', async () => {
+    const post = await loaded('p1');
+    routes(on('DELETE', '/orm-unit-posts/_doc/p1', [...gone]));
+    await expect(post.delete()).rejects.toMatchObject({ code: 'ORM_NOT_FOUND', id: 'p1' });
+  });
+
+  it('save with a seqNo guard is ORM_CONFLICT saying it was deleted', async () => {
+    const post = await loaded('p1');
+    routes(on('PUT', '/orm-unit-posts/_doc/p1', [...gone]));
+    await expect(post.save()).rejects.toThrow(/was deleted since/);
   });
 });
