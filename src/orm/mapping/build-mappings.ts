@@ -1,7 +1,8 @@
 /**
  * Mappings and create-index bodies, as pure functions of a model's resolved metadata.
  * The output is in the form Elasticsearch reads back from `GET _mapping` wherever the two differ
- * only in spelling (object fields without `type`, `dynamic` as a string, `copy_to` as an array),
+ * only in spelling (object fields without `type`, `dynamic` as a string, `copy_to` as an array,
+ * a date's default `format` left out),
  * and keys are sorted, so a diff against the live mapping shows only real changes.
  */
 import type {
@@ -82,6 +83,10 @@ function buildProperty(
   stack: readonly ModelConstructor[],
 ): MappingProperty {
   const params = normalise(sortKeys({ ...field.mapping }));
+  // Elasticsearch leaves a date format out of GET _mapping when it is the default.
+  if (params.format !== undefined && params.format === DEFAULT_DATE_FORMATS[field.type]) {
+    delete params.format;
+  }
   if (field.type !== 'object' && field.type !== 'nested') {
     return { type: field.type, ...params } as MappingProperty;
   }
@@ -103,6 +108,11 @@ function buildProperty(
   if (field.type === 'object' && !empty) return { ...params, properties } as MappingProperty;
   return { type: field.type, ...params, ...(empty ? {} : { properties }) } as MappingProperty;
 }
+
+const DEFAULT_DATE_FORMATS: Readonly<Record<string, string>> = {
+  date: 'strict_date_optional_time||epoch_millis',
+  date_nanos: 'strict_date_optional_time_nanos||epoch_millis',
+};
 
 function sortKeys(record: Record<string, unknown>): Record<string, unknown> {
   const sorted: Record<string, unknown> = {};

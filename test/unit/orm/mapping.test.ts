@@ -105,7 +105,7 @@ describe('buildMappings', () => {
         g_half: { type: 'half_float' },
         h_scaled: { type: 'scaled_float', scaling_factor: 100 },
         i_ulong: { type: 'unsigned_long' },
-        j_date: { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+        j_date: { type: 'date' },
         k_bool: { type: 'boolean' },
         l_binary: { type: 'binary' },
         m_ip: { type: 'ip' },
@@ -159,6 +159,19 @@ describe('buildMappings', () => {
           },
         },
       },
+    });
+  });
+
+  test('a date format equal to the default is left out, as Elasticsearch reads it back', () => {
+    class Dates {
+      @DateField({ format: 'strict_date_optional_time||epoch_millis' }) a!: Date;
+      @Field('date_nanos', { format: 'strict_date_optional_time_nanos||epoch_millis' }) b!: Date;
+      @DateField({ format: 'yyyy-MM-dd' }) c!: Date;
+    }
+    expect(buildMappings(getModelMetadata(Dates)).properties).toEqual({
+      a: { type: 'date' },
+      b: { type: 'date_nanos' },
+      c: { type: 'date', format: 'yyyy-MM-dd' },
     });
   });
 
