@@ -95,6 +95,12 @@ describe('search field paths are checked against the model data', () => {
     Post.search().query(Q.term({ 'meta.id': 1 }));
   });
 
+  test('updateByQuery checks field paths too', () => {
+    Post.updateByQuery().filter(Q.term({ tags: 'a' }));
+    // @ts-expect-error nope is not a field of Post
+    Post.updateByQuery().filter(Q.term({ nope: 1 }));
+  });
+
   test('multi-field paths are declared with WithFields on the search type argument', () => {
     Post.search<WithFields<Post, 'title.raw'>>().filter(Q.term({ 'title.raw': 'x' }));
     // @ts-expect-error title.raw is not a property: undeclared, it does not compile

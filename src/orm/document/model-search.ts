@@ -8,6 +8,7 @@ import {
   type RawHit,
   Search,
   type SearchClient,
+  UpdateByQuery,
 } from '../../dsl/index.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
@@ -92,6 +93,27 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
     const searched = this.state.index;
     const name = getDocumentMetadata(model).index.name;
     return searched.length === 1 && searched[0] === name ? name : raw._index;
+  }
+}
+
+/**
+ * The DSL's `UpdateByQuery` over a model's index, its field paths checked against the model's
+ * data; without a client of its own it uses the default one (ORM_NO_CLIENT if none). Needs the
+ * server's reindex module (and painless for scripts).
+ *
+ * @example
+ * ```ts
+ * import { Q } from 'elastiq/dsl';
+ * await Post.updateByQuery()
+ *   .filter(Q.term({ tags: 'draft' }))
+ *   .script({ source: 'ctx._source.likes = 0', lang: 'painless' })
+ *   .params({ refresh: true })
+ *   .execute();
+ * ```
+ */
+export class ModelUpdateByQuery<T extends object> extends UpdateByQuery<DocumentData<T>> {
+  protected override client(): SearchClient {
+    return this.state.client ?? resolveClient();
   }
 }
 

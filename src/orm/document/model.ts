@@ -4,10 +4,9 @@
  * they are called on (`Post.get()` resolves to a `Post`); instance methods write one document
  * with optimistic concurrency control. The requests themselves live in persistence*.ts.
  */
-import type { Client } from '../../core/client.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
-import { type DocumentData, ModelSearch } from './model-search.js';
+import { type DocumentData, ModelSearch, ModelUpdateByQuery } from './model-search.js';
 import {
   type ClientOptions,
   createDocument,
@@ -198,8 +197,31 @@ export abstract class Model {
     return new ModelSearch<T>({
       index,
       context: { model: this },
-      ...(options.client === undefined ? {} : { client: options.client as Client }),
+      ...(options.client === undefined ? {} : { client: options.client }),
     }).extra({ seq_no_primary_term: true });
+  }
+
+  /**
+   * An update-by-query over the model's index (typed field paths; needs the server's reindex
+   * module). Delete-by-query is `Model.search().filter(...).delete()`.
+   *
+   * @example
+   * ```ts
+   * import { Q } from 'elastiq/dsl';
+   * await Post.updateByQuery()
+   *   .filter(Q.term({ tags: 'old' }))
+   *   .script({ source: 'ctx._source.likes = 0', lang: 'painless' })
+   *   .execute();
+   * ```
+   */
+  static updateByQuery<T extends Model>(
+    this: ModelConstructor<T>,
+    options: SearchOptions = {},
+  ): ModelUpdateByQuery<T> {
+    return new ModelUpdateByQuery<T>({
+      index: options.index ?? getDocumentMetadata(this).index.name,
+      ...(options.client === undefined ? {} : { client: options.client }),
+    });
   }
 
   /**
