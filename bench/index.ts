@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const BENCHES: Record<string, readonly string[]> = {
   transport: ['npx', 'tsx', 'bench/transport/index.ts'],
   dsl: ['npx', 'tsx', 'bench/dsl/build-serialize.ts'],
+  orm: ['npx', 'tsx', 'bench/orm.ts'],
   bulk: process.env.ELASTICSEARCH_URL
     ? ['npx', 'tsx', 'bench/bulk/bulk.bench.ts']
     : [

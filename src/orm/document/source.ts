@@ -230,7 +230,9 @@ function toDate(value: unknown, out: DateOut, path: string): Date {
   let ms: number;
   if (typeof value === 'number') ms = out === DateOut.Seconds ? value * 1000 : value;
   else if (typeof value === 'string') {
-    if (DIGITS.test(value)) ms = Number(value) * (out === DateOut.Seconds ? 1000 : 1);
+    // Fast path: what toSource writes (and most clients send) is ISO-8601 UTC, ending in Z.
+    if (value.charCodeAt(value.length - 1) === 90) ms = Date.parse(value);
+    else if (DIGITS.test(value)) ms = Number(value) * (out === DateOut.Seconds ? 1000 : 1);
     else ms = Date.parse(ZONELESS.test(value) ? `${value}Z` : value);
   } else if (value instanceof Date) ms = value.getTime();
   else ms = Number.NaN;
