@@ -71,7 +71,7 @@ export async function migrateIndex(
   } catch (error) {
     await client.indices.delete({ index: to }, { ignore: [404] }).catch(() => undefined);
     await unblock();
-    throw error;
+    throw copyFailed(error, name, from.index, to);
   }
   const deletedOld = concrete || options.deleteOld === true;
   if (!deletedOld) await unblock();
@@ -84,6 +84,26 @@ export async function migrateIndex(
     deletedOld,
     ms: Math.round(performance.now() - started),
   };
+}
+
+// Names what failed and what state it left, whatever threw (the transform, the bulk, the swap).
+function copyFailed(error: unknown, name: string, from: string, to: string): OrmError {
+  if (error instanceof OrmError) return error;
+  return new OrmError(
+    'ORM_MIGRATION_FAILED',
+    `migrateIndex ${name} failed copying ${from} into ${to}: ${messageChain(error)}; ${to} was deleted and ${name} still points to ${from}`,
+    { cause: error },
+  );
+}
+
+function messageChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {
+    if (!messages.some((m) => m.includes(e instanceof Error ? e.message : ''))) {
+      messages.push(e.message);
+    }
+  }
+  return messages.join(': ') || String(error);
 }
 
 async function currentIndex(

@@ -70,7 +70,7 @@ export async function readApplied(client: Client, index: string): Promise<Applie
   const response = await client.search<AppliedMigration>({
     index,
     query: { term: { type: 'migration' } },
-    sort: [{ name: 'asc' }],
+    sort: [{ name: { order: 'asc', unmapped_type: 'keyword' } }],
     size: 10_000,
   });
   const applied = response.hits.hits.map((hit) => {
@@ -95,13 +95,13 @@ export async function recordApplied(
     index,
     id: record.name,
     document: { type: 'migration', ...record },
-    refresh: 'wait_for',
+    refresh: true,
   });
 }
 
 /** Forgets an applied migration (after its down()). */
 export async function removeApplied(client: Client, index: string, name: string): Promise<void> {
-  await client.delete({ index, id: name, refresh: 'wait_for' }, { ignore: [404] });
+  await client.delete({ index, id: name, refresh: true }, { ignore: [404] });
 }
 
 /** Options of the migration lock. */
@@ -169,7 +169,7 @@ async function tryCreateLock(
       index,
       id: LOCK_ID,
       document: { type: 'lock', ...info },
-      refresh: 'wait_for',
+      refresh: true,
     });
     return true;
   } catch (error) {
@@ -208,7 +208,7 @@ async function breakOrRefuse(
       id: LOCK_ID,
       if_seq_no: current.seqNo,
       if_primary_term: current.primaryTerm,
-      refresh: 'wait_for',
+      refresh: true,
     },
     { ignore: [404, 409] },
   );
@@ -231,7 +231,7 @@ async function releaseLock(client: Client, index: string, token: string): Promis
       id: LOCK_ID,
       if_seq_no: current.seqNo,
       if_primary_term: current.primaryTerm,
-      refresh: 'wait_for',
+      refresh: true,
     },
     { ignore: [404, 409] },
   );
@@ -242,7 +242,7 @@ export async function clearLock(client: Client, index: string): Promise<boolean>
   if (!(await client.indices.exists({ index }))) return false;
   const current = await readLock(client, index);
   if (current === undefined) return false;
-  await client.delete({ index, id: LOCK_ID, refresh: 'wait_for' }, { ignore: [404] });
+  await client.delete({ index, id: LOCK_ID, refresh: true }, { ignore: [404] });
   return true;
 }
 

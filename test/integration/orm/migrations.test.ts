@@ -1,0 +1,384 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../src/core/client.js';
+import { Document } from '../../../src/orm/decorators/document.js';
+import { DateField, Integer, Keyword, Text } from '../../../src/orm/decorators/field-types.js';
+import { OrmError } from '../../../src/orm/errors.js';
+import { OperationContext } from '../../../src/orm/migrations/migration-context.js';
+import {
+  MigrationFailedError,
+  MigrationLockedError,
+} from '../../../src/orm/migrations/migration-errors.js';
+import { ensureStateIndex, readLock } from '../../../src/orm/migrations/migration-state.js';
+import { Migrator, type UpResult } from '../../../src/orm/migrations/migrator.js';
+
+const node = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const client = new Client({ node });
+const RUN = `${process.pid}-${Date.now()}`;
+const PREFIX = `orm-mig-${RUN}`;
+let dir: string;
+let STATE = `${PREFIX}-state`;
+let stateCount = 0;
+
+async function cleanup(): Promise<void> {
+  await client.indices.delete(
+    { index: `${PREFIX}*`, expand_wildcards: 'all', allow_no_indices: true },
+    { ignore: [404] },
+  );
+}
+
+beforeAll(cleanup);
+afterAll(async () => {
+  await cleanup();
+  await client.close();
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'orm-mig-it-'));
+  STATE = `${PREFIX}-state-${++stateCount}`;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string): Promise<void> {
+  await writeFile(join(dir, name), text);
+}
+
+async function aliasTargets(alias: string): Promise<string[]> {
+  const exists = await client.indices.existsAlias({ name: alias });
+  return exists ? Object.keys(await client.indices.getAlias({ name: alias })).sort() : [];
+}
+
+async function indicesMatching(pattern: string): Promise<string[]> {
+  const found = await client.indices.get({ index: pattern, allow_no_indices: true });
+  return Object.keys(found).sort();
+}
+
+async function titlesMatching(index: string, text: string): Promise<string[]> {
+  const res = await client.search<{ title: string }>({
+    index,
+    query: { match: { title: text } },
+    size: 100,
+  });
+  return res.hits.hits.map((h) => h._source!.title).sort();
+}
+
+function migrator(extra: Partial<ConstructorParameters<typeof Migrator>[0]> = {}): Migrator {
+  return new Migrator({ client, dir, stateIndex: STATE, ...extra });
+}
+
+// Three generations of one model: v2 adds a field, v3 changes a type.
+const POSTS = `${PREFIX}-posts`;
+
+@Document({ index: POSTS, settings: { number_of_shards: 1, number_of_replicas: 0 } })
+class PostV1 {
+  @Keyword() title!: string;
+  @Integer() likes = 0;
+}
+
+@Document({ index: POSTS, settings: { number_of_shards: 1, number_of_replicas: 0 } })
+class PostV2 {
+  @Keyword() title!: string;
+  @Integer() likes = 0;
+  @DateField() publishedAt!: Date;
+}
+
+@Document({ index: POSTS, settings: { number_of_shards: 1, number_of_replicas: 0 } })
+class PostV3 {
+  @Text({ fields: { raw: { type: 'keyword' } } }) title!: string;
+  @Integer() likes = 0;
+  @DateField() publishedAt!: Date;
+}
+
+describe('migration operations on models (real node)', () => {
+  const log: string[] = [];
+  const ctx = () => new OperationContext(client, { log: (m) => log.push(m) });
+
+  it('creates a versioned index behind an alias, adds a field, changes a type without losing a document, and swaps back', async () => {
+    await ctx().createIndex(PostV1);
+    expect(await aliasTargets(POSTS)).toEqual([`${POSTS}-v1`]);
+    const docs = Array.from({ length: 1200 }, (_, i) => ({
+      title: `post number ${i}`,
+      likes: i,
+    }));
+    await client.helpers.bulk({
+      datasource: docs,
+      onDocument: (_doc) => ({ index: { _index: POSTS } }),
+      refreshOnCompletion: POSTS,
+    });
+    // keyword: only the exact title matches through the alias
+    expect(await titlesMatching(POSTS, 'post number 7')).toEqual(['post number 7']);
+
+    await ctx().putMapping(PostV2);
+    const v2 = await client.indices.getMapping({ index: POSTS });
+    expect(Object.keys(v2[`${POSTS}-v1`]!.mappings.properties!)).toContain('publishedAt');
+
+    const progress: number[] = [];
+    const step = new OperationContext(client, {
+      log: (m) => log.push(m),
+      onProgress: (p) => progress.push(p.written),
+    });
+    const result = await step.migrateIndex(PostV3, { batchSize: 500 });
+    expect(result).toMatchObject({
+      alias: POSTS,
+      from: `${POSTS}-v1`,
+      to: `${POSTS}-v2`,
+      total: 1200,
+      copied: 1200,
+      skipped: 0,
+      deletedOld: false,
+    });
+    expect(progress.at(-1)).toBe(1200);
+    expect(await aliasTargets(POSTS)).toEqual([`${POSTS}-v2`]);
+    expect((await client.count({ index: POSTS })).count).toBe(1200);
+    // text now: a match on one word finds every document through the same alias
+    expect((await titlesMatching(POSTS, 'number')).length).toBe(100);
+    const mapping = await client.indices.getMapping({ index: POSTS });
+    expect(mapping[`${POSTS}-v2`]!.mappings.properties!.title).toEqual({
+      type: 'text',
+      fields: { raw: { type: 'keyword' } },
+    });
+    // the old index is kept, writable again, outside the alias
+    expect((await client.count({ index: `${POSTS}-v1` })).count).toBe(1200);
+    await client.index({ index: `${POSTS}-v1`, id: 'probe', document: { title: 'x' } });
+
+    // rolling the step back puts the alias on the old index and drops the new one
+    const undone = await step.rollback();
+    expect(undone.undone).toEqual([`step 1: migrateIndex ${POSTS}`]);
+    expect(await aliasTargets(POSTS)).toEqual([`${POSTS}-v1`]);
+    expect(await client.indices.exists({ index: `${POSTS}-v2` })).toBe(false);
+    await client.delete({ index: `${POSTS}-v1`, id: 'probe', refresh: true });
+  });
+
+  it('createIndex does nothing when the index or alias exists already', async () => {
+    const name = `${PREFIX}-exists`;
+    const target = { name, body: { mappings: { properties: { a: { type: 'keyword' } } } } };
+    await ctx().createIndex(target);
+    await ctx().createIndex(target);
+    expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
+    expect(log).toContain(`${name} exists; not created again`);
+  });
+
+  it('migrates a concrete index into <name>-v2 and puts an alias of the same name on it in one call', async () => {
+    const name = `${PREFIX}-concrete`;
+    await client.indices.create({
+      index: name,
+      mappings: { properties: { title: { type: 'keyword' } } },
+    });
+    await client.index({ index: name, id: '1', document: { title: 'Hello World' } });
+    await client.index({ index: name, id: '2', document: { title: 'Other' }, refresh: true });
+    const result = await ctx().migrateIndex({
+      name,
+      body: { mappings: { properties: { title: { type: 'text' } } } },
+    });
+    expect(result).toMatchObject({ from: name, to: `${name}-v2`, copied: 2, deletedOld: true });
+    expect(await aliasTargets(name)).toEqual([`${name}-v2`]);
+    expect(await titlesMatching(name, 'hello')).toEqual(['Hello World']);
+    const doc = await client.get<{ title: string }>({ index: name, id: '1' });
+    expect(doc._index).toBe(`${name}-v2`);
+  });
+
+  it('a transform that throws midway deletes the half-filled index and leaves the alias and old index as they were', async () => {
+    const name = `${PREFIX}-broken`;
+    const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
+    await ctx().createIndex(target);
+    await client.helpers.bulk({
+      datasource: Array.from({ length: 50 }, (_, i) => ({ n: i })),
+      onDocument: () => ({ index: { _index: name } }),
+      refreshOnCompletion: name,
+    });
+    const error = await ctx()
+      .migrateIndex(target, {
+        batchSize: 10,
+        transform: (source) => {
+          if (source.n === 33) throw new Error('cannot convert 33');
+          return source;
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
+    expect((error as Error).message).toContain('cannot convert 33');
+    expect((error as Error).message).toContain(
+      `${name}-v2 was deleted and ${name} still points to ${name}-v1`,
+    );
+    expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
+    expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+    // still writable: the write block of the copy was lifted
+    await client.index({ index: name, document: { n: 99 }, refresh: true });
+    expect((await client.count({ index: name })).count).toBe(51);
+  });
+
+  it('documents the new mapping refuses fail the copy with ORM_MIGRATION_FAILED before the alias moves', async () => {
+    const name = `${PREFIX}-refused`;
+    await ctx().createIndex({
+      name,
+      body: { mappings: { properties: { n: { type: 'keyword' } } } },
+    });
+    await client.index({ index: name, document: { n: 'abc' } });
+    await client.index({ index: name, document: { n: '12' }, refresh: true });
+    const error = await ctx()
+      .migrateIndex({ name, body: { mappings: { properties: { n: { type: 'integer' } } } } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrmError);
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
+    expect((error as Error).message).toMatch(/1 of 2 documents were refused/);
+    expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
+    expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+  });
+});
+
+describe('Migrator (real node)', () => {
+  const NAME = `${PREFIX}-runner`;
+
+  it('applies files in order, records them, reports status, reverts with down', async () => {
+    await file(
+      '20260101000000_create.mjs',
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${NAME}', body: { mappings: { properties: { title: { type: 'keyword' } } } } });
+  await ctx.client.index({ index: '${NAME}', id: '1', document: { title: 'Hello there' }, refresh: true });
+}
+export async function down(ctx) { await ctx.deleteIndex('${NAME}'); }
+`,
+    );
+    await file(
+      '20260102000000_retype.ts',
+      `export async function up(ctx: any): Promise<void> {
+  await ctx.migrateIndex({ name: '${NAME}', body: { mappings: { properties: { title: { type: 'text' } } } } });
+}
+export async function down(ctx: any): Promise<void> {
+  await ctx.migrateIndex({ name: '${NAME}', body: { mappings: { properties: { title: { type: 'keyword' } } } } });
+}
+`,
+    );
+    const m = migrator();
+    expect((await m.status()).map((e) => e.state)).toEqual(['pending', 'pending']);
+    const dry = await m.up({ dryRun: true });
+    expect(dry.applied.map((a) => a.name)).toEqual([
+      '20260101000000_create',
+      '20260102000000_retype',
+    ]);
+    expect(await client.indices.exists({ index: NAME })).toBe(false);
+
+    const first = await m.up({ to: '20260101000000' });
+    expect(first.applied.map((a) => a.name)).toEqual(['20260101000000_create']);
+    expect(first.remaining).toEqual(['20260102000000_retype']);
+    expect(await titlesMatching(NAME, 'hello')).toEqual([]);
+
+    await m.up();
+    const status = await m.status();
+    expect(status.map((e) => `${e.state} ${e.name}`)).toEqual([
+      'applied 20260101000000_create',
+      'applied 20260102000000_retype',
+    ]);
+    expect(status[0]?.appliedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(await titlesMatching(NAME, 'hello')).toEqual(['Hello there']);
+    expect(await readLock(client, STATE)).toBeUndefined();
+
+    expect((await m.up()).applied).toEqual([]);
+
+    expect(await m.down()).toEqual({ reverted: ['20260102000000_retype'] });
+    expect(await titlesMatching(NAME, 'hello')).toEqual([]);
+    expect(await aliasTargets(NAME)).toEqual([`${NAME}-v3`]);
+    expect(await m.down({ steps: 5 })).toEqual({ reverted: ['20260101000000_create'] });
+    expect(await indicesMatching(`${NAME}*`)).toEqual([]);
+    expect((await m.status()).map((e) => e.state)).toEqual(['pending', 'pending']);
+  });
+
+  it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
+    const name = `${PREFIX}-failing`;
+    await file(
+      '20260101000000_failing.mjs',
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${name}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
+  await ctx.updateAliases([{ add: { index: '${name}-v1', alias: '${name}-extra' } }]);
+  await ctx.putMapping({ name: '${name}-missing', body: { mappings: { properties: { b: { type: 'keyword' } } } } });
+}
+`,
+    );
+    const error = await migrator()
+      .up()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    const failed = error as MigrationFailedError;
+    expect(failed.code).toBe('ORM_MIGRATION_FAILED');
+    expect(failed.step).toBe(`step 3: putMapping ${name}-missing`);
+    expect(failed.rolledBack).toEqual([
+      `step 2: updateAliases (1 actions)`,
+      `step 1: createIndex ${name}`,
+    ]);
+    expect(failed.message).toContain('It was not recorded');
+    expect(await indicesMatching(`${name}*`)).toEqual([]);
+    expect(await client.indices.existsAlias({ name: `${name}-extra` })).toBe(false);
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['pending']);
+    expect(await readLock(client, STATE)).toBeUndefined();
+  });
+
+  it('refuses to run when an applied migration was edited, and status shows changed and missing files', async () => {
+    await file('20260101000000_noop.mjs', 'export function up() {}\n');
+    await file('20260102000000_gone.mjs', 'export function up() {}\n');
+    await migrator().up();
+    await file('20260101000000_noop.mjs', 'export function up() { /* edited */ }\n');
+    await rm(join(dir, '20260102000000_gone.mjs'));
+    expect((await migrator().status()).map((e) => `${e.state} ${e.name}`)).toEqual([
+      'changed 20260101000000_noop',
+      'missing 20260102000000_gone',
+    ]);
+    await expect(migrator().up()).rejects.toMatchObject({ code: 'ORM_MIGRATION_INVALID' });
+    await expect(migrator().down()).rejects.toMatchObject({ code: 'ORM_MIGRATION_MISSING' });
+  });
+});
+
+describe('migration lock (real node)', () => {
+  it('two runners at once: exactly one applies, the other gets ORM_MIGRATION_LOCKED naming holder, host, pid and since', async () => {
+    await file(
+      '20260101000000_slow.mjs',
+      `export async function up(ctx) { await new Promise((r) => setTimeout(r, 1500)); ctx.log('slow done'); }\n`,
+    );
+    const results = await Promise.allSettled([
+      migrator({ lock: { holder: 'runner-a' } }).up(),
+      migrator({ lock: { holder: 'runner-b' } }).up(),
+    ]);
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect((fulfilled[0] as PromiseFulfilledResult<UpResult>).value.applied).toHaveLength(1);
+    const error = (rejected[0] as PromiseRejectedResult).reason as MigrationLockedError;
+    expect(error).toBeInstanceOf(MigrationLockedError);
+    expect(error.code).toBe('ORM_MIGRATION_LOCKED');
+    expect(['runner-a', 'runner-b']).toContain(error.lock.holder);
+    expect(error.lock.host).toBe(hostname());
+    expect(error.lock.pid).toBe(process.pid);
+    expect(error.message).toContain(
+      `on ${hostname()} (pid ${process.pid}) since ${error.lock.since}`,
+    );
+    expect((await migrator().status()).filter((e) => e.state === 'applied')).toHaveLength(1);
+    expect(await readLock(client, STATE)).toBeUndefined();
+  });
+
+  it('a stale lock is broken only with forceUnlock and only once it is older than the stale age', async () => {
+    await file('20260101000000_noop.mjs', 'export function up() {}\n');
+    const since = new Date(Date.now() - 60_000).toISOString();
+    await ensureStateIndex(client, STATE);
+    await client.index({
+      index: STATE,
+      id: '_lock',
+      document: { type: 'lock', token: 't', holder: 'dead', host: 'gone', pid: 1, since },
+      refresh: true,
+    });
+    const plain = await migrator()
+      .up()
+      .catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(MigrationLockedError);
+    expect((plain as Error).message).toContain('Migrations are locked by dead on gone (pid 1)');
+    const young = await migrator({ lock: { forceUnlock: true, staleAfterMs: 120_000 } })
+      .up()
+      .catch((e: unknown) => e);
+    expect(young).toMatchObject({ code: 'ORM_MIGRATION_LOCKED' });
+    const forced = await migrator({ lock: { forceUnlock: true, staleAfterMs: 30_000 } }).up();
+    expect(forced.applied.map((a) => a.name)).toEqual(['20260101000000_noop']);
+    expect(await readLock(client, STATE)).toBeUndefined();
+  });
+});
