@@ -39,6 +39,7 @@ import { singleNode } from '../../support/cluster.js';
 const RUN = `${process.pid}-${Date.now()}`;
 const POSTS = `orm-model-posts-${RUN}`;
 const EXTRAS = `orm-model-extras-${RUN}`;
+const MODULES = `orm-model-modules-${RUN}`;
 
 class Author extends InnerDoc {
   @Keyword() name!: string;
@@ -125,7 +126,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setDefaultClient(undefined);
-  await client.indices.delete({ index: `orm-model-*-${RUN}` }, { ignore: [404] });
+  // by name: a wildcard delete is refused where action.destructive_requires_name is on
+  await client.indices.delete({ index: [POSTS, EXTRAS, MODULES], ignore_unavailable: true });
   await client.close();
 });
 
@@ -415,8 +417,7 @@ describe('field types from modules the node may lack', () => {
     const modules = new Set(
       Object.values(nodes.nodes).flatMap((n) => n.modules.map((m) => m.name)),
     );
-    const index = `orm-model-modules-${RUN}`;
-    @Document({ index })
+    @Document({ index: MODULES })
     class Measure extends Model {
       @ScaledFloat({ scaling_factor: 100 }) price = 0;
       @UnsignedLong() counter = 0;
