@@ -112,6 +112,28 @@ describe('field decorators refuse properties of another type', () => {
   });
 });
 
+describe('what decorators cannot be applied to', () => {
+  test('a private property (its type is not visible from outside the class)', () => {
+    class Secretive {
+      // @ts-expect-error: field properties are public, part of the document's shape
+      @Keyword() private secret = '';
+      reveal(): string {
+        return this.secret;
+      }
+    }
+    expectTypeOf<Secretive>().toHaveProperty('reveal');
+  });
+
+  test('@Document on a class whose constructor needs arguments', () => {
+    // @ts-expect-error: documents are created with new Target() when they are read
+    @Document({ index: 'orm-types-args' })
+    class NeedsArgs {
+      constructor(readonly id: string) {}
+    }
+    expectTypeOf<NeedsArgs>().toHaveProperty('id');
+  });
+});
+
 describe('the decorator type', () => {
   test('FieldDecorator<V> takes the target and the property name', () => {
     expectTypeOf(Integer()).toEqualTypeOf<FieldDecorator<number>>();
