@@ -75,7 +75,7 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
   protected override makeHit(raw: RawHit<unknown>): Hit<T> {
     const model = (this.context as ModelSearchContext).model as ModelConstructor<T>;
     const doc = fromSource(model, raw._source ?? {});
-    adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw));
+    adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw), this.filtersSource());
     return doc as Hit<T>;
   }
 
@@ -86,6 +86,18 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
   protected override client(): SearchClient {
     const model = (this.context as ModelSearchContext).model;
     return searchWithVectors(this.state.client ?? resolveClient(), model);
+  }
+
+  /** Whether hits carry only part of `_source` (then `save()` refuses them). */
+  private filtersSource(): boolean {
+    const body = this.state.body._source;
+    const params = this.state.params;
+    return (
+      (body !== undefined && body !== true) ||
+      params._source !== undefined ||
+      params._source_includes !== undefined ||
+      params._source_excludes !== undefined
+    );
   }
 
   /** Saves of a hit go through the model's name when that is what was searched, else its index. */

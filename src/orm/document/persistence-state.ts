@@ -37,6 +37,8 @@ interface DocumentState {
   readonly meta: DocumentMeta;
   /** The name writes go to: the alias or index it was read through, not the concrete index. */
   home: string | undefined;
+  /** Loaded with source filtering: some stored fields are missing, so a whole save would drop them. */
+  partial: boolean;
 }
 
 const states = new WeakMap<object, DocumentState>();
@@ -44,7 +46,7 @@ const states = new WeakMap<object, DocumentState>();
 function stateOf(doc: object): DocumentState {
   let state = states.get(doc);
   if (state === undefined) {
-    state = { meta: {}, home: undefined };
+    state = { meta: {}, home: undefined, partial: false };
     states.set(doc, state);
   }
   return state;
@@ -77,6 +79,16 @@ export function recordMeta(doc: object, raw: RawMeta, home: string | undefined):
   return meta;
 }
 
+/** Whether the instance holds only part of the stored `_source` (source filtering). */
+export function isPartial(doc: object): boolean {
+  return states.get(doc)?.partial === true;
+}
+
+/** Marks the instance as holding all (`false`) or part (`true`) of the stored `_source`. */
+export function setPartial(doc: object, partial: boolean): void {
+  stateOf(doc).partial = partial;
+}
+
 /** Forgets the concurrency token (after a delete: a new save must not expect the old write). */
 export function forgetWrite(doc: object): void {
   const meta = stateOf(doc).meta;
@@ -85,6 +97,11 @@ export function forgetWrite(doc: object): void {
 }
 
 /** Sets a document's meta to exactly `meta` (a search hit: fresh instance, fresh meta object). */
-export function adoptMeta(doc: object, meta: DocumentMeta, home: string | undefined): void {
-  states.set(doc, { meta, home });
+export function adoptMeta(
+  doc: object,
+  meta: DocumentMeta,
+  home: string | undefined,
+  partial: boolean,
+): void {
+  states.set(doc, { meta, home, partial });
 }

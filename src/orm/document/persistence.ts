@@ -18,10 +18,18 @@ import {
   isIndexMissing,
   writeError,
 } from './persistence-errors.js';
-import { forgetWrite, homeOf, metaOf, type RawMeta, recordMeta } from './persistence-state.js';
+import {
+  forgetWrite,
+  homeOf,
+  isPartial,
+  metaOf,
+  type RawMeta,
+  recordMeta,
+  setPartial,
+} from './persistence-state.js';
 import { readWithVectors } from './persistence-vectors.js';
 import { fromSource, toSource } from './source.js';
-import { validateDocument } from './validation.js';
+import { OrmValidationError, validateDocument } from './validation.js';
 
 /** Options every call takes: the client to use instead of the default one. */
 export interface ClientOptions {
@@ -38,6 +46,17 @@ export interface GetOptions extends ClientOptions {
   readonly index?: string | undefined;
   /** A missing document rejects with ORM_NOT_FOUND (`'throw'`, default) or resolves to `null`. */
   readonly missing?: 'throw' | 'null' | undefined;
+  /**
+   * Load only some `_source` fields. The instance is then partial: `save()` refuses it
+   * (ORM_PARTIAL_DOCUMENT) since it would drop the rest; `update()` works.
+   */
+  readonly source?: SourceFilter | undefined;
+}
+
+/** Source filtering of a read: paths to include and/or exclude (wildcards allowed). */
+export interface SourceFilter {
+  readonly includes?: readonly string[] | undefined;
+  readonly excludes?: readonly string[] | undefined;
 }
 
 /** Options of `Model.mget()`. */
@@ -144,6 +163,28 @@ function requireId(doc: object, index: string, action: string): string {
   );
 }
 
+function partialSave(doc: object): OrmError {
+  return new OrmError(
+    'ORM_PARTIAL_DOCUMENT',
+    `This ${modelOf(doc).name} was loaded with source filtering, so saving it whole would drop ` +
+      'the fields left out. Use update() with the fields you changed, or reload() it first.',
+  );
+}
+
+/**
+ * Validation of a partial document's update: only issues of the fields being updated count
+ * (the fields it was loaded without are missing, not invalid).
+ */
+function validateFields(doc: object, meta: ModelMetadata, keys: readonly string[]): void {
+  try {
+    validateDocument(doc, meta);
+  } catch (error) {
+    if (!(error instanceof OrmValidationError)) throw error;
+    const issues = error.issues.filter((i) => keys.includes(String(i.path[0])));
+    if (issues.length > 0) throw new OrmValidationError(meta.className, issues);
+  }
+}
+
 /** `if_seq_no`/`if_primary_term` when this instance has seen a write of the document. */
 function concurrency(doc: object): { if_seq_no?: number; if_primary_term?: number } {
   const { seqNo, primaryTerm } = metaOf(doc);
@@ -181,6 +222,7 @@ function invalidResponse(what: string): OrmError {
 /** Saves (indexes) the whole document; see `Model.save`. */
 export async function saveDocument(doc: object, options: SaveOptions = {}): Promise<void> {
   const meta = getDocumentMetadata(modelOf(doc));
+  if (isPartial(doc)) throw partialSave(doc);
   if (options.validate !== false) validateDocument(doc, meta);
   const document = toSource(doc, meta);
   const client = resolveClient(options.client);
@@ -239,7 +281,10 @@ async function sendUpdate(
   target: { readonly index: string; readonly id: string; readonly options: UpdateOptions },
 ): Promise<void> {
   const { index, id, options } = target;
-  if (options.validate !== false) validateDocument(doc, meta);
+  if (options.validate !== false) {
+    if (isPartial(doc)) validateFields(doc, meta, keys);
+    else validateDocument(doc, meta);
+  }
   const full = toSource(doc, meta);
   const partialSource: Record<string, unknown> = {};
   for (const key of keys) {
@@ -307,6 +352,7 @@ export async function reloadDocument(doc: object, options: ClientOptions = {}): 
   });
   replaceData(doc, fresh as object);
   recordMeta(doc, rawMetaOf(metaOf(fresh as object)), index);
+  setPartial(doc, false);
 }
 
 /** Makes `doc` hold exactly the data of `fresh` (same class): own properties replaced. */
@@ -347,16 +393,23 @@ export async function getDocument<T extends object>(
   const index = options.index ?? meta.index.name;
   const client = resolveClient(options.client);
   // A 404 is an answer here (missing document or index), read from the body below.
+  const { includes, excludes } = options.source ?? {};
   const request = {
     index,
     id,
     ...(options.routing === undefined ? {} : { routing: options.routing }),
     ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+    ...(includes === undefined ? {} : { _source_includes: [...includes] }),
+    ...(excludes === undefined ? {} : { _source_excludes: [...excludes] }),
   };
   const response = (await readWithVectors(client, model, (querystring) =>
     client.get(request, { ignore: [404], querystring }),
   )) as RawMeta & { readonly found?: unknown; readonly _source?: unknown };
-  if (response.found === true) return hydrate(model, response, index);
+  if (response.found === true) {
+    const doc = hydrate(model, response, index);
+    if (options.source !== undefined) setPartial(doc, true);
+    return doc;
+  }
   if (isIndexMissing(response)) throw indexMissing(index, id);
   if (response.found !== false)
     throw invalidResponse(`a get answer without "found" for ${JSON.stringify(id)}`);

@@ -282,6 +282,20 @@ describe('save / get / mget / exists / update / delete', () => {
   });
 });
 
+describe('source filtering', () => {
+  it('a partially loaded document cannot be saved whole, but its update keeps the other fields', async () => {
+    const post = await fullPost('Partly').save();
+    const part = await Post.get(post.meta.id!, { source: { includes: ['title', 'likes'] } });
+    expect(part.title).toBe('Partly');
+    expect(part.comments).toEqual([]);
+    await expect(part.save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    await part.update({ likes: 50 });
+    const stored = await rawSource(POSTS, post.meta.id!);
+    expect(stored).toMatchObject({ title: 'Partly', likes: 50 });
+    expect((stored.comments as unknown[]).length).toBe(3);
+  });
+});
+
 describe('optimistic concurrency', () => {
   it('the second of two instances saving is refused, nothing is overwritten, and reload + retry succeeds', async () => {
     const original = await fullPost('Concurrent').save();

@@ -708,3 +708,68 @@ describe('a document deleted by someone else', () => {
     await expect(post.save()).rejects.toThrow(/was deleted since/);
   });
 });
+
+describe('documents loaded with source filtering (partial)', () => {
+  const partial = { title: 'Hello' };
+
+  it('get sends the filters; save refuses the partial instance before sending anything', async () => {
+    routes(on('GET', '/orm-unit-posts/_doc/p1', [200, found('p1', 7, partial)]));
+    const post = await Post.get('p1', { source: { includes: ['title'], excludes: ['legacy'] } });
+    expect(stub.requests[0]!.query.get('_source_includes')).toBe('title');
+    expect(stub.requests[0]!.query.get('_source_excludes')).toBe('legacy');
+    stub.requests.length = 0;
+    const error = await post.save().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    expect((error as Error).message).toMatch(/update\(\).*reload\(\)/);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('update of a partial instance validates only the given fields and sends only them', async () => {
+    routes(
+      on('GET', '/orm-unit-posts/_doc/p1', [200, found('p1', 7, partial)]),
+      on('POST', '/orm-unit-posts/_update/p1', [200, written('p1', 8)]),
+    );
+    const post = await Post.get('p1', { source: { includes: ['title'] } });
+    await post.update({ title: 'Renamed' }); // publishedAt (required) was not loaded: not an issue
+    expect(json(stub.requests[1]!)).toEqual({ doc: { title: 'Renamed' } });
+    await expect(post.update({ likes: 1.5 })).rejects.toBeInstanceOf(OrmValidationError);
+  });
+
+  it('reload makes it whole again, and save works', async () => {
+    routes(
+      on('GET', '/orm-unit-posts/_doc/p1', (r) =>
+        r.query.has('_source_includes') ? [200, found('p1', 7, partial)] : [200, found('p1', 7)],
+      ),
+      on('PUT', '/orm-unit-posts/_doc/p1', [200, written('p1', 8)]),
+    );
+    const post = await Post.get('p1', { source: { includes: ['title'] } });
+    await post.reload();
+    await expect(post.save()).resolves.toBe(post);
+  });
+
+  it('hits of a search with source filtering are partial; unfiltered hits are not', async () => {
+    const body = {
+      hits: {
+        max_score: 1,
+        hits: [
+          {
+            _index: 'orm-unit-posts',
+            _id: 'p1',
+            _score: 1,
+            _seq_no: 7,
+            _primary_term: 1,
+            _source: partial,
+          },
+        ],
+      },
+    };
+    routes(
+      on('POST', '/orm-unit-posts/_search', [200, body]),
+      on('PUT', '/orm-unit-posts/_doc/p1', [200, written('p1', 8)]),
+    );
+    const [filtered] = (await Post.search().source(['title']).execute()).hits;
+    await expect((filtered as Post).save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    const [whole] = (await Post.search().execute()).hits;
+    await expect(whole!.save({ validate: false })).resolves.toBe(whole);
+  });
+});
