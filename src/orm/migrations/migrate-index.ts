@@ -91,7 +91,7 @@ function copyFailed(error: unknown, name: string, from: string, to: string): Orm
   if (error instanceof OrmError) return error;
   return new OrmError(
     'ORM_MIGRATION_FAILED',
-    `migrateIndex ${name} failed copying ${from} into ${to}: ${messageChain(error)}; ${to} was deleted and ${name} still points to ${from}`,
+    `copying ${from} into ${to} failed: ${messageChain(error)}; ${to} was deleted and ${name} still points to ${from}`,
     { cause: error },
   );
 }
