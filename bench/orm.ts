@@ -20,6 +20,7 @@ import {
 } from '../src/orm/decorators/field-types.js';
 import { Nested } from '../src/orm/decorators/inner-fields.js';
 import { InnerDoc } from '../src/orm/document/inner-doc.js';
+import { Model } from '../src/orm/document/model.js';
 import { fromSource } from '../src/orm/document/source.js';
 
 const RESPONSES = Number(process.argv[2] ?? 20);
@@ -34,9 +35,8 @@ class Comment extends InnerDoc {
   createdAt!: Date;
 }
 
-// Plain base class: this measures hydration alone, not a persistence base class's constructor.
 @Document({ index: 'bench-posts' })
-class Post {
+class Post extends Model {
   @Text() title!: string;
   @Text() body!: string;
   @Keyword() slug!: string;
