@@ -145,11 +145,8 @@ function buildPlan(meta: ModelMetadata): ClassPlan {
 
 function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
   const inner = field.target && (field.type === 'object' || field.type === 'nested');
-  const kind = inner
-    ? Kind.Inner
-    : field.type === 'date' || field.type === 'date_nanos'
-      ? Kind.Date
-      : Kind.Plain;
+  // date_nanos stays as stored: a Date would drop its sub-millisecond digits on the next save.
+  const kind = inner ? Kind.Inner : field.type === 'date' ? Kind.Date : Kind.Plain;
   const target = field.target;
   let innerPlan: ClassPlan | undefined;
   const lazy = target ? (): ClassPlan => (innerPlan ??= planOf(target())) : undefined;

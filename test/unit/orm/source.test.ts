@@ -1,6 +1,7 @@
 import { Exclude, Transform } from 'class-transformer';
 import { describe, expect, test } from 'vitest';
 import { Document } from '../../../src/orm/decorators/document.js';
+import { Field } from '../../../src/orm/decorators/field.js';
 import {
   DateField,
   GeoPoint,
@@ -100,6 +101,17 @@ describe('fromSource', () => {
     expect(at('2024-05-01')).toBe('2024-05-01T00:00:00.000Z');
     expect(at('2024-05-01T10:00:00')).toBe('2024-05-01T10:00:00.000Z');
     expect(at('2024-05-01T12:00:00+02:00')).toBe('2024-05-01T10:00:00.000Z');
+  });
+
+  test('date_nanos values stay as stored, keeping their nanoseconds', () => {
+    class Trace {
+      @Field('date_nanos') at!: string;
+    }
+    const trace = fromSource(Trace, { at: '2024-05-01T10:00:00.123456789Z' });
+    expect(trace.at).toBe('2024-05-01T10:00:00.123456789Z');
+    expect(toSource(trace, getModelMetadata(Trace))).toEqual({
+      at: '2024-05-01T10:00:00.123456789Z',
+    });
   });
 
   test('epoch_second dates are read as seconds', () => {
