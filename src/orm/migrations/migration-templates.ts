@@ -45,12 +45,54 @@ export function blankMigration(lang: MigrationLanguage): string {
   ].join('\n');
 }
 
-function literal(value: unknown, indent: string): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function key(name: string): string {
+  return IDENTIFIER.test(name) ? name : scalar(name);
+}
+
+// Text JSON need not escape goes in single quotes (the house style); JSON escapes the rest.
+function scalar(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'undefined';
+  if (typeof value !== 'string' || json !== `"${value}"` || value.includes("'")) return json;
+  return `'${value}'`;
+}
+
+function inline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
+  if (value === null || typeof value !== 'object') return scalar(value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  return `{ ${entries.map(([k, v]) => `${key(k)}: ${inline(v)}`).join(', ')} }`;
+}
+
+/** A value as TypeScript/JavaScript source: short objects on one line, longer ones indented. */
+export function literal(value: unknown, indent: string): string {
+  const flat = inline(value);
+  if (flat.length + indent.length <= 90 || value === null || typeof value !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    return `[\n${value.map((v) => `${inner}${literal(v, inner)},`).join('\n')}\n${indent}]`;
+  }
+  const lines = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${inner}${key(k)}: ${literal(v, inner)},`,
+  );
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+// Empty settings or aliases say nothing; leave them out of the file.
+function compact(body: IndexBody): IndexBody {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0)) {
+      out[k] = v;
+    }
+  }
+  return out as IndexBody;
 }
 
 function target(index: string, body: IndexBody, indent: string): string {
-  return `{ name: ${JSON.stringify(index)}, body: ${literal(body, indent)} }`;
+  return literal({ name: index, body: compact(body) }, indent);
 }
 
 function explain(op: PlannedOperation): string[] {
@@ -86,7 +128,7 @@ function downLines(op: PlannedOperation): string[] {
   if (op.action === 'createIndex') {
     return [
       `  // ${op.model}: drop the index created by up()`,
-      `  await ctx.deleteIndex(${JSON.stringify(op.index)});`,
+      `  await ctx.deleteIndex(${scalar(op.index)});`,
     ];
   }
   if (op.action === 'putMapping') {
