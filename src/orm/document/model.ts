@@ -7,26 +7,25 @@
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { type DocumentData, ModelSearch, ModelUpdateByQuery } from './model-search.js';
-import {
-  type ClientOptions,
-  createDocument,
-  type DeleteOptions,
-  deleteDocument,
-  documentExists,
-  type ExistsOptions,
-  type GetOptions,
-  getDocument,
-  indexNameOf,
-  type MgetOptions,
-  mgetDocuments,
-  reloadDocument,
-  type SaveOptions,
-  saveDocument,
-  type UpdateOptions,
-  updateDocument,
-} from './persistence.js';
+import { createDocument, indexNameOf } from './persistence.js';
 import { type InitResult, initIndex } from './persistence-init.js';
+import type {
+  ClientOptions,
+  DeleteOptions,
+  ExistsOptions,
+  GetOptions,
+  MgetOptions,
+  SaveOptions,
+  UpdateOptions,
+} from './persistence-options.js';
+import { documentExists, getDocument, mgetDocuments } from './persistence-read.js';
 import { type DocumentMeta, metaOf } from './persistence-state.js';
+import {
+  deleteDocument,
+  reloadDocument,
+  saveDocument,
+  updateDocument,
+} from './persistence-write.js';
 import { toSource } from './source.js';
 import { validateDocument } from './validation.js';
 

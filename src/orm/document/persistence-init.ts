@@ -6,8 +6,8 @@ import { buildIndexBody } from '../mapping/build-mappings.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
-import type { ClientOptions } from './persistence.js';
 import { errorReason, errorType } from './persistence-errors.js';
+import type { ClientOptions } from './persistence-options.js';
 
 /** What `init()` did. */
 export interface InitResult {
