@@ -13,6 +13,13 @@ import {
   verboseRegex,
 } from './assertions.js';
 import { requiresSectionReason, type ServerFacts, skipSectionReason } from './skip-conditions.js';
+import {
+  checkWarnings,
+  InvalidWarningOption,
+  type WarningExpectations,
+  warningExpectations,
+  warningHeaders,
+} from './warnings.js';
 
 export type Step = Record<string, unknown>;
 
@@ -176,11 +183,14 @@ export class StepRunner {
     const apis = Object.keys(arg).filter((k) => !DO_OPTIONS.has(k));
     if (apis.length !== 1) throw new StepFailure(`do: expected one API, got ${apis.join(', ')}`);
     const api = apis[0]!;
+    const warnings = readWarningOptions(arg);
     const params = { ...((this.stash.resolve(arg[api]) as Record<string, unknown> | null) ?? {}) };
     if (typeof params.body === 'string') params.body = this.resolveJsonText(params.body);
+    // `meta` brings the response headers (the warnings) along; HEAD endpoints keep their boolean body.
     const options: { -readonly [K in keyof TransportRequestOptions]: TransportRequestOptions[K] } =
       {
         requestTimeout: this.requestTimeout,
+        meta: true,
       };
     if (arg.headers) options.headers = requestHeaders(this.stash.resolve(arg.headers));
     if (params.ignore !== undefined) {
@@ -188,20 +198,23 @@ export class StepRunner {
       delete params.ignore;
     }
     const expectedCatch = arg.catch === undefined ? undefined : String(arg.catch);
-    let result: unknown;
+    let response: { body: unknown; headers: Record<string, unknown> | undefined };
     try {
-      result = await this.method(api)(params, options);
+      response = responseParts(await this.method(api)(params, options));
     } catch (error) {
       if (expectedCatch === undefined) throw new StepFailure(`${api} failed: ${describe(error)}`);
+      // As Elasticsearch's runner: the warnings of an expected error response are not checked.
       this.checkCatch(api, expectedCatch, error);
       return;
     }
     if (expectedCatch !== undefined) {
       throw new StepFailure(
-        `${api}: expected an error (${expectedCatch}), got ${truncate(JSON.stringify(result))}`,
+        `${api}: expected an error (${expectedCatch}), got ${truncate(JSON.stringify(response.body))}`,
       );
     }
-    this.last = result;
+    this.last = response.body;
+    const failure = checkWarnings(warningHeaders(response.headers), warnings);
+    if (failure !== undefined) throw new StepFailure(`${api}: ${failure}`);
   }
 
   // A body written as JSON text can hold stashed values (`"ids": ["$key_id"]`): the reference
@@ -256,6 +269,33 @@ function requestHeaders(headers: unknown): Record<string, string> {
     if (!plainJson) out[name] = String(value);
   }
   return out;
+}
+
+function readWarningOptions(arg: Record<string, unknown>): WarningExpectations {
+  try {
+    return warningExpectations(arg);
+  } catch (error) {
+    if (error instanceof InvalidWarningOption) throw new StepFailure(`do: ${error.message}`);
+    throw error;
+  }
+}
+
+// What `meta: true` resolves with; a client double that ignores `meta` answers with the body
+// alone, which has no headers (so no warnings) to check.
+function responseParts(result: unknown): {
+  body: unknown;
+  headers: Record<string, unknown> | undefined;
+} {
+  const meta = result as { body?: unknown; statusCode?: unknown; headers?: unknown } | null;
+  const isMeta =
+    typeof meta === 'object' &&
+    meta !== null &&
+    'body' in meta &&
+    'meta' in meta &&
+    typeof meta.statusCode === 'number' &&
+    typeof meta.headers === 'object';
+  if (!isMeta) return { body: result, headers: undefined };
+  return { body: meta.body, headers: (meta.headers ?? undefined) as Record<string, unknown> };
 }
 
 function describe(error: unknown): string {
