@@ -136,7 +136,8 @@ export async function importModule(path: string): Promise<Record<string, unknown
     if (!isUnknownExtension(error)) throw error;
   }
   await registerTsx(path);
-  return (await import(url)) as Record<string, unknown>;
+  // Node caches the failed import of `url`; a query makes a fresh one (its imports are shared).
+  return (await import(`${url}?tsx`)) as Record<string, unknown>;
 }
 
 function isUnknownExtension(error: unknown): boolean {
