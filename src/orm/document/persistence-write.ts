@@ -20,6 +20,7 @@ import {
   forgetWrite,
   homeOf,
   isPartial,
+  isStateKey,
   metaOf,
   type RawMeta,
   recordMeta,
@@ -208,11 +209,11 @@ export async function reloadDocument(doc: object, options: ClientOptions = {}): 
 /** Makes `doc` hold exactly the data of `fresh` (same class): own properties replaced. */
 function replaceData(doc: object, fresh: object): void {
   const target = doc as Record<string | symbol, unknown>;
+  const source = fresh as Record<string | symbol, unknown>;
   for (const key of Reflect.ownKeys(target)) {
-    if (!Object.hasOwn(fresh, key)) delete target[key];
+    if (!isStateKey(key) && !Object.hasOwn(source, key)) delete target[key];
   }
-  for (const key of Reflect.ownKeys(fresh))
-    target[key] = (fresh as Record<string | symbol, unknown>)[key];
+  for (const key of Reflect.ownKeys(source)) if (!isStateKey(key)) target[key] = source[key];
 }
 
 function rawMetaOf(meta: {

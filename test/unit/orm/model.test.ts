@@ -178,6 +178,15 @@ describe('Model.create', () => {
     expect(post.meta).toEqual({});
   });
 
+  it('a copy made with Object.assign does not take over the original meta', async () => {
+    const post = await loaded('p1');
+    const copy = Object.assign(Post.create(), post);
+    expect(copy.title).toBe('Hello');
+    expect(copy.meta).toEqual({});
+    copy.meta.id = 'other';
+    expect(post.meta.id).toBe('p1');
+  });
+
   it('meta never appears in the source, in keys or in JSON', () => {
     const post = Post.create({ title: 'x', publishedAt: new Date(0) });
     post.meta.id = 'chosen';
