@@ -43,6 +43,14 @@ const PARAM_DEFAULTS: Readonly<Record<string, unknown>> = {
 
 const TYPE_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   date: { format: 'strict_date_optional_time||epoch_millis' },
+  // completion is one of the few mappers that writes its defaults out in GET _mapping.
+  completion: {
+    analyzer: 'simple',
+    search_analyzer: 'simple',
+    max_input_length: 50,
+    preserve_position_increments: true,
+    preserve_separators: true,
+  },
 };
 
 // Parameters the server fills in on its own (the model may leave them out).

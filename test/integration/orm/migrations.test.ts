@@ -4,13 +4,31 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { Document } from '../../../src/orm/decorators/document.js';
-import { DateField, Integer, Keyword, Text } from '../../../src/orm/decorators/field-types.js';
+import {
+  Binary,
+  BooleanField,
+  Completion,
+  DateField,
+  DenseVector,
+  Double,
+  Float,
+  GeoPoint,
+  Integer,
+  Ip,
+  Keyword,
+  Long,
+  Short,
+  Text,
+} from '../../../src/orm/decorators/field-types.js';
+import { Nested, ObjectField } from '../../../src/orm/decorators/inner-fields.js';
+import { InnerDoc } from '../../../src/orm/document/inner-doc.js';
 import { OrmError } from '../../../src/orm/errors.js';
 import { OperationContext } from '../../../src/orm/migrations/migration-context.js';
 import {
   MigrationFailedError,
   MigrationLockedError,
 } from '../../../src/orm/migrations/migration-errors.js';
+import { planMigration } from '../../../src/orm/migrations/migration-generate.js';
 import { ensureStateIndex, readLock } from '../../../src/orm/migrations/migration-state.js';
 import { Migrator, type UpResult } from '../../../src/orm/migrations/migrator.js';
 
@@ -226,6 +244,73 @@ describe('migration operations on models (real node)', () => {
     expect((error as Error).message).toMatch(/1 of 2 documents were refused/);
     expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
     expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+  });
+});
+
+class Address extends InnerDoc {
+  @Keyword() city!: string;
+  @GeoPoint() location!: { lat: number; lon: number };
+}
+
+class Review extends InnerDoc {
+  @Keyword() author!: string;
+  @Short() stars!: number;
+  @DateField({ format: 'yyyy-MM-dd' }) day!: string;
+}
+
+const RICH = `${PREFIX}-rich`;
+
+@Document({
+  index: RICH,
+  settings: { number_of_shards: 1, number_of_replicas: 0 },
+  mappings: { dynamic: 'strict' },
+})
+class Rich {
+  @Text({ analyzer: 'standard', fields: { raw: { type: 'keyword', ignore_above: 256 } } })
+  title!: string;
+  @Keyword({ multi: true, index: true, doc_values: true }) tags: string[] = [];
+  @Integer() likes = 0;
+  @Long() views = 0;
+  @Float() ratio = 0;
+  @Double({ coerce: true }) score = 0;
+  @BooleanField() published = false;
+  @DateField() createdAt!: Date;
+  @Ip() ip!: string;
+  @Binary() blob!: string;
+  @Completion() suggest!: string;
+  @DenseVector({ dims: 3 }) vec!: number[];
+  @ObjectField(() => Address) address!: Address;
+  @Nested(() => Review, { multi: true }) reviews: Review[] = [];
+}
+
+describe('generate against the real node', () => {
+  it('sees no change between a model and the index created from it (server defaults and spelling do not count)', async () => {
+    await new OperationContext(client, { log: () => undefined }).createIndex(Rich);
+    const [plan] = await planMigration(client, [Rich]);
+    expect(plan?.changes).toEqual([]);
+    expect(plan?.action).toBe('none');
+  });
+
+  it('plans putMapping, then migrateIndex, as the model gains a field and then changes one', async () => {
+    @Document({ index: RICH, mappings: { dynamic: 'strict' } })
+    class RicherAdded extends Rich {
+      @Keyword() extra!: string;
+    }
+    const [added] = await planMigration(client, [RicherAdded]);
+    expect(added?.action).toBe('putMapping');
+    expect(added?.changes.map((c) => c.description)).toEqual(['extra: new keyword field']);
+
+    @Document({ index: RICH, mappings: { dynamic: 'strict' } })
+    class RicherChanged extends Rich {
+      @Long() override likes = 0;
+    }
+    const [changed] = await planMigration(client, [RicherChanged]);
+    expect(changed?.action).toBe('migrateIndex');
+    expect(changed?.changes.map((c) => c.description)).toEqual(['likes: type integer → long']);
+    expect(changed?.previous?.mappings).toMatchObject({
+      properties: { likes: { type: 'integer' } },
+    });
+    expect(changed?.previous?.settings).toEqual({ number_of_shards: '1' });
   });
 });
 
