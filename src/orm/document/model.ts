@@ -10,7 +10,7 @@ import { type DocumentData, ModelSearch, ModelUpdateByQuery } from './model-sear
 import { createDocument, indexNameOf } from './persistence.js';
 import { type InitResult, initIndex } from './persistence-init.js';
 import type {
-  ClientOptions,
+  CallOptions,
   DeleteOptions,
   ExistsOptions,
   GetOptions,
@@ -30,7 +30,7 @@ import { toSource } from './source.js';
 import { validateDocument } from './validation.js';
 
 /** Options of `Model.search()`. */
-export interface SearchOptions extends ClientOptions {
+export interface SearchOptions extends CallOptions {
   /** Search these indices or aliases instead of the model's. */
   readonly index?: string | readonly string[] | undefined;
 }
@@ -106,7 +106,7 @@ export abstract class Model {
    * const { created } = await Post.init();
    * ```
    */
-  static init(this: ModelConstructor, options: ClientOptions = {}): Promise<InitResult> {
+  static init(this: ModelConstructor, options: CallOptions = {}): Promise<InitResult> {
     return initIndex(this, options);
   }
 
@@ -275,7 +275,7 @@ export abstract class Model {
    * await post.reload();
    * ```
    */
-  async reload(options: ClientOptions = {}): Promise<this> {
+  async reload(options: CallOptions = {}): Promise<this> {
     await reloadDocument(this, options);
     return this;
   }

@@ -7,7 +7,7 @@ import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
 import { errorReason, errorType } from './persistence-errors.js';
-import type { ClientOptions } from './persistence-options.js';
+import type { CallOptions } from './persistence-options.js';
 
 /** What `init()` did. */
 export interface InitResult {
@@ -31,7 +31,7 @@ const CONFLICT_TYPES = new Set([
  */
 export async function initIndex(
   model: ModelConstructor,
-  options: ClientOptions = {},
+  options: CallOptions = {},
 ): Promise<InitResult> {
   const meta = getDocumentMetadata(model);
   const index = meta.index.name;

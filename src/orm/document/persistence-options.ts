@@ -3,13 +3,13 @@ import type { Refresh } from '../../core/api/generated/types.js';
 import type { Client } from '../../core/client.js';
 
 /** Options every call takes: the client to use instead of the default one. */
-export interface ClientOptions {
+export interface CallOptions {
   /** Overrides the client set with `setDefaultClient` for this call. */
   readonly client?: Client | undefined;
 }
 
 /** Options of `Model.get()`. */
-export interface GetOptions extends ClientOptions {
+export interface GetOptions extends CallOptions {
   readonly routing?: string | undefined;
   /** `false` reads the last refreshed state instead of the latest write (default `true`). */
   readonly realtime?: boolean | undefined;
@@ -31,7 +31,7 @@ export interface SourceFilter {
 }
 
 /** Options of `Model.mget()`. */
-export interface MgetOptions extends ClientOptions {
+export interface MgetOptions extends CallOptions {
   readonly routing?: string | undefined;
   readonly realtime?: boolean | undefined;
   readonly index?: string | undefined;
@@ -40,14 +40,14 @@ export interface MgetOptions extends ClientOptions {
 }
 
 /** Options of `Model.exists()`. */
-export interface ExistsOptions extends ClientOptions {
+export interface ExistsOptions extends CallOptions {
   readonly routing?: string | undefined;
   readonly realtime?: boolean | undefined;
   readonly index?: string | undefined;
 }
 
 /** Options of `doc.save()`. */
-export interface SaveOptions extends ClientOptions {
+export interface SaveOptions extends CallOptions {
   readonly refresh?: Refresh | undefined;
   readonly routing?: string | undefined;
   /** `false` skips validation (default `true`: an invalid document is never sent). */
@@ -57,7 +57,7 @@ export interface SaveOptions extends ClientOptions {
 }
 
 /** Options of `doc.update()`. */
-export interface UpdateOptions extends ClientOptions {
+export interface UpdateOptions extends CallOptions {
   readonly refresh?: Refresh | undefined;
   /**
    * Let Elasticsearch retry this many times on a concurrent change. It then writes the given
@@ -68,6 +68,6 @@ export interface UpdateOptions extends ClientOptions {
 }
 
 /** Options of `doc.delete()` and `doc.reload()`. */
-export interface DeleteOptions extends ClientOptions {
+export interface DeleteOptions extends CallOptions {
   readonly refresh?: Refresh | undefined;
 }

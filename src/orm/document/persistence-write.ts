@@ -10,7 +10,7 @@ import { OrmNotFoundError } from './errors.js';
 import { assignProps, modelOf } from './persistence.js';
 import { writeError } from './persistence-errors.js';
 import type {
-  ClientOptions,
+  CallOptions,
   DeleteOptions,
   SaveOptions,
   UpdateOptions,
@@ -189,7 +189,7 @@ export async function deleteDocument(doc: object, options: DeleteOptions = {}): 
 }
 
 /** Reads the stored document back into the instance; see `Model.reload`. */
-export async function reloadDocument(doc: object, options: ClientOptions = {}): Promise<void> {
+export async function reloadDocument(doc: object, options: CallOptions = {}): Promise<void> {
   const model = modelOf(doc);
   const meta = getDocumentMetadata(model);
   const index = homeOf(doc) ?? meta.index.name;
