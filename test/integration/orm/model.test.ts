@@ -264,6 +264,18 @@ describe('save / get / mget / exists / update / delete', () => {
     expect((await rawSource(POSTS, post.meta.id!)).likes).toBe(7);
   });
 
+  it('update with retryOnConflict writes over a concurrent change instead of refusing', async () => {
+    const post = await fullPost('Retried').save();
+    const other = await Post.get(post.meta.id!);
+    await other.update({ title: 'Renamed elsewhere' });
+    await post.update({ likes: 9 }, { retryOnConflict: 2 });
+    expect(await rawSource(POSTS, post.meta.id!)).toMatchObject({
+      title: 'Renamed elsewhere',
+      likes: 9,
+    });
+    expect(post.meta.seqNo).toBeGreaterThan(other.meta.seqNo!);
+  });
+
   it('delete removes the document; deleting again is ORM_NOT_FOUND', async () => {
     const post = await fullPost('Doomed').save();
     const id = post.meta.id!;
