@@ -29,6 +29,9 @@ import {
 import { toSource } from './source.js';
 import { validateDocument } from './validation.js';
 
+// Node's util.inspect hook, by its registered name (no node:util import in the model layer).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** Options of `Model.search()`. */
 export interface SearchOptions extends CallOptions {
   /** Search these indices or aliases instead of the model's. */
@@ -288,5 +291,17 @@ export abstract class Model {
   /** The document's `_source` (what `save()` sends); `JSON.stringify(doc)` gives the same. */
   toJSON(): Record<string, unknown> {
     return toSource(this, getDocumentMetadata(this.constructor as ModelConstructor));
+  }
+
+  /** `console.log(doc)` shows the data properties and `meta`, not the internal state. */
+  [INSPECT](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    const shown: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) shown[key] = (this as Record<string, unknown>)[key];
+    shown.meta = this.meta;
+    return `${this.constructor.name} ${inspect(shown, options)}`;
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { Q } from '../../../src/dsl/index.js';
@@ -176,6 +177,15 @@ describe('Model.create', () => {
     expect(post.comments[0]).toBeInstanceOf(Comment);
     expect(post.comments[0]!.author).toBe('ann');
     expect(post.meta).toEqual({});
+  });
+
+  it('console.log shows the data and meta, not the internal state', async () => {
+    const post = await loaded('p1');
+    const shown = inspect(post, { depth: 4 });
+    expect(shown).toMatch(/^Post \{/);
+    expect(shown).toContain("title: 'Hello'");
+    expect(shown).toContain("meta: {\n    id: 'p1'");
+    expect(shown).not.toContain('Symbol(elastiq.orm.document)');
   });
 
   it('a copy made with Object.assign does not take over the original meta', async () => {
