@@ -186,7 +186,7 @@ export class StepRunner {
     const warnings = readWarningOptions(arg);
     const params = { ...((this.stash.resolve(arg[api]) as Record<string, unknown> | null) ?? {}) };
     if (typeof params.body === 'string') params.body = this.resolveJsonText(params.body);
-    // `meta` brings the response headers (the warnings) along; HEAD endpoints keep their boolean body.
+    // `meta` brings the headers (the warnings) along; HEAD endpoints keep their boolean body.
     const options: { -readonly [K in keyof TransportRequestOptions]: TransportRequestOptions[K] } =
       {
         requestTimeout: this.requestTimeout,
