@@ -1,11 +1,23 @@
 import type { ReindexProgress } from '../core/helpers/reindex.js';
+import type { MigrationLockInfo } from '../orm/migrations/migration-errors.js';
 import type { GenerateResult } from '../orm/migrations/migration-generate.js';
 import type { MigrationStatusEntry, UpResult } from '../orm/migrations/migrator.js';
 
-/** `status` as a table: state, name, when applied, how long it took; then the counts. */
-export function formatStatus(entries: readonly MigrationStatusEntry[]): string {
-  if (entries.length === 0)
-    return 'No migrations (create one with: elastiq migrate create <description>)';
+/** `status` as a table: state, name, when applied, how long it took; the counts; the lock. */
+export function formatStatus(
+  entries: readonly MigrationStatusEntry[],
+  lock?: MigrationLockInfo,
+): string {
+  const locked =
+    lock === undefined
+      ? []
+      : [`Locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since}`];
+  if (entries.length === 0) {
+    return [
+      'No migrations (create one with: elastiq migrate create <description>)',
+      ...locked,
+    ].join('\n');
+  }
   const width = Math.max(...entries.map((e) => e.name.length));
   const lines = entries.map((e) => {
     const when = e.appliedAt === undefined ? '' : `  ${e.appliedAt}  ${e.durationMs ?? 0} ms`;
@@ -17,7 +29,7 @@ export function formatStatus(entries: readonly MigrationStatusEntry[]): string {
     .filter((s) => counts.has(s))
     .map((s) => `${counts.get(s)} ${s}`)
     .join(', ');
-  return [...lines, '', summary].join('\n');
+  return [...lines, '', summary, ...locked].join('\n');
 }
 
 /** What `up` did, in one line per migration. */

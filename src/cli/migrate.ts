@@ -197,8 +197,9 @@ function migratorFor(client: Client, values: Values, io: Output): Migrator {
 }
 
 async function status(migrator: Migrator, values: Values, io: Output): Promise<number> {
-  const entries = await migrator.status();
-  io.out(values.json ? JSON.stringify(entries, null, 2) : formatStatus(entries));
+  const [migrations, lock] = await Promise.all([migrator.status(), migrator.lockHolder()]);
+  if (values.json) io.out(JSON.stringify({ migrations, lock: lock ?? null }, null, 2));
+  else io.out(formatStatus(migrations, lock));
   return 0;
 }
 

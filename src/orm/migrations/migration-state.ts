@@ -146,17 +146,16 @@ export async function acquireLock(
     pid: process.pid,
     since: now().toISOString(),
   };
-  const created = await tryCreateLock(client, index, info);
-  if (!created) {
-    const current = await readLock(client, index);
-    if (current === undefined) return acquireLock(client, index, options); // released meanwhile
-    await breakOrRefuse(client, index, current, options, now());
-    if (!(await tryCreateLock(client, index, info))) {
-      const winner = (await readLock(client, index)) ?? current;
-      throw lockedError(winner.lock, index, now());
+  // Two rounds at most: the lock may be released or broken between our create and our read.
+  for (let round = 0; round < 2; round++) {
+    if (await tryCreateLock(client, index, info)) {
+      return { info, release: () => releaseLock(client, index, info.token) };
     }
+    const current = await readLock(client, index);
+    if (current !== undefined) await breakOrRefuse(client, index, current, options, now());
   }
-  return { info, release: () => releaseLock(client, index, info.token) };
+  const winner = await readLock(client, index);
+  throw lockedError(winner?.lock ?? info, index, now());
 }
 
 async function tryCreateLock(

@@ -2,7 +2,7 @@ import type { Client } from '../../core/client.js';
 import type { ReindexProgress } from '../../core/helpers/reindex.js';
 import { OrmError } from '../errors.js';
 import { type ContextHooks, type MigrationContext, OperationContext } from './migration-context.js';
-import { MigrationFailedError } from './migration-errors.js';
+import { MigrationFailedError, type MigrationLockInfo } from './migration-errors.js';
 import { listMigrationFiles, loadMigration, type MigrationFile } from './migration-files.js';
 import {
   type AppliedMigration,
@@ -12,6 +12,7 @@ import {
   ensureStateIndex,
   type LockOptions,
   readApplied,
+  readLock,
   recordApplied,
   removeApplied,
 } from './migration-state.js';
@@ -128,11 +129,22 @@ export class Migrator {
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
     const lock = await acquireLock(this.client, this.stateIndex, this.#options.lock);
+    let result: T;
     try {
-      return await work();
-    } finally {
-      await lock.release();
+      result = await work();
+    } catch (error) {
+      // The migration's error matters more than a failed release (which the stale age cures).
+      await lock.release().catch((e: unknown) => this.#log(`could not release the lock: ${e}`));
+      throw error;
     }
+    await lock.release();
+    return result;
+  }
+
+  /** Who holds the migration lock, or undefined when nobody does. */
+  async lockHolder(): Promise<MigrationLockInfo | undefined> {
+    if (!(await this.client.indices.exists({ index: this.stateIndex }))) return undefined;
+    return (await readLock(this.client, this.stateIndex))?.lock;
   }
 
   async #up(to: string | undefined, dryRun: boolean): Promise<UpResult> {

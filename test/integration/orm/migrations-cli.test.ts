@@ -131,7 +131,7 @@ describe('elastiq migrate (child process, real node)', () => {
     const text = await newestMigration();
     expect(text).toContain('// Book → ');
     expect(text).toContain('await ctx.createIndex(');
-    expect(text).toContain(`await ctx.deleteIndex("${BOOKS}")`);
+    expect(text).toContain(`await ctx.deleteIndex('${BOOKS}')`);
 
     const up = await cli('up');
     expect(up.code).toBe(0);
@@ -197,8 +197,12 @@ describe('elastiq migrate (child process, real node)', () => {
     const mapping = await client.indices.getMapping({ index: BOOKS });
     expect(mapping[`${BOOKS}-v3`]?.mappings.properties?.title).toEqual({ type: 'keyword' });
     const status = await cli('status', '--json');
-    const entries = JSON.parse(status.stdout) as { state: string }[];
+    const { migrations: entries, lock } = JSON.parse(status.stdout) as {
+      migrations: { state: string }[];
+      lock: unknown;
+    };
     expect(entries.map((e) => e.state)).toEqual(['applied', 'applied', 'applied', 'pending']);
+    expect(lock).toBeNull();
   });
 
   it('a held lock makes up exit 1 with ORM_MIGRATION_LOCKED naming its holder', async () => {
@@ -219,6 +223,8 @@ describe('elastiq migrate (child process, real node)', () => {
     expect(locked.code).toBe(1);
     expect(locked.stderr).toContain('Migrations are locked by deploy-bot on ci-7 (pid 4242)');
     expect(locked.stderr).toContain('[ORM_MIGRATION_LOCKED]');
+    const status = await cli('status');
+    expect(status.stdout).toMatch(/^Locked by deploy-bot on ci-7 \(pid 4242\) since \d{4}-/m);
     const unlocked = await cli('unlock');
     expect(unlocked.stdout).toContain('Lock removed');
     expect((await cli('up', '--dry-run')).stdout).toMatch(

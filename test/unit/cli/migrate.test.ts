@@ -165,6 +165,19 @@ describe('elastiq migrate output', () => {
     ]);
   });
 
+  it('status names the lock holder when a runner holds the lock', () => {
+    const lock = {
+      token: 't',
+      holder: 'ci',
+      host: 'box',
+      pid: 7,
+      since: '2026-01-01T00:00:00.000Z',
+    };
+    expect(formatStatus([], lock)).toBe(
+      'No migrations (create one with: elastiq migrate create <description>)\nLocked by ci on box (pid 7) since 2026-01-01T00:00:00.000Z',
+    );
+  });
+
   it('up says what was applied, what would be, and what is left', () => {
     expect(formatUp({ applied: [], remaining: [], dryRun: false })).toBe(
       'Nothing to apply: every migration is applied',
