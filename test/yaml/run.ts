@@ -25,6 +25,8 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '../..');
 const DEFAULT_TESTS = resolve(projectRoot, '../shared/conformance/clients-tests/tests');
+// The project's own tests of runner features the clients' suite hardly uses (warnings).
+const OWN_TESTS = resolve(here, 'fixtures');
 const REQUEST_TIMEOUT = 60_000;
 
 interface TestFile {
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
   const summaryAt = args.indexOf('--summary');
   const summaryFile = summaryAt >= 0 ? args.splice(summaryAt, 2)[1] : undefined;
   const targets = args.filter((a) => !a.startsWith('--'));
-  const paths = targets.length ? targets : [DEFAULT_TESTS];
+  const paths = targets.length ? targets : [DEFAULT_TESTS, OWN_TESTS];
   const missing = paths.find((t) => !existsSync(resolve(t)));
   if (missing !== undefined) {
     throw new TestPathMissing(

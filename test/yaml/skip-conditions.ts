@@ -1,7 +1,7 @@
 // The `skip:` and `requires:` sections of the Elasticsearch YAML REST format: whether a test
 // runs against this server and runner, and if not, why.
 
-/** Features of the `skip`/`requires` sections this runner implements (ignored warnings included). */
+/** Features of the `skip`/`requires` sections this runner implements (the warning options are checked by warnings.ts). */
 export const SUPPORTED_FEATURES: ReadonlySet<string> = new Set([
   'allowed_warnings',
   'allowed_warnings_regex',
