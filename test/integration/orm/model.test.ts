@@ -40,6 +40,9 @@ const RUN = `${process.pid}-${Date.now()}`;
 const POSTS = `orm-model-posts-${RUN}`;
 const EXTRAS = `orm-model-extras-${RUN}`;
 const MODULES = `orm-model-modules-${RUN}`;
+const ALIAS = `orm-model-aliased-${RUN}`;
+const ALIASED_V1 = `orm-model-aliased-v1-${RUN}`;
+const ALIASED_V2 = `orm-model-aliased-v2-${RUN}`;
 
 class Author extends InnerDoc {
   @Keyword() name!: string;
@@ -81,7 +84,7 @@ class Post extends Model {
 const client = new Client({ node: singleNode.url });
 const requests: string[] = [];
 client.on('request', (event) => {
-  requests.push((event as { name?: string }).name ?? 'request');
+  requests.push(`${event.method} ${event.path}`);
 });
 
 function fullPost(title: string): Post {
@@ -127,7 +130,10 @@ beforeAll(async () => {
 afterAll(async () => {
   setDefaultClient(undefined);
   // by name: a wildcard delete is refused where action.destructive_requires_name is on
-  await client.indices.delete({ index: [POSTS, EXTRAS, MODULES], ignore_unavailable: true });
+  await client.indices.delete({
+    index: [POSTS, EXTRAS, MODULES, ALIASED_V1, ALIASED_V2],
+    ignore_unavailable: true,
+  });
   await client.close();
 });
 
@@ -417,6 +423,50 @@ describe('search', () => {
     expect(scanned).toHaveLength(total);
     expect(iterated.every((p) => p instanceof Post && typeof p.meta.id === 'string')).toBe(true);
     expect(scanned.every((p) => p instanceof Post && p.publishedAt instanceof Date)).toBe(true);
+  });
+});
+
+describe('a model whose index name is an alias (as migrations manage it)', () => {
+  @Document({ index: ALIAS })
+  class Note extends Model {
+    @Text() body!: string;
+    @Integer() version = 1;
+  }
+
+  it('init extends the index behind the alias; reads show the concrete index; writes go through the alias, to the new index after a swap', async () => {
+    await client.indices.create({ index: ALIASED_V1, aliases: { [ALIAS]: {} } });
+    await expect(Note.init()).resolves.toEqual({ index: ALIAS, created: false });
+    const mapping = (await client.indices.getMapping({ index: ALIASED_V1 })) as Record<string, any>;
+    expect(mapping[ALIASED_V1].mappings.properties.version).toEqual({ type: 'integer' });
+
+    const note = Note.create({ body: 'first' });
+    note.meta.id = 'n1';
+    await note.save({ refresh: true });
+    const loaded = await Note.get('n1');
+    expect(loaded.meta.index).toBe(ALIASED_V1);
+
+    // a migration: copy to v2 and swap the alias atomically
+    await client.indices.create({
+      index: ALIASED_V2,
+      mappings: { properties: { body: { type: 'text' }, version: { type: 'integer' } } },
+    });
+    await client.index({ index: ALIASED_V2, id: 'n1', document: loaded.toJSON(), refresh: true });
+    await client.indices.updateAliases({
+      actions: [
+        { remove: { index: ALIASED_V1, alias: ALIAS } },
+        { add: { index: ALIASED_V2, alias: ALIAS } },
+      ],
+    });
+    await loaded.reload();
+    expect(loaded.meta.index).toBe(ALIASED_V2);
+    loaded.version = 2;
+    const sent = requests.length;
+    await loaded.save({ refresh: true });
+    expect(requests.slice(sent)).toEqual([
+      `PUT /${ALIAS}/_doc/n1?if_seq_no=0&if_primary_term=1&refresh=true`,
+    ]);
+    expect((await rawSource(ALIASED_V2, 'n1')).version).toBe(2);
+    expect((await rawSource(ALIASED_V1, 'n1')).version).toBe(1);
   });
 });
 
