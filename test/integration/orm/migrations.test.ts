@@ -198,6 +198,35 @@ describe('migration operations on models (real node)', () => {
     expect(doc._index).toBe(`${name}-v2`);
   });
 
+  it('deleteOld drops the old version in the same alias call, and a transform can rewrite and drop documents', async () => {
+    const name = `${PREFIX}-deleteold`;
+    await ctx().createIndex({
+      name,
+      body: { mappings: { properties: { n: { type: 'integer' } } } },
+    });
+    await client.helpers.bulk({
+      datasource: Array.from({ length: 20 }, (_, i) => ({ n: i })),
+      onDocument: () => ({ index: { _index: name } }),
+      refreshOnCompletion: name,
+    });
+    const result = await ctx().migrateIndex(
+      {
+        name,
+        body: { mappings: { properties: { n: { type: 'integer' }, even: { type: 'boolean' } } } },
+      },
+      {
+        deleteOld: true,
+        transform: (source) =>
+          (source.n as number) >= 15 ? null : { ...source, even: (source.n as number) % 2 === 0 },
+      },
+    );
+    expect(result).toMatchObject({ total: 20, copied: 15, skipped: 5, deletedOld: true });
+    expect(await client.indices.exists({ index: `${name}-v1` })).toBe(false);
+    expect(await aliasTargets(name)).toEqual([`${name}-v2`]);
+    const evens = await client.count({ index: name, query: { term: { even: true } } });
+    expect(evens.count).toBe(8);
+  });
+
   it('a transform that throws midway deletes the half-filled index and leaves the alias and old index as they were', async () => {
     const name = `${PREFIX}-broken`;
     const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
@@ -398,6 +427,35 @@ export async function down(ctx: any): Promise<void> {
     expect(await client.indices.existsAlias({ name: `${name}-extra` })).toBe(false);
     expect((await migrator().status()).map((e) => e.state)).toEqual(['pending']);
     expect(await readLock(client, STATE)).toBeUndefined();
+  });
+
+  it('a down() that throws keeps the migration recorded and undoes its steps', async () => {
+    const name = `${PREFIX}-baddown`;
+    await file(
+      '20260101000000_baddown.mjs',
+      `export async function up() {}
+export async function down(ctx) {
+  await ctx.createIndex({ name: '${name}', body: {} });
+  throw new Error('down is broken');
+}
+`,
+    );
+    await migrator().up();
+    const error = await migrator()
+      .down()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect((error as Error).message).toContain('down is broken');
+    expect((error as MigrationFailedError).rolledBack).toEqual([`step 1: createIndex ${name}`]);
+    expect(await indicesMatching(`${name}*`)).toEqual([]);
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['applied']);
+  });
+
+  it('down of a migration without down() fails with ORM_MIGRATION_INVALID and keeps it applied', async () => {
+    await file('20260101000000_oneway.mjs', 'export async function up() {}\n');
+    await migrator().up();
+    await expect(migrator().down()).rejects.toThrow(/exports no down\(ctx\)/);
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['applied']);
   });
 
   it('refuses to run when an applied migration was edited, and status shows changed and missing files', async () => {

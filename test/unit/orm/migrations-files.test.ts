@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Client } from '../../../src/core/client.js';
 import { OrmError } from '../../../src/orm/errors.js';
 import {
   checksumOf,
@@ -12,7 +13,10 @@ import {
   slugify,
   timestampOf,
 } from '../../../src/orm/migrations/migration-files.js';
-import { createMigration } from '../../../src/orm/migrations/migration-generate.js';
+import {
+  createMigration,
+  generateMigration,
+} from '../../../src/orm/migrations/migration-generate.js';
 import { selectUpTo, statusOf } from '../../../src/orm/migrations/migrator.js';
 
 let dir: string;
@@ -157,5 +161,14 @@ describe('status and selection', () => {
     ]);
     expect(selectUpTo(all, '20260101000000', all)).toHaveLength(1);
     expect(() => selectUpTo(all, 'nope', all)).toThrow(/No migration named nope/);
+  });
+});
+
+describe('generateMigration', () => {
+  it('refuses a models module without @Document classes before touching the cluster', async () => {
+    const client = {} as Client; // any call on it would throw
+    await expect(
+      generateMigration({ client, models: [], dir, description: 'x', source: 'src/models.ts' }),
+    ).rejects.toThrow(/src\/models\.ts exports no @Document model classes/);
   });
 });
