@@ -52,7 +52,6 @@ export async function getDocument<T extends object>(
   const meta = getDocumentMetadata(model);
   const index = options.index ?? meta.index.name;
   const client = resolveClient(options.client);
-  // A 404 is an answer here (missing document or index), read from the body below.
   const { includes, excludes } = options.source ?? {};
   const request = {
     index,
@@ -62,6 +61,7 @@ export async function getDocument<T extends object>(
     ...(includes === undefined ? {} : { _source_includes: [...includes] }),
     ...(excludes === undefined ? {} : { _source_excludes: [...excludes] }),
   };
+  // A 404 is an answer here (missing document or index), read from the body below.
   const response = (await readWithVectors(client, model, (querystring) =>
     client.get(request, { ignore: [404], querystring }),
   )) as RawMeta & { readonly found?: unknown; readonly _source?: unknown };

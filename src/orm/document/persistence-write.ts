@@ -17,6 +17,7 @@ import type {
 } from './persistence-options.js';
 import { getDocument } from './persistence-read.js';
 import {
+  type DocumentMeta,
   forgetWrite,
   homeOf,
   isPartial,
@@ -216,14 +217,8 @@ function replaceData(doc: object, fresh: object): void {
   for (const key of Reflect.ownKeys(source)) if (!isStateKey(key)) target[key] = source[key];
 }
 
-function rawMetaOf(meta: {
-  id?: string;
-  index?: string;
-  seqNo?: number;
-  primaryTerm?: number;
-  version?: number;
-  routing?: string;
-}): RawMeta {
+/** A document's meta in the raw shape `recordMeta` reads (to copy it from another instance). */
+function rawMetaOf(meta: DocumentMeta): RawMeta {
   return {
     _id: meta.id,
     _index: meta.index,
