@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
-import { Q } from '../../../src/dsl/index.js';
+import { MultiSearch, Q, type Response } from '../../../src/dsl/index.js';
 import { Document } from '../../../src/orm/decorators/document.js';
 import {
   DateField,
@@ -566,6 +566,14 @@ describe('Model.search', () => {
       primaryTerm: 1,
     });
     expect(hit.meta.highlight).toEqual({ title: ['<em>Hello</em>'] });
+  });
+
+  it('in a MultiSearch, its responses hold model instances too', async () => {
+    routes(on('POST', '/_msearch', [200, { responses: [{ ...hits, status: 200 }] }]));
+    const [res] = await new MultiSearch({ client }).add(Post.search()).execute();
+    const hit = (res as Response<Post>).hits[0];
+    expect(hit).toBeInstanceOf(Post);
+    expect(hit!.meta.id).toBe('p1');
   });
 
   it('a hit saved back goes through the model index with its seqNo guard', async () => {
