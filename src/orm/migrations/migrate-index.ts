@@ -3,6 +3,7 @@ import type { ReindexProgress } from '../../core/helpers/reindex.js';
 import type { HelperHit } from '../../core/helpers/search-params.js';
 import { OrmError } from '../errors.js';
 import { locate, nextVersionedName, type ResolvedTarget } from './index-target.js';
+import { hasReindexModule, serverReindex } from './server-reindex.js';
 
 /** Options of `ctx.migrateIndex`. */
 export interface MigrateIndexOptions {
@@ -12,6 +13,12 @@ export interface MigrateIndexOptions {
   readonly batchSize?: number;
   /** Delete the old index in the same atomic alias update (default: keep it). */
   readonly deleteOld?: boolean;
+  /**
+   * How documents are copied: `client` (the reindex helper: point in time + bulk), `server`
+   * (Elasticsearch's `_reindex`, which needs the reindex module and no `transform`), or `auto`
+   * (default): `server` when every node has the module and there is no transform.
+   */
+  readonly copy?: 'auto' | 'client' | 'server';
 }
 
 /** What `migrateIndex` did. */
@@ -30,6 +37,8 @@ export interface MigrateIndexResult {
   readonly skipped: number;
   /** The old index was deleted (always for a concrete index, whose name the alias takes). */
   readonly deletedOld: boolean;
+  /** Who copied: the client-side reindex helper or the server's `_reindex`. */
+  readonly method: 'client' | 'server';
   readonly ms: number;
 }
 
@@ -56,6 +65,7 @@ export async function migrateIndex(
   const from = await currentIndex(client, name);
   const to = await nextVersionedName(client, name);
   const concrete = from.concrete;
+  const method = await copyMethod(client, options);
   const unblock = await blockWrites(client, from.index);
   let copy: { total: number; copied: number; skipped: number };
   try {
@@ -64,7 +74,7 @@ export async function migrateIndex(
       ...(target.body.settings === undefined ? {} : { settings: target.body.settings }),
       ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
     });
-    copy = await copyDocuments(client, from.index, to, options, hooks);
+    copy = await copyDocuments(client, from.index, to, options, hooks, method);
     await client.indices.updateAliases({
       actions: swapActions(name, from.index, to, target, concrete || options.deleteOld === true),
     });
@@ -82,6 +92,7 @@ export async function migrateIndex(
     to,
     ...copy,
     deletedOld,
+    method,
     ms: Math.round(performance.now() - started),
   };
 }
@@ -143,17 +154,56 @@ async function blockWrites(client: Client, index: string): Promise<() => Promise
   };
 }
 
+async function copyMethod(
+  client: Client,
+  options: MigrateIndexOptions,
+): Promise<'client' | 'server'> {
+  const wanted = options.copy ?? 'auto';
+  if (wanted === 'client') return 'client';
+  if (wanted === 'server' && options.transform !== undefined) {
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      "migrateIndex: copy 'server' cannot run a JavaScript transform; use copy 'client' (or 'auto')",
+    );
+  }
+  const available = await hasReindexModule(client);
+  if (wanted === 'server' && !available) {
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      "migrateIndex: copy 'server' needs the reindex module on every node, and this cluster lacks it (GET /_nodes/plugins); use copy 'client' or 'auto'",
+    );
+  }
+  return available && options.transform === undefined ? 'server' : 'client';
+}
+
 async function copyDocuments(
   client: Client,
   from: string,
   to: string,
   options: MigrateIndexOptions,
   hooks: MigrateIndexHooks,
+  method: 'client' | 'server',
 ): Promise<{ total: number; copied: number; skipped: number }> {
-  const batch = options.batchSize ?? 1000;
+  if (method === 'server') {
+    const batch = options.batchSize ?? 1000;
+    await serverReindex(client, from, to, batch, (p) => hooks.onProgress?.({ ...p, to }));
+    return verifyCounts(client, from, to, 0);
+  }
+  const skipped = await clientReindex(client, from, to, options, hooks);
+  return verifyCounts(client, from, to, skipped);
+}
+
+/** The reindex helper (point in time + bulk): works without the reindex module; returns skipped. */
+async function clientReindex(
+  client: Client,
+  from: string,
+  to: string,
+  options: MigrateIndexOptions,
+  hooks: MigrateIndexHooks,
+): Promise<number> {
   const dropped: string[] = [];
   const result = await client.helpers.reindex<Record<string, unknown>, unknown>({
-    source: { index: from, size: batch },
+    source: { index: from, size: options.batchSize ?? 1000 },
     dest: { index: to },
     ...(options.transform === undefined ? {} : { transform: options.transform }),
     onProgress: (progress) => hooks.onProgress?.({ ...progress, to }),
@@ -170,18 +220,29 @@ async function copyDocuments(
       `${result.bulk.failed} of ${result.read} documents were refused by ${to} (first: ${dropped.join('; ')}); the alias was left on ${from}. Fix the mapping or the transform and run the migration again`,
     );
   }
+  return result.skipped;
+}
+
+// The copy is trusted only when the new index holds every document the old one had.
+async function verifyCounts(
+  client: Client,
+  from: string,
+  to: string,
+  skipped: number,
+): Promise<{ total: number; copied: number; skipped: number }> {
+  await client.indices.refresh({ index: to });
   const [source, dest] = await Promise.all([
     client.count({ index: from }),
     client.count({ index: to }),
   ]);
-  const expected = source.count - result.skipped;
+  const expected = source.count - skipped;
   if (dest.count !== expected) {
     throw new OrmError(
       'ORM_MIGRATION_FAILED',
-      `${to} holds ${dest.count} documents but ${from} has ${source.count} (${result.skipped} dropped by the transform), so ${expected} were expected; the alias was left on ${from}`,
+      `${to} holds ${dest.count} documents but ${from} has ${source.count} (${skipped} dropped by the transform), so ${expected} were expected; the alias was left on ${from}`,
     );
   }
-  return { total: source.count, copied: dest.count, skipped: result.skipped };
+  return { total: source.count, copied: dest.count, skipped };
 }
 
 function swapActions(
