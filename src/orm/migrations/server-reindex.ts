@@ -5,7 +5,13 @@ import { OrmError } from '../errors.js';
 // One answer per client: the modules of a cluster do not change while a migration runs.
 const MODULES = new WeakMap<Client, Promise<boolean>>();
 
-/** True when every node has the `reindex` module (`GET /_nodes/plugins` lists modules). */
+// A module is listed by name; a module loaded from the classpath (as `elastiq local` runs
+// OpenSearch) shows as a plugin named by its class.
+function isReindex(plugin: { name?: string; classname?: string }): boolean {
+  return plugin.name === 'reindex' || /\.ReindexPlugin$/.test(plugin.classname ?? '');
+}
+
+/** True when every node has the reindex module (`GET /_nodes/plugins` lists modules). */
 export function hasReindexModule(client: Client): Promise<boolean> {
   let known = MODULES.get(client);
   if (known === undefined) {
@@ -13,7 +19,7 @@ export function hasReindexModule(client: Client): Promise<boolean> {
       const nodes = Object.values(info.nodes ?? {});
       return (
         nodes.length > 0 &&
-        nodes.every((node) => (node.modules ?? []).some((m) => m.name === 'reindex'))
+        nodes.every((node) => [...(node.modules ?? []), ...(node.plugins ?? [])].some(isReindex))
       );
     });
     MODULES.set(client, known);

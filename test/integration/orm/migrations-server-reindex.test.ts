@@ -6,9 +6,13 @@ import { openSearchMissing, openSearchNode } from '../../support/cluster.js';
 
 const RUN = `${process.pid}-${Date.now()}`;
 
+/** Module names, and the class names of classpath plugins (how `elastiq local` runs OpenSearch's). */
 async function nodeModules(client: Client): Promise<string[]> {
   const info = await client.nodes.info({ metric: 'plugins' });
-  return Object.values(info.nodes).flatMap((n) => (n.modules ?? []).map((m) => m.name));
+  return Object.values(info.nodes).flatMap((n) => [
+    ...(n.modules ?? []).map((m) => m.name),
+    ...(n.plugins ?? []).map((p) => (p.classname.endsWith('.ReindexPlugin') ? 'reindex' : p.name)),
+  ]);
 }
 
 /** Creates a managed index with `count` documents whose `code` is a keyword. */
