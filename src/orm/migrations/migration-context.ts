@@ -66,9 +66,12 @@ export interface ContextHooks {
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
 }
 
+/** How to undo a step: a function, or why there is nothing to run. */
+type Undo = (() => Promise<void>) | 'irreversible' | 'nothing';
+
 interface DoneStep {
   readonly description: string;
-  readonly undo: (() => Promise<void>) | undefined;
+  readonly undo: Undo;
 }
 
 /**
@@ -123,7 +126,8 @@ export class OperationContext implements MigrationContext {
         log: (m) => this.log(m),
         ...(this.#hooks.onProgress === undefined ? {} : { onProgress: this.#hooks.onProgress }),
       });
-      return result.deletedOld ? undefined : () => this.#swapBack(result as MigrateIndexResult);
+      const done = result;
+      return done.deletedOld ? 'irreversible' : () => this.#swapBack(done, resolved);
     });
     return result;
   }
@@ -145,7 +149,8 @@ export class OperationContext implements MigrationContext {
     const undone: string[] = [];
     const kept: string[] = [];
     for (const step of [...this.#done].reverse()) {
-      if (step.undo === undefined) {
+      if (step.undo === 'nothing') continue;
+      if (step.undo === 'irreversible') {
         kept.push(step.description);
         continue;
       }
@@ -160,10 +165,7 @@ export class OperationContext implements MigrationContext {
     return { undone, kept };
   }
 
-  async #run(
-    description: string,
-    action: () => Promise<(() => Promise<void>) | undefined>,
-  ): Promise<void> {
+  async #run(description: string, action: () => Promise<Undo>): Promise<void> {
     this.#step += 1;
     const label = `step ${this.#step}: ${description}`;
     this.#current = label;
@@ -171,13 +173,10 @@ export class OperationContext implements MigrationContext {
     this.#done.push({ description: label, undo });
   }
 
-  async #create(
-    target: ResolvedTarget,
-    options: CreateIndexOptions,
-  ): Promise<(() => Promise<void>) | undefined> {
+  async #create(target: ResolvedTarget, options: CreateIndexOptions): Promise<Undo> {
     if ((await locate(this.client, target.name)).kind !== 'missing') {
       this.log(`${target.name} exists; not created again`);
-      return undefined;
+      return 'nothing';
     }
     const versioned = options.versioned !== false;
     const index = versioned ? `${target.name}-v1` : target.name;
@@ -194,7 +193,7 @@ export class OperationContext implements MigrationContext {
     };
   }
 
-  async #putMapping(target: ResolvedTarget): Promise<undefined> {
+  async #putMapping(target: ResolvedTarget): Promise<Undo> {
     if ((await locate(this.client, target.name)).kind === 'missing') {
       throw new OrmError(
         'ORM_MIGRATION_FAILED',
@@ -205,14 +204,14 @@ export class OperationContext implements MigrationContext {
     const { _source, _routing, ...mappings } = target.body.mappings ?? {};
     await this.client.indices.putMapping({ index: target.name, ...mappings });
     this.log(`updated the mapping of ${target.name}`);
-    return undefined; // fields cannot be removed from a mapping
+    return 'irreversible'; // fields cannot be removed from a mapping
   }
 
-  async #delete(name: string): Promise<undefined> {
+  async #delete(name: string): Promise<Undo> {
     const location = await locate(this.client, name);
     if (location.kind === 'missing') {
       this.log(`${name} does not exist; nothing deleted`);
-      return undefined;
+      return 'nothing';
     }
     const indices =
       location.kind === 'alias'
@@ -220,27 +219,29 @@ export class OperationContext implements MigrationContext {
         : [name];
     await this.client.indices.delete({ index: indices });
     this.log(`deleted ${indices.join(', ')}`);
-    return undefined;
+    return 'irreversible';
   }
 
-  async #swapBack(result: MigrateIndexResult): Promise<void> {
+  // Deleting the new index drops its aliases; the old index gets them all back in the same call.
+  async #swapBack(result: MigrateIndexResult, target: ResolvedTarget): Promise<void> {
+    const extra = Object.entries(target.body.aliases ?? {}).map(([alias, options]) => ({
+      add: { index: result.from, alias, ...options },
+    }));
     await this.client.indices.updateAliases({
       actions: [
         { remove_index: { index: result.to } },
         { add: { index: result.from, alias: result.alias } },
+        ...extra,
       ],
     });
   }
 }
 
 // add ↔ remove; remove_index cannot be undone, so such a call has no undo.
-function inverseAliases(
-  actions: readonly IndicesUpdateAliasesAction[],
-  client: Client,
-): (() => Promise<void>) | undefined {
+function inverseAliases(actions: readonly IndicesUpdateAliasesAction[], client: Client): Undo {
   const inverse: IndicesUpdateAliasesAction[] = [];
   for (const action of actions) {
-    if (action.remove_index !== undefined) return undefined;
+    if (action.remove_index !== undefined) return 'irreversible';
     if (action.add !== undefined) inverse.unshift({ remove: { ...pickTarget(action.add) } });
     if (action.remove !== undefined) inverse.unshift({ add: { ...pickTarget(action.remove) } });
   }
