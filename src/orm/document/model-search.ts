@@ -6,15 +6,17 @@ import {
   type AggregationMap,
   type Hit,
   type RawHit,
+  type Response,
   Search,
   type SearchClient,
+  type SearchResponseBody,
   UpdateByQuery,
 } from '../../dsl/index.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
 import { adoptMeta, type DocumentMeta } from './persistence-state.js';
-import { searchWithVectors } from './persistence-vectors.js';
+import { carriesVectors, modelHasVectors, searchWithVectors } from './persistence-vectors.js';
 import { fromSource } from './source.js';
 
 type Leaf = string | number | boolean | bigint | Date | null | undefined;
@@ -71,11 +73,30 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
   Aggs,
   T
 > {
+  /** Set while building a response whose hits may lack vectors (see `toResponse`). */
+  #vectorsMissing = false;
+
+  /**
+   * @internal a Response whose hits are model instances. An answer that did not come through
+   * this search's own client (a MultiSearch's) may lack the vectors of a vector model: its hits
+   * are then partial, so saving one cannot erase them.
+   */
+  override toResponse(body: SearchResponseBody): Response<T, Aggs> {
+    const model = (this.context as ModelSearchContext).model;
+    this.#vectorsMissing = modelHasVectors(model) && !carriesVectors(body);
+    try {
+      return super.toResponse(body);
+    } finally {
+      this.#vectorsMissing = false;
+    }
+  }
+
   /** A hit's `_source` as an instance of the model, its meta taken from the hit. */
   protected override makeHit(raw: RawHit<unknown>): Hit<T> {
     const model = (this.context as ModelSearchContext).model as ModelConstructor<T>;
     const doc = fromSource(model, raw._source ?? {});
-    adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw), this.filtersSource());
+    const partial = this.filtersSource() || this.#vectorsMissing;
+    adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw), partial);
     return doc as Hit<T>;
   }
 

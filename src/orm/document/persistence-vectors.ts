@@ -66,14 +66,29 @@ export async function readWithVectors<R>(
   }
 }
 
-/** A SearchClient whose `search` asks for vectors as `readWithVectors` does. */
+/** Search answers known to carry their vectors (asked for, or from a server that never drops them). */
+const withVectors = new WeakSet<object>();
+
+/** Whether a search answer came through `searchWithVectors` (so its hits hold their vectors). */
+export function carriesVectors(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && withVectors.has(body);
+}
+
+/**
+ * A SearchClient whose `search` asks for vectors as `readWithVectors` does and marks its
+ * answers as carrying them (an answer from elsewhere, e.g. msearch, may lack them).
+ */
 export function searchWithVectors(client: SearchClient, model: ModelConstructor): SearchClient {
-  if (unsupported.has(client) || !modelHasVectors(model)) return client;
+  if (!modelHasVectors(model)) return client;
+  const search = async (params: Record<string, any>): Promise<any> => {
+    const body = await (PARAM in params || unsupported.has(client)
+      ? client.search(params)
+      : readWithVectors(client, model, (qs) => client.search(qs ? { ...params, ...qs } : params)));
+    if (typeof body === 'object' && body !== null) withVectors.add(body);
+    return body;
+  };
   return {
-    search: (params) =>
-      PARAM in params
-        ? client.search(params)
-        : readWithVectors(client, model, (qs) => client.search(qs ? { ...params, ...qs } : params)),
+    search,
     count: (params) => client.count(params),
     deleteByQuery: (params) => client.deleteByQuery(params),
     updateByQuery: (params) => client.updateByQuery(params),

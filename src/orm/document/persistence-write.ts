@@ -44,8 +44,9 @@ function requireId(doc: object, index: string, action: string): string {
 function partialSave(doc: object): OrmError {
   return new OrmError(
     'ORM_PARTIAL_DOCUMENT',
-    `This ${modelOf(doc).name} was loaded with source filtering, so saving it whole would drop ` +
-      'the fields left out. Use update() with the fields you changed, or reload() it first.',
+    `This ${modelOf(doc).name} was loaded without part of its _source (source filtering, or ` +
+      'vectors a MultiSearch left out), so saving it whole would drop the fields left out. ' +
+      'Use update() with the fields you changed, or reload() it first.',
   );
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { ResponseError } from '../../../src/core/errors.js';
-import { Q, type WithFields } from '../../../src/dsl/index.js';
+import { MultiSearch, Q, type Response, type WithFields } from '../../../src/dsl/index.js';
 import { Document } from '../../../src/orm/decorators/document.js';
 import {
   Binary,
@@ -118,7 +118,10 @@ function fullPost(title: string): Post {
 }
 
 async function rawSource(index: string, id: string): Promise<Record<string, unknown>> {
-  const res = (await client.get({ index, id })) as { _source: Record<string, unknown> };
+  // vectors too: 9.1+ leaves them out of _source unless asked
+  const res = (await client.get({ index, id, _source_exclude_vectors: false })) as {
+    _source: Record<string, unknown>;
+  };
   return res._source;
 }
 
@@ -209,6 +212,18 @@ describe('save / get / mget / exists / update / delete', () => {
     expect(stored.published_at).toBe('2024-05-01T10:00:00.000Z');
     expect(stored.editedAt).toBe(Date.parse('2024-05-03T08:30:00.000Z'));
     expect(stored).not.toHaveProperty('meta');
+  });
+
+  it('a load and a save keep the vectors stored (9.1+ leaves them out of _source unless asked)', async () => {
+    const post = await fullPost('Vectors kept').save();
+    const loaded = await Post.get(post.meta.id!);
+    loaded.likes = 8;
+    await loaded.save();
+    expect(await rawSource(POSTS, post.meta.id!)).toMatchObject({
+      likes: 8,
+      embedding: [0.5, 1, -1],
+      tokens: { hello: 1.5, world: 0.5 },
+    });
   });
 
   it('saves with an explicit id and routing, and reads it back with them', async () => {
@@ -410,6 +425,21 @@ describe('search', () => {
       .filter(Q.term({ 'title.raw': 'Nested probe' }))
       .execute();
     expect(res.hits.map((h) => h.title)).toEqual(['Nested probe']);
+  });
+
+  it('a vector model found through a MultiSearch (no vectors on 9.1+) cannot be saved until reloaded', async () => {
+    const post = fullPost('Multi vector');
+    await post.save({ refresh: 'wait_for' });
+    const [res] = await new MultiSearch({ client })
+      .add(Post.search().query(Q.match({ title: 'vector' })))
+      .execute();
+    const hit = (res as Response<Post>).hits[0]!;
+    expect(hit.meta.id).toBe(post.meta.id);
+    await expect(hit.save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    await hit.reload();
+    expect(hit.embedding).toEqual([0.5, 1, -1]);
+    await expect(hit.save()).resolves.toBe(hit);
+    expect((await rawSource(POSTS, post.meta.id!)).embedding).toEqual([0.5, 1, -1]);
   });
 
   it('iterate() and scan() yield model instances', async () => {

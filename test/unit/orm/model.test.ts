@@ -710,6 +710,56 @@ describe('vector fields (Elasticsearch 9.1+ leaves them out of _source unless as
   });
 });
 
+describe('vector models found through a MultiSearch (which does not ask for vectors)', () => {
+  const body = {
+    hits: {
+      max_score: 1,
+      hits: [
+        { _index: 'orm-unit-passages', _id: 'a', _score: 1, _source: { text: 'x', chunks: [] } },
+      ],
+    },
+  };
+
+  it('their hits are partial, so a save cannot erase the vectors; hits of execute() are whole', async () => {
+    routes(
+      on('POST', '/_msearch', [200, { responses: [{ ...body, status: 200 }] }]),
+      on('POST', '/orm-unit-passages/_search', [200, body]),
+      on('PUT', '/orm-unit-passages/_doc/a', [
+        200,
+        { ...written('a', 1), _index: 'orm-unit-passages' },
+      ]),
+    );
+    const [res] = await new MultiSearch({ client }).add(Passage.search()).execute();
+    const viaMsearch = (res as Response<Passage>).hits[0]!;
+    await expect(viaMsearch.save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    const [viaSearch] = (await Passage.search().execute()).hits;
+    await expect(viaSearch!.save()).resolves.toBe(viaSearch);
+  });
+
+  it('a model without vectors is whole through a MultiSearch', async () => {
+    routes(
+      on('POST', '/_msearch', [
+        200,
+        {
+          responses: [
+            {
+              hits: {
+                max_score: 1,
+                hits: [{ _index: 'orm-unit-posts', _id: 'p1', _score: 1, _source: STORED }],
+              },
+              status: 200,
+            },
+          ],
+        },
+      ]),
+      on('PUT', '/orm-unit-posts/_doc/p1', [200, written('p1', 1)]),
+    );
+    const [res] = await new MultiSearch({ client }).add(Post.search()).execute();
+    const hit = (res as Response<Post>).hits[0]!;
+    await expect(hit.save()).resolves.toBe(hit);
+  });
+});
+
 describe('a document deleted by someone else', () => {
   const gone = [
     409,
