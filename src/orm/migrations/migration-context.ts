@@ -46,10 +46,7 @@ export interface MigrationContext {
   /** Adds the target's fields to the live mapping (additive changes only; they cannot be undone). */
   putMapping(target: IndexTarget): Promise<void>;
   /** A breaking change: new `<name>-v<N>`, documents copied and counted, one atomic alias swap. */
-  migrateIndex(
-    target: IndexTarget,
-    options?: MigrateIndexOptions,
-  ): Promise<MigrateIndexResult | undefined>;
+  migrateIndex(target: IndexTarget, options?: MigrateIndexOptions): Promise<MigrateIndexResult>;
   /**
    * Deletes the index, or the indices behind the alias and the retired `<name>-v<N>` versions
    * that earlier `migrateIndex` calls kept; nothing happens when the name is missing.
@@ -118,18 +115,18 @@ export class OperationContext implements MigrationContext {
   async migrateIndex(
     target: IndexTarget,
     options: MigrateIndexOptions = {},
-  ): Promise<MigrateIndexResult | undefined> {
+  ): Promise<MigrateIndexResult> {
     const resolved = resolveTarget(target);
     let result: MigrateIndexResult | undefined;
     await this.#run(`migrateIndex ${resolved.name}`, async () => {
-      result = await migrateIndex(this.client, resolved, options, {
+      const done = await migrateIndex(this.client, resolved, options, {
         log: (m) => this.log(m),
         ...(this.#hooks.onProgress === undefined ? {} : { onProgress: this.#hooks.onProgress }),
       });
-      const done = result;
+      result = done;
       return done.deletedOld ? 'irreversible' : () => this.#swapBack(done, resolved);
     });
-    return result;
+    return result as MigrateIndexResult; // #run resolves only after the step set it
   }
 
   deleteIndex(target: IndexTarget | string): Promise<void> {
