@@ -361,6 +361,21 @@ describe('optimistic concurrency', () => {
     });
   });
 
+  it('of five instances saved at once, exactly one wins and the others get ORM_CONFLICT', async () => {
+    const original = await fullPost('Race').save();
+    const racers = await Promise.all(Array.from({ length: 5 }, () => Post.get(original.meta.id!)));
+    racers.forEach((r, i) => {
+      r.likes = 1000 + i;
+    });
+    const results = await Promise.allSettled(racers.map((r) => r.save()));
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OrmConflictError);
+    }
+    expect((await rawSource(POSTS, original.meta.id!)).likes).toBe(1000 + won[0]!);
+  });
+
   it("opType: 'create' with an id that exists is refused with ORM_CONFLICT and the stored one is intact", async () => {
     const existing = fullPost('Original');
     existing.meta.id = 'create-once';
