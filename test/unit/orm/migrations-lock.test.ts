@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Client } from '../../../src/core/client.js';
+import { ResponseError } from '../../../src/core/errors.js';
+import { MigrationLockedError } from '../../../src/orm/migrations/migration-errors.js';
+import { acquireLock, readLock } from '../../../src/orm/migrations/migration-state.js';
+
+interface Stored {
+  source: Record<string, unknown>;
+  seqNo: number;
+}
+
+function conflict(): ResponseError {
+  return new ResponseError({
+    body: { error: { type: 'version_conflict_engine_exception' }, status: 409 },
+    statusCode: 409,
+    headers: {},
+    meta: { requestId: 1, name: 'test', node: undefined, attempts: 1, aborted: false },
+  });
+}
+
+/**
+ * The lock document's life in memory, with Elasticsearch's rules for it: `create` refuses an
+ * existing id (409) and a conditional delete refuses a changed document (409).
+ */
+function fakeClient() {
+  const docs = new Map<string, Stored>();
+  let seq = 0;
+  const deletes: string[] = [];
+  const client = {
+    create: async (p: { id: string; document: Record<string, unknown> }) => {
+      if (docs.has(p.id)) throw conflict();
+      docs.set(p.id, { source: p.document, seqNo: ++seq });
+      return {};
+    },
+    get: async (p: { id: string }) => {
+      const doc = docs.get(p.id);
+      return doc === undefined
+        ? { found: false }
+        : { found: true, _source: doc.source, _seq_no: doc.seqNo, _primary_term: 1 };
+    },
+    delete: async (p: { id: string; if_seq_no?: number }) => {
+      const doc = docs.get(p.id);
+      if (doc === undefined) return { result: 'not_found' };
+      if (p.if_seq_no !== undefined && p.if_seq_no !== doc.seqNo) return { status: 409 };
+      docs.delete(p.id);
+      deletes.push(p.id);
+      return { result: 'deleted' };
+    },
+  };
+  return { client: client as unknown as Client, docs, deletes };
+}
+
+const at = (iso: string) => () => new Date(iso);
+
+describe('migration lock', () => {
+  it('of two runners exactly one takes the lock; the other learns who, where, which pid and since when', async () => {
+    const { client } = fakeClient();
+    const results = await Promise.allSettled([
+      acquireLock(client, 'state', { holder: 'a', now: at('2026-01-01T00:00:00Z') }),
+      acquireLock(client, 'state', { holder: 'b', now: at('2026-01-01T00:00:00Z') }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(MigrationLockedError);
+    const error = refused.reason as MigrationLockedError;
+    expect(error.code).toBe('ORM_MIGRATION_LOCKED');
+    expect(['a', 'b']).toContain(error.lock.holder);
+    expect(error.lock.pid).toBe(process.pid);
+    expect(error.message).toContain('since 2026-01-01T00:00:00.000Z (0s ago');
+  });
+
+  it('is released by its holder, and can then be taken again', async () => {
+    const { client } = fakeClient();
+    const held = await acquireLock(client, 'state', { holder: 'a' });
+    await held.release();
+    expect(await readLock(client, 'state')).toBeUndefined();
+    const again = await acquireLock(client, 'state', { holder: 'b' });
+    expect(again.info.holder).toBe('b');
+  });
+
+  it('refuses forceUnlock while the lock is younger than the stale age', async () => {
+    const { client } = fakeClient();
+    await acquireLock(client, 'state', { holder: 'a', now: at('2026-01-01T00:00:00Z') });
+    const young = acquireLock(client, 'state', {
+      holder: 'b',
+      forceUnlock: true,
+      staleAfterMs: 60_000,
+      now: at('2026-01-01T00:00:30Z'),
+    });
+    await expect(young).rejects.toThrow(/locked by a .* \(30s ago/);
+  });
+
+  it("breaks a stale lock with forceUnlock, and the dead holder's late release leaves the new lock alone", async () => {
+    const { client } = fakeClient();
+    const dead = await acquireLock(client, 'state', {
+      holder: 'a',
+      now: at('2026-01-01T00:00:00Z'),
+    });
+    const plain = acquireLock(client, 'state', { holder: 'b', now: at('2026-01-01T01:00:00Z') });
+    await expect(plain).rejects.toBeInstanceOf(MigrationLockedError);
+    const taken = await acquireLock(client, 'state', {
+      holder: 'b',
+      forceUnlock: true,
+      staleAfterMs: 60_000,
+      now: at('2026-01-01T01:00:00Z'),
+    });
+    await dead.release();
+    expect((await readLock(client, 'state'))?.lock.token).toBe(taken.info.token);
+  });
+});
