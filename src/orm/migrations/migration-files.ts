@@ -133,11 +133,24 @@ export async function importModule(path: string): Promise<Record<string, unknown
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if (!isUnknownExtension(error)) throw error;
+    if (!isUnknownExtension(error)) throw cannotLoad(path, error);
   }
   await registerTsx(path);
-  // Node caches the failed import of `url`; a query makes a fresh one (its imports are shared).
-  return (await import(`${url}?tsx`)) as Record<string, unknown>;
+  try {
+    // Node caches the failed import of `url`; a query makes a fresh one (its imports are shared).
+    return (await import(`${url}?tsx`)) as Record<string, unknown>;
+  } catch (error) {
+    throw cannotLoad(path, error);
+  }
+}
+
+// A syntax error or a throw at import time: name the file, keep the original as the cause.
+function cannotLoad(path: string, error: unknown): OrmError {
+  if (error instanceof OrmError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new OrmError('ORM_MIGRATION_INVALID', `Cannot load ${path}: ${reason}`, {
+    cause: error,
+  });
 }
 
 function isUnknownExtension(error: unknown): boolean {

@@ -108,6 +108,15 @@ describe('loadMigration', () => {
     expect(await (await loadMigration(mjs!)).up(undefined)).toBe('mjs');
   });
 
+  it('names the file when a migration does not even load (a syntax error)', async () => {
+    await writeFile(join(dir, '20260101000000_a.mjs'), 'export async function up( {');
+    const [file] = await listMigrationFiles(dir);
+    const error = await loadMigration(file!).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_INVALID' });
+    expect((error as Error).message).toContain(`Cannot load ${file!.path}:`);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
   it('rejects a module without up() with ORM_MIGRATION_INVALID', async () => {
     await writeFile(join(dir, '20260101000000_a.mjs'), 'export const down = () => 1;');
     const [file] = await listMigrationFiles(dir);
