@@ -124,8 +124,9 @@ describe('instances', () => {
     expectTypeOf(post.delete()).toEqualTypeOf<Promise<void>>();
   });
 
-  test('update takes a partial of the data only', () => {
+  test('update takes a partial of the data only; null clears a field', () => {
     const post = Post.create({ title: 'x' });
+    void post.update({ likes: 2, title: null });
     // @ts-expect-error nope is not a property of Post
     void post.update({ nope: 1 });
     // @ts-expect-error likes is a number

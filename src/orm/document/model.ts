@@ -41,6 +41,9 @@ export interface SearchOptions extends CallOptions {
 /** `Model.create()`'s argument: any of the model's data properties (unknown ones do not compile). */
 export type CreateProps<T> = Partial<DocumentData<T>>;
 
+/** `doc.update()`'s argument: some of the model's data properties; `null` clears one. */
+export type UpdateProps<T> = { [K in keyof DocumentData<T>]?: DocumentData<T>[K] | null };
+
 /**
  * The base class of document models: decorate a subclass with `@Document({ index })` and its
  * properties with field decorators.
@@ -245,14 +248,15 @@ export abstract class Model {
 
   /**
    * Sends only the given fields (a partial update) with concurrency control, and applies them
-   * to this instance (taken back if the update is refused). `undefined`/`null` clears a field.
+   * to this instance (taken back if the update is refused). `null` clears a field.
    *
    * @example
    * ```ts
    * await post.update({ likes: post.likes + 1 }, { refresh: true });
+   * await post.update({ likes: null }); // cleared: sent as null
    * ```
    */
-  async update(partial: Partial<DocumentData<this>>, options: UpdateOptions = {}): Promise<this> {
+  async update(partial: UpdateProps<this>, options: UpdateOptions = {}): Promise<this> {
     await updateDocument(this, partial as Record<string, unknown>, options);
     return this;
   }
