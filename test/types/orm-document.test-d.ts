@@ -5,7 +5,11 @@ import { DateField, Integer, Keyword, Text } from '../../src/orm/decorators/fiel
 import { Nested } from '../../src/orm/decorators/inner-fields.js';
 import { InnerDoc } from '../../src/orm/document/inner-doc.js';
 import { Model } from '../../src/orm/document/model.js';
-import type { DocumentData, ModelSearch } from '../../src/orm/document/model-search.js';
+import type {
+  DocumentData,
+  ModelSearch,
+  ModelUpdateByQuery,
+} from '../../src/orm/document/model-search.js';
 import type { DocumentMeta } from '../../src/orm/document/persistence-state.js';
 
 class Comment extends InnerDoc {
@@ -76,12 +80,14 @@ describe('Model statics are typed by the class they are called on', () => {
 
 describe('search field paths are checked against the model data', () => {
   test('declared fields, inner paths and aggregations compile', () => {
-    Post.search()
+    const s = Post.search()
       .query(Q.match({ title: 'x' }))
       .filter(Q.term({ tags: 'a' }))
       .filter(Q.nested({ path: 'comments', query: Q.term({ 'comments.author': 'a' }) }))
       .sort('-likes', 'publishedAt')
       .aggs('byTag', A.terms({ field: 'tags' }));
+    // hits stay model instances after aggs()
+    expectTypeOf(s.execute()).resolves.toHaveProperty('hits').toEqualTypeOf<readonly Hit<Post>[]>();
   });
 
   test('an unknown field does not compile', () => {
@@ -96,13 +102,16 @@ describe('search field paths are checked against the model data', () => {
   });
 
   test('updateByQuery checks field paths too', () => {
-    Post.updateByQuery().filter(Q.term({ tags: 'a' }));
+    expectTypeOf(Post.updateByQuery().filter(Q.term({ tags: 'a' }))).toEqualTypeOf<
+      ModelUpdateByQuery<Post>
+    >();
     // @ts-expect-error nope is not a field of Post
     Post.updateByQuery().filter(Q.term({ nope: 1 }));
   });
 
   test('multi-field paths are declared with WithFields on the search type argument', () => {
-    Post.search<WithFields<Post, 'title.raw'>>().filter(Q.term({ 'title.raw': 'x' }));
+    const s = Post.search<WithFields<Post, 'title.raw'>>().filter(Q.term({ 'title.raw': 'x' }));
+    expectTypeOf(s).toEqualTypeOf<ModelSearch<WithFields<Post, 'title.raw'>>>();
     // @ts-expect-error title.raw is not a property: undeclared, it does not compile
     Post.search().filter(Q.term({ 'title.raw': 'x' }));
   });
