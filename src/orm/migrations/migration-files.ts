@@ -131,17 +131,27 @@ function rejectNearMiss(entry: string, dir: string): void {
 export async function importModule(path: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(resolve(path)).href;
   try {
-    return (await import(url)) as Record<string, unknown>;
+    return exportsOf(await import(url));
   } catch (error) {
     if (!isUnknownExtension(error)) throw cannotLoad(path, error);
   }
   await registerTsx(path);
   try {
     // Node caches the failed import of `url`; a query makes a fresh one (its imports are shared).
-    return (await import(`${url}?tsx`)) as Record<string, unknown>;
+    return exportsOf(await import(`${url}?tsx`));
   } catch (error) {
     throw cannotLoad(path, error);
   }
+}
+
+// A CommonJS module (a .ts file outside a `"type": "module"` package) has only `default`.
+function exportsOf(namespace: Record<string, unknown>): Record<string, unknown> {
+  const names = Object.keys(namespace).filter((k) => k !== 'module.exports');
+  const inner = namespace.default;
+  if (names.length === 1 && names[0] === 'default' && typeof inner === 'object' && inner !== null) {
+    return inner as Record<string, unknown>;
+  }
+  return namespace;
 }
 
 // A syntax error or a throw at import time: name the file, keep the original as the cause.
@@ -159,11 +169,12 @@ function isUnknownExtension(error: unknown): boolean {
 
 let tsxRegistered = false;
 
+// Both loaders: a .ts file outside a `"type": "module"` package is loaded as CommonJS.
 async function registerTsx(path: string): Promise<void> {
   if (tsxRegistered) return;
-  let api: { register: () => unknown };
+  let apis: { register: () => unknown }[];
   try {
-    api = (await import('tsx/esm/api')) as { register: () => unknown };
+    apis = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
   } catch (cause) {
     throw new OrmError(
       'ORM_MIGRATION_INVALID',
@@ -171,7 +182,7 @@ async function registerTsx(path: string): Promise<void> {
       { cause },
     );
   }
-  api.register();
+  for (const api of apis) api.register();
   tsxRegistered = true;
 }
 
