@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,7 +30,12 @@ interface CliResult {
  */
 async function cli(...args: string[]): Promise<CliResult> {
   const argv = [join(ROOT, 'src/cli/index.ts'), 'migrate', ...args];
-  const common = ['--url', node, '--dir', migrations, '--state-index', STATE];
+  const defaults: [string, string][] = [
+    ['--url', node],
+    ['--dir', migrations],
+    ['--state-index', STATE],
+  ];
+  const common = defaults.filter(([flag]) => !args.includes(flag)).flat();
   try {
     const { stdout, stderr } = await run(
       join(ROOT, 'node_modules/.bin/tsx'),
@@ -237,5 +242,24 @@ describe('elastiq migrate (child process, real node)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--steps must be a positive integer, not '0'");
     expect(bad.stderr).toContain('[ELASTIQ_MIGRATE_USAGE]');
+  });
+
+  it('two CLI runs at once: exactly one applies, the other exits 1 with ORM_MIGRATION_LOCKED', async () => {
+    const raceDir = join(dir, 'race');
+    const raceState = `${PREFIX}-race-state`;
+    await mkdir(raceDir);
+    await writeFile(
+      join(raceDir, '20260101000000_slow.mjs'),
+      'export async function up() { await new Promise((r) => setTimeout(r, 8000)); }\n',
+    );
+    const flags = ['--dir', raceDir, '--state-index', raceState];
+    const [a, b] = await Promise.all([cli('up', ...flags), cli('up', ...flags)]);
+    expect([a.code, b.code].sort()).toEqual([0, 1]);
+    const loser = a.code === 1 ? a : b;
+    expect(loser.stderr).toMatch(/Migrations are locked by .+ \(pid \d+\) since /);
+    expect(loser.stderr).toContain('[ORM_MIGRATION_LOCKED]');
+    const status = await cli('status', ...flags);
+    expect(status.stdout).toContain('1 applied');
+    expect(status.stdout).not.toContain('Locked by');
   });
 });
