@@ -26,20 +26,20 @@ describe('built package', () => {
     const out = node([
       '--input-type=module',
       '-e',
-      `const core = await import('elastiq'); const dsl = await import('elastiq/dsl'); await import('elastiq/orm');
-       console.log(typeof core.Client, typeof core.ResponseError, typeof dsl.Search, typeof dsl.Q);`,
+      `const core = await import('elastiq'); const dsl = await import('elastiq/dsl'); const orm = await import('elastiq/orm');
+       console.log(typeof core.Client, typeof core.ResponseError, typeof dsl.Search, typeof dsl.Q, typeof orm.Model, typeof orm.Document);`,
     ]);
-    expect(out.trim()).toBe('function function function function');
+    expect(out.trim()).toBe('function function function function function function');
   });
 
   test('require() of each entry point works for CommonJS callers', () => {
     const out = node([
       '-e',
-      `const core = require('elastiq'); const dsl = require('elastiq/dsl'); require('elastiq/orm');
+      `const core = require('elastiq'); const dsl = require('elastiq/dsl'); const orm = require('elastiq/orm');
        const c = new core.Client({ node: 'http://127.0.0.1:9' });
-       console.log(typeof c.search, typeof c.indices.create, typeof dsl.Search);`,
+       console.log(typeof c.search, typeof c.indices.create, typeof dsl.Search, typeof orm.Text);`,
     ]);
-    expect(out.trim()).toBe('function function function');
+    expect(out.trim()).toBe('function function function function');
   });
 
   test('the elastiq bin starts and prints its help', () => {
