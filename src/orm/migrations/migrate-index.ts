@@ -50,9 +50,9 @@ export interface MigrateIndexHooks {
 
 /**
  * A breaking mapping change without downtime: create `<alias>-v<N>` from the target's body, copy
- * every document with the client-side reindex helper (the old index is write-blocked meanwhile so
- * no write is lost), verify the counts, then move the alias in ONE `_aliases` call. On any failure
- * before that call the new index is deleted and the alias stays where it was.
+ * every document (the old index is write-blocked meanwhile so no write is lost), verify the
+ * counts, then move the alias in ONE `_aliases` call. On any failure before that call the new
+ * index is deleted, the old one is writable again and the alias stays where it was.
  */
 export async function migrateIndex(
   client: Client,
