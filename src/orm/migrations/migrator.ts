@@ -154,6 +154,13 @@ export class Migrator {
     const done = new Set(applied.map((a) => a.name));
     const pending = files.filter((f) => !done.has(f.name));
     const selected = selectUpTo(pending, to, files);
+    const newest = applied.at(-1)?.name;
+    for (const file of selected) {
+      // Usually a branch merged after newer migrations ran: applied anyway, but worth a look.
+      if (newest !== undefined && file.name < newest) {
+        this.#log(`note: ${file.name} is older than the newest applied migration ${newest}`);
+      }
+    }
     const results: { name: string; durationMs: number }[] = [];
     for (const file of selected) {
       results.push({ name: file.name, durationMs: await this.#apply(file, dryRun) });

@@ -458,6 +458,18 @@ export async function down(ctx) {
     expect((await migrator().status()).map((e) => e.state)).toEqual(['applied']);
   });
 
+  it('applies a pending migration older than the newest applied one, with a note', async () => {
+    await file('20260102000000_b.mjs', 'export function up() {}\n');
+    await migrator().up();
+    await file('20260101000000_a.mjs', 'export function up() {}\n');
+    const lines: string[] = [];
+    const result = await migrator({ log: (m) => lines.push(m) }).up();
+    expect(result.applied.map((a) => a.name)).toEqual(['20260101000000_a']);
+    expect(lines).toContain(
+      'note: 20260101000000_a is older than the newest applied migration 20260102000000_b',
+    );
+  });
+
   it('refuses to run when an applied migration was edited, and status shows changed and missing files', async () => {
     await file('20260101000000_noop.mjs', 'export function up() {}\n');
     await file('20260102000000_gone.mjs', 'export function up() {}\n');
