@@ -96,3 +96,5 @@ export type {
   ModelConstructor,
   ModelMetadata,
 } from './metadata/types.js';
+export * from './migrations/index.js';
+export type { IndexBody as MigrationIndexBody } from './migrations/index-target.js';

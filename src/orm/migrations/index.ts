@@ -1,6 +1,6 @@
 // The migrations part of elastiq/orm: what src/orm/index.ts re-exports.
 
-export type { IndexBody, IndexTarget } from './index-target.js';
+export type { IndexTarget } from './index-target.js';
 export {
   diffMappings,
   type MappingChange,
