@@ -10,14 +10,15 @@ import {
   MsearchStoppedError,
 } from '../../../src/core/helpers/helper-errors.js';
 import { DslError } from '../../../src/dsl/errors.js';
+import { OrmError } from '../../../src/orm/errors.js';
 
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 const ERRORS_DOC = fileURLToPath(new URL('../../../docs/errors.md', import.meta.url));
 
 // A whole quoted literal: codes are thrown as strings, never built from pieces.
-const CODE_LITERAL = /(['"`])((?:DSL|ELASTIQ)_[A-Z0-9_]+)\1/g;
+const CODE_LITERAL = /(['"`])((?:DSL|ELASTIQ|ORM)_[A-Z0-9_]+)\1/g;
 // ELASTIQ_HOME and friends share the prefix but are environment variables, not error codes.
-const ENV_READ = /\benv(?:\.|\[\s*['"`])((?:DSL|ELASTIQ)_[A-Z0-9_]+)/g;
+const ENV_READ = /\benv(?:\.|\[\s*['"`])((?:DSL|ELASTIQ|ORM)_[A-Z0-9_]+)/g;
 
 function sourceTexts(): string[] {
   return readdirSync(SRC, { recursive: true, encoding: 'utf8' })
@@ -42,7 +43,7 @@ function codesInSource(): Set<string> {
 /** The codes of the table rows of docs/errors.md (second column). */
 function codesInDocTables(): Set<string> {
   const doc = readFileSync(ERRORS_DOC, 'utf8');
-  return matchesOf([doc], /^\|[^|\n]*\|\s*`((?:DSL|ELASTIQ)_[A-Z0-9_]+)`\s*\|/gm, 1);
+  return matchesOf([doc], /^\|[^|\n]*\|\s*`((?:DSL|ELASTIQ|ORM)_[A-Z0-9_]+)`\s*\|/gm, 1);
 }
 
 const registryCodes = [
@@ -52,6 +53,7 @@ const registryCodes = [
   MsearchItemError.defaultCode,
   MsearchStoppedError.defaultCode,
   DslError.defaultCode,
+  OrmError.defaultCode,
   LocalError.defaultCode,
 ];
 
