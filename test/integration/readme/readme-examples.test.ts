@@ -3,6 +3,15 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { Client } from '../../../src/core/index.js';
 import { A, Q, Search } from '../../../src/dsl/index.js';
+import {
+  DateField,
+  Document,
+  Keyword,
+  Model,
+  OrmConflictError,
+  setDefaultClient,
+  Text,
+} from '../../../src/orm/index.js';
 import { singleNode } from '../../support/cluster.js';
 
 interface Post {
@@ -14,7 +23,16 @@ interface Post {
 const client = new Client({ node: singleNode.url });
 const index = 'readme-posts';
 
+@Document({ index: 'readme-articles' })
+class Article extends Model {
+  @Text({ fields: { raw: { type: 'keyword' } } }) title!: string;
+  @Keyword({ multi: true }) tags: string[] = [];
+  @DateField({ required: true }) publishedAt!: Date;
+}
+
 afterAll(async () => {
+  setDefaultClient(undefined);
+  await client.indices.delete({ index: 'readme-articles' }, { ignore: [404] });
   await client.indices.delete({ index }, { ignore: [404] });
   await client.close();
 });
@@ -84,5 +102,30 @@ describe('README examples', () => {
     expect(client.helpers).toBe(client.helpers);
     const count = await client.count({ index, query: { term: { tags: 'bulk' } } });
     expect(count.count).toBe(50);
+  });
+
+  test('the orm example saves, finds typed instances and refuses a stale save', async () => {
+    await client.indices.delete({ index: 'readme-articles' }, { ignore: [404] });
+    setDefaultClient(client);
+    await Article.init();
+    const article = Article.create({ title: 'Hello', tags: ['intro'], publishedAt: new Date() });
+    await article.save({ refresh: 'wait_for' });
+    expect(article.meta.id).toBeTypeOf('string');
+    const found = await Article.search()
+      .query(Q.match({ title: 'hello' }))
+      .execute();
+    expect(found.hits[0]).toBeInstanceOf(Article);
+    expect(found.hits[0]?.publishedAt.getFullYear()).toBe(article.publishedAt.getFullYear());
+    const stale = await Article.get(article.meta.id!);
+    article.tags.push('news');
+    await article.save();
+    await expect(stale.save()).rejects.toBeInstanceOf(OrmConflictError);
+    const current = await Article.get(article.meta.id!);
+    expect(current.tags).toEqual(['intro', 'news']);
+    const mapping = await client.indices.getMapping({ index: 'readme-articles' });
+    expect(Object.values(mapping)[0]?.mappings.properties?.title).toEqual({
+      type: 'text',
+      fields: { raw: { type: 'keyword' } },
+    });
   });
 });
