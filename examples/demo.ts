@@ -1,12 +1,23 @@
 /**
- * The elastiq demo: a small library catalogue loaded with the bulk helper, then searched with the
- * typed DSL (full text, filters, highlight, aggregations), counted, iterated with a point in time,
- * and updated with optimistic concurrency through the client.
+ * The elastiq demo: a `@Document` model whose decorators give the index its mappings, a library
+ * catalogue loaded with the bulk helper, searched with the typed DSL (full text, filters,
+ * highlight, aggregations) into model instances, counted, iterated with a point in time, and
+ * updated with optimistic concurrency: a stale save is refused.
  *
  * `npm run demo` starts a local node for it (or uses ELASTICSEARCH_URL) and stops it afterwards.
  */
-import { Client, ResponseError } from '../src/core/index.js';
-import { A, Q, Search } from '../src/dsl/index.js';
+import { Client } from '../src/core/index.js';
+import { A, Q } from '../src/dsl/index.js';
+import {
+  BooleanField,
+  Document,
+  Float,
+  Integer,
+  Keyword,
+  Model,
+  OrmConflictError,
+  Text,
+} from '../src/orm/index.js';
 
 export interface Book {
   title: string;
@@ -15,6 +26,20 @@ export interface Book {
   genres: string[];
   rating: number;
   available: boolean;
+}
+
+/** The catalogue's model: its decorators are the index's mappings (`title.raw` a keyword). */
+function bookModel(index: string) {
+  @Document({ index, settings: { number_of_shards: 1 } })
+  class BookDoc extends Model implements Book {
+    @Text({ fields: { raw: { type: 'keyword' } } }) title!: string;
+    @Keyword() author!: string;
+    @Integer() year!: number;
+    @Keyword({ multi: true }) genres: string[] = [];
+    @Float() rating!: number;
+    @BooleanField() available = true;
+  }
+  return BookDoc;
 }
 
 const AUTHORS = ['Le Guin', 'Lem', 'Calvino', 'Borges', 'Jemisin', 'Chiang'];
@@ -47,20 +72,9 @@ export async function runDemo(
   log: (line: string) => void = console.log,
   index = 'elastiq-demo-books',
 ): Promise<DemoResult> {
+  const Books = bookModel(index);
   await client.indices.delete({ index }, { ignore: [404] });
-  await client.indices.create({
-    index,
-    mappings: {
-      properties: {
-        title: { type: 'text', fields: { raw: { type: 'keyword' } } },
-        author: { type: 'keyword' },
-        year: { type: 'integer' },
-        genres: { type: 'keyword' },
-        rating: { type: 'float' },
-        available: { type: 'boolean' },
-      },
-    },
-  });
+  await Books.init({ client }); // the index, with the mappings the decorators describe
   try {
     const books = catalogue(5000);
     const stats = await client.helpers.bulk({
@@ -72,9 +86,7 @@ export async function runDemo(
       `loaded ${stats.successful} of ${stats.total} books in ${stats.time} ms (${stats.failed} failed)`,
     );
 
-    const search = new Search<Book>()
-      .index(index)
-      .using(client)
+    const search = Books.search({ client })
       .query(Q.match({ title: 'river' }))
       .filter(Q.term({ available: true }))
       .filter(Q.range({ year: { gte: 1980 } }))
@@ -105,43 +117,27 @@ export async function runDemo(
     log(`\nof those, by Lem: ${lem}`);
 
     let iterated = 0;
-    for await (const _hit of new Search<Book>()
-      .index(index)
-      .using(client)
+    for await (const book of Books.search({ client })
       .filter(Q.term({ author: 'Borges' }))
       .iterate()) {
-      iterated++;
+      if (book.author === 'Borges') iterated++;
     }
     log(`every Borges book, read with a point in time: ${iterated}`);
 
-    const first = await client.search<Book>({
-      index,
-      size: 1,
-      sort: ['year:asc'],
-      seq_no_primary_term: true,
-    });
-    const hit = first.hits.hits[0]!;
-    await client.index({
-      index,
-      id: hit._id!,
-      document: { ...hit._source!, available: false },
-      if_seq_no: hit._seq_no!,
-      if_primary_term: hit._primary_term!,
-    });
+    // Two readers load the same book; the first to save wins, the second is told it is stale.
+    const [oldest] = (await Books.search({ client }).sort('year').size(1).execute()).hits;
+    const mine = await Books.get(oldest!.meta.id!, { client });
+    const theirs = await Books.get(oldest!.meta.id!, { client });
+    theirs.available = false;
+    await theirs.save({ client });
     let conflictDetected = false;
     try {
-      // The same stale sequence number again: someone else's write has come in between.
-      await client.index({
-        index,
-        id: hit._id!,
-        document: { ...hit._source!, rating: 5 },
-        if_seq_no: hit._seq_no!,
-        if_primary_term: hit._primary_term!,
-      });
+      mine.rating = 5;
+      await mine.save({ client });
     } catch (error) {
-      if (!(error instanceof ResponseError) || error.statusCode !== 409) throw error;
+      if (!(error instanceof OrmConflictError)) throw error;
       conflictDetected = true;
-      log(`\na stale write was refused: ${error.message.split('\n')[0]}`);
+      log(`\na stale save was refused: ${error.message}`);
     }
     return {
       loaded: stats.successful,
