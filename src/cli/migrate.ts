@@ -46,8 +46,8 @@ Options:
   --dir <dir>            the migrations directory (default ${DEFAULT_MIGRATIONS_DIR})
   --state-index <name>   the index of applied migrations and the lock (default ${DEFAULT_STATE_INDEX})
   --lang <ts|js|mjs>     language of the files create and generate write (default ts)
-  --force-unlock         break a lock older than --lock-age (its runner died)
-  --lock-age <seconds>   age after which a lock is stale (default ${DEFAULT_STALE_LOCK_MS / 1000})
+  --force-unlock         break a lock not renewed for --lock-age (its runner died)
+  --lock-age <seconds>   unrenewed age after which a lock is stale (default ${DEFAULT_STALE_LOCK_MS / 1000})
   --json                 machine-readable output
   --quiet                no progress output
 `;

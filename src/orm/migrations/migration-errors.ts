@@ -10,6 +10,8 @@ export interface MigrationLockInfo {
   readonly pid: number;
   /** ISO-8601 time the lock was taken. */
   readonly since: string;
+  /** ISO-8601 time the holder last renewed the lock (it does so while it runs). */
+  readonly renewed?: string;
 }
 
 /**

@@ -8,8 +8,14 @@ import { MigrationLockedError, type MigrationLockInfo } from './migration-errors
 /** The index that records applied migrations (and holds the lock) unless told otherwise. */
 export const DEFAULT_STATE_INDEX = 'elastiq-migrations';
 
-/** The lock may be broken with `forceUnlock` once it is older than this (default 15 minutes). */
+/**
+ * The lock may be broken with `forceUnlock` once its holder has not renewed it for this long
+ * (default 15 minutes).
+ */
 export const DEFAULT_STALE_LOCK_MS = 15 * 60_000;
+
+/** A runner renews its lock this often while it holds it (default 30 seconds). */
+export const DEFAULT_LOCK_RENEW_MS = 30_000;
 
 const LOCK_ID = '_lock';
 
@@ -36,6 +42,7 @@ const STATE_MAPPINGS = {
     host: { type: 'keyword' },
     pid: { type: 'integer' },
     since: { type: 'date' },
+    renewed: { type: 'date' },
   },
 } as const;
 
@@ -50,7 +57,11 @@ function errorType(error: unknown): unknown {
 
 /** Creates the state index when it does not exist (a concurrent creation is fine). */
 export async function ensureStateIndex(client: Client, index: string): Promise<void> {
-  if (await client.indices.exists({ index })) return;
+  if (await client.indices.exists({ index })) {
+    // A state index made before the lock was renewed lacks that (strict) field.
+    await client.indices.putMapping({ index, properties: { renewed: { type: 'date' } } });
+    return;
+  }
   try {
     await client.indices.create({
       index,
@@ -111,6 +122,10 @@ export interface LockOptions {
   /** Break a lock older than `staleAfterMs` (default 15 minutes); a younger lock still fails. */
   readonly forceUnlock?: boolean;
   readonly staleAfterMs?: number;
+  /** How often the holder renews the lock while it runs (default 30 seconds). */
+  readonly renewEveryMs?: number;
+  /** Told when a renewal finds the lock broken or fails (default: nowhere). */
+  readonly onRenewError?: (message: string) => void;
   /** The clock (tests). */
   readonly now?: () => Date;
 }
@@ -132,6 +147,8 @@ function currentUser(): string {
 /**
  * Takes the migration lock: a document created with `op_type: create`, so of two runners exactly
  * one succeeds; the other gets ORM_MIGRATION_LOCKED naming the holder, host, pid and since when.
+ * The holder renews the lock every `renewEveryMs` until it releases it, so a run that takes longer
+ * than the stale age (a big copy) is not taken for dead and broken by `forceUnlock`.
  */
 export async function acquireLock(
   client: Client,
@@ -149,7 +166,14 @@ export async function acquireLock(
   // Two rounds at most: the lock may be released or broken between our create and our read.
   for (let round = 0; round < 2; round++) {
     if (await tryCreateLock(client, index, info)) {
-      return { info, release: () => releaseLock(client, index, info.token) };
+      const stop = keepRenewed(client, index, info, options, now);
+      return {
+        info,
+        release: async () => {
+          await stop();
+          await releaseLock(client, index, info.token);
+        },
+      };
     }
     const current = await readLock(client, index);
     if (current !== undefined) await breakOrRefuse(client, index, current, options, now());
@@ -198,7 +222,7 @@ async function breakOrRefuse(
   now: Date,
 ): Promise<void> {
   const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_LOCK_MS;
-  const age = now.getTime() - Date.parse(current.lock.since);
+  const age = now.getTime() - Date.parse(current.lock.renewed ?? current.lock.since);
   if (!options.forceUnlock || !(age >= staleAfter)) throw lockedError(current.lock, index, now);
   // Only the lock we read is deleted: a runner that broke it first and took it keeps it.
   await client.delete(
@@ -214,11 +238,54 @@ async function breakOrRefuse(
 }
 
 function lockedError(lock: MigrationLockInfo, index: string, now: Date): MigrationLockedError {
-  const age = Math.max(0, Math.round((now.getTime() - Date.parse(lock.since)) / 1000));
+  const ago = (iso: string) => Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  const renewed = lock.renewed === undefined ? '' : `, renewed ${ago(lock.renewed)}s ago`;
   return new MigrationLockedError(
     lock,
-    `Migrations are locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since} (${age}s ago; lock document ${index}/${LOCK_ID}). Wait for that run to finish; if it died, run again with --force-unlock (forceUnlock: true) once the lock is older than the stale age`,
+    `Migrations are locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since} (${ago(lock.since)}s ago${renewed}; lock document ${index}/${LOCK_ID}). Wait for that run to finish; if it died, run again with --force-unlock (forceUnlock: true) once the lock has not been renewed for the stale age`,
   );
+}
+
+/**
+ * Renews the held lock on a timer (only while the document is still ours: a conditional write);
+ * returns the stop function, which waits for a renewal in flight.
+ */
+function keepRenewed(
+  client: Client,
+  index: string,
+  info: MigrationLockInfo,
+  options: LockOptions,
+  now: () => Date,
+): () => Promise<void> {
+  let inFlight: Promise<void> = Promise.resolve();
+  let lost = false;
+  const renew = async () => {
+    const current = await readLock(client, index);
+    if (current === undefined || current.lock.token !== info.token) {
+      lost = true;
+      options.onRenewError?.(`the migration lock ${index}/${LOCK_ID} was broken by another runner`);
+      return;
+    }
+    await client.index({
+      index,
+      id: LOCK_ID,
+      document: { type: 'lock', ...info, renewed: now().toISOString() },
+      if_seq_no: current.seqNo,
+      if_primary_term: current.primaryTerm,
+      refresh: true,
+    });
+  };
+  const timer = setInterval(() => {
+    if (lost) return;
+    inFlight = inFlight
+      .then(renew)
+      .catch((e: unknown) => options.onRenewError?.(`could not renew the migration lock: ${e}`));
+  }, options.renewEveryMs ?? DEFAULT_LOCK_RENEW_MS);
+  timer.unref(); // a held lock never keeps the process alive on its own
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
 }
 
 async function releaseLock(client: Client, index: string, token: string): Promise<void> {

@@ -128,7 +128,10 @@ export class Migrator {
   }
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
-    const lock = await acquireLock(this.client, this.stateIndex, this.#options.lock);
+    const lock = await acquireLock(this.client, this.stateIndex, {
+      onRenewError: (message) => this.#log(`warning: ${message}`),
+      ...this.#options.lock,
+    });
     let result: T;
     try {
       result = await work();

@@ -29,7 +29,11 @@ import {
   MigrationLockedError,
 } from '../../../src/orm/migrations/migration-errors.js';
 import { planMigration } from '../../../src/orm/migrations/migration-generate.js';
-import { ensureStateIndex, readLock } from '../../../src/orm/migrations/migration-state.js';
+import {
+  acquireLock,
+  ensureStateIndex,
+  readLock,
+} from '../../../src/orm/migrations/migration-state.js';
 import { Migrator, type UpResult } from '../../../src/orm/migrations/migrator.js';
 
 const node = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
@@ -534,6 +538,43 @@ describe('migration lock (real node)', () => {
     expect(young).toMatchObject({ code: 'ORM_MIGRATION_LOCKED' });
     const forced = await migrator({ lock: { forceUnlock: true, staleAfterMs: 30_000 } }).up();
     expect(forced.applied.map((a) => a.name)).toEqual(['20260101000000_noop']);
+    expect(await readLock(client, STATE)).toBeUndefined();
+  });
+
+  it('the holder renews its lock on the real node, also in a state index made before renewal existed', async () => {
+    await client.indices.create({
+      index: STATE,
+      mappings: {
+        dynamic: 'strict',
+        properties: Object.fromEntries(
+          ['type', 'name', 'checksum', 'token', 'holder', 'host'].map((f) => [
+            f,
+            { type: 'keyword' },
+          ]),
+        ),
+      },
+    });
+    await client.indices.putMapping({
+      index: STATE,
+      properties: {
+        applied_at: { type: 'date' },
+        since: { type: 'date' },
+        duration_ms: { type: 'long' },
+        pid: { type: 'integer' },
+      },
+    });
+    await ensureStateIndex(client, STATE);
+    const warnings: string[] = [];
+    const held = await acquireLock(client, STATE, {
+      renewEveryMs: 50,
+      onRenewError: (m) => warnings.push(m),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const renewed = (await readLock(client, STATE))?.lock;
+    await held.release();
+    expect(warnings).toEqual([]);
+    expect(renewed?.token).toBe(held.info.token);
+    expect(Date.parse(renewed?.renewed ?? '')).toBeGreaterThan(Date.parse(held.info.since));
     expect(await readLock(client, STATE)).toBeUndefined();
   });
 });

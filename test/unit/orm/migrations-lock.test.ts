@@ -38,6 +38,12 @@ function fakeClient() {
         ? { found: false }
         : { found: true, _source: doc.source, _seq_no: doc.seqNo, _primary_term: 1 };
     },
+    index: async (p: { id: string; document: Record<string, unknown>; if_seq_no?: number }) => {
+      const doc = docs.get(p.id);
+      if (p.if_seq_no !== undefined && p.if_seq_no !== doc?.seqNo) throw conflict();
+      docs.set(p.id, { source: p.document, seqNo: ++seq });
+      return {};
+    },
     delete: async (p: { id: string; if_seq_no?: number }) => {
       const doc = docs.get(p.id);
       if (doc === undefined) return { result: 'not_found' };
@@ -106,5 +112,34 @@ describe('migration lock', () => {
     });
     await dead.release();
     expect((await readLock(client, 'state'))?.lock.token).toBe(taken.info.token);
+  });
+
+  it('a live holder renews its lock, so forceUnlock does not break a run longer than the stale age', async () => {
+    const { client } = fakeClient();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const now = () => new Date(clock);
+    const live = await acquireLock(client, 'state', { holder: 'a', renewEveryMs: 5, now });
+    clock += 20 * 60_000; // the run has lasted 20 minutes, past the 15-minute stale age
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const breaker = acquireLock(client, 'state', { holder: 'b', forceUnlock: true, now });
+    await expect(breaker).rejects.toThrow(/locked by a .* \(1200s ago, renewed 0s ago/);
+    expect((await readLock(client, 'state'))?.lock.token).toBe(live.info.token);
+    await live.release();
+    expect(await readLock(client, 'state')).toBeUndefined();
+  });
+
+  it('a holder whose lock was broken stops renewing it and says so', async () => {
+    const { client, docs } = fakeClient();
+    const warnings: string[] = [];
+    const held = await acquireLock(client, 'state', {
+      holder: 'a',
+      renewEveryMs: 5,
+      onRenewError: (m) => warnings.push(m),
+    });
+    docs.delete('_lock'); // `elastiq migrate unlock` from elsewhere
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await held.release();
+    expect(warnings).toEqual(['the migration lock state/_lock was broken by another runner']);
+    expect(docs.has('_lock')).toBe(false);
   });
 });
