@@ -36,6 +36,8 @@ interface FieldPlan {
   readonly kind: Kind;
   readonly multi: boolean;
   readonly dateOut: DateOut;
+  /** Elasticsearch reads a 4-digit value (`2024`, `"2024"`) of this date field as a year. */
+  readonly yearFirst: boolean;
   /** The inner class's plan, built on first use so self-referencing classes terminate. */
   readonly inner: (() => ClassPlan) | undefined;
   readonly transforms: PropertyTransforms | undefined;
@@ -156,6 +158,7 @@ function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
     kind,
     multi: field.multi,
     dateOut: dateOutput(field.mapping.format),
+    yearFirst: readsYearFirst(field.mapping.format),
     inner: inner ? lazy : undefined,
     transforms: propertyTransforms(meta.target, field.property),
   };
@@ -167,6 +170,19 @@ function dateOutput(format: unknown): DateOut {
   if (formats.every((f) => f === 'epoch_millis')) return DateOut.Millis;
   if (formats.every((f) => f === 'epoch_second')) return DateOut.Seconds;
   return DateOut.Iso;
+}
+
+// Formats that parse a lone 4-digit year; Elasticsearch tries a field's formats in order.
+const YEAR_FORMATS = new Set([
+  'strict_date_optional_time',
+  'date_optional_time',
+  'strict_date_optional_time_nanos',
+]);
+
+/** Whether the field's first format (the default one when none is set) reads `2024` as a year. */
+function readsYearFirst(format: unknown): boolean {
+  if (typeof format !== 'string') return true;
+  return YEAR_FORMATS.has(format.split('||')[0]!.trim());
 }
 
 // ---------------------------------------------------------------- hydration (hot path)
@@ -209,7 +225,7 @@ function convertIn(field: FieldPlan, value: unknown, path: string): unknown {
 }
 
 function convertOne(field: FieldPlan, value: unknown, path: string): unknown {
-  if (field.kind === Kind.Date) return toDate(value, field.dateOut, path);
+  if (field.kind === Kind.Date) return toDate(value, field, path);
   if (!isObject(value)) {
     const plan = field.inner!();
     throw invalidSource(
@@ -219,18 +235,32 @@ function convertOne(field: FieldPlan, value: unknown, path: string): unknown {
   return hydrate(field.inner!(), value, path);
 }
 
-// A date-time without a zone is UTC to Elasticsearch but local time to Date.parse.
-const ZONELESS = /^\d{4}-\d{2}-\d{2}T[\d:.,]+$/;
 const DIGITS = /^-?\d+$/;
+const YEAR = /^-?\d{4}$/;
+// ISO-8601 as Elasticsearch reads it: parts may stop after year-month, day or hour, a fraction
+// may follow a comma, an offset may be +hh, +hhmm or +hh:mm, and no offset means UTC (so does a
+// space before the time, as custom formats such as "yyyy-MM-dd HH:mm:ss" write it).
+const ISO =
+  /^(-?\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?$/;
 
-function toDate(value: unknown, out: DateOut, path: string): Date {
+function toDate(value: unknown, field: FieldPlan, path: string): Date {
+  const out = field.dateOut;
   let ms: number;
-  if (typeof value === 'number') ms = out === DateOut.Seconds ? value * 1000 : value;
-  else if (typeof value === 'string') {
+  if (typeof value === 'number') {
+    // Elasticsearch reads 2024 as the year 2024 under the default format, not as 2024 ms.
+    ms =
+      field.yearFirst &&
+      Number.isInteger(value) &&
+      Math.abs(value) >= 1000 &&
+      Math.abs(value) <= 9999
+        ? yearStart(value)
+        : out === DateOut.Seconds
+          ? value * 1000
+          : value;
+  } else if (typeof value === 'string') {
     // Fast path: what toSource writes (and most clients send) is ISO-8601 UTC, ending in Z.
-    if (value.charCodeAt(value.length - 1) === 90) ms = Date.parse(value);
-    else if (DIGITS.test(value)) ms = Number(value) * (out === DateOut.Seconds ? 1000 : 1);
-    else ms = Date.parse(ZONELESS.test(value) ? `${value}Z` : value);
+    ms = value.charCodeAt(value.length - 1) === 90 ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms)) ms = parseDateString(value, field);
   } else if (value instanceof Date) ms = value.getTime();
   else ms = Number.NaN;
   if (Number.isNaN(ms)) {
@@ -239,6 +269,33 @@ function toDate(value: unknown, out: DateOut, path: string): Date {
     );
   }
   return new Date(ms);
+}
+
+function parseDateString(value: string, field: FieldPlan): number {
+  if (field.yearFirst && YEAR.test(value)) return yearStart(Number(value));
+  if (DIGITS.test(value)) return Number(value) * (field.dateOut === DateOut.Seconds ? 1000 : 1);
+  const m = ISO.exec(value);
+  if (m === null) return Date.parse(value);
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps the years 0-99 to 1900-1999.
+  date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, m[3] === undefined ? 1 : Number(m[3]));
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  date.setUTCHours(Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), millis);
+  return date.getTime() - offsetMillis(m[8]);
+}
+
+/** Milliseconds east of UTC of an ISO offset (`Z`, `+01`, `+0130`, `-01:30`). */
+function offsetMillis(zone: string | undefined): number {
+  if (zone === undefined || zone === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return (zone[0] === '-' ? -minutes : minutes) * 60_000;
+}
+
+function yearStart(year: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, 0, 1);
+  return date.getTime();
 }
 
 // ---------------------------------------------------------------- dehydration

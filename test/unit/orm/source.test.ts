@@ -103,6 +103,31 @@ describe('fromSource', () => {
     expect(at('2024-05-01T12:00:00+02:00')).toBe('2024-05-01T10:00:00.000Z');
   });
 
+  test('dates in the other forms Elasticsearch accepts read as it reads them, whatever the local zone', () => {
+    // Each expectation is what a 9.5 node's docvalue_fields gave for the same stored value.
+    const at = (v: unknown) => fromSource(Post, { publishedAt: v }).publishedAt.toISOString();
+    expect(at('2024')).toBe('2024-01-01T00:00:00.000Z');
+    expect(at(2024)).toBe('2024-01-01T00:00:00.000Z');
+    expect(at('0999')).toBe('0999-01-01T00:00:00.000Z');
+    expect(at(999)).toBe('1970-01-01T00:00:00.999Z');
+    expect(at('-123')).toBe('1969-12-31T23:59:59.877Z');
+    expect(at('20240501')).toBe('1970-01-01T05:37:20.501Z');
+    expect(at('2024-05-01T10')).toBe('2024-05-01T10:00:00.000Z');
+    expect(at('2024-05-01T10:00:00,5Z')).toBe('2024-05-01T10:00:00.500Z');
+    expect(at('2024-05-01T10:00:00+01')).toBe('2024-05-01T09:00:00.000Z');
+    expect(at('2024-05-01T10:00:00+0100')).toBe('2024-05-01T09:00:00.000Z');
+    expect(at('2024-05-01T10:00:00.5+01:30')).toBe('2024-05-01T08:30:00.500Z');
+    expect(at('2024-05-01 10:00:00')).toBe('2024-05-01T10:00:00.000Z');
+  });
+
+  test('a 4-digit value of a field whose first format is epoch_millis stays milliseconds', () => {
+    class Tick {
+      @DateField({ format: 'epoch_millis||strict_date_optional_time' }) at!: Date;
+    }
+    expect(fromSource(Tick, { at: '2024' }).at.toISOString()).toBe('1970-01-01T00:00:02.024Z');
+    expect(fromSource(Tick, { at: 2024 }).at.toISOString()).toBe('1970-01-01T00:00:02.024Z');
+  });
+
   test('date_nanos values stay as stored, keeping their nanoseconds', () => {
     class Trace {
       @Field('date_nanos') at!: string;
