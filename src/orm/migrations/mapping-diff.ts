@@ -83,7 +83,8 @@ export function diffMappings(desired: object, live: object | undefined): Mapping
   if (live === undefined) return { action: 'createIndex', changes: [] };
   const changes: MappingChange[] = [];
   diffTopLevel(desired as Json, live as Json, changes);
-  diffProperties(propertiesOf(desired as Json), propertiesOf(live as Json), '', changes);
+  const dynamic = normalizeTop('dynamic', (desired as Json).dynamic) as string;
+  diffProperties(propertiesOf(desired as Json), propertiesOf(live as Json), '', dynamic, changes);
   return { action: actionFor(changes), changes };
 }
 
@@ -117,7 +118,14 @@ function normalizeTop(key: string, value: unknown): unknown {
   return value;
 }
 
-function diffProperties(desired: Json, live: Json, prefix: string, changes: MappingChange[]): void {
+/** `dynamic` is the model's dynamic setting for these properties ('true', 'false', 'strict', ...). */
+function diffProperties(
+  desired: Json,
+  live: Json,
+  prefix: string,
+  dynamic: string,
+  changes: MappingChange[],
+): void {
   for (const [name, field] of Object.entries(desired)) {
     const path = `${prefix}${name}`;
     const current = live[name];
@@ -130,16 +138,22 @@ function diffProperties(desired: Json, live: Json, prefix: string, changes: Mapp
       });
       continue;
     }
-    diffField(field as Json, current as Json, path, changes);
+    diffField(field as Json, current as Json, path, dynamic, changes);
   }
+  // Under dynamic mapping a copy maps such a field again from _source: no reindex removes it.
+  if (dynamic === 'true') return;
   for (const [name, field] of Object.entries(live)) {
     if (name in desired) continue;
     const path = `${prefix}${name}`;
+    const refused =
+      dynamic === 'strict'
+        ? '; with dynamic strict the new index refuses documents that still have it, so drop it in a transform'
+        : '';
     changes.push({
       path,
       kind: 'removed',
       additive: false,
-      description: `${path}: ${typeOf(field as Json)} field is in the index but no longer in the model (a reindex drops it from the mapping; the documents keep their values in _source)`,
+      description: `${path}: ${typeOf(field as Json)} field is in the index but no longer in the model (a reindex drops it from the mapping; the documents keep their values in _source${refused})`,
     });
   }
 }
@@ -149,7 +163,13 @@ function typeOf(field: Json): string {
   return field.properties === undefined ? 'unknown' : 'object';
 }
 
-function diffField(desired: Json, live: Json, path: string, changes: MappingChange[]): void {
+function diffField(
+  desired: Json,
+  live: Json,
+  path: string,
+  dynamic: string,
+  changes: MappingChange[],
+): void {
   const dType = typeOf(desired);
   const lType = typeOf(live);
   if (dType !== lType) {
@@ -173,6 +193,7 @@ function diffField(desired: Json, live: Json, path: string, changes: MappingChan
       (desired.properties as Json | undefined) ?? {},
       (live.properties as Json | undefined) ?? {},
       `${path}.`,
+      desired.dynamic === undefined ? dynamic : String(desired.dynamic),
       changes,
     );
   }
@@ -214,7 +235,7 @@ function diffMultiFields(desired: Json, live: Json, path: string, changes: Mappi
         description: `${subPath}: new ${typeOf(sub as Json)} multi-field`,
       });
     } else {
-      diffField(sub as Json, live[name] as Json, subPath, changes);
+      diffField(sub as Json, live[name] as Json, subPath, 'true', changes);
     }
   }
   for (const [name, sub] of Object.entries(live)) {

@@ -345,6 +345,19 @@ describe('generate against the real node', () => {
     });
     expect(changed?.previous?.settings).toEqual({ number_of_shards: '1' });
   });
+
+  it('plans nothing for fields that dynamic mapping added to the index (a copy would add them again)', async () => {
+    await new OperationContext(client, { log: () => undefined }).createIndex(PostV1);
+    await client.index({
+      index: POSTS,
+      document: { title: 'a', likes: 1, undeclared: 'kept by the model', extra: { n: 1 } },
+      refresh: true,
+    });
+    const [plan] = await planMigration(client, [PostV1]);
+    expect(plan?.changes).toEqual([]);
+    expect(plan?.action).toBe('none');
+    await client.indices.delete({ index: `${POSTS}-v*` });
+  });
 });
 
 describe('Migrator (real node)', () => {

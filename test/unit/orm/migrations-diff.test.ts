@@ -98,16 +98,46 @@ describe('diffMappings', () => {
     expect(diff.changes[0]?.description).toBe('title: analyzer "standard" → "english"');
   });
 
-  it('plans migrateIndex for a removed field and a removed multi-field', () => {
+  it('plans migrateIndex for a removed field (dynamic off) and a removed multi-field', () => {
     const diff = diffMappings(
-      desired({ title: { type: 'text', analyzer: 'standard' } }, ['published']),
-      live,
+      {
+        ...desired({ title: { type: 'text', analyzer: 'standard' } }, ['published']),
+        dynamic: false,
+      },
+      { ...live, dynamic: 'false' },
     );
     expect(diff.action).toBe('migrateIndex');
     expect(diff.changes.map((c) => `${c.kind} ${c.path} ${c.additive}`)).toEqual([
       'removed title.raw false',
       'removed published false',
     ]);
+  });
+
+  it('under dynamic mapping plans nothing for fields only the index has: a copy would map them again', () => {
+    const dynamicLive = {
+      properties: {
+        ...live.properties,
+        extra: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+        author: { properties: { name: { type: 'keyword' }, mood: { type: 'text' } } },
+      },
+    };
+    expect(diffMappings(desired(), dynamicLive)).toEqual({ action: 'none', changes: [] });
+  });
+
+  it('an object with dynamic strict reports its removed fields, saying the copy refuses them', () => {
+    const strictAuthor = { dynamic: 'strict', properties: { name: { type: 'keyword' } } };
+    const diff = diffMappings(desired({ author: strictAuthor }), {
+      properties: {
+        ...live.properties,
+        author: {
+          ...strictAuthor,
+          properties: { name: { type: 'keyword' }, age: { type: 'long' } },
+        },
+      },
+    });
+    expect(diff.action).toBe('migrateIndex');
+    expect(diff.changes.map((c) => c.path)).toEqual(['author.age']);
+    expect(diff.changes[0]?.description).toContain('drop it in a transform');
   });
 
   it('plans migrateIndex when a breaking change comes with additions', () => {
