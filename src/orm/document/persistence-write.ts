@@ -141,9 +141,12 @@ async function sendUpdate(
   const full = toSource(doc, meta);
   const partialSource: Record<string, unknown> = {};
   for (const key of keys) {
-    const name = meta.fields.get(key)?.name ?? key;
+    const field = meta.fields.get(key);
+    // A property without a field decorator is not stored (save() leaves it out too); sending it
+    // as null would erase a stored field of that name.
+    if (field === undefined) continue;
     // A field given as undefined/null is cleared: send null rather than leave it out.
-    partialSource[name] = full[name] ?? null;
+    partialSource[field.name] = full[field.name] ?? null;
   }
   const retry = options.retryOnConflict;
   const guard = retry === undefined ? concurrency(doc) : {};

@@ -484,6 +484,25 @@ describe('update', () => {
     expect(json(stub.requests[0]!)).toEqual({ doc: { title: null } });
   });
 
+  it('a property without a field decorator is applied but not sent (save() leaves it out too)', async () => {
+    @Document({ index: 'orm-unit-notes' })
+    class Note extends Model {
+      @Integer() likes = 0;
+      cache = '';
+    }
+    routes(
+      on('GET', '/orm-unit-notes/_doc/n1', [
+        200,
+        { ...found('n1'), _source: { likes: 1, cache: 'stored' } },
+      ]),
+      on('POST', '/orm-unit-notes/_update/n1', [200, written('n1', 8)]),
+    );
+    const note = await Note.get('n1');
+    await note.update({ likes: 2, cache: 'local' });
+    expect(json(stub.requests[1]!)).toEqual({ doc: { likes: 2 } });
+    expect(note.cache).toBe('local');
+  });
+
   it('a document without an id cannot be updated', async () => {
     const post = Post.create({ title: 'x', publishedAt: new Date(0) });
     await expect(post.update({ likes: 1 })).rejects.toMatchObject({ code: 'ORM_NOT_FOUND' });
