@@ -75,12 +75,17 @@ export async function migrateIndex(
       ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
     });
     copy = await copyDocuments(client, from.index, to, options, hooks, method);
-    await client.indices.updateAliases({
-      actions: swapActions(name, from.index, to, target, concrete || options.deleteOld === true),
-    });
+    await swap(
+      client,
+      name,
+      to,
+      swapActions(name, from.index, to, target, concrete || options.deleteOld === true),
+    );
   } catch (error) {
-    await client.indices.delete({ index: to }, { ignore: [404] }).catch(() => undefined);
-    await unblock();
+    if (!(error instanceof SwapUnknownError)) {
+      await client.indices.delete({ index: to }, { ignore: [404] }).catch(() => undefined);
+      await unblock();
+    }
     throw copyFailed(error, name, from.index, to);
   }
   const deletedOld = concrete || options.deleteOld === true;
@@ -95,6 +100,38 @@ export async function migrateIndex(
     method,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/** The swap got no answer and the cluster could not be asked whether it was applied. */
+class SwapUnknownError extends OrmError {
+  static override readonly kind: string = 'MigrationSwapUnknownError';
+}
+
+/**
+ * The one `_aliases` call. Its answer can be lost after the server applied it (a timeout, a reset,
+ * a retry refused because the first try already removed the old index): then the new index is live
+ * and must not be deleted as a failed copy, so the alias is looked up before calling it failed.
+ */
+async function swap(
+  client: Client,
+  name: string,
+  to: string,
+  actions: Record<string, unknown>[],
+): Promise<void> {
+  try {
+    await client.indices.updateAliases({ actions });
+  } catch (error) {
+    const location = await locate(client, name).catch(() => undefined);
+    if (location?.kind === 'alias' && location.indices.length === 1 && location.indices[0] === to) {
+      return; // applied: the error was about the answer, not the swap
+    }
+    if (location !== undefined) throw error;
+    throw new SwapUnknownError(
+      'ORM_MIGRATION_FAILED',
+      `the alias swap of ${name} to ${to} failed (${messageChain(error)}) and the cluster could not be asked whether it was applied, so no index was deleted: check GET _alias/${name}; if it still points to the old index, delete ${to} and lift the old index's write block`,
+      { cause: error },
+    );
+  }
 }
 
 // Names what failed and what state it left, whatever threw (the transform, the bulk, the swap).

@@ -261,6 +261,29 @@ describe('migration operations on models (real node)', () => {
     expect((await client.count({ index: name })).count).toBe(51);
   });
 
+  it('an alias swap whose answer is lost after the server applied it keeps the new index (the old one is gone)', async () => {
+    const name = `${PREFIX}-lost-answer`;
+    const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
+    await ctx().createIndex(target, { versioned: false });
+    await client.index({ index: name, document: { n: 1 }, refresh: true });
+    const flaky = new Client({ node });
+    const applyThenFail = flaky.indices.updateAliases.bind(flaky.indices);
+    flaky.indices.updateAliases = (async (...args: Parameters<typeof applyThenFail>) => {
+      await applyThenFail(...args);
+      throw new Error('socket hang up');
+    }) as typeof flaky.indices.updateAliases;
+    try {
+      const result = await new OperationContext(flaky, { log: () => undefined }).migrateIndex(
+        target,
+      );
+      expect(result).toMatchObject({ from: name, to: `${name}-v2`, copied: 1, deletedOld: true });
+    } finally {
+      await flaky.close();
+    }
+    expect(await aliasTargets(name)).toEqual([`${name}-v2`]);
+    expect((await client.count({ index: name })).count).toBe(1);
+  });
+
   it('documents the new mapping refuses fail the copy with ORM_MIGRATION_FAILED before the alias moves', async () => {
     const name = `${PREFIX}-refused`;
     await ctx().createIndex({
