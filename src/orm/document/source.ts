@@ -12,6 +12,7 @@ import { OrmError } from '../errors.js';
 import { type PropertyTransforms, propertyTransforms } from '../metadata/class-transformer.js';
 import { getModelMetadata } from '../metadata/registry.js';
 import type { FieldMetadata, ModelConstructor, ModelMetadata } from '../metadata/types.js';
+import { type DateWriter, dateWriter } from './date-format.js';
 import { OrmValidationError } from './validation.js';
 
 /** Where hydration keeps `_source` fields the model does not declare (written back by toSource). */
@@ -23,7 +24,7 @@ enum Kind {
   Inner = 2,
 }
 
-/** How dates are written: ISO-8601 unless the field's `format` only takes epoch numbers. */
+/** How epoch numbers of a date field are read: seconds when its `format` is only `epoch_second`. */
 enum DateOut {
   Iso = 0,
   Millis = 1,
@@ -36,6 +37,8 @@ interface FieldPlan {
   readonly kind: Kind;
   readonly multi: boolean;
   readonly dateOut: DateOut;
+  /** Writes a Date in a form the field's `format` accepts. */
+  readonly writeDate: DateWriter;
   /** Elasticsearch reads a 4-digit value (`2024`, `"2024"`) of this date field as a year. */
   readonly yearFirst: boolean;
   /** The inner class's plan, built on first use so self-referencing classes terminate. */
@@ -55,8 +58,8 @@ const PLANS = new WeakMap<object, ClassPlan>();
 
 /**
  * The `_source` of a model or inner document instance: declared fields under their source names
- * (Dates as ISO-8601 strings, or epoch numbers when the field's `format` is epoch-only; inner
- * documents as plain objects; `undefined` omitted, `null` kept so a field can be cleared), then
+ * (Dates as ISO-8601 strings, or in the first of the field's `format`s that can be written:
+ * epoch numbers, `yyyy-MM-dd`, ...; inner documents as plain objects; `undefined` omitted, `null` kept so a field can be cleared), then
  * the undeclared fields hydration kept. class-transformer `@Transform` (to plain) runs first.
  *
  * @example
@@ -159,6 +162,7 @@ function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
     multi: field.multi,
     dateOut: dateOutput(field.mapping.format),
     yearFirst: readsYearFirst(field.mapping.format),
+    writeDate: dateWriter(field.mapping.format),
     inner: inner ? lazy : undefined,
     transforms: propertyTransforms(meta.target, field.property),
   };
@@ -358,9 +362,7 @@ function convertOutOne(field: FieldPlan, value: unknown, path: string, root: str
       { code: 'custom', path: issuePath, message: 'Invalid Date', input: value },
     ]);
   }
-  if (field.dateOut === DateOut.Millis) return ms;
-  if (field.dateOut === DateOut.Seconds) return Math.floor(ms / 1000);
-  return value.toISOString();
+  return field.writeDate(ms);
 }
 
 // ---------------------------------------------------------------- helpers

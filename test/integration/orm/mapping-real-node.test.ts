@@ -176,6 +176,24 @@ describe('generated mappings on the real node', () => {
     expect(again.listedAt).toEqual(new Date('2024-05-01T10:00:00.000Z'));
   });
 
+  it('Dates of fields with custom formats are written in a form the node accepts', async () => {
+    class Agenda {
+      @DateField({ format: 'yyyy-MM-dd' }) day!: Date;
+      @DateField({ format: 'yyyy-MM-dd HH:mm:ss||epoch_millis' }) at!: Date;
+      @DateField({ format: 'date_time_no_millis' }) stamp!: Date;
+    }
+    const index = `${INDEX}-formats`;
+    await createFor(Agenda, index);
+    const agenda = new Agenda();
+    agenda.day = new Date('2024-05-01T00:00:00.000Z');
+    agenda.at = new Date('2024-05-01T10:20:30.000Z');
+    agenda.stamp = new Date('2024-05-01T10:20:30.000Z');
+    const source = toSource(agenda, getModelMetadata(Agenda));
+    await client.index({ index, id: 'a', document: source, refresh: 'wait_for' });
+    const got = (await client.get({ index, id: 'a' })) as { _source: unknown };
+    expect(fromSource(Agenda, got._source)).toEqual(agenda);
+  });
+
   it('by default the node leaves dense and sparse vectors out of a read _source', async () => {
     const got = (await client.get({ index: INDEX, id: 'lamp' })) as {
       _source: Record<string, unknown>;

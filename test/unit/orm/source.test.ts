@@ -257,6 +257,34 @@ describe('toSource', () => {
     expect(toSource(event, getModelMetadata(Event))).toEqual({ ms: 1500, s: 2 });
   });
 
+  test("a Date is written in the first of the field's formats that can be written", () => {
+    class Dated {
+      @DateField({ format: 'yyyy-MM-dd' }) day!: Date;
+      @DateField({ format: 'yyyy-MM-dd HH:mm:ss.SSS||epoch_millis' }) at!: Date;
+      @DateField({ format: 'dd/MM/yy' }) short!: Date;
+      @DateField({ format: 'MMM yyyy||epoch_millis' }) named!: Date;
+      @DateField({ format: 'strict_date||epoch_millis' }) strict!: Date;
+      @DateField({ format: 'date_time_no_millis' }) noMillis!: Date;
+      @DateField({ format: "yyyy-MM-dd'T'HH:mm" }) quoted!: Date;
+      @DateField({ format: 'epoch_second||strict_date_optional_time' }) secs!: Date;
+      @DateField({ format: 'MMM d' }) unwritable!: Date;
+    }
+    const when = new Date(Date.UTC(2024, 4, 1, 9, 8, 7, 6));
+    const dated = new Dated();
+    for (const key of Object.keys(dated)) (dated as unknown as Record<string, Date>)[key] = when;
+    expect(toSource(dated, getModelMetadata(Dated))).toEqual({
+      day: '2024-05-01',
+      at: '2024-05-01 09:08:07.006',
+      short: '01/05/24',
+      named: when.getTime(),
+      strict: '2024-05-01',
+      noMillis: '2024-05-01T09:08:07Z',
+      quoted: '2024-05-01T09:08',
+      secs: Math.floor(when.getTime() / 1000),
+      unwritable: '2024-05-01T09:08:07.006Z',
+    });
+  });
+
   test('an invalid Date is an OrmValidationError with the property path', () => {
     const post = fromSource(Post, stored);
     post.comments[1]!.createdAt = new Date('nope');
