@@ -99,7 +99,8 @@ export function validateDocument(instance: object, meta: ModelMetadata): void {
 }
 
 function fieldSchema(field: FieldMetadata): z.ZodType {
-  const value = valueSchema(field);
+  // Elasticsearch skips null items of an array, so a stored ['a', null] is valid data.
+  const value = field.multi ? valueSchema(field).nullable() : valueSchema(field);
   let base: z.ZodType = field.multi
     ? field.required
       ? z.array(value).min(1, 'a required multi field needs at least one value')

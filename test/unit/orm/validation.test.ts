@@ -112,6 +112,18 @@ describe('validateDocument', () => {
     expect(issuesOf(Tagged, { tags: ['x'] })).toEqual([]);
   });
 
+  test('null items of a multi field pass, as Elasticsearch takes them (a loaded document saves back)', () => {
+    class Listing {
+      @Keyword({ multi: true }) tags: string[] = [];
+      @Nested(() => Comment, { multi: true }) comments: Comment[] = [];
+    }
+    const loaded = fromSource(Listing, { tags: ['a', null], comments: [null, { author: 'ann' }] });
+    expect(issuesOf(Listing, loaded)).toEqual([]);
+    expect(issuesOf(Listing, { tags: ['a', 1] })).toEqual([
+      { path: 'tags.1', code: 'invalid_type' },
+    ]);
+  });
+
   test('document refine adds cross-field rules', () => {
     @Document({
       index: 'orm-ranges',
