@@ -68,6 +68,7 @@ export async function migrateIndex(
   const method = await copyMethod(client, options);
   const unblock = await blockWrites(client, from.index);
   let copy: { total: number; copied: number; skipped: number };
+  let writes = 0;
   try {
     await client.indices.create({
       index: to,
@@ -75,6 +76,7 @@ export async function migrateIndex(
       ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
     });
     copy = await copyDocuments(client, from.index, to, options, hooks, method);
+    writes = await writeOps(client, to);
     await swap(
       client,
       name,
@@ -91,7 +93,7 @@ export async function migrateIndex(
   const deletedOld = concrete || options.deleteOld === true;
   if (!deletedOld) await unblock();
   hooks.log?.(`${name}: ${from.index} → ${to}, ${copy.copied}/${copy.total} documents copied`);
-  return {
+  const result: MigrateIndexResult = {
     alias: name,
     from: from.index,
     to,
@@ -100,6 +102,20 @@ export async function migrateIndex(
     method,
     ms: Math.round(performance.now() - started),
   };
+  writesAtSwap.set(result, writes);
+  return result;
+}
+
+/** The write operations the new index had taken (the copy) when the alias moved to it. */
+export const writesAtSwap = new WeakMap<MigrateIndexResult, number>();
+
+/** Index and delete operations an index's primaries have taken. */
+export async function writeOps(client: Client, index: string): Promise<number> {
+  const stats = (await client.indices.stats({ index, metric: 'indexing' })) as {
+    _all?: { primaries?: { indexing?: { index_total?: number; delete_total?: number } } };
+  };
+  const indexing = stats._all?.primaries?.indexing;
+  return (indexing?.index_total ?? 0) + (indexing?.delete_total ?? 0);
 }
 
 /** The swap got no answer and the cluster could not be asked whether it was applied. */

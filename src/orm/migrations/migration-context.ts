@@ -13,6 +13,8 @@ import {
   type MigrateIndexOptions,
   type MigrateIndexResult,
   migrateIndex,
+  writeOps,
+  writesAtSwap,
 } from './migrate-index.js';
 
 /** Options of `ctx.createIndex`. */
@@ -154,8 +156,8 @@ export class OperationContext implements MigrationContext {
       try {
         await step.undo();
         undone.push(step.description);
-      } catch {
-        kept.push(step.description);
+      } catch (error) {
+        kept.push(`${step.description} (${error instanceof Error ? error.message : error})`);
       }
     }
     this.#done.length = 0;
@@ -220,17 +222,33 @@ export class OperationContext implements MigrationContext {
   }
 
   // Deleting the new index drops its aliases; the old index gets them all back in the same call.
+  // Writes the new index took through the alias since the swap would go with it: then it stays.
   async #swapBack(result: MigrateIndexResult, target: ResolvedTarget): Promise<void> {
     const extra = Object.entries(target.body.aliases ?? {}).map(([alias, options]) => ({
       add: { index: result.from, alias, ...options },
     }));
-    await this.client.indices.updateAliases({
-      actions: [
-        { remove_index: { index: result.to } },
-        { add: { index: result.from, alias: result.alias } },
-        ...extra,
-      ],
-    });
+    const { to } = result;
+    await this.client.indices.putSettings({ index: to, settings: { 'index.blocks.write': true } });
+    try {
+      if ((await writeOps(this.client, to)) !== writesAtSwap.get(result)) {
+        throw new OrmError(
+          'ORM_MIGRATION_FAILED',
+          `${to} took writes after ${result.alias} moved to it, which undoing the swap would delete; ${result.alias} still points to ${to}`,
+        );
+      }
+      await this.client.indices.updateAliases({
+        actions: [
+          { remove_index: { index: to } },
+          { add: { index: result.from, alias: result.alias } },
+          ...extra,
+        ],
+      });
+    } catch (error) {
+      await this.client.indices
+        .putSettings({ index: to, settings: { 'index.blocks.write': null } }, { ignore: [404] })
+        .catch(() => undefined);
+      throw error;
+    }
   }
 }
 

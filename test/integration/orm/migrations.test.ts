@@ -440,6 +440,43 @@ export async function down(ctx: any): Promise<void> {
     expect((await m.status()).map((e) => e.state)).toEqual(['pending', 'pending']);
   });
 
+  it('a migrateIndex undone by a later failure swaps back, unless the new index took writes since the swap', async () => {
+    const quiet = `${PREFIX}-undo-quiet`;
+    const busy = `${PREFIX}-undo-busy`;
+    const body = { mappings: { properties: { n: { type: 'long' } } } };
+    for (const name of [quiet, busy]) {
+      await new OperationContext(client, { log: () => undefined }).createIndex({
+        name,
+        body: { mappings: { properties: { n: { type: 'integer' } } } },
+      });
+      await client.index({ index: name, document: { n: 1 }, refresh: true });
+    }
+    await file(
+      '20260101000000_undo.mjs',
+      `export async function up(ctx) {
+  await ctx.migrateIndex({ name: '${quiet}', body: ${JSON.stringify(body)} });
+  await ctx.migrateIndex({ name: '${busy}', body: ${JSON.stringify(body)} });
+  await ctx.client.index({ index: '${busy}', document: { n: 2 }, refresh: true });
+  throw new Error('a later step failed');
+}
+`,
+    );
+    const error = (await migrator()
+      .up()
+      .catch((e: unknown) => e)) as MigrationFailedError;
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect(error.rolledBack).toEqual([`step 1: migrateIndex ${quiet}`]);
+    expect(error.message).toContain(
+      `Kept (cannot be undone): step 2: migrateIndex ${busy} (${busy}-v2 took writes after ${busy} moved to it`,
+    );
+    expect(await aliasTargets(quiet)).toEqual([`${quiet}-v1`]);
+    expect(await client.indices.exists({ index: `${quiet}-v2` })).toBe(false);
+    // the write made through the alias after the swap is still there, and the index writable
+    expect(await aliasTargets(busy)).toEqual([`${busy}-v2`]);
+    await client.index({ index: busy, document: { n: 3 }, refresh: true });
+    expect((await client.count({ index: busy })).count).toBe(3);
+  });
+
   it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
     const name = `${PREFIX}-failing`;
     await file(
