@@ -49,71 +49,129 @@ export function dateWriter(format: unknown): DateWriter {
     if (ISO_FORMATS.has(name)) return iso;
     if (name === 'epoch_millis') return millis;
     if (name === 'epoch_second') return seconds;
-    const bare = name.startsWith('strict_') ? name.slice('strict_'.length) : name;
-    const writer = patternWriter(NAMED_PATTERNS[bare] ?? name);
-    if (writer) return writer;
+    const tokens = patternTokens(name);
+    if (tokens) return patternWriter(tokens);
   }
   return iso;
 }
 
-type Part = string | ((date: Date) => string);
+/** Reads a date string in one format: epoch millis (UTC), or undefined when it does not fit. */
+export type DateReader = (value: string) => number | undefined;
 
-/** A writer for a Java date pattern, or undefined when it uses a letter this cannot write. */
-function patternWriter(pattern: string): DateWriter | undefined {
-  const parts: Part[] = [];
+/**
+ * Readers for the pattern formats of a field's `format` (`dd/MM/yyyy`, `strict_date`, ...), in
+ * order; the ISO-8601 and epoch formats are left to the caller. Date.parse would read
+ * `01/05/2024` as January 5 in the local zone, where `dd/MM/yyyy` means May 1, UTC.
+ */
+export function dateReaders(format: unknown): readonly DateReader[] {
+  if (typeof format !== 'string') return [];
+  const readers: DateReader[] = [];
+  for (const raw of format.split('||')) {
+    const tokens = patternTokens(raw.trim());
+    if (tokens) readers.push(patternReader(tokens));
+  }
+  return readers;
+}
+
+/** A literal, or a run of one pattern letter (`yyyy` is `{ letter: 'y', count: 4 }`). */
+type Token = string | { readonly letter: string; readonly count: number };
+
+const LETTERS = new Set(['y', 'u', 'M', 'd', 'H', 'm', 's', 'S']);
+
+/** The tokens of a named fixed-width format or a Java date pattern; undefined if unsupported. */
+function patternTokens(name: string): readonly Token[] | undefined {
+  if (ISO_FORMATS.has(name) || name === 'epoch_millis' || name === 'epoch_second') return undefined;
+  const bare = name.startsWith('strict_') ? name.slice('strict_'.length) : name;
+  const pattern = NAMED_PATTERNS[bare] ?? name;
+  const tokens: Token[] = [];
   let i = 0;
   while (i < pattern.length) {
     const ch = pattern[i]!;
     if (ch === "'") {
       const end = pattern.indexOf("'", i + 1);
       if (end === -1) return undefined;
-      parts.push(end === i + 1 ? "'" : pattern.slice(i + 1, end));
+      tokens.push(end === i + 1 ? "'" : pattern.slice(i + 1, end));
       i = end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(ch)) {
-      parts.push(ch);
+    } else if (/[A-Za-z]/.test(ch)) {
+      let count = 1;
+      while (pattern[i + count] === ch) count++;
+      // Month names, 12-hour clocks, zones, week dates...: not written or read here.
+      if (!LETTERS.has(ch) || (ch !== 'y' && ch !== 'u' && ch !== 'S' && count > 2)) {
+        return undefined;
+      }
+      tokens.push({ letter: ch, count });
+      i += count;
+    } else {
+      tokens.push(ch);
       i++;
-      continue;
     }
-    let count = 1;
-    while (pattern[i + count] === ch) count++;
-    const part = letterPart(ch, count);
-    if (!part) return undefined;
-    parts.push(part);
-    i += count;
   }
-  if (!parts.some((p) => typeof p === 'function')) return undefined;
-  return (ms) => {
-    const date = new Date(ms);
-    let out = '';
-    for (const p of parts) out += typeof p === 'string' ? p : p(date);
-    return out;
-  };
+  return tokens.some((t) => typeof t !== 'string') ? tokens : undefined;
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-function letterPart(letter: string, count: number): ((date: Date) => string) | undefined {
+function patternWriter(tokens: readonly Token[]): DateWriter {
+  return (ms) => {
+    const d = new Date(ms);
+    let out = '';
+    for (const t of tokens) out += typeof t === 'string' ? t : field(d, t.letter, t.count);
+    return out;
+  };
+}
+
+function field(d: Date, letter: string, count: number): string {
   switch (letter) {
     case 'y':
     case 'u':
-      return count === 2
-        ? (d) => pad(d.getUTCFullYear() % 100, 2)
-        : (d) => pad(d.getUTCFullYear(), count);
+      return count === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), count);
     case 'M':
-      return count <= 2 ? (d) => pad(d.getUTCMonth() + 1, count) : undefined;
+      return pad(d.getUTCMonth() + 1, count);
     case 'd':
-      return count <= 2 ? (d) => pad(d.getUTCDate(), count) : undefined;
+      return pad(d.getUTCDate(), count);
     case 'H':
-      return count <= 2 ? (d) => pad(d.getUTCHours(), count) : undefined;
+      return pad(d.getUTCHours(), count);
     case 'm':
-      return count <= 2 ? (d) => pad(d.getUTCMinutes(), count) : undefined;
+      return pad(d.getUTCMinutes(), count);
     case 's':
-      return count <= 2 ? (d) => pad(d.getUTCSeconds(), count) : undefined;
-    case 'S':
-      return (d) => pad(d.getUTCMilliseconds(), 3).padEnd(count, '0').slice(0, count);
-    default:
-      return undefined;
+      return pad(d.getUTCSeconds(), count);
+    default: // 'S': the fraction of a second, to `count` digits
+      return pad(d.getUTCMilliseconds(), 3).padEnd(count, '0').slice(0, count);
   }
+}
+
+function patternReader(tokens: readonly Token[]): DateReader {
+  const letters: { readonly letter: string; readonly count: number }[] = [];
+  let source = '^';
+  for (const t of tokens) {
+    if (typeof t === 'string') {
+      source += t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      continue;
+    }
+    letters.push(t);
+    const year = t.letter === 'y' || t.letter === 'u';
+    source +=
+      year && t.count !== 2
+        ? `(-?\\d{${Math.max(t.count, 4)}})`
+        : t.count === 1
+          ? '(\\d{1,2})'
+          : `(\\d{${t.count}})`;
+  }
+  const regex = new RegExp(`${source}$`);
+  return (value) => {
+    const m = regex.exec(value);
+    if (m === null) return undefined;
+    const parts = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
+    letters.forEach((t, i) => {
+      const text = m[i + 1]!;
+      if (t.letter === 'S') parts.S = Number(text.slice(0, 3).padEnd(3, '0'));
+      else if (t.letter === 'y' || t.letter === 'u') {
+        parts.y = t.count === 2 ? 2000 + Number(text) : Number(text);
+      } else parts[t.letter as 'M' | 'd' | 'H' | 'm' | 's'] = Number(text);
+    });
+    const date = new Date(0);
+    date.setUTCFullYear(parts.y, parts.M - 1, parts.d);
+    date.setUTCHours(parts.H, parts.m, parts.s, parts.S);
+    return date.getTime();
+  };
 }

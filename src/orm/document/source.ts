@@ -12,7 +12,7 @@ import { OrmError } from '../errors.js';
 import { type PropertyTransforms, propertyTransforms } from '../metadata/class-transformer.js';
 import { getModelMetadata } from '../metadata/registry.js';
 import type { FieldMetadata, ModelConstructor, ModelMetadata } from '../metadata/types.js';
-import { type DateWriter, dateWriter } from './date-format.js';
+import { type DateReader, type DateWriter, dateReaders, dateWriter } from './date-format.js';
 import { OrmValidationError } from './validation.js';
 
 /** Where hydration keeps `_source` fields the model does not declare (written back by toSource). */
@@ -39,6 +39,8 @@ interface FieldPlan {
   readonly dateOut: DateOut;
   /** Writes a Date in a form the field's `format` accepts. */
   readonly writeDate: DateWriter;
+  /** Readers of the field's pattern formats (`dd/MM/yyyy`), tried before ISO-8601. */
+  readonly readDate: readonly DateReader[];
   /** Elasticsearch reads a 4-digit value (`2024`, `"2024"`) of this date field as a year. */
   readonly yearFirst: boolean;
   /** The inner class's plan, built on first use so self-referencing classes terminate. */
@@ -163,6 +165,7 @@ function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
     dateOut: dateOutput(field.mapping.format),
     yearFirst: readsYearFirst(field.mapping.format),
     writeDate: dateWriter(field.mapping.format),
+    readDate: dateReaders(field.mapping.format),
     inner: inner ? lazy : undefined,
     transforms: propertyTransforms(meta.target, field.property),
   };
@@ -276,6 +279,10 @@ function toDate(value: unknown, field: FieldPlan, path: string): Date {
 }
 
 function parseDateString(value: string, field: FieldPlan): number {
+  for (const read of field.readDate) {
+    const ms = read(value);
+    if (ms !== undefined) return ms;
+  }
   if (field.yearFirst && YEAR.test(value)) return yearStart(Number(value));
   if (DIGITS.test(value)) return Number(value) * (field.dateOut === DateOut.Seconds ? 1000 : 1);
   const m = ISO.exec(value);

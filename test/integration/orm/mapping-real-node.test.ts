@@ -181,6 +181,7 @@ describe('generated mappings on the real node', () => {
       @DateField({ format: 'yyyy-MM-dd' }) day!: Date;
       @DateField({ format: 'yyyy-MM-dd HH:mm:ss||epoch_millis' }) at!: Date;
       @DateField({ format: 'date_time_no_millis' }) stamp!: Date;
+      @DateField({ format: 'dd/MM/yyyy' }) due!: Date;
     }
     const index = `${INDEX}-formats`;
     await createFor(Agenda, index);
@@ -188,10 +189,23 @@ describe('generated mappings on the real node', () => {
     agenda.day = new Date('2024-05-01T00:00:00.000Z');
     agenda.at = new Date('2024-05-01T10:20:30.000Z');
     agenda.stamp = new Date('2024-05-01T10:20:30.000Z');
+    agenda.due = new Date('2024-05-03T00:00:00.000Z');
     const source = toSource(agenda, getModelMetadata(Agenda));
     await client.index({ index, id: 'a', document: source, refresh: 'wait_for' });
     const got = (await client.get({ index, id: 'a' })) as { _source: unknown };
     expect(fromSource(Agenda, got._source)).toEqual(agenda);
+    // The node reads the stored values as the same instants the model holds.
+    const found = (await client.search({
+      index,
+      docvalue_fields: ['day', 'at', 'stamp', 'due'].map((f) => ({
+        field: f,
+        format: 'epoch_millis',
+      })),
+    })) as { hits: { hits: { fields: Record<string, string[]> }[] } };
+    const fields = found.hits.hits[0]!.fields;
+    for (const key of ['day', 'at', 'stamp', 'due'] as const) {
+      expect(Number(fields[key]![0])).toBe(agenda[key].getTime());
+    }
   });
 
   it('by default the node leaves dense and sparse vectors out of a read _source', async () => {

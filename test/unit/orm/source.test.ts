@@ -285,6 +285,30 @@ describe('toSource', () => {
     });
   });
 
+  test('dates of pattern formats are read by their pattern, in UTC, and written back unchanged', () => {
+    class Diary {
+      @DateField({ format: 'dd/MM/yyyy' }) day!: Date;
+      @DateField({ format: 'dd.MM.yy HH:mm||epoch_millis' }) at!: Date;
+      @DateField({ format: 'yyyyMMdd' }) basic!: Date;
+      @DateField({ format: "strict_date||yyyy-MM-dd'T'HH:mm:ss.SS" }) either!: Date;
+    }
+    const stored = {
+      day: '01/05/2024',
+      at: '02.05.24 13:45',
+      basic: '20240503',
+      either: '2024-05-04T10:11:12.50',
+    };
+    const diary = fromSource(Diary, stored);
+    expect(diary.day.toISOString()).toBe('2024-05-01T00:00:00.000Z');
+    expect(diary.at.toISOString()).toBe('2024-05-02T13:45:00.000Z');
+    expect(diary.basic.toISOString()).toBe('2024-05-03T00:00:00.000Z');
+    expect(diary.either.toISOString()).toBe('2024-05-04T10:11:12.500Z');
+    expect(fromSource(Diary, { at: 1714557600000 }).at.toISOString()).toBe(
+      '2024-05-01T10:00:00.000Z',
+    );
+    expect(toSource(diary, getModelMetadata(Diary))).toEqual({ ...stored, either: '2024-05-04' });
+  });
+
   test('an invalid Date is an OrmValidationError with the property path', () => {
     const post = fromSource(Post, stored);
     post.comments[1]!.createdAt = new Date('nope');
