@@ -82,6 +82,7 @@ export class OperationContext implements MigrationContext {
   readonly #done: DoneStep[] = [];
   #step = 0;
   #current: string | undefined;
+  #running = false;
 
   constructor(
     readonly client: Client,
@@ -90,9 +91,14 @@ export class OperationContext implements MigrationContext {
     this.#hooks = hooks;
   }
 
-  /** The step that is running (or last ran), for the failure message. */
+  /**
+   * Where the migration is, for the failure message: the step that is running (`step 2: ...`),
+   * or, between steps, the last one that finished (`after step 1: ...`), so a throw of the
+   * migration's own code is not blamed on a step that succeeded.
+   */
   get currentStep(): string {
-    return this.#current ?? 'up() before its first step';
+    if (this.#current === undefined) return 'before its first step';
+    return this.#running ? this.#current : `after ${this.#current}`;
   }
 
   /** Descriptions of the steps done so far. */
@@ -168,7 +174,9 @@ export class OperationContext implements MigrationContext {
     this.#step += 1;
     const label = `step ${this.#step}: ${description}`;
     this.#current = label;
+    this.#running = true;
     const undo = await action();
+    this.#running = false;
     this.#done.push({ description: label, undo });
   }
 

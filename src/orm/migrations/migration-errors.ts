@@ -52,7 +52,11 @@ export class MigrationFailedError extends OrmError {
   static override readonly kind: string = 'MigrationFailedError';
   /** The migration's name (`20260101120000_add_tags`). */
   readonly migration: string;
-  /** The failed step, such as `step 2: migrateIndex blog-posts`, or `up()` outside any step. */
+  /**
+   * The failed step, such as `step 2: migrateIndex blog-posts`; when the migration's own code
+   * threw between steps, the last step that finished (`after step 1: createIndex blog-posts`), or
+   * `before its first step`.
+   */
   readonly step: string;
   /** Descriptions of the steps that were undone, most recent first. */
   readonly rolledBack: readonly string[];

@@ -251,7 +251,8 @@ async function runStep(name: string, ctx: OperationContext, body: () => unknown)
     const step = ctx.currentStep;
     const { undone, kept } = await ctx.rollback();
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const parts = [`Migration ${name} failed at ${step}: ${reason}.`, 'It was not recorded.'];
+    const where = step.startsWith('step ') ? `at ${step}` : step;
+    const parts = [`Migration ${name} failed ${where}: ${reason}.`, 'It was not recorded.'];
     if (undone.length > 0) parts.push(`Undone: ${undone.join('; ')}.`);
     if (kept.length > 0) parts.push(`Kept (cannot be undone): ${kept.join('; ')}.`);
     parts.push('Fix the migration and run it again.');

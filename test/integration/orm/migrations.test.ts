@@ -477,6 +477,27 @@ export async function down(ctx: any): Promise<void> {
     expect((await client.count({ index: busy })).count).toBe(3);
   });
 
+  it("a throw of the migration's own code after a step names that step as done, not as the one that failed", async () => {
+    const name = `${PREFIX}-own-code`;
+    await file(
+      '20260101000000_own_code.mjs',
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${name}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
+  await ctx.client.indices.putMapping({ index: '${name}', properties: { a: { type: 'long' } } });
+}
+`,
+    );
+    const error = (await migrator()
+      .up()
+      .catch((e: unknown) => e)) as MigrationFailedError;
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect(error.step).toBe(`after step 1: createIndex ${name}`);
+    expect(error.message).toContain(
+      `Migration 20260101000000_own_code failed after step 1: createIndex ${name}: 400 illegal_argument_exception`,
+    );
+    expect(error.rolledBack).toEqual([`step 1: createIndex ${name}`]);
+  });
+
   it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
     const name = `${PREFIX}-failing`;
     await file(
