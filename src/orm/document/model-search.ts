@@ -95,7 +95,8 @@ export class ModelSearch<T extends object, Aggs extends AggregationMap = {}> ext
   protected override makeHit(raw: RawHit<unknown>): Hit<T> {
     const model = (this.context as ModelSearchContext).model as ModelConstructor<T>;
     const doc = fromSource(model, raw._source ?? {});
-    const partial = this.filtersSource() || this.#vectorsMissing;
+    // A hit without _source (stored_fields, or _source disabled) holds none of the document.
+    const partial = raw._source === undefined || this.filtersSource() || this.#vectorsMissing;
     adoptMeta(doc, hitMeta(raw), this.homeOf(model, raw), partial);
     return doc as Hit<T>;
   }

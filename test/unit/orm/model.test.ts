@@ -843,6 +843,19 @@ describe('documents loaded with source filtering (partial)', () => {
     await expect(post.save()).resolves.toBe(post);
   });
 
+  it('a hit without _source (stored_fields, or _source disabled) is partial: save sends nothing', async () => {
+    const hit = { _index: 'orm-unit-posts', _id: 'p1', _score: 1, _seq_no: 7, _primary_term: 1 };
+    routes(on('POST', '/orm-unit-posts/_search', [200, { hits: { max_score: 1, hits: [hit] } }]));
+    const [post] = (
+      await Post.search()
+        .extra({ stored_fields: ['title'] })
+        .execute()
+    ).hits;
+    stub.requests.length = 0;
+    await expect((post as Post).save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it('hits of a search with source filtering are partial; unfiltered hits are not', async () => {
     const body = {
       hits: {
