@@ -48,13 +48,15 @@ export async function locate(client: Client, name: string): Promise<Location> {
   return (await client.indices.exists({ index: name })) ? { kind: 'index' } : { kind: 'missing' };
 }
 
-const VERSION = /-v(\d+)$/;
-
-/** The version number of a versioned index name (`posts-v3` → 3), or undefined. */
+/**
+ * The version number of a versioned index name (`posts-v3` → 3), or undefined; only digits may
+ * follow `<name>-v`, so another model's `posts-video-v1` is not a version of `posts`.
+ */
 export function versionOf(index: string, name: string): number | undefined {
-  if (!index.startsWith(`${name}-v`)) return undefined;
-  const match = VERSION.exec(index);
-  return match === null ? undefined : Number(match[1]);
+  const prefix = `${name}-v`;
+  if (!index.startsWith(prefix)) return undefined;
+  const rest = index.slice(prefix.length);
+  return /^\d+$/.test(rest) ? Number(rest) : undefined;
 }
 
 /** The existing `<name>-v<N>` indices. */

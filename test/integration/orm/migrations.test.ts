@@ -261,6 +261,20 @@ describe('migration operations on models (real node)', () => {
     expect((await client.count({ index: name })).count).toBe(51);
   });
 
+  it("deleteIndex and migrateIndex leave alone another model's index whose name starts with <name>-v", async () => {
+    const posts = `${PREFIX}-pv`;
+    const videos = `${PREFIX}-pv-videos`; // posts-v + ideos: not a version of posts
+    const body = { mappings: { properties: { n: { type: 'integer' } } } };
+    await ctx().createIndex({ name: posts, body });
+    await ctx().createIndex({ name: videos, body });
+    await client.index({ index: videos, document: { n: 1 }, refresh: true });
+    const moved = await ctx().migrateIndex({ name: posts, body });
+    expect(moved.to).toBe(`${posts}-v2`);
+    await ctx().deleteIndex(posts);
+    expect(await indicesMatching(`${posts}-v*`)).toEqual([`${videos}-v1`]);
+    expect((await client.count({ index: videos })).count).toBe(1);
+  });
+
   it('an alias swap whose answer is lost after the server applied it keeps the new index (the old one is gone)', async () => {
     const name = `${PREFIX}-lost-answer`;
     const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
