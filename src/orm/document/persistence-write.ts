@@ -44,9 +44,10 @@ function requireId(doc: object, index: string, action: string): string {
 function partialSave(doc: object): OrmError {
   return new OrmError(
     'ORM_PARTIAL_DOCUMENT',
-    `This ${modelOf(doc).name} was loaded without part of its _source (source filtering, or ` +
-      'vectors a MultiSearch left out), so saving it whole would drop the fields left out. ' +
-      'Use update() with the fields you changed, or reload() it first.',
+    `This ${modelOf(doc).name} may not hold all of its stored _source (it was loaded with ` +
+      'source filtering or without the vectors a MultiSearch left out, or updated without the ' +
+      'seqNo guard, e.g. with retryOnConflict), so saving it whole could drop or overwrite ' +
+      'fields. Use update() with the fields you changed, or reload() it first.',
   );
 }
 
@@ -167,6 +168,9 @@ async function sendUpdate(
     throw writeError(error, { id, index, expectedSeqNo: guard.if_seq_no });
   }
   recordMeta(doc, response, index);
+  // Unguarded, the update merged into whatever was stored: the instance's other fields may be
+  // stale, and a save guarded by the new seqNo would write them back over changes it never saw.
+  if (guard.if_seq_no === undefined) setPartial(doc, true);
 }
 
 /** Deletes the document; see `Model.delete`. */

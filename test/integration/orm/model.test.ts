@@ -297,6 +297,23 @@ describe('save / get / mget / exists / update / delete', () => {
     expect(post.meta.seqNo).toBeGreaterThan(other.meta.seqNo!);
   });
 
+  it('after an update with retryOnConflict a save cannot put back fields it never saw', async () => {
+    const post = await fullPost('Retried then saved').save();
+    const other = await Post.get(post.meta.id!);
+    await other.update({ title: 'Renamed elsewhere' });
+    await post.update({ likes: 9 }, { retryOnConflict: 2 });
+    post.likes = 10;
+    await expect(post.save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    expect((await rawSource(POSTS, post.meta.id!)).title).toBe('Renamed elsewhere');
+    await post.reload();
+    post.likes = 10;
+    await post.save();
+    expect(await rawSource(POSTS, post.meta.id!)).toMatchObject({
+      title: 'Renamed elsewhere',
+      likes: 10,
+    });
+  });
+
   it('delete removes the document; deleting again is ORM_NOT_FOUND', async () => {
     const post = await fullPost('Doomed').save();
     const id = post.meta.id!;

@@ -477,6 +477,17 @@ describe('update', () => {
     expect(sent.query.get('if_seq_no')).toBeNull();
   });
 
+  it('an update without the seqNo guard leaves an instance that save() refuses until reload()', async () => {
+    const post = Post.create({ title: 'local', publishedAt: new Date(0) });
+    post.meta.id = 'p1';
+    routes(on('POST', '/orm-unit-posts/_update/p1', [200, written('p1', 8)]));
+    await post.update({ likes: 5 });
+    expect(stub.requests[0]!.query.get('if_seq_no')).toBeNull();
+    stub.requests.length = 0;
+    await expect(post.save()).rejects.toMatchObject({ code: 'ORM_PARTIAL_DOCUMENT' });
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it('null clears a field (it is sent, not left out)', async () => {
     const post = await loaded('p1');
     routes(on('POST', '/orm-unit-posts/_update/p1', [200, written('p1', 8)]));
