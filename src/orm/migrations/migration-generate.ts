@@ -4,7 +4,7 @@ import type { Client } from '../../core/client.js';
 import { OrmError } from '../errors.js';
 import { getDocumentMetadata, isDocumentClass } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
-import { liveMapping, locate, resolveTarget } from './index-target.js';
+import { type IndexBody, liveMapping, locate, resolveTarget } from './index-target.js';
 import { diffMappings } from './mapping-diff.js';
 import { listMigrationFiles, migrationFileName, timestampOf } from './migration-files.js';
 import {
@@ -54,17 +54,45 @@ export async function planMigration(
       changes: diff.changes,
       body,
       ...(diff.action === 'migrateIndex' && live !== undefined
-        ? { previous: { settings: await liveSettings(client, name), mappings: live } }
+        ? { previous: await previousBody(client, name, live) }
         : {}),
     });
   }
   return planned;
 }
 
-// The settings a restored index needs again: analysis and shard count (not uuids, dates, ...).
-async function liveSettings(client: Client, name: string): Promise<Record<string, unknown>> {
+// What down() restores: the live mapping, the settings that matter and the other aliases, which
+// migrateIndex moves only when the target names them (else they stay on the retired index).
+async function previousBody(
+  client: Client,
+  name: string,
+  mappings: Record<string, unknown>,
+): Promise<IndexBody> {
   const location = await locate(client, name);
   const index = location.kind === 'alias' ? (location.indices[0] as string) : name;
+  const aliases = await liveAliases(client, index, name);
+  return {
+    settings: await liveSettings(client, index),
+    mappings,
+    ...(Object.keys(aliases).length === 0 ? {} : { aliases }),
+  };
+}
+
+async function liveAliases(
+  client: Client,
+  index: string,
+  name: string,
+): Promise<Record<string, Record<string, unknown>>> {
+  const response = (await client.indices.getAlias({ index }, { ignore: [404] })) as Record<
+    string,
+    { aliases?: Record<string, Record<string, unknown>> }
+  >;
+  const { [name]: _own, ...others } = response[index]?.aliases ?? {};
+  return others;
+}
+
+// The settings a restored index needs again: analysis and shard count (not uuids, dates, ...).
+async function liveSettings(client: Client, index: string): Promise<Record<string, unknown>> {
   const response = (await client.indices.getSettings({ index })) as Record<
     string,
     { settings?: { index?: Record<string, unknown> } }

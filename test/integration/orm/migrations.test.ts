@@ -28,7 +28,10 @@ import {
   MigrationFailedError,
   MigrationLockedError,
 } from '../../../src/orm/migrations/migration-errors.js';
-import { planMigration } from '../../../src/orm/migrations/migration-generate.js';
+import {
+  generateMigration,
+  planMigration,
+} from '../../../src/orm/migrations/migration-generate.js';
 import {
   acquireLock,
   ensureStateIndex,
@@ -452,6 +455,33 @@ export async function down(ctx: any): Promise<void> {
     expect(await m.down({ steps: 5 })).toEqual({ reverted: ['20260101000000_create'] });
     expect(await indicesMatching(`${NAME}*`)).toEqual([]);
     expect((await m.status()).map((e) => e.state)).toEqual(['pending', 'pending']);
+  });
+
+  it("a generated type change and its down keep the model's other alias with the index its own alias points to", async () => {
+    const name = `${PREFIX}-aliased`;
+    const read = `${name}-read`;
+    @Document({ index: name, aliases: { [read]: {} } })
+    class Before {
+      @Integer() n = 0;
+    }
+    @Document({ index: name, aliases: { [read]: {} } })
+    class After {
+      @Long() n = 0;
+    }
+    await new OperationContext(client, { log: () => undefined }).createIndex(Before);
+    await generateMigration({
+      client,
+      models: [After],
+      dir,
+      description: 'n long',
+      language: 'mjs',
+    });
+    await migrator().up();
+    expect(await aliasTargets(name)).toEqual([`${name}-v2`]);
+    expect(await aliasTargets(read)).toEqual([`${name}-v2`]);
+    await migrator().down();
+    expect(await aliasTargets(name)).toEqual([`${name}-v3`]);
+    expect(await aliasTargets(read)).toEqual([`${name}-v3`]);
   });
 
   it('a migrateIndex undone by a later failure swaps back, unless the new index took writes since the swap', async () => {
