@@ -49,9 +49,10 @@ export interface MigrateIndexHooks {
 }
 
 /**
- * A breaking mapping change without downtime: create `<alias>-v<N>` from the target's body, copy
- * every document (the old index is write-blocked meanwhile so no write is lost), verify the
- * counts, then move the alias in ONE `_aliases` call. On any failure before that call the new
+ * A breaking mapping change without read downtime: create `<alias>-v<N>` from the target's body,
+ * copy every document (the old index is write-blocked meanwhile, so a write fails with a
+ * `cluster_block_exception` instead of being lost), verify the counts, then move the alias in ONE
+ * `_aliases` call. On any failure before that call the new
  * index is deleted, the old one is writable again and the alias stays where it was.
  */
 export async function migrateIndex(
