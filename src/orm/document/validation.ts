@@ -113,24 +113,37 @@ function fieldSchema(field: FieldMetadata): z.ZodType {
 const MAX_LONG = 2n ** 63n - 1n;
 const MAX_ULONG = 2n ** 64n - 1n;
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// A union that fails says only "Invalid input": each one names what the field takes instead.
 const long = () =>
-  z.union([
-    z.number().int(),
-    z
-      .bigint()
-      .min(-MAX_LONG - 1n)
-      .max(MAX_LONG),
-  ]);
-const unsignedLong = () => z.union([z.number().int().min(0), z.bigint().min(0n).max(MAX_ULONG)]);
+  z.union(
+    [
+      z.number().int(),
+      z
+        .bigint()
+        .min(-MAX_LONG - 1n)
+        .max(MAX_LONG),
+    ],
+    { error: 'expected a safe integer, or a bigint within the signed 64-bit range' },
+  );
+const unsignedLong = () =>
+  z.union([z.number().int().min(0), z.bigint().min(0n).max(MAX_ULONG)], {
+    error: 'expected a non-negative safe integer, or a bigint within the unsigned 64-bit range',
+  });
 const latitude = () => z.number().min(-90).max(90);
 const longitude = () => z.number().min(-180).max(180);
 const geoPoint = () =>
-  z.union([
-    z.object({ lat: latitude(), lon: longitude() }),
-    z.tuple([longitude(), latitude()], z.number()),
-    z.object({ type: z.literal('Point'), coordinates: z.tuple([longitude(), latitude()]) }),
-    z.string().min(1),
-  ]);
+  z.union(
+    [
+      z.object({ lat: latitude(), lon: longitude() }),
+      z.tuple([longitude(), latitude()], z.number()),
+      z.object({ type: z.literal('Point'), coordinates: z.tuple([longitude(), latitude()]) }),
+      z.string().min(1),
+    ],
+    {
+      error:
+        'expected { lat, lon } within -90..90 and -180..180, [lon, lat], a GeoJSON Point, or a "lat,lon", geohash or WKT string',
+    },
+  );
 
 /** The schema of one value of the field (an element, when the field is `multi`). */
 function valueSchema(field: FieldMetadata): z.ZodType {
@@ -146,7 +159,7 @@ function valueSchema(field: FieldMetadata): z.ZodType {
     case 'binary':
       return z.base64();
     case 'ip':
-      return z.union([z.ipv4(), z.ipv6()]);
+      return z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
     case 'integer':
       return int(-(2 ** 31), 2 ** 31 - 1);
     case 'short':
@@ -175,7 +188,9 @@ function valueSchema(field: FieldMetadata): z.ZodType {
       return geoPoint();
     case 'geo_shape':
     case 'shape':
-      return z.union([z.looseObject({ type: z.string() }), z.string().min(1)]);
+      return z.union([z.looseObject({ type: z.string() }), z.string().min(1)], {
+        error: 'expected a GeoJSON object or a WKT string',
+      });
     case 'dense_vector':
       return denseVector(field);
     case 'sparse_vector':
@@ -184,13 +199,16 @@ function valueSchema(field: FieldMetadata): z.ZodType {
     case 'flattened':
       return z.record(z.string(), z.unknown());
     case 'completion':
-      return z.union([
-        z.string(),
-        z.object({
-          input: z.union([z.string(), z.array(z.string())]),
-          weight: z.number().int().min(0).optional(),
-        }),
-      ]);
+      return z.union(
+        [
+          z.string(),
+          z.object({
+            input: z.union([z.string(), z.array(z.string())]),
+            weight: z.number().int().min(0).optional(),
+          }),
+        ],
+        { error: 'expected a string, or { input, weight } with a non-negative integer weight' },
+      );
     default:
       return z.unknown();
   }
@@ -198,12 +216,16 @@ function valueSchema(field: FieldMetadata): z.ZodType {
 
 function dateSchema(field: FieldMetadata): z.ZodType {
   // A custom format is parsed by Elasticsearch, not by us: any string may be right.
-  const strings =
+  const custom =
     typeof field.mapping.format === 'string' &&
-    !/date_optional_time|epoch_/.test(field.mapping.format)
-      ? z.string()
-      : z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
-  return z.union([z.date(), strings, z.number().int()]);
+    !/date_optional_time|epoch_/.test(field.mapping.format);
+  const strings = custom
+    ? z.string()
+    : z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
+  const error = custom
+    ? `expected a valid Date, a string in the format ${field.mapping.format}, or integer epoch millis`
+    : 'expected a valid Date, an ISO-8601 date or date-time (2024-05-01T10:00:00Z), or integer epoch millis';
+  return z.union([z.date(), strings, z.number().int()], { error });
 }
 
 function innerSchema(field: FieldMetadata): z.ZodType {

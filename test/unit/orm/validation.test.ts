@@ -124,6 +124,35 @@ describe('validateDocument', () => {
     ]);
   });
 
+  test('a value of a union-typed field fails with a message naming what the field takes', () => {
+    class Place {
+      @DateField() at?: Date | string;
+      @Ip() ip?: string;
+      @GeoPoint() where?: string;
+      @Long() count?: number | bigint;
+    }
+    const place = Object.assign(new Place(), {
+      at: '2024-05-01T10:00:00+0100x',
+      ip: '300.1.1.1',
+      where: true,
+      count: 1.5,
+    });
+    try {
+      validateDocument(place, getModelMetadata(Place));
+      expect.unreachable();
+    } catch (err) {
+      const messages = (err as OrmValidationError).issues.map(
+        (i) => `${i.path.join('.')}: ${i.message}`,
+      );
+      expect(messages).toEqual([
+        'at: expected a valid Date, an ISO-8601 date or date-time (2024-05-01T10:00:00Z), or integer epoch millis',
+        'ip: expected an IPv4 or IPv6 address',
+        'where: expected { lat, lon } within -90..90 and -180..180, [lon, lat], a GeoJSON Point, or a "lat,lon", geohash or WKT string',
+        'count: expected a safe integer, or a bigint within the signed 64-bit range',
+      ]);
+    }
+  });
+
   test('document refine adds cross-field rules', () => {
     @Document({
       index: 'orm-ranges',
