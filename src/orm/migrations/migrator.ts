@@ -186,11 +186,18 @@ export class Migrator {
     const started = performance.now();
     await runStep(file.name, ctx, () => migration.up(ctx));
     const durationMs = Math.round(performance.now() - started);
-    await recordApplied(this.client, this.stateIndex, {
+    const record = {
       name: file.name,
       checksum: file.checksum,
       applied_at: new Date().toISOString(),
       duration_ms: durationMs,
+    };
+    await recordApplied(this.client, this.stateIndex, record).catch((cause: unknown) => {
+      throw this.#unrecorded(
+        cause,
+        `Migration ${file.name} ran, but recording it in ${this.stateIndex} failed`,
+        'it is still pending, so the next up runs it again (ctx operations are safe to repeat; a migrateIndex copies once more)',
+      );
     });
     this.#log(`applied ${file.name} (${durationMs} ms)`);
     return durationMs;
@@ -226,8 +233,26 @@ export class Migrator {
     const ctx = this.#context();
     this.#log(`reverting ${file.name}`);
     await runStep(file.name, ctx, () => down.call(migration, ctx));
-    await removeApplied(this.client, this.stateIndex, file.name);
+    await removeApplied(this.client, this.stateIndex, file.name).catch((cause: unknown) => {
+      throw this.#unrecorded(
+        cause,
+        `Migration ${file.name} was reverted, but removing its record from ${this.stateIndex} failed`,
+        `it is still listed as applied, so up will not run it again: run down again once ${this.stateIndex} takes writes`,
+      );
+    });
     this.#log(`reverted ${file.name}`);
+  }
+
+  // The migration's work is done but the state index says otherwise: say which way it is off.
+  #unrecorded(cause: unknown, what: string, consequence: string): OrmError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `${what}: ${reason}. Its changes stay; ${consequence}`,
+      {
+        cause,
+      },
+    );
   }
 
   #context(): OperationContext {

@@ -542,6 +542,32 @@ export async function down(ctx: any): Promise<void> {
     expect(error.rolledBack).toEqual([`step 1: createIndex ${name}`]);
   });
 
+  it('a migration that ran but could not be recorded says its changes stay and it is still pending', async () => {
+    const name = `${PREFIX}-unrecorded`;
+    await file(
+      '20260101000000_unrecorded.mjs',
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${name}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
+  await ctx.client.indices.putSettings({ index: '${STATE}', settings: { 'index.blocks.write': true } });
+}
+`,
+    );
+    const logged: string[] = [];
+    const error = await migrator({ log: (m) => logged.push(m) })
+      .up()
+      .catch((e: unknown) => e);
+    await client.indices.putSettings({ index: STATE, settings: { 'index.blocks.write': null } });
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Migration 20260101000000_unrecorded ran, but recording it in ${STATE} failed: 403 cluster_block_exception.*Its changes stay; it is still pending, so the next up runs it again`,
+      ),
+    );
+    expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
+    expect(logged.some((m) => m.startsWith('could not release the lock'))).toBe(true);
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['pending']);
+  });
+
   it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
     const name = `${PREFIX}-failing`;
     await file(
