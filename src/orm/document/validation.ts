@@ -215,15 +215,21 @@ function valueSchema(field: FieldMetadata): z.ZodType {
 }
 
 function dateSchema(field: FieldMetadata): z.ZodType {
+  const format = field.mapping.format;
+  const formats = typeof format === 'string' ? format.split('||').map((f) => f.trim()) : [];
+  // An epoch-only field refuses date strings: only digits (and numbers) parse.
+  if (formats.length > 0 && formats.every((f) => f === 'epoch_millis' || f === 'epoch_second')) {
+    return z.union([z.date(), z.string().regex(/^-?\d+(\.\d+)?$/), z.number()], {
+      error: `expected a valid Date, or epoch ${formats[0] === 'epoch_second' ? 'seconds' : 'millis'} as a number or a digit string`,
+    });
+  }
   // A custom format is parsed by Elasticsearch, not by us: any string may be right.
-  const custom =
-    typeof field.mapping.format === 'string' &&
-    !/date_optional_time|epoch_/.test(field.mapping.format);
+  const custom = typeof format === 'string' && !/date_optional_time|epoch_/.test(format);
   const strings = custom
     ? z.string()
     : z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
   const error = custom
-    ? `expected a valid Date, a string in the format ${field.mapping.format}, or integer epoch millis`
+    ? `expected a valid Date, a string in the format ${format}, or integer epoch millis`
     : 'expected a valid Date, an ISO-8601 date or date-time (2024-05-01T10:00:00Z), or integer epoch millis';
   return z.union([z.date(), strings, z.number().int()], { error });
 }

@@ -225,6 +225,16 @@ describe('schemaFor: value rules per field type', () => {
     expect(accepts(D, 'yesterday')).toBe(false);
   });
 
+  test('a date with only epoch formats refuses date strings, which the node would refuse', () => {
+    class D {
+      @DateField({ format: 'epoch_millis' }) v!: Date | string | number;
+    }
+    expect(accepts(D, new Date())).toBe(true);
+    expect(accepts(D, 1714557600000)).toBe(true);
+    expect(accepts(D, '1714557600000')).toBe(true);
+    expect(accepts(D, '2024-05-01')).toBe(false);
+  });
+
   test('a date with a custom format takes any string', () => {
     class D {
       @DateField({ format: 'yyyy/MM/dd' }) v!: Date | string;
