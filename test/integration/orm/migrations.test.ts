@@ -733,8 +733,12 @@ describe('migration lock (real node)', () => {
       renewEveryMs: 50,
       onRenewError: (m) => warnings.push(m),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const renewed = (await readLock(client, STATE))?.lock;
+    // A busy machine may take a while for the first renewal: wait for it (5 s at most).
+    let renewed = (await readLock(client, STATE))?.lock;
+    for (let i = 0; i < 50 && renewed?.renewed === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      renewed = (await readLock(client, STATE))?.lock;
+    }
     await held.release();
     expect(warnings).toEqual([]);
     expect(renewed?.token).toBe(held.info.token);
