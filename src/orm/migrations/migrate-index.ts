@@ -63,6 +63,7 @@ export async function migrateIndex(
 ): Promise<MigrateIndexResult> {
   const started = performance.now();
   const { name } = target;
+  checkOptions(options);
   const from = await currentIndex(client, name);
   const to = await nextVersionedName(client, name);
   const concrete = from.concrete;
@@ -147,6 +148,23 @@ async function swap(
       'ORM_MIGRATION_FAILED',
       `the alias swap of ${name} to ${to} failed (${messageChain(error)}) and the cluster could not be asked whether it was applied, so no index was deleted: check GET _alias/${name}; if it still points to the old index, delete ${to} and lift the old index's write block`,
       { cause: error },
+    );
+  }
+}
+
+// Checked before anything is touched: a bad batch size used to surface as a count mismatch.
+function checkOptions(options: MigrateIndexOptions): void {
+  const { batchSize, copy } = options;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `migrateIndex: batchSize must be a positive integer (documents per page), not ${batchSize}`,
+    );
+  }
+  if (copy !== undefined && !['auto', 'client', 'server'].includes(copy)) {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `migrateIndex: copy must be 'auto', 'client' or 'server', not ${JSON.stringify(copy)}`,
     );
   }
 }
