@@ -43,6 +43,8 @@ interface DocumentState {
   home: string | undefined;
   /** Loaded with source filtering: some stored fields are missing, so a whole save would drop them. */
   partial: boolean;
+  /** Settles when the writes of this instance under way are done (they run one at a time). */
+  queue: Promise<void>;
 }
 
 const STATE: unique symbol = Symbol('elastiq.orm.document');
@@ -66,7 +68,7 @@ function newState(
   home: string | undefined,
   partial: boolean,
 ): DocumentState {
-  const state: DocumentState = { owner: doc, meta, home, partial };
+  const state: DocumentState = { owner: doc, meta, home, partial, queue: Promise.resolve() };
   (doc as StateHolder)[STATE] = state;
   return state;
 }
@@ -128,4 +130,19 @@ export function adoptMeta(
   partial: boolean,
 ): void {
   newState(doc, meta, home, partial);
+}
+
+/**
+ * Runs a write of `doc` once the writes of it already under way are done: two saves of a new
+ * instance at once would otherwise index it twice under two ids, and a save racing a reload or
+ * an update would send what the other is replacing.
+ */
+export function serialized<T>(doc: object, run: () => Promise<T>): Promise<T> {
+  const state = stateOf(doc);
+  const result = state.queue.then(run);
+  state.queue = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  return result;
 }

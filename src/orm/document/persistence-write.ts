@@ -25,6 +25,7 @@ import {
   metaOf,
   type RawMeta,
   recordMeta,
+  serialized,
   setPartial,
 } from './persistence-state.js';
 import { toSource } from './source.js';
@@ -73,8 +74,12 @@ function concurrency(doc: object): { if_seq_no?: number; if_primary_term?: numbe
     : {};
 }
 
-/** Saves (indexes) the whole document; see `Model.save`. */
-export async function saveDocument(doc: object, options: SaveOptions = {}): Promise<void> {
+/** Saves (indexes) the whole document, after the instance's writes under way; see `Model.save`. */
+export function saveDocument(doc: object, options: SaveOptions = {}): Promise<void> {
+  return serialized(doc, () => save(doc, options));
+}
+
+async function save(doc: object, options: SaveOptions): Promise<void> {
   const meta = getDocumentMetadata(modelOf(doc));
   if (isPartial(doc)) throw partialSave(doc);
   if (options.validate !== false) validateDocument(doc, meta);
@@ -104,10 +109,18 @@ export async function saveDocument(doc: object, options: SaveOptions = {}): Prom
 }
 
 /** Partially updates the document with `partial`; see `Model.update`. */
-export async function updateDocument(
+export function updateDocument(
   doc: object,
   partial: Readonly<Record<string, unknown>>,
   options: UpdateOptions = {},
+): Promise<void> {
+  return serialized(doc, () => update(doc, partial, options));
+}
+
+async function update(
+  doc: object,
+  partial: Readonly<Record<string, unknown>>,
+  options: UpdateOptions,
 ): Promise<void> {
   const meta = getDocumentMetadata(modelOf(doc));
   const index = homeOf(doc) ?? meta.index.name;
@@ -174,7 +187,11 @@ async function sendUpdate(
 }
 
 /** Deletes the document; see `Model.delete`. */
-export async function deleteDocument(doc: object, options: DeleteOptions = {}): Promise<void> {
+export function deleteDocument(doc: object, options: DeleteOptions = {}): Promise<void> {
+  return serialized(doc, () => remove(doc, options));
+}
+
+async function remove(doc: object, options: DeleteOptions): Promise<void> {
   const meta = getDocumentMetadata(modelOf(doc));
   const index = homeOf(doc) ?? meta.index.name;
   const id = requireId(doc, index, 'delete');
@@ -198,7 +215,11 @@ export async function deleteDocument(doc: object, options: DeleteOptions = {}): 
 }
 
 /** Reads the stored document back into the instance; see `Model.reload`. */
-export async function reloadDocument(doc: object, options: CallOptions = {}): Promise<void> {
+export function reloadDocument(doc: object, options: CallOptions = {}): Promise<void> {
+  return serialized(doc, () => reload(doc, options));
+}
+
+async function reload(doc: object, options: CallOptions): Promise<void> {
   const model = modelOf(doc);
   const meta = getDocumentMetadata(model);
   const index = homeOf(doc) ?? meta.index.name;

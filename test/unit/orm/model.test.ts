@@ -362,6 +362,21 @@ describe('save', () => {
     expect(post.meta).toMatchObject({ id: 'gen1', seqNo: 0, primaryTerm: 1, version: 1 });
   });
 
+  it('two saves of a new instance at once index it once, the second as a guarded write of it', async () => {
+    routes(
+      on('POST', '/orm-unit-posts/_doc', [201, written('gen1', 0, 'created')]),
+      on('PUT', '/orm-unit-posts/_doc/gen1', [200, written('gen1', 1)]),
+    );
+    const post = Post.create({ title: 'x', publishedAt: new Date(0) });
+    await Promise.all([post.save(), post.save()]);
+    expect(stub.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /orm-unit-posts/_doc',
+      'PUT /orm-unit-posts/_doc/gen1',
+    ]);
+    expect(stub.requests[1]!.query.get('if_seq_no')).toBe('0');
+    expect(post.meta).toMatchObject({ id: 'gen1', seqNo: 1 });
+  });
+
   it('a loaded document is written back through the model index with if_seq_no/if_primary_term, undeclared fields kept', async () => {
     const post = await loaded('p1');
     routes(on('PUT', '/orm-unit-posts/_doc/p1', [200, written('p1', 8)]));
