@@ -115,7 +115,8 @@ export function fromSource<T extends object>(target: ModelConstructor<T>, source
 }
 
 /**
- * The `_source` fields a hydrated instance holds that its model does not declare (read-only).
+ * The `_source` fields a hydrated instance keeps beside its properties (read-only): those its model
+ * does not declare, and those it declares but never writes (`@Exclude`), so a save keeps them.
  *
  * @example
  * ```ts
@@ -206,7 +207,13 @@ function hydrate(plan: ClassPlan, source: Record<string, unknown>, path: string)
       extras[key] = value;
       continue;
     }
-    if (field.transforms?.skipToClass) continue;
+    // A field the model never writes (`@Exclude` to plain) or never reads keeps its stored value
+    // beside the instance, so a save writes it back instead of erasing it.
+    if (field.transforms?.skipToClass || field.transforms?.skipToPlain) {
+      extras ??= Object.create(null) as Record<string, unknown>;
+      extras[key] = value;
+      if (field.transforms.skipToClass) continue;
+    }
     let v = value;
     if (field.multi && !Array.isArray(v) && v !== null && v !== undefined) v = [v];
     if (field.kind !== Kind.Plain && v !== null && v !== undefined) {
@@ -331,7 +338,8 @@ function dehydrate(
   const extras = instance[UNDECLARED] as Record<string, unknown> | undefined;
   if (extras) {
     for (const key in extras) {
-      if (plan.byName[key] !== undefined) continue;
+      // What the instance wrote wins; extras fill in only what it did not.
+      if (Object.hasOwn(out, key)) continue;
       // Assigning "__proto__" on a plain object would set its prototype: define it as data.
       if (key === '__proto__') {
         Object.defineProperty(out, key, {

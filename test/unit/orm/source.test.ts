@@ -364,12 +364,34 @@ describe('class-transformer decorators', () => {
     expect(toSource(account, accountMeta)).toMatchObject({ email: 'ann@x.org', cents: 250 });
   });
 
-  test('@Exclude toPlainOnly keeps a field out of _source; toClassOnly keeps it out of hydration', () => {
+  test('@Exclude toPlainOnly: the model never writes the field, and a save keeps its stored value', () => {
     const account = fromSource(Account, { computed: 'c', writeOnly: 'stored' });
     expect(account.computed).toBe('c');
+    account.computed = 'changed by the model';
+    expect(toSource(account, accountMeta).computed).toBe('c');
+    const fresh = new Account();
+    fresh.computed = 'never stored';
+    expect(toSource(fresh, accountMeta)).not.toHaveProperty('computed');
+  });
+
+  test('@Exclude toClassOnly keeps a field out of hydration; the value the instance holds is written', () => {
+    const account = fromSource(Account, { computed: 'c', writeOnly: 'stored' });
     expect(account.writeOnly).toBe('default');
-    const source = toSource(account, accountMeta);
-    expect(source).not.toHaveProperty('computed');
-    expect(source.writeOnly).toBe('default');
+    expect(toSource(account, accountMeta).writeOnly).toBe('default');
+  });
+
+  test('@Exclude() both ways: neither loaded nor written by the model, yet never erased by a save', () => {
+    class Secretive extends InnerDoc {
+      @Exclude()
+      @Keyword()
+      token?: string;
+
+      @Keyword()
+      name!: string;
+    }
+    const doc = fromSource(Secretive, { token: 'kept', name: 'n' });
+    expect(doc.token).toBeUndefined();
+    doc.name = 'm';
+    expect(toSource(doc, getModelMetadata(Secretive))).toEqual({ name: 'm', token: 'kept' });
   });
 });
