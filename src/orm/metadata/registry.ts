@@ -106,6 +106,7 @@ function resolve(target: ModelConstructor): ModelMetadata {
         throw invalid(`${owner}.${String(raw.property)} has two field decorators: keep one.`);
       }
       seen.add(raw.property);
+      checkNotInherited(owner, c, raw);
       // A subclass redeclaring a base property replaces it (Map.set keeps the base's position).
       fields.set(raw.property as string, resolveField(owner, raw));
     }
@@ -120,6 +121,19 @@ function resolve(target: ModelConstructor): ModelMetadata {
     ...(document?.refine ? { refine: document.refine } : {}),
   };
   return Object.freeze(meta);
+}
+
+/**
+ * A field named like a method or accessor the class inherits (`meta`, `save` of Model) would be
+ * shadowed by it, or shadow it: JavaScript users get no compile error, so say it here.
+ */
+function checkNotInherited(owner: string, c: unknown, raw: RawField): void {
+  if (raw.placement !== 'property' || typeof raw.property !== 'string') return;
+  const proto = Object.getPrototypeOf((c as { prototype: object }).prototype) as object | null;
+  if (proto === null || !(raw.property in proto)) return;
+  throw invalid(
+    `${owner}.${raw.property} has the name of a method or accessor ${owner} inherits: rename the property (the name option keeps "${raw.property}" as the _source name).`,
+  );
 }
 
 function resolveField(owner: string, raw: RawField): FieldMetadata {

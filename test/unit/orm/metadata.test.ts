@@ -187,6 +187,27 @@ describe('invalid models (ORM_INVALID_MODEL)', () => {
     expect(resolveError(Post).message).toContain('Post.title is a method or accessor');
   });
 
+  test('a field named like an inherited method or accessor (meta, save of Model)', () => {
+    class Base {
+      get meta(): object {
+        return {};
+      }
+      save(): void {}
+    }
+    class WithMeta extends Base {
+      // @ts-expect-error TypeScript already refuses this; JavaScript callers get the ORM error.
+      @Keyword() meta!: string;
+    }
+    class WithSave extends Base {
+      // @ts-expect-error TypeScript already refuses this; JavaScript callers get the ORM error.
+      @Keyword() save!: string;
+    }
+    expect(resolveError(WithMeta).message).toContain(
+      'WithMeta.meta has the name of a method or accessor WithMeta inherits',
+    );
+    expect(resolveError(WithSave).message).toContain('rename the property');
+  });
+
   test('two field decorators on one property', () => {
     class Post {
       @Text()
