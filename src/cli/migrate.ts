@@ -167,16 +167,44 @@ async function dispatch(
   try {
     if (command === 'generate') return await generate(client, args, values, io);
     if (command === 'unlock') return await unlock(client, values, io);
-    const migrator = migratorFor(client, values, io);
-    if (command === 'status') return await status(migrator, values, io);
-    if (command === 'up') return await up(migrator, values, io);
-    return await down(migrator, values, io);
+    if (command === 'status') return await status(migratorFor(client, values, io), values, io);
+    const interrupt = stopOnSignals(io);
+    try {
+      const migrator = migratorFor(client, values, io, interrupt.signal);
+      if (command === 'up') return await up(migrator, values, io);
+      return await down(migrator, values, io);
+    } finally {
+      interrupt.dispose();
+    }
   } finally {
     await client.close();
   }
 }
 
-function migratorFor(client: Client, values: Values, io: Output): Migrator {
+/**
+ * The first Ctrl-C (or SIGTERM) aborts the run, so the running migration is undone and the lock
+ * released rather than left for the stale age (and a copy's old index left write-blocked); a
+ * second one quits at once, as the handler is gone by then.
+ */
+function stopOnSignals(io: Output): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (name: NodeJS.Signals) => {
+    dispose();
+    io.err(
+      `${name}: stopping; the running migration is undone and the lock released (${name} again to quit at once)`,
+    );
+    controller.abort();
+  };
+  const dispose = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { signal: controller.signal, dispose };
+}
+
+function migratorFor(client: Client, values: Values, io: Output, signal?: AbortSignal): Migrator {
   const quiet = values.quiet === true;
   const lockAge = positiveInteger(values['lock-age'], 'lock-age');
   return new Migrator({
@@ -193,6 +221,7 @@ function migratorFor(client: Client, values: Values, io: Output): Migrator {
     onProgress: (progress) => {
       if (!quiet) io.err(progressLine(progress));
     },
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 

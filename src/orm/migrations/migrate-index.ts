@@ -45,6 +45,8 @@ export interface MigrateIndexResult {
 /** Hooks of one migrateIndex run (progress for the CLI, logging). */
 export interface MigrateIndexHooks {
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
+  /** Stops the copy: it fails, the new index is deleted and the old one is writable again. */
+  readonly signal?: AbortSignal;
   readonly log?: (message: string) => void;
 }
 
@@ -258,10 +260,19 @@ async function copyDocuments(
 ): Promise<{ total: number; copied: number; skipped: number }> {
   if (method === 'server') {
     const batch = options.batchSize ?? 1000;
-    await serverReindex(client, from, to, batch, (p) => hooks.onProgress?.({ ...p, to }));
+    await serverReindex(
+      client,
+      from,
+      to,
+      batch,
+      (p) => hooks.onProgress?.({ ...p, to }),
+      hooks.signal,
+    );
     return verifyCounts(client, from, to, 0);
   }
   const skipped = await clientReindex(client, from, to, options, hooks);
+  // The helper ends early without throwing when aborted; say so rather than report a count gap.
+  hooks.signal?.throwIfAborted();
   return verifyCounts(client, from, to, skipped);
 }
 
@@ -279,6 +290,7 @@ async function clientReindex(
     dest: { index: to },
     ...(options.transform === undefined ? {} : { transform: options.transform }),
     onProgress: (progress) => hooks.onProgress?.({ ...progress, to }),
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     bulk: {
       flushBytes: 5_000_000,
       onDrop: (drop) => {

@@ -63,6 +63,8 @@ export interface MigrationContext {
 export interface ContextHooks {
   readonly log: (message: string) => void;
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
+  /** Aborts the run: the next step does not start and a running copy stops (and is undone). */
+  readonly signal?: AbortSignal;
 }
 
 /** How to undo a step: a function, or why there is nothing to run. */
@@ -130,6 +132,7 @@ export class OperationContext implements MigrationContext {
       const done = await migrateIndex(this.client, resolved, options, {
         log: (m) => this.log(m),
         ...(this.#hooks.onProgress === undefined ? {} : { onProgress: this.#hooks.onProgress }),
+        ...(this.#hooks.signal === undefined ? {} : { signal: this.#hooks.signal }),
       });
       result = done;
       return done.deletedOld ? 'irreversible' : () => this.#swapBack(done, resolved);
@@ -173,6 +176,7 @@ export class OperationContext implements MigrationContext {
   async #run(description: string, action: () => Promise<Undo>): Promise<void> {
     this.#step += 1;
     const label = `step ${this.#step}: ${description}`;
+    this.#hooks.signal?.throwIfAborted();
     this.#current = label;
     this.#running = true;
     const undo = await action();

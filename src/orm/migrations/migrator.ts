@@ -33,6 +33,11 @@ export interface MigratorOptions {
   readonly log?: (message: string) => void;
   /** Copy progress of `migrateIndex`. */
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
+  /**
+   * Stops `up`/`down` (Ctrl-C in the CLI): no further migration starts, and the running one stops
+   * at its next step or inside a copy, is undone like a failure, and is not recorded.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Where one migration stands. */
@@ -166,6 +171,7 @@ export class Migrator {
     }
     const results: { name: string; durationMs: number }[] = [];
     for (const file of selected) {
+      this.#stopIfAborted(file.name, results.length);
       results.push({ name: file.name, durationMs: await this.#apply(file, dryRun) });
     }
     return {
@@ -208,6 +214,7 @@ export class Migrator {
     const applied = await readApplied(this.client, this.stateIndex);
     const reverted: string[] = [];
     for (const record of applied.reverse().slice(0, steps)) {
+      this.#stopIfAborted(record.name, reverted.length);
       const file = files.get(record.name);
       if (file === undefined) {
         throw new OrmError(
@@ -255,10 +262,21 @@ export class Migrator {
     );
   }
 
+  #stopIfAborted(next: string, done: number): void {
+    if (this.#options.signal?.aborted !== true) return;
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `Stopped before ${next}: the run was aborted after ${done} migration(s); the rest are as they were`,
+      { cause: this.#options.signal.reason },
+    );
+  }
+
   #context(): OperationContext {
+    const signal = this.#options.signal;
     const hooks: ContextHooks = {
       log: (m) => this.#log(m),
       ...(this.#options.onProgress === undefined ? {} : { onProgress: this.#options.onProgress }),
+      ...(signal === undefined ? {} : { signal }),
     };
     return new OperationContext(this.client, hooks);
   }

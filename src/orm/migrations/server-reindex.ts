@@ -49,6 +49,7 @@ export async function serverReindex(
   to: string,
   batchSize: number,
   onProgress: (progress: ReindexProgress) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
   const { task } = (await client.reindex({
@@ -63,6 +64,7 @@ export async function serverReindex(
   const taskId = String(task);
   try {
     for (;;) {
+      signal?.throwIfAborted();
       const state = await client.tasks.get({ task_id: taskId });
       const status = (state.task.status ?? {}) as TaskStatus;
       const written = (status.created ?? 0) + (status.updated ?? 0);

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
@@ -261,5 +262,51 @@ describe('elastiq migrate (child process, real node)', () => {
     const status = await cli('status', ...flags);
     expect(status.stdout).toContain('1 applied');
     expect(status.stdout).not.toContain('Locked by');
+  });
+
+  it('Ctrl-C during up undoes the running migration, releases the lock and exits 1', async () => {
+    const intDir = join(dir, 'interrupted');
+    const intState = `${PREFIX}-int-state`;
+    const created = `${PREFIX}-int`;
+    await mkdir(intDir);
+    await writeFile(
+      join(intDir, '20260101000000_slow.mjs'),
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${created}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
+  ctx.log('created, now waiting');
+  await new Promise((r) => setTimeout(r, 3000));
+  await ctx.putMapping({ name: '${created}', body: { mappings: { properties: { b: { type: 'keyword' } } } } });
+}
+`,
+    );
+    // node itself (not the tsx wrapper, which runs a second process) receives the signal.
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href]
+        .concat([join(ROOT, 'src/cli/index.ts'), 'migrate', 'up'])
+        .concat(['--url', node, '--dir', intDir, '--state-index', intState]),
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (interrupted || !stderr.includes('created, now waiting')) return;
+      interrupted = true; // once: a second Ctrl-C quits at once
+      child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toContain(
+      'SIGINT: stopping; the running migration is undone and the lock released',
+    );
+    expect(stderr).toContain(`Undone: step 1: createIndex ${created}`);
+    expect(stderr).toContain('[ORM_MIGRATION_FAILED]');
+    expect(code).toBe(1);
+    expect(await client.indices.exists({ index: `${created}-v1` })).toBe(false);
+    const status = await cli('status', '--dir', intDir, '--state-index', intState, '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      migrations: [{ name: '20260101000000_slow', state: 'pending' }],
+      lock: null,
+    });
   });
 });

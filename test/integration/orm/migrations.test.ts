@@ -568,6 +568,45 @@ export async function down(ctx: any): Promise<void> {
     expect((await migrator().status()).map((e) => e.state)).toEqual(['pending']);
   });
 
+  it('an aborted run stops the copy, undoes the running migration, releases the lock and starts no other', async () => {
+    const name = `${PREFIX}-aborted`;
+    await new OperationContext(client, { log: () => undefined }).createIndex({
+      name,
+      body: { mappings: { properties: { n: { type: 'integer' } } } },
+    });
+    await client.helpers.bulk({
+      datasource: Array.from({ length: 2000 }, (_, n) => ({ n })),
+      onDocument: () => ({ index: { _index: name } }),
+      refreshOnCompletion: name,
+    });
+    const body = JSON.stringify({ mappings: { properties: { n: { type: 'long' } } } });
+    await file(
+      '20260101000000_copy.mjs',
+      // The transform pulls the plug in the middle of the copy (as Ctrl-C would).
+      `export async function up(ctx) {\n  await ctx.migrateIndex({ name: '${name}', body: ${body} }, { batchSize: 100, transform: (s) => { if (s.n === 500) globalThis.abortMigration(); return s; } });\n}\n`,
+    );
+    await file('20260102000000_after.mjs', 'export function up(ctx) { ctx.log("after ran"); }\n');
+    const controller = new AbortController();
+    const scope = globalThis as { abortMigration?: () => void };
+    scope.abortMigration = () => controller.abort();
+    const logged: string[] = [];
+    const error = await migrator({ signal: controller.signal, log: (m) => logged.push(m) })
+      .up()
+      .catch((e: unknown) => e)
+      .finally(() => delete scope.abortMigration);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect((error as MigrationFailedError).step).toBe(`step 1: migrateIndex ${name}`);
+    expect((error as Error).message).toContain(
+      `copying ${name}-v1 into ${name}-v2 failed: This operation was aborted; ${name}-v2 was deleted`,
+    );
+    expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
+    expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+    await client.index({ index: name, document: { n: -1 }, refresh: true }); // writable again
+    expect(logged).not.toContain('after ran');
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['pending', 'pending']);
+    expect(await readLock(client, STATE)).toBeUndefined();
+  });
+
   it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
     const name = `${PREFIX}-failing`;
     await file(
