@@ -84,6 +84,7 @@ export function toSource(instance: object, meta: ModelMetadata): Record<string, 
     instance as Record<string | symbol, unknown>,
     '',
     meta.className,
+    [instance],
   );
 }
 
@@ -323,6 +324,7 @@ function dehydrate(
   instance: Record<string | symbol, unknown>,
   path: string,
   root: string,
+  ancestors: object[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of plan.fields) {
@@ -333,7 +335,13 @@ function dehydrate(
     out[field.name] =
       field.kind === Kind.Plain || v === null
         ? v
-        : convertOut(field, v, path === '' ? field.property : `${path}.${field.property}`, root);
+        : convertOut(
+            field,
+            v,
+            path === '' ? field.property : `${path}.${field.property}`,
+            root,
+            ancestors,
+          );
   }
   const extras = instance[UNDECLARED] as Record<string, unknown> | undefined;
   if (extras) {
@@ -354,33 +362,70 @@ function dehydrate(
   return out;
 }
 
-function convertOut(field: FieldPlan, value: unknown, path: string, root: string): unknown {
+function convertOut(
+  field: FieldPlan,
+  value: unknown,
+  path: string,
+  root: string,
+  ancestors: object[],
+): unknown {
   if (Array.isArray(value)) {
     return value.map((item, i) =>
-      item === null ? null : convertOutOne(field, item, `${path}.${i}`, root),
+      item === null ? null : convertOutOne(field, item, `${path}.${i}`, root, ancestors),
     );
   }
-  return convertOutOne(field, value, path, root);
+  return convertOutOne(field, value, path, root, ancestors);
 }
 
-function convertOutOne(field: FieldPlan, value: unknown, path: string, root: string): unknown {
+function convertOutOne(
+  field: FieldPlan,
+  value: unknown,
+  path: string,
+  root: string,
+  ancestors: object[],
+): unknown {
   if (field.kind === Kind.Inner) {
-    return isObject(value)
-      ? dehydrate(field.inner!(), value as Record<string | symbol, unknown>, path, root)
-      : value;
+    if (!isObject(value)) return value;
+    // A _source is a tree: an inner document that holds one of its own ancestors has no JSON form.
+    if (ancestors.includes(value)) {
+      throw new OrmValidationError(root, [
+        {
+          code: 'custom',
+          path: issuePath(path),
+          message: 'refers back to an object that contains it (a cycle); a _source must be a tree',
+          input: value,
+        },
+      ]);
+    }
+    ancestors.push(value);
+    try {
+      return dehydrate(
+        field.inner!(),
+        value as Record<string | symbol, unknown>,
+        path,
+        root,
+        ancestors,
+      );
+    } finally {
+      ancestors.pop();
+    }
   }
   if (!(value instanceof Date)) return value; // strings and numbers are already source forms
   const ms = value.getTime();
   if (Number.isNaN(ms)) {
-    const issuePath = path.split('.').map((p) => (DIGITS.test(p) ? Number(p) : p));
     throw new OrmValidationError(root, [
-      { code: 'custom', path: issuePath, message: 'Invalid Date', input: value },
+      { code: 'custom', path: issuePath(path), message: 'Invalid Date', input: value },
     ]);
   }
   return field.writeDate(ms);
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** A dotted path (`comments.0.at`) as a zod issue path (`['comments', 0, 'at']`). */
+function issuePath(path: string): (string | number)[] {
+  return path.split('.').map((p) => (DIGITS.test(p) ? Number(p) : p));
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -395,3 +395,38 @@ describe('class-transformer decorators', () => {
     expect(toSource(doc, getModelMetadata(Secretive))).toEqual({ name: 'm', token: 'kept' });
   });
 });
+
+describe('toSource of object graphs', () => {
+  class Node extends InnerDoc {
+    @Keyword() label!: string;
+    @ObjectField(() => Node, { enabled: false }) next?: Node;
+  }
+  const nodeMeta = getModelMetadata(Node);
+
+  test('a cycle of inner documents is refused with an OrmValidationError naming its path', () => {
+    const a = Object.assign(new Node(), { label: 'a' });
+    const b = Object.assign(new Node(), { label: 'b', next: a });
+    a.next = b;
+    let error: unknown;
+    try {
+      toSource(a, nodeMeta);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OrmValidationError);
+    expect((error as OrmValidationError).issues[0]?.path).toEqual(['next', 'next']);
+    expect((error as OrmValidationError).message).toContain('a cycle');
+  });
+
+  test('the same inner document in two places is no cycle', () => {
+    class Pair extends InnerDoc {
+      @ObjectField(() => Node, { enabled: false }) left?: Node;
+      @ObjectField(() => Node, { enabled: false }) right?: Node;
+    }
+    const leaf = Object.assign(new Node(), { label: 'leaf' });
+    const shared = Object.assign(new Node(), { label: 'shared', next: leaf });
+    const pair = Object.assign(new Pair(), { left: shared, right: shared });
+    const expected = { label: 'shared', next: { label: 'leaf' } };
+    expect(toSource(pair, getModelMetadata(Pair))).toEqual({ left: expected, right: expected });
+  });
+});
