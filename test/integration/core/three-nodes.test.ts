@@ -80,6 +80,9 @@ describe.skipIf(nodeControlMissing !== undefined)(
         while (next < total) {
           const id = next++;
           if (id === 60) stopping = stopClusterNode(stopped);
+          // The second half waits for the node to be gone: on a fast machine the writes could
+          // otherwise all finish during its graceful shutdown, and none would meet it dead.
+          if (id >= total / 2) await stopping;
           const response = await client.transport.request<{ _version: number }>(
             { method: 'PUT', path: `/${INDEX}/_doc/${id}`, body: { id } },
             { meta: true },
