@@ -8,6 +8,12 @@ import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { type DocumentData, ModelSearch, ModelUpdateByQuery } from './model-search.js';
 import { createDocument, indexNameOf } from './persistence.js';
+import {
+  type SaveAllOptions,
+  type SaveAllResult,
+  type SaveAllStreamResult,
+  saveDocuments,
+} from './persistence-bulk.js';
 import { type InitResult, initIndex } from './persistence-init.js';
 import type {
   CallOptions,
@@ -227,6 +233,43 @@ export abstract class Model {
       index: options.index ?? getDocumentMetadata(this).index.name,
       ...(options.client === undefined ? {} : { client: options.client }),
     });
+  }
+
+  /**
+   * Saves many documents with the bulk API, each exactly as `save()` would: validated first
+   * (invalid ones are never sent), partial ones refused, loaded ones guarded by their seqNo. Every
+   * saved document gets its `meta` (id, seqNo, primaryTerm, version, index) from its bulk item.
+   * Any document not saved rejects the call with OrmBulkSaveError (ORM_BULK_FAILED) listing each
+   * with its typed error (OrmValidationError, OrmConflictError, ...); `raiseOnError: false`
+   * resolves with `{ saved, savedCount, failed }` instead. An array's saved documents are listed
+   * (`saved`); an iterable's are only counted (`saved` undefined), so a stream of any length runs
+   * in bounded memory.
+   *
+   * @example
+   * ```ts
+   * const posts = titles.map((title) => Post.create({ title, publishedAt: new Date() }));
+   * const { savedCount } = await Post.saveAll(posts, { refresh: 'wait_for' });
+   * posts[0]?.meta.id; // set from its bulk item
+   * const { failed } = await Post.saveAll(readPosts(), { raiseOnError: false }); // async iterable
+   * for (const { document, error } of failed) console.error(document.meta.id, error.code);
+   * ```
+   */
+  static saveAll<T extends Model>(
+    this: ModelConstructor<T>,
+    docs: readonly T[],
+    options?: SaveAllOptions,
+  ): Promise<SaveAllResult<T>>;
+  static saveAll<T extends Model>(
+    this: ModelConstructor<T>,
+    docs: Iterable<T> | AsyncIterable<T>,
+    options?: SaveAllOptions,
+  ): Promise<SaveAllStreamResult<T>>;
+  static saveAll<T extends Model>(
+    this: ModelConstructor<T>,
+    docs: Iterable<T> | AsyncIterable<T>,
+    options: SaveAllOptions = {},
+  ): Promise<SaveAllResult<T> | SaveAllStreamResult<T>> {
+    return saveDocuments(this, docs, options) as Promise<SaveAllResult<T> | SaveAllStreamResult<T>>;
   }
 
   /**
