@@ -28,6 +28,10 @@ async function seeded(client: Client, name: string, count: number): Promise<void
   });
 }
 
+async function aliasTargets(client: Client, alias: string): Promise<string[]> {
+  return Object.keys(await client.indices.getAlias({ name: alias })).sort();
+}
+
 const retyped = (name: string) => ({
   name,
   body: { mappings: { properties: { code: { type: 'integer' } } } },
@@ -95,6 +99,31 @@ describe.skipIf(openSearchMissing !== undefined)(
       expect(mapping[`${name}-v2`]?.mappings.properties?.code).toEqual({ type: 'integer' });
       const found = await client.count({ index: name, query: { range: { code: { gte: 2000 } } } });
       expect(found.count).toBe(500);
+    });
+
+    it('an aborted server copy cancels the task before deleting the new index, which stays gone', async () => {
+      const aborted = `${name}-abort`;
+      await seeded(client, aborted, 20_000);
+      const controller = new AbortController();
+      const ctx = new OperationContext(client, {
+        log: () => undefined,
+        onProgress: () => controller.abort(),
+        signal: controller.signal,
+      });
+      const error = await ctx
+        .migrateIndex(retyped(aborted), { batchSize: 10 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
+      expect((error as Error).message).toContain('This operation was aborted');
+      // a task still writing would bring the index back through auto-creation
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await client.indices.exists({ index: `${aborted}-v2` })).toBe(false);
+      const running = await client.tasks.list({ actions: '*reindex', detailed: true });
+      const ours = Object.values(running.nodes ?? {})
+        .flatMap((n) => Object.values(n.tasks ?? {}))
+        .filter((t) => t.description?.includes(aborted));
+      expect(ours).toEqual([]);
+      expect(await aliasTargets(client, aborted)).toEqual([`${aborted}-v1`]);
     });
   },
 );
