@@ -232,7 +232,8 @@ function diffMultiFields(desired: Json, live: Json, path: string, changes: Mappi
         path: subPath,
         kind: 'added',
         additive: true,
-        description: `${subPath}: new ${typeOf(sub as Json)} multi-field`,
+        // put_mapping accepts it, but only documents written afterwards get it: say so.
+        description: `${subPath}: new ${typeOf(sub as Json)} multi-field (documents already stored are not indexed into it until rewritten: run _update_by_query after, or use migrateIndex)`,
       });
     } else {
       diffField(sub as Json, live[name] as Json, subPath, 'true', changes);

@@ -72,6 +72,10 @@ describe('diffMappings', () => {
       'added title.en',
       'added author.email',
     ]);
+    // a search on the new multi-field would silently miss every document stored before
+    expect(diff.changes[0]?.description).toBe(
+      'title.en: new text multi-field (documents already stored are not indexed into it until rewritten: run _update_by_query after, or use migrateIndex)',
+    );
   });
 
   it('plans migrateIndex for a changed type and says from what to what', () => {
