@@ -10,7 +10,12 @@ import type {
   ModelSearch,
   ModelUpdateByQuery,
 } from '../../src/orm/document/model-search.js';
+import type {
+  SaveAllResult,
+  SaveAllStreamResult,
+} from '../../src/orm/document/persistence-bulk.js';
 import type { DocumentMeta } from '../../src/orm/document/persistence-state.js';
+import type { OrmError } from '../../src/orm/errors.js';
 
 class Comment extends InnerDoc {
   @Keyword() author!: string;
@@ -145,5 +150,34 @@ describe('instances', () => {
   test('Model itself cannot be instantiated', () => {
     // @ts-expect-error Model is abstract
     new Model();
+  });
+});
+
+describe('saveAll', () => {
+  test('an array resolves to a result typed with the model that lists the saved documents', () => {
+    const post = Post.create({ title: 'x' });
+    const result = Post.saveAll([post]);
+    expectTypeOf(result).toEqualTypeOf<Promise<SaveAllResult<Post>>>();
+    type Result = Awaited<typeof result>;
+    expectTypeOf<Result['saved']>().toEqualTypeOf<readonly Post[]>();
+    expectTypeOf<Result['failed'][number]['document']>().toEqualTypeOf<Post>();
+    expectTypeOf<Result['failed'][number]['error']>().toEqualTypeOf<OrmError>();
+  });
+
+  test('an async iterable resolves to a count: saved is undefined', () => {
+    async function* posts(): AsyncGenerator<Post> {
+      yield Post.create({ title: 'x' });
+    }
+    const result = Post.saveAll(posts(), { raiseOnError: false, refresh: 'wait_for' });
+    expectTypeOf(result).toEqualTypeOf<Promise<SaveAllStreamResult<Post>>>();
+    expectTypeOf<Awaited<typeof result>['saved']>().toEqualTypeOf<undefined>();
+    expectTypeOf<Awaited<typeof result>['savedCount']>().toEqualTypeOf<number>();
+  });
+
+  test('only documents of the model compile, and only known options', () => {
+    // @ts-expect-error a plain object is not a Post
+    void Post.saveAll([{ title: 'x' }]);
+    // @ts-expect-error opType is 'index' or 'create'
+    void Post.saveAll([], { opType: 'update' });
   });
 });
