@@ -49,9 +49,13 @@ export {
 } from './decorators/inner-fields.js';
 export { getDefaultClient, setDefaultClient } from './document/connections.js';
 export {
+  type BulkSaveDetails,
+  type BulkSaveFailure,
   type ConflictDetails,
+  OrmBulkSaveError,
   OrmConflictError,
   OrmNotFoundError,
+  OrmWriteError,
 } from './document/errors.js';
 export { InnerDoc } from './document/inner-doc.js';
 export {
@@ -67,6 +71,11 @@ export {
   ModelSearch,
   ModelUpdateByQuery,
 } from './document/model-search.js';
+export type {
+  SaveAllOptions,
+  SaveAllResult,
+  SaveAllStreamResult,
+} from './document/persistence-bulk.js';
 export type { InitResult } from './document/persistence-init.js';
 export type {
   CallOptions,
