@@ -365,6 +365,43 @@ describe('Model.saveAll: what it reports', () => {
     expect(bulk.failed[0]!.error.message).toMatch(/never acknowledged/);
     expect(bulk.message).toMatch(/stopped before the end of its input/);
     expect(posts[0]!.meta.id).toBeUndefined();
+    // their write queue is free again: a later save() of them runs
+    answerBulk();
+    await expect(Post.saveAll(posts)).resolves.toMatchObject({ savedCount: 2 });
+  });
+
+  it('an input that throws stops the run: OrmBulkSaveError with that cause, the documents read and not acknowledged in failed', async () => {
+    answerBulk();
+    const first = Post.create({ slug: 'first' });
+    const boom = new Error('source broke');
+    async function* docs(): AsyncGenerator<Post> {
+      yield first;
+      throw boom;
+    }
+    const error = await Post.saveAll(docs(), { raiseOnError: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrmBulkSaveError);
+    const bulk = error as OrmBulkSaveError<Post>;
+    expect(bulk).toMatchObject({ stopped: true, saved: undefined });
+    expect((bulk.cause as Error).cause).toBe(boom);
+    // the batch being filled is not sent: its document is reported, not lost
+    expect(bulk.savedCount + bulk.failed.length).toBe(1);
+    for (const f of bulk.failed) {
+      expect(f.document).toBe(first);
+      expect(f.error).toMatchObject({ code: 'ORM_WRITE_FAILED', status: undefined });
+    }
+  });
+
+  it('a bulk option out of range is refused before anything is read or sent', async () => {
+    answerBulk();
+    let read = 0;
+    function* docs(): Generator<Post> {
+      read += 1;
+      yield Post.create({ slug: 'a' });
+    }
+    const error = await Post.saveAll(docs(), { concurrency: 0 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ELASTIQ_CONFIGURATION', option: 'concurrency' });
+    expect(read).toBe(0);
+    expect(stub.requests).toHaveLength(0);
   });
 
   it('refuses at once without a client (ORM_NO_CLIENT) or on a class without @Document', async () => {
