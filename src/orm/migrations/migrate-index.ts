@@ -219,8 +219,11 @@ async function blockWrites(client: Client, index: string): Promise<() => Promise
     name: 'index.blocks.write',
   })) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
   const already = String(settings[index]?.settings?.index?.blocks?.write) === 'true';
+  // The _block API, unlike the setting alone, returns once writes in flight have finished.
+  if (!already) await client.indices.addBlock({ index, block: 'write' });
+  // The copy reads what a search sees: acknowledged writes not yet refreshed would be left out.
+  await client.indices.refresh({ index });
   if (already) return async () => undefined;
-  await client.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
   return async () => {
     await client.indices
       .putSettings({ index, settings: { 'index.blocks.write': null } }, { ignore: [404] })

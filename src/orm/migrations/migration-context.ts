@@ -240,7 +240,8 @@ export class OperationContext implements MigrationContext {
       add: { index: result.from, alias, ...options },
     }));
     const { to } = result;
-    await this.client.indices.putSettings({ index: to, settings: { 'index.blocks.write': true } });
+    // The _block API returns once writes in flight have finished, so the count below is final.
+    await this.client.indices.addBlock({ index: to, block: 'write' });
     try {
       if ((await writeOps(this.client, to)) !== writesAtSwap.get(result)) {
         throw new OrmError(

@@ -278,6 +278,25 @@ describe('migration operations on models (real node)', () => {
     expect((await client.count({ index: videos })).count).toBe(1);
   });
 
+  it('copies documents written just before the migration that no refresh has made searchable yet', async () => {
+    const name = `${PREFIX}-unrefreshed`;
+    await ctx().createIndex({
+      name,
+      body: {
+        settings: { refresh_interval: '-1' }, // no periodic refresh: the last write stays unsearchable
+        mappings: { properties: { n: { type: 'integer' } } },
+      },
+    });
+    await client.index({ index: name, id: 'seen', document: { n: 1 }, refresh: true });
+    await client.index({ index: name, id: 'fresh', document: { n: 2 } }); // acknowledged, not refreshed
+    const result = await ctx().migrateIndex({
+      name,
+      body: { mappings: { properties: { n: { type: 'long' } } } },
+    });
+    expect(result).toMatchObject({ total: 2, copied: 2 });
+    expect((await client.get({ index: name, id: 'fresh' }, { ignore: [404] })).found).toBe(true);
+  });
+
   it('an alias swap whose answer is lost after the server applied it keeps the new index (the old one is gone)', async () => {
     const name = `${PREFIX}-lost-answer`;
     const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
