@@ -147,8 +147,9 @@ export class OperationContext implements MigrationContext {
 
   updateAliases(actions: readonly IndicesUpdateAliasesAction[]): Promise<void> {
     return this.#run(`updateAliases (${actions.length} actions)`, async () => {
+      const undo = await inverseAliases(actions, this.client);
       await this.client.indices.updateAliases({ actions: [...actions] });
-      return inverseAliases(actions, this.client);
+      return undo;
     });
   }
 
@@ -265,17 +266,40 @@ export class OperationContext implements MigrationContext {
   }
 }
 
-// add ↔ remove; remove_index cannot be undone, so such a call has no undo.
-function inverseAliases(actions: readonly IndicesUpdateAliasesAction[], client: Client): Undo {
-  const inverse: IndicesUpdateAliasesAction[] = [];
-  for (const action of actions) {
-    if (action.remove_index !== undefined) return 'irreversible';
-    if (action.add !== undefined) inverse.unshift({ remove: { ...pickTarget(action.add) } });
-    if (action.remove !== undefined) inverse.unshift({ add: { ...pickTarget(action.remove) } });
+/**
+ * The undo of an `_aliases` call, read before it runs: what it adds is removed, then every alias
+ * it touches is put back as it was, with its filter, routing and write-index flag (a removed
+ * filtered alias must not come back unfiltered; an overwritten one must not vanish).
+ * `remove_index` cannot be undone, so such a call has no undo.
+ */
+async function inverseAliases(
+  actions: readonly IndicesUpdateAliasesAction[],
+  client: Client,
+): Promise<Undo> {
+  if (actions.some((a) => a.remove_index !== undefined)) return 'irreversible';
+  const targets = actions.flatMap((a) => [a.add, a.remove].filter((t) => t !== undefined));
+  if (targets.length === 0) return 'nothing';
+  const indices = [...new Set(targets.flatMap((t) => listOf(t.index, t.indices)))];
+  const names = [...new Set(targets.flatMap((t) => listOf(t.alias, t.aliases)))];
+  const before = (await client.indices.getAlias(
+    { index: indices, name: names },
+    { ignore: [404] },
+  )) as Record<string, { aliases?: Record<string, Record<string, unknown>> }>;
+  const inverse: IndicesUpdateAliasesAction[] = actions.flatMap((a) =>
+    a.add === undefined ? [] : [{ remove: { ...pickTarget(a.add), must_exist: false } }],
+  );
+  for (const [index, entry] of Object.entries(before)) {
+    for (const [alias, definition] of Object.entries(entry?.aliases ?? {})) {
+      inverse.push({ add: { index, alias, ...definition } });
+    }
   }
   return async () => {
-    await client.indices.updateAliases({ actions: inverse });
+    if (inverse.length > 0) await client.indices.updateAliases({ actions: inverse });
   };
+}
+
+function listOf(...values: (string | string[] | undefined)[]): string[] {
+  return values.flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 }
 
 function pickTarget(action: {

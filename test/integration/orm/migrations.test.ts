@@ -626,6 +626,41 @@ export async function down(ctx: any): Promise<void> {
     expect(await readLock(client, STATE)).toBeUndefined();
   });
 
+  it('undoing updateAliases puts a removed filtered alias and an overwritten one back as they were', async () => {
+    const name = `${PREFIX}-aliases-undo`;
+    const tenant = `${name}-tenant`;
+    const writer = `${name}-writer`;
+    await client.indices.create({
+      index: name,
+      mappings: { properties: { tenant: { type: 'keyword' } } },
+      aliases: {
+        [tenant]: { filter: { term: { tenant: 'a' } }, index_routing: 'a', search_routing: 'a' },
+        [writer]: { is_write_index: true },
+      },
+    });
+    await file(
+      '20260101000000_aliases.mjs',
+      `export async function up(ctx) {
+  await ctx.updateAliases([
+    { remove: { index: '${name}', alias: '${tenant}' } },
+    { add: { index: '${name}', alias: '${writer}', is_write_index: false } },
+    { add: { index: '${name}', alias: '${name}-new' } },
+  ]);
+  throw new Error('a later step failed');
+}
+`,
+    );
+    const error = (await migrator()
+      .up()
+      .catch((e: unknown) => e)) as MigrationFailedError;
+    expect(error.rolledBack).toEqual(['step 1: updateAliases (3 actions)']);
+    const aliases = (await client.indices.getAlias({ index: name }))[name]?.aliases;
+    expect(aliases).toEqual({
+      [tenant]: { filter: { term: { tenant: 'a' } }, index_routing: 'a', search_routing: 'a' },
+      [writer]: { is_write_index: true },
+    });
+  });
+
   it('a migration that throws is not recorded, its steps are undone, the lock is released and the step is named', async () => {
     const name = `${PREFIX}-failing`;
     await file(
