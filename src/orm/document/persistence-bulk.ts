@@ -60,6 +60,14 @@ export interface SaveAllStreamResult<T extends object> extends BulkSaveDetails<T
   readonly saved: undefined;
 }
 
+// What an item's meta needs: the rest of a full item (_shards, ...) is parsed for nothing.
+const ITEM_FIELDS = [
+  'errors',
+  ...['status', 'error', 'result', '_id', '_index', '_seq_no', '_primary_term', '_version'].map(
+    (field) => `items.*.${field}`,
+  ),
+].join(',');
+
 /** One document on its way through the bulk helper (what `onDocument` turns into an action). */
 interface Entry {
   readonly doc: object;
@@ -134,7 +142,10 @@ export async function saveDocuments(
       outcomes.failed(entry.position, entry.doc, itemError(entry, status, error ?? null, create));
       done(entry);
     },
-    ...(options.refresh === undefined ? {} : { params: { refresh: options.refresh } }),
+    params: {
+      filter_path: ITEM_FIELDS,
+      ...(options.refresh === undefined ? {} : { refresh: options.refresh }),
+    },
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.flushBytes === undefined ? {} : { flushBytes: options.flushBytes }),
   });

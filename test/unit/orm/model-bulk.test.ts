@@ -175,13 +175,19 @@ describe('Model.saveAll: what is sent', () => {
     expect(bulk[0]!.meta).toMatchObject({ _index: 'orm-bulk-alias', _id: 'x', if_seq_no: 4 });
   });
 
-  it('passes refresh to the bulk request and splits batches at flushBytes', async () => {
+  it('passes refresh to every bulk request, asks only for the item fields it reads, and splits batches at flushBytes', async () => {
     answerBulk();
     const posts = Array.from({ length: 30 }, (_, i) => Post.create({ slug: `s${i}` }));
     const result = await Post.saveAll(posts, { refresh: 'wait_for', flushBytes: 200 });
     expect(result.savedCount).toBe(30);
     expect(stub.requests.length).toBeGreaterThan(3);
-    for (const request of stub.requests) expect(request.query.get('refresh')).toBe('wait_for');
+    for (const request of stub.requests) {
+      expect(request.query.get('refresh')).toBe('wait_for');
+      // only what an item's meta needs comes back (not _shards and the rest)
+      expect(request.query.get('filter_path')?.split(',')).toEqual(
+        expect.arrayContaining(['errors', 'items.*.status', 'items.*.error', 'items.*._seq_no']),
+      );
+    }
   });
 
   it('never sends invalid documents unless validate: false', async () => {
