@@ -145,7 +145,14 @@ export class Migrator {
       await lock.release().catch((e: unknown) => this.#log(`could not release the lock: ${e}`));
       throw error;
     }
-    await lock.release();
+    // The work is done and its records written: a failed release must not report it as failed.
+    await lock
+      .release()
+      .catch((e: unknown) =>
+        this.#log(
+          `warning: could not release the migration lock (${e}); run elastiq migrate unlock, or it goes stale`,
+        ),
+      );
     return result;
   }
 

@@ -3,6 +3,7 @@ import type { Client } from '../../../src/core/client.js';
 import { ResponseError } from '../../../src/core/errors.js';
 import { MigrationLockedError } from '../../../src/orm/migrations/migration-errors.js';
 import { acquireLock, readLock } from '../../../src/orm/migrations/migration-state.js';
+import { Migrator } from '../../../src/orm/migrations/migrator.js';
 
 interface Stored {
   source: Record<string, unknown>;
@@ -141,5 +142,25 @@ describe('migration lock', () => {
     await held.release();
     expect(warnings).toEqual(['the migration lock state/_lock was broken by another runner']);
     expect(docs.has('_lock')).toBe(false);
+  });
+
+  it('a run whose work is done still succeeds when releasing the lock fails, and says so', async () => {
+    const { client } = fakeClient();
+    const fake = client as unknown as Record<string, unknown>;
+    fake.indices = { exists: async () => true, putMapping: async () => ({}) };
+    fake.search = async () => ({ hits: { hits: [] } });
+    fake.delete = async () => {
+      throw new Error('socket hang up');
+    };
+    const logged: string[] = [];
+    const migrator = new Migrator({
+      client,
+      dir: '/nonexistent/migrations',
+      log: (m) => logged.push(m),
+    });
+    await expect(migrator.up()).resolves.toEqual({ applied: [], remaining: [], dryRun: false });
+    expect(logged).toEqual([
+      'warning: could not release the migration lock (Error: socket hang up); run elastiq migrate unlock, or it goes stale',
+    ]);
   });
 });
