@@ -134,7 +134,6 @@ export async function saveDocuments(
     onDocument: (entry) => actionOf(entry, create),
     onSuccess: ({ document: entry, result }) => {
       recordMeta(entry.doc, result, entry.index);
-      if (entry.routing !== undefined) metaOf(entry.doc).routing = entry.routing;
       outcomes.saved(entry.position);
       done(entry);
     },
