@@ -154,6 +154,32 @@ async function swap(
   }
 }
 
+/**
+ * The transform, refusing what it may not return: a Promise (an async transform) would be written
+ * as `{}`, every document emptied while the counts still match, so it fails the copy instead.
+ */
+function checkedTransform(
+  transform: NonNullable<MigrateIndexOptions['transform']>,
+): NonNullable<MigrateIndexOptions['transform']> {
+  return (source, hit) => {
+    const out = transform(source, hit);
+    if (out === null || out === undefined) return out;
+    if (typeof (out as { then?: unknown }).then === 'function') {
+      throw new OrmError(
+        'ORM_MIGRATION_INVALID',
+        `migrateIndex: the transform returned a Promise for document ${hit._id}; it must be synchronous and return the document (or null to drop it)`,
+      );
+    }
+    if (typeof out !== 'object' || Array.isArray(out)) {
+      throw new OrmError(
+        'ORM_MIGRATION_INVALID',
+        `migrateIndex: the transform returned ${Array.isArray(out) ? 'an array' : typeof out} for document ${hit._id}; return the document object (or null to drop it)`,
+      );
+    }
+    return out;
+  };
+}
+
 // Checked before anything is touched: a bad batch size used to surface as a count mismatch.
 function checkOptions(options: MigrateIndexOptions): void {
   const { batchSize, copy } = options;
@@ -291,7 +317,7 @@ async function clientReindex(
   const result = await client.helpers.reindex<Record<string, unknown>, unknown>({
     source: { index: from, size: options.batchSize ?? 1000 },
     dest: { index: to },
-    ...(options.transform === undefined ? {} : { transform: options.transform }),
+    ...(options.transform === undefined ? {} : { transform: checkedTransform(options.transform) }),
     onProgress: (progress) => hooks.onProgress?.({ ...progress, to }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     bulk: {

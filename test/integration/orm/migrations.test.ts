@@ -320,6 +320,22 @@ describe('migration operations on models (real node)', () => {
     expect((await client.count({ index: name })).count).toBe(1);
   });
 
+  it('an async transform fails the copy instead of writing every document as {}', async () => {
+    const name = `${PREFIX}-async-transform`;
+    const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
+    await ctx().createIndex(target, { versioned: false }); // a concrete index: a swap deletes it
+    await client.index({ index: name, id: 'a', document: { n: 1 }, refresh: true });
+    const error = await ctx()
+      .migrateIndex(target, { transform: async (source) => ({ ...source, n: 2 }) })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
+    expect((error as Error).message).toContain(
+      'the transform returned a Promise for document a; it must be synchronous',
+    );
+    expect((await client.get<{ n: number }>({ index: name, id: 'a' }))._source).toEqual({ n: 1 });
+    expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+  });
+
   it('documents the new mapping refuses fail the copy with ORM_MIGRATION_FAILED before the alias moves', async () => {
     const name = `${PREFIX}-refused`;
     await ctx().createIndex({
