@@ -21,7 +21,7 @@ import {
   OrmConflictError,
   OrmWriteError,
 } from './errors.js';
-import { modelOf } from './persistence.js';
+import { modelOf, partialSave } from './persistence.js';
 import { currentSeqNo, errorReason, errorType, indexMissing } from './persistence-errors.js';
 import type { CallOptions } from './persistence-options.js';
 import { homeOf, isPartial, metaOf, recordMeta, serialized } from './persistence-state.js';
@@ -262,16 +262,6 @@ function acquire(doc: object): Promise<() => void> {
   return new Promise((acquired) => {
     void serialized(doc, () => new Promise<void>((release) => acquired(release)));
   });
-}
-
-function partialSave(doc: object): OrmError {
-  return new OrmError(
-    'ORM_PARTIAL_DOCUMENT',
-    `This ${modelOf(doc).name} may not hold all of its stored _source (it was loaded with ` +
-      'source filtering or without the vectors a MultiSearch left out, or updated without the ' +
-      'seqNo guard, e.g. with retryOnConflict), so saving it whole could drop or overwrite ' +
-      'fields. Use update() with the fields you changed, or reload() it first.',
-  );
 }
 
 /** The bulk action of one document: what `save()` would send as an index request. */

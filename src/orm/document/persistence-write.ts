@@ -2,12 +2,11 @@
  * The writes behind `save`, `update`, `delete` and `reload`: each sends the seqNo guard of the
  * write this instance last saw, and turns a refusal into the ORM error that says what to do.
  */
-import { OrmError } from '../errors.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelMetadata } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
 import { OrmNotFoundError } from './errors.js';
-import { assignProps, modelOf } from './persistence.js';
+import { assignProps, modelOf, partialSave } from './persistence.js';
 import { writeError } from './persistence-errors.js';
 import type {
   CallOptions,
@@ -39,16 +38,6 @@ function requireId(doc: object, index: string, action: string): string {
     index,
     undefined,
     `Cannot ${action} a ${modelOf(doc).name} that has no id: save() it first, or set meta.id.`,
-  );
-}
-
-function partialSave(doc: object): OrmError {
-  return new OrmError(
-    'ORM_PARTIAL_DOCUMENT',
-    `This ${modelOf(doc).name} may not hold all of its stored _source (it was loaded with ` +
-      'source filtering or without the vectors a MultiSearch left out, or updated without the ' +
-      'seqNo guard, e.g. with retryOnConflict), so saving it whole could drop or overwrite ' +
-      'fields. Use update() with the fields you changed, or reload() it first.',
   );
 }
 

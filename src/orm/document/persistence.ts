@@ -2,6 +2,7 @@
  * What the document calls share: the model's index name, an instance's class, and `create()`'s
  * assignment of data properties (plain inner objects become their InnerDoc class).
  */
+import { OrmError } from '../errors.js';
 import { getDocumentMetadata, getModelMetadata } from '../metadata/registry.js';
 import type { FieldMetadata, ModelConstructor, ModelMetadata } from '../metadata/types.js';
 
@@ -13,6 +14,17 @@ export function indexNameOf(model: ModelConstructor): string {
 /** The class of a document instance. */
 export function modelOf(doc: object): ModelConstructor {
   return doc.constructor as ModelConstructor;
+}
+
+/** Why `save()` (and `saveAll`) refuse a document that may not hold its whole stored `_source`. */
+export function partialSave(doc: object): OrmError {
+  return new OrmError(
+    'ORM_PARTIAL_DOCUMENT',
+    `This ${modelOf(doc).name} may not hold all of its stored _source (it was loaded with ` +
+      'source filtering or without the vectors a MultiSearch left out, or updated without the ' +
+      'seqNo guard, e.g. with retryOnConflict), so saving it whole could drop or overwrite ' +
+      'fields. Use update() with the fields you changed, or reload() it first.',
+  );
 }
 
 /**
