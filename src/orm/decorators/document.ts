@@ -1,6 +1,7 @@
 /** `@Document(options)`: marks a class as a document model stored in `options.index`. */
 import { type DocumentOptions, recordDocument } from '../metadata/storage.js';
 import type { ModelConstructor } from '../metadata/types.js';
+import { assertLegacyDecorator } from './legacy-only.js';
 
 export type { DocumentOptions } from '../metadata/storage.js';
 
@@ -21,7 +22,8 @@ export type { DocumentOptions } from '../metadata/storage.js';
 export function Document(
   options: DocumentOptions,
 ): <C extends ModelConstructor>(target: C) => void {
-  return (target) => {
+  return (target, ...rest: unknown[]) => {
+    assertLegacyDecorator('@Document', rest[0]);
     recordDocument(target, options);
   };
 }

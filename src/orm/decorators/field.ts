@@ -2,9 +2,11 @@
  * `Field(type, options)` and the typed factory behind every field decorator. A decorator only
  * records its options (metadata/storage.ts); the resolver validates them on first use.
  */
+
 import type { ZodType } from 'zod';
 import { recordField } from '../metadata/storage.js';
 import type { FieldType, ModelConstructor } from '../metadata/types.js';
+import { assertLegacyDecorator } from './legacy-only.js';
 
 /** Options every field decorator takes, besides its type's mapping parameters. */
 export interface CommonFieldOptions {
@@ -46,6 +48,7 @@ export function fieldDecorator(
   target: (() => ModelConstructor) | undefined,
 ): (proto: object, propertyKey: string | symbol, descriptor?: unknown) => void {
   return (proto, propertyKey, descriptor) => {
+    assertLegacyDecorator(`A field decorator (${type})`, propertyKey);
     // A static member's target is the class itself; a method or accessor also gets a descriptor.
     const isStatic = typeof proto === 'function';
     const owner = isStatic ? proto : proto.constructor;
