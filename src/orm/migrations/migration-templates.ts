@@ -114,9 +114,12 @@ function upLines(op: PlannedOperation): string[] {
   const body = target(op.index, op.body, '  ');
   if (op.action === 'createIndex') return [`  await ctx.createIndex(${body});`];
   if (op.action === 'putMapping') {
-    return [
-      `  await ctx.putMapping(${target(op.index, { mappings: op.body.mappings ?? {} }, '  ')});`,
-    ];
+    const mappings: Record<string, unknown> = { ...(op.body.mappings ?? {}) };
+    // A model that leaves dynamic at its default must say so to lift a live 'strict' or false.
+    if (mappings.dynamic === undefined && op.changes.some((c) => c.path === '_mapping.dynamic')) {
+      mappings.dynamic = true;
+    }
+    return [`  await ctx.putMapping(${target(op.index, { mappings }, '  ')});`];
   }
   return [
     '  // To rewrite documents on the way, pass { transform: (source) => ({ ...source }) }.',

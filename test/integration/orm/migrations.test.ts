@@ -492,6 +492,31 @@ export async function down(ctx: any): Promise<void> {
     expect((await m.status()).map((e) => e.state)).toEqual(['pending', 'pending']);
   });
 
+  it('a model that no longer says dynamic strict gets a putMapping that lifts it, after which nothing is planned', async () => {
+    const name = `${PREFIX}-was-strict`;
+    await new OperationContext(client, { log: () => undefined }).createIndex({
+      name,
+      body: { mappings: { dynamic: 'strict', properties: { n: { type: 'integer' } } } },
+    });
+    @Document({ index: name })
+    class Relaxed {
+      @Integer() n = 0;
+    }
+    const [before] = await planMigration(client, [Relaxed]);
+    expect(before?.action).toBe('putMapping');
+    await generateMigration({
+      client,
+      models: [Relaxed],
+      dir,
+      description: 'relax',
+      language: 'mjs',
+    });
+    await migrator().up();
+    const [after] = await planMigration(client, [Relaxed]);
+    expect(after?.changes).toEqual([]);
+    expect(after?.action).toBe('none');
+  });
+
   it("a generated type change and its down keep the model's other alias with the index its own alias points to", async () => {
     const name = `${PREFIX}-aliased`;
     const read = `${name}-read`;
