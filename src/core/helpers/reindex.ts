@@ -47,8 +47,11 @@ export interface ReindexProgress {
 export interface ReindexOptions<TSource = unknown, TTarget = TSource> {
   readonly source: ReindexSourceOptions;
   readonly dest: ReindexDestOptions;
-  /** Returns the document to write; null or undefined skips the hit. */
-  readonly transform?: (source: TSource, hit: HelperHit<TSource>) => TTarget | null | undefined;
+  /** Returns the document to write (or a Promise of it); null or undefined skips the hit. */
+  readonly transform?: (
+    source: TSource,
+    hit: HelperHit<TSource>,
+  ) => TTarget | null | undefined | PromiseLike<TTarget | null | undefined>;
   readonly onProgress?: (progress: ReindexProgress) => void;
   /** Refresh the destination at the end. Default true. */
   readonly refresh?: boolean;
@@ -144,9 +147,12 @@ async function* readItems<TSource, TTarget>(
   for await (const page of pages) {
     for (const hit of page.hits) {
       counters.read++;
-      const source = options.transform
+      const out = options.transform
         ? options.transform(hit._source as TSource, hit)
         : (hit._source as unknown as TTarget);
+      // An async transform is awaited (its Promise written as the document would serialize as
+      // {}); a plain result is taken as it is, without a microtask per hit.
+      const source = isThenable(out) ? await out : out;
       if (source === null || source === undefined) {
         counters.skipped++;
         continue;
@@ -176,4 +182,8 @@ async function countMatches(
     requestOptions,
   );
   return response.count;
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

@@ -51,6 +51,25 @@ function sourceCluster(total: number): StubHandler {
 }
 
 describe('helpers.reindex', () => {
+  it('awaits an async transform: each copy is the resolved document, not a Promise', async () => {
+    const source = await open(sourceCluster(6));
+    const dest = await open((req) => ({ body: bulkResponse(parseBulk(req.body), () => 201) }));
+    const result = await source.helpers.reindex<{ n: number }, { n: number; async: true }>({
+      source: { index: 'src', size: 4 },
+      dest: { index: 'dst', client: dest.client },
+      transform: async (doc) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return doc.n === 3 ? null : { ...doc, async: true };
+      },
+      refresh: false,
+    });
+    expect(result).toMatchObject({ read: 6, skipped: 1 });
+    const written = dest.stub.requests.flatMap((req) => parseBulk(req.body));
+    expect(written.map((line) => line.source)).toEqual(
+      [0, 1, 2, 4, 5].map((n) => ({ n, async: true })),
+    );
+  });
+
   it('writes transformed copies through the destination client, keeping ids and routing', async () => {
     const source = await open(sourceCluster(25));
     const dest = await open((req) => ({ body: bulkResponse(parseBulk(req.body), () => 201) }));
