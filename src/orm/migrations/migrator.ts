@@ -122,7 +122,10 @@ export class Migrator {
     return this.#locked(() => this.#up(options.to, false));
   }
 
-  /** Reverts the newest `steps` applied migrations (default 1) with their `down`, newest first. */
+  /**
+   * Reverts the `steps` most recently applied migrations (default 1) with their `down`, in the
+   * reverse of the order they were applied in.
+   */
   async down(options: { readonly steps?: number } = {}): Promise<DownResult> {
     const steps = options.steps ?? 1;
     if (!Number.isInteger(steps) || steps < 1) {
@@ -220,7 +223,12 @@ export class Migrator {
     const files = new Map((await listMigrationFiles(this.dir)).map((f) => [f.name, f]));
     const applied = await readApplied(this.client, this.stateIndex);
     const reverted: string[] = [];
-    for (const record of applied.reverse().slice(0, steps)) {
+    // Newest applied first: a migration from a branch merged late (an older name applied after
+    // newer ones) is the first to revert, as the order it ran in says.
+    const newestFirst = [...applied].sort(
+      (a, b) => compareText(b.applied_at, a.applied_at) || compareText(b.name, a.name),
+    );
+    for (const record of newestFirst.slice(0, steps)) {
       this.#stopIfAborted(record.name, reverted.length);
       const file = files.get(record.name);
       if (file === undefined) {
@@ -369,4 +377,8 @@ export function selectUpTo(
     );
   }
   return pending.filter((f) => f.name <= target.name);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

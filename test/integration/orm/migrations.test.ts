@@ -438,6 +438,23 @@ describe('generate against the real node', () => {
 describe('Migrator (real node)', () => {
   const NAME = `${PREFIX}-runner`;
 
+  it('down reverts in the reverse of the order migrations were applied, not of their names', async () => {
+    const made = (n: string) =>
+      `export async function up(ctx) { await ctx.createIndex({ name: '${NAME}-${n}' }); }
+export async function down(ctx) { await ctx.deleteIndex('${NAME}-${n}'); }
+`;
+    await file('20260105000000_newer.mjs', made('newer'));
+    const m = migrator();
+    await m.up();
+    // A migration from a branch merged late: its name is older, but it runs last.
+    await file('20260104000000_merged_late.mjs', made('late'));
+    expect((await m.up()).applied.map((a) => a.name)).toEqual(['20260104000000_merged_late']);
+    expect((await m.down()).reverted).toEqual(['20260104000000_merged_late']);
+    expect(await client.indices.exists({ index: `${NAME}-late` })).toBe(false);
+    expect(await client.indices.exists({ index: `${NAME}-newer` })).toBe(true);
+    expect((await m.down()).reverted).toEqual(['20260105000000_newer']);
+  });
+
   it('applies files in order, records them, reports status, reverts with down', async () => {
     await file(
       '20260101000000_create.mjs',
