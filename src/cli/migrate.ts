@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '../core/client.js';
 import { ElastiqError } from '../core/errors.js';
+import { MigrationFailedError } from '../orm/migrations/migration-errors.js';
 import { importModule } from '../orm/migrations/migration-files.js';
 import {
   createMigration,
@@ -233,12 +234,35 @@ async function status(migrator: Migrator, values: Values, io: Output): Promise<n
 }
 
 async function up(migrator: Migrator, values: Values, io: Output): Promise<number> {
-  const result = await migrator.up({
+  const options = {
     ...(values.to === undefined ? {} : { to: values.to }),
     ...(values['dry-run'] ? { dryRun: true } : {}),
-  });
-  io.out(values.json ? JSON.stringify(result, null, 2) : formatUp(result));
-  return 0;
+  };
+  if (!values.json) {
+    io.out(formatUp(await migrator.up(options)));
+    return 0;
+  }
+  // A script reading --json must learn what a failing run applied before it failed: those stay.
+  const before = await appliedNames(migrator);
+  try {
+    io.out(JSON.stringify(await migrator.up(options), null, 2));
+    return 0;
+  } catch (error) {
+    const after = await appliedNames(migrator).catch(() => undefined);
+    const applied = after?.filter((name) => !before.includes(name)) ?? null;
+    const failure = error instanceof ElastiqError ? error.toJSON() : { message: String(error) };
+    io.out(JSON.stringify({ applied, error: { ...failure, ...failureDetails(error) } }, null, 2));
+    throw error;
+  }
+}
+
+async function appliedNames(migrator: Migrator): Promise<string[]> {
+  return (await migrator.status()).filter((e) => e.state !== 'pending').map((e) => e.name);
+}
+
+function failureDetails(error: unknown): Record<string, unknown> {
+  if (!(error instanceof MigrationFailedError)) return {};
+  return { migration: error.migration, step: error.step, rolledBack: error.rolledBack };
 }
 
 async function down(migrator: Migrator, values: Values, io: Output): Promise<number> {

@@ -245,6 +245,34 @@ describe('elastiq migrate (child process, real node)', () => {
     expect(bad.stderr).toContain('[ELASTIQ_MIGRATE_USAGE]');
   });
 
+  it('up --json of a failing run prints what it applied before the failure, and the failure', async () => {
+    const failDir = join(dir, 'failing');
+    const failState = `${PREFIX}-fail-state`;
+    const made = `${PREFIX}-fail-first`;
+    await mkdir(failDir);
+    await writeFile(
+      join(failDir, '20260101000000_first.mjs'),
+      `export async function up(ctx) { await ctx.createIndex({ name: '${made}' }); }\n`,
+    );
+    await writeFile(
+      join(failDir, '20260102000000_broken.mjs'),
+      "export async function up() { throw new Error('the data is not ready'); }\n",
+    );
+    const result = await cli('up', '--json', '--dir', failDir, '--state-index', failState);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[ORM_MIGRATION_FAILED]');
+    const report = JSON.parse(result.stdout) as {
+      applied: string[];
+      error: { code: string; migration: string; step: string };
+    };
+    expect(report.applied).toEqual(['20260101000000_first']);
+    expect(report.error).toMatchObject({
+      code: 'ORM_MIGRATION_FAILED',
+      migration: '20260102000000_broken',
+      step: 'before its first step',
+    });
+  });
+
   it('two CLI runs at once: exactly one applies, the other exits 1 with ORM_MIGRATION_LOCKED', async () => {
     const raceDir = join(dir, 'race');
     const raceState = `${PREFIX}-race-state`;
