@@ -51,9 +51,10 @@ describe('PID files', () => {
     expect(await terminate(polite.pid!, 5000)).toBe('stopped');
     const stubborn = spawn(process.execPath, [
       '-e',
-      "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)",
+      "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')",
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Signalled before its handler is in place, it would die of SIGTERM: wait until it says so.
+    await new Promise((ready) => stubborn.stdout.once('data', ready));
     expect(await terminate(stubborn.pid!, 300)).toBe('killed');
     expect(isAlive(stubborn.pid!)).toBe(false);
   });
