@@ -121,7 +121,11 @@ describe('migration lock', () => {
     const now = () => new Date(clock);
     const live = await acquireLock(client, 'state', { holder: 'a', renewEveryMs: 5, now });
     clock += 20 * 60_000; // the run has lasted 20 minutes, past the 15-minute stale age
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // Wait for a renewal stamped with the new time (a loaded machine may delay the 5 ms timer).
+    const stamped = new Date(clock).toISOString();
+    await expect
+      .poll(async () => (await readLock(client, 'state'))?.lock.renewed, { timeout: 10_000 })
+      .toBe(stamped);
     const breaker = acquireLock(client, 'state', { holder: 'b', forceUnlock: true, now });
     await expect(breaker).rejects.toThrow(/locked by a .* \(1200s ago, renewed 0s ago/);
     expect((await readLock(client, 'state'))?.lock.token).toBe(live.info.token);
@@ -138,7 +142,8 @@ describe('migration lock', () => {
       onRenewError: (m) => warnings.push(m),
     });
     docs.delete('_lock'); // `elastiq migrate unlock` from elsewhere
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // The next renewal finds the lock gone: wait for it rather than for a fixed time.
+    await expect.poll(() => warnings.length, { timeout: 10_000 }).toBeGreaterThan(0);
     await held.release();
     expect(warnings).toEqual(['the migration lock state/_lock was broken by another runner']);
     expect(docs.has('_lock')).toBe(false);
