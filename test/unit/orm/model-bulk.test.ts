@@ -423,7 +423,7 @@ describe('Model.saveAll: what it reports', () => {
 
 describe('Model.saveAll: writes of one instance and long inputs', () => {
   it('waits for a save() of the same instance under way, then sends the seqNo that save got', async () => {
-    let releaseSave: () => void = () => {};
+    let releaseSave: (() => void) | undefined;
     stub.handle((request, response) => {
       if (request.method === 'PUT' || request.method === 'POST') {
         if (!request.path.endsWith('/_bulk')) {
@@ -448,11 +448,12 @@ describe('Model.saveAll: writes of one instance and long inputs', () => {
     });
     const doc = loaded('one', 10);
     const saving = doc.save();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The save must be under way (its request held by the stub) before saveAll starts.
+    await expect.poll(() => releaseSave !== undefined, { timeout: 10_000 }).toBe(true);
     const bulk = Post.saveAll([doc]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sent).toHaveLength(0); // the bulk waits for the save
-    releaseSave();
+    releaseSave!();
     await saving;
     await bulk;
     expect(sent[0]!.meta).toMatchObject({ _id: 'one', if_seq_no: 11 });
