@@ -135,7 +135,8 @@ export function modelsPath(values: Values, cwd: string = process.cwd()): string 
  *
  * @example
  * ```ts
- * process.exitCode = await runMigrate(['status', '--dir', './migrations']);
+ * const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
+ * process.exitCode = await runMigrate(['status', '--dir', './migrations'], io);
  * ```
  */
 export async function runMigrate(argv: readonly string[], io: Output): Promise<number> {

@@ -16,7 +16,7 @@ export interface UnacknowledgedDocument<TDocument = unknown> {
  * try {
  *   await client.helpers.bulk({ datasource: docs, onDocument: () => ({ index: { _index: 'logs' } }) });
  * } catch (err) {
- *   if (err instanceof BulkHelperError) retryLater(err.unacknowledged.map((u) => u.document));
+ *   if (err instanceof BulkHelperError) console.error(err.unacknowledged.map((u) => u.document));
  * }
  */
 export class BulkHelperError<TDocument = unknown> extends ElastiqError {
@@ -73,7 +73,7 @@ export interface ShardFailureSummary {
  *
  * @example
  * try {
- *   for await (const doc of client.helpers.scrollDocuments({ index: 'logs' })) handle(doc);
+ *   for await (const doc of client.helpers.scrollDocuments({ index: 'logs' })) console.log(doc);
  * } catch (err) {
  *   if (err instanceof HelperShardFailureError) console.error(err.failures);
  * }

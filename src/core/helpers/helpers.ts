@@ -33,6 +33,7 @@ export type ReadOptions = HelperRequestOptions & ReadRetryOptions;
  * multi-search and client-side reindex. Memory stays bounded however large the data.
  *
  * @example
+ * declare function readRows(): AsyncIterable<{ id: string }>; // any (async) iterable or Readable
  * const helpers = new Helpers(client);
  * const stats = await helpers.bulk({
  *   datasource: readRows(),

@@ -53,6 +53,7 @@ interface Entry {
  * back by ping or optimistically; when every node is dead, the one due soonest is tried.
  *
  * @example
+ * import { NodePool, UndiciConnection } from 'elastiq';
  * const pool = new NodePool({ Connection: UndiciConnection });
  * pool.update([{ url: new URL('http://127.0.0.1:9200') }]);
  * const connection = pool.select();

@@ -21,6 +21,7 @@ export interface SnifferOptions {
  * option is set; reach it through `client.transport.sniffer`.
  *
  * @example
+ * import { Client } from 'elastiq';
  * const client = new Client({ node: 'http://127.0.0.1:9200', sniffOnConnectionFault: true });
  * const nodes = await client.transport.sniffer?.sniff('manual');
  * console.log(nodes?.map((node) => node.url.href));

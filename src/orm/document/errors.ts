@@ -168,6 +168,7 @@ export interface BulkSaveDetails<T extends object = object> {
  * @example
  * ```ts
  * import { OrmBulkSaveError, OrmConflictError } from 'elastiq/orm';
+ * declare const posts: Post[];
  * try {
  *   await Post.saveAll(posts);
  * } catch (err) {

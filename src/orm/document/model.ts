@@ -247,6 +247,8 @@ export abstract class Model {
    *
    * @example
    * ```ts
+   * declare const titles: string[];
+   * declare function readPosts(): AsyncIterable<Post>;
    * const posts = titles.map((title) => Post.create({ title, publishedAt: new Date() }));
    * const { savedCount } = await Post.saveAll(posts, { refresh: 'wait_for' });
    * posts[0]?.meta.id; // set from its bulk item
