@@ -7,9 +7,9 @@ import { examplesInText, extractExamples, type JsdocExample } from './jsdoc-exam
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SRC = join(ROOT, 'src');
-// Inside the project so its package.json ("type": "module") applies; a dot folder so that
-// `tsc -p tsconfig.json` and biome, run by anyone meanwhile, do not pick the files up.
-const WORK = join(ROOT, `.jsdoc-examples-${process.pid}`);
+// Inside the project so its package.json ("type": "module") applies; under node_modules/.cache so
+// that `tsc -p tsconfig.json` and biome, run by anyone meanwhile, do not pick the files up.
+const WORK = join(ROOT, 'node_modules', '.cache', `elastiq-jsdoc-examples-${process.pid}`);
 
 // The one example in generated/ sits on the generated Api class; it is checked with the rest as
 // the representative sample of the generated code (the generator writes no per-endpoint examples).
