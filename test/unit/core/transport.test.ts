@@ -313,8 +313,9 @@ describe('Transport requests', () => {
     );
     expect(stub.openSockets).toBeGreaterThan(0);
     await c.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(stub.openSockets).toBe(0);
+    // The stub sees each socket close a few event-loop turns later; idle ones would otherwise
+    // stay open for the 60 s keep-alive of both ends, far beyond this wait.
+    await expect.poll(() => stub.openSockets, { timeout: 5000 }).toBe(0);
     await expect(c.transport.request({ method: 'GET', path: '/' })).rejects.toMatchObject({
       code: 'ELASTIQ_CLIENT_CLOSED',
     });
