@@ -67,7 +67,15 @@ export interface DiagnosticEvents {
 
 export type DiagnosticEventName = keyof DiagnosticEvents;
 
-/** Channel names: `elastiq:request`, `elastiq:response`, `elastiq:retry`, `elastiq:sniff`, `elastiq:resurrect`. */
+/**
+ * Channel names: `elastiq:request`, `elastiq:response`, `elastiq:retry`, `elastiq:sniff`, `elastiq:resurrect`.
+ *
+ * @example
+ * import { diagnosticChannels, type RetryDiagnostic } from 'elastiq';
+ * diagnosticChannels.retry.subscribe((event) => {
+ *   console.warn('retrying', (event as RetryDiagnostic).attempt);
+ * });
+ */
 export const diagnosticChannels = {
   request: diagnosticsChannel.channel('elastiq:request'),
   response: diagnosticsChannel.channel('elastiq:response'),

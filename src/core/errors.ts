@@ -128,7 +128,16 @@ function kindChain(ctor: typeof ElastiqError): readonly string[] {
   return Object.freeze(kinds);
 }
 
-/** Elasticsearch answered with an error status (or one the request did not ignore). */
+/**
+ * Elasticsearch answered with an error status (or one the request did not ignore).
+ *
+ * @example
+ * try {
+ *   await client.indices.get({ index: 'no-such-index' });
+ * } catch (err) {
+ *   if (err instanceof ResponseError && err.statusCode === 404) console.log(err.errorType); // 'index_not_found_exception'
+ * }
+ */
 export class ResponseError extends ElastiqError {
   static override readonly kind: string = 'ResponseError';
   static override readonly defaultCode: string = 'ELASTIQ_RESPONSE';
@@ -220,31 +229,76 @@ function summarizeText(text: string): string {
   return plain.length > 200 ? `${plain.slice(0, 200)}...` : plain;
 }
 
-/** The request could not reach a node, or the connection broke before the response ended. */
+/**
+ * The request could not reach a node, or the connection broke before the response ended.
+ *
+ * @example
+ * try {
+ *   await client.cluster.health();
+ * } catch (err) {
+ *   if (err instanceof ConnectionError) console.error(`no node reachable: ${err.message}`);
+ * }
+ */
 export class ConnectionError extends ElastiqError {
   static override readonly kind: string = 'ConnectionError';
   static override readonly defaultCode: string = 'ELASTIQ_CONNECTION';
 }
 
-/** The request took longer than `requestTimeout`. */
+/**
+ * The request took longer than `requestTimeout`.
+ *
+ * @example
+ * try {
+ *   await client.search({ index: 'posts', query: { match_all: {} } }, { requestTimeout: '2s', maxRetries: 0 });
+ * } catch (err) {
+ *   if (err instanceof TimeoutError) console.error(err.code); // 'ELASTIQ_TIMEOUT'
+ * }
+ */
 export class TimeoutError extends ElastiqError {
   static override readonly kind: string = 'TimeoutError';
   static override readonly defaultCode: string = 'ELASTIQ_TIMEOUT';
 }
 
-/** No node could be selected (all filtered out, or the pool is empty or closed). */
+/**
+ * No node could be selected (all filtered out, or the pool is empty or closed).
+ *
+ * @example
+ * try {
+ *   await client.cluster.health();
+ * } catch (err) {
+ *   if (err instanceof NoLivingConnectionsError) console.error('every node is dead or filtered out');
+ * }
+ */
 export class NoLivingConnectionsError extends ElastiqError {
   static override readonly kind: string = 'NoLivingConnectionsError';
   static override readonly defaultCode: string = 'ELASTIQ_NO_LIVING_CONNECTIONS';
 }
 
-/** A request body could not be turned into JSON (circular structure, ...), or its stream failed while sent. */
+/**
+ * A request body could not be turned into JSON (circular structure, ...), or its stream failed while sent.
+ *
+ * @example
+ * const loop: Record<string, unknown> = {};
+ * loop.self = loop;
+ * await client.index({ index: 'posts', document: loop }).catch((err: unknown) => {
+ *   if (err instanceof SerializationError) console.error(err.message); // circular structure
+ * });
+ */
 export class SerializationError extends ElastiqError {
   static override readonly kind: string = 'SerializationError';
   static override readonly defaultCode: string = 'ELASTIQ_SERIALIZATION';
 }
 
-/** A response body announced as JSON could not be parsed, or was rejected as unsafe. */
+/**
+ * A response body announced as JSON could not be parsed, or was rejected as unsafe.
+ *
+ * @example
+ * try {
+ *   await client.cluster.health();
+ * } catch (err) {
+ *   if (err instanceof DeserializationError) console.error(err.excerpt); // the start of the bad body
+ * }
+ */
 export class DeserializationError extends ElastiqError {
   static override readonly kind: string = 'DeserializationError';
   static override readonly defaultCode: string = 'ELASTIQ_DESERIALIZATION';
@@ -258,7 +312,16 @@ export class DeserializationError extends ElastiqError {
   }
 }
 
-/** Invalid client or request options. `option` names the offending option. */
+/**
+ * Invalid client or request options. `option` names the offending option.
+ *
+ * @example
+ * try {
+ *   await client.search({ index: 'posts' }, { requestTimeout: 'soon' });
+ * } catch (err) {
+ *   if (err instanceof ConfigurationError) console.error(err.option, err.message); // 'requestTimeout', ...
+ * }
+ */
 export class ConfigurationError extends ElastiqError {
   static override readonly kind: string = 'ConfigurationError';
   static override readonly defaultCode: string = 'ELASTIQ_CONFIGURATION';
@@ -271,19 +334,47 @@ export class ConfigurationError extends ElastiqError {
   }
 }
 
-/** The request was aborted: by its `signal`, by `close()`, or because the response was too large. */
+/**
+ * The request was aborted: by its `signal`, by `close()`, or because the response was too large.
+ *
+ * @example
+ * try {
+ *   await client.search({ index: 'posts' }, { signal: AbortSignal.timeout(100) });
+ * } catch (err) {
+ *   if (err instanceof RequestAbortedError) console.error('gave up after 100 ms');
+ * }
+ */
 export class RequestAbortedError extends ElastiqError {
   static override readonly kind: string = 'RequestAbortedError';
   static override readonly defaultCode: string = 'ELASTIQ_REQUEST_ABORTED';
 }
 
-/** The server is not Elasticsearch (no `x-elastic-product: Elasticsearch` header on a 2xx). */
+/**
+ * The server is not Elasticsearch (no `x-elastic-product: Elasticsearch` header on a 2xx).
+ *
+ * @example
+ * try {
+ *   await client.cluster.health();
+ * } catch (err) {
+ *   // An OpenSearch node? Create the client with `compatibility: 'opensearch'`.
+ *   if (err instanceof ProductNotSupportedError) console.error(err.message);
+ * }
+ */
 export class ProductNotSupportedError extends ElastiqError {
   static override readonly kind: string = 'ProductNotSupportedError';
   static override readonly defaultCode: string = 'ELASTIQ_PRODUCT_NOT_SUPPORTED';
 }
 
-/** Stable codes of every error elastiq throws (see docs/errors.md). */
+/**
+ * Stable codes of every error elastiq throws (see docs/errors.md).
+ *
+ * @example
+ * try {
+ *   await client.cluster.health();
+ * } catch (err) {
+ *   if (err instanceof ElastiqError && err.code === ErrorCodes.timeout) console.error('slow cluster');
+ * }
+ */
 export const ErrorCodes = Object.freeze({
   error: 'ELASTIQ_ERROR',
   response: 'ELASTIQ_RESPONSE',

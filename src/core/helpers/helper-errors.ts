@@ -42,7 +42,16 @@ export class BulkHelperError<TDocument = unknown> extends ElastiqError {
   }
 }
 
-/** A request kept answering a retryable status (429 by default) after every retry. */
+/**
+ * A request kept answering a retryable status (429 by default) after every retry.
+ *
+ * @example
+ * try {
+ *   await client.helpers.reindex({ source: { index: 'posts-v1' }, dest: { index: 'posts-v2' } });
+ * } catch (err) {
+ *   if (err instanceof HelperRetriesExhaustedError) console.error(err.statusCode); // 429
+ * }
+ */
 export class HelperRetriesExhaustedError extends ElastiqError {
   static override readonly kind: string = 'HelperRetriesExhaustedError';
   static override readonly defaultCode: string = 'ELASTIQ_HELPER_RETRIES_EXHAUSTED';
@@ -100,7 +109,18 @@ export class HelperShardFailureError extends ElastiqError {
   }
 }
 
-/** One search of a multi-search batch failed; the others are unaffected. */
+/**
+ * One search of a multi-search batch failed; the others are unaffected.
+ *
+ * @example
+ * const m = client.helpers.msearch();
+ * try {
+ *   await m.search({ index: 'no-such-index' }, { query: { match_all: {} } });
+ * } catch (err) {
+ *   if (err instanceof MsearchItemError) console.error(err.statusCode, err.body); // 404, { error: ... }
+ * }
+ * m.stop();
+ */
 export class MsearchItemError extends ElastiqError {
   static override readonly kind: string = 'MsearchItemError';
   static override readonly defaultCode: string = 'ELASTIQ_MSEARCH_ITEM';
@@ -115,7 +135,16 @@ export class MsearchItemError extends ElastiqError {
   }
 }
 
-/** `search()` was called on a multi-search helper that was already stopped. */
+/**
+ * `search()` was called on a multi-search helper that was already stopped.
+ *
+ * @example
+ * const m = client.helpers.msearch();
+ * m.stop();
+ * await m.search({ index: 'posts' }, {}).catch((err: unknown) => {
+ *   if (err instanceof MsearchStoppedError) console.error(err.code); // 'ELASTIQ_MSEARCH_STOPPED'
+ * });
+ */
 export class MsearchStoppedError extends ElastiqError {
   static override readonly kind: string = 'MsearchStoppedError';
   static override readonly defaultCode: string = 'ELASTIQ_MSEARCH_STOPPED';
