@@ -23,7 +23,23 @@ type BucketJSON = {
   readonly [k: string]: unknown;
 };
 
-/** A facet: the aggregation that counts its values and the filter that selects some of them. */
+/**
+ * A facet: the aggregation that counts its values and the filter that selects some of them.
+ *
+ * @example
+ * ```ts
+ * import { Facet, Q, type Query, TermsFacet } from 'elastiq/dsl';
+ * // Two buckets, published or not, from a boolean field.
+ * class PublishedFacet extends Facet {
+ *   override aggregation() {
+ *     return new TermsFacet({ field: 'published', size: 2 }).aggregation();
+ *   }
+ *   override filter(values: readonly unknown[]): Query<any> | undefined {
+ *     return values.length ? Q.terms({ published: values.map((v) => v === true || v === 'true') }) : undefined;
+ *   }
+ * }
+ * ```
+ */
 export abstract class Facet {
   /** The aggregation computing this facet's values. */
   abstract aggregation(): AnyAggregation;
@@ -45,7 +61,17 @@ export abstract class Facet {
   }
 }
 
-/** Counts the terms of a field; filters with `terms`. */
+/**
+ * Counts the terms of a field; filters with `terms`.
+ *
+ * @example
+ * ```ts
+ * import { TermsFacet } from 'elastiq/dsl';
+ * const tags = new TermsFacet({ field: 'tags', size: 20 });
+ * tags.aggregation().toJSON(); // { terms: { field: 'tags', size: 20 } }
+ * tags.filter(['web', 'python'])?.toJSON(); // { terms: { tags: ['web', 'python'] } }
+ * ```
+ */
 export class TermsFacet extends Facet {
   constructor(private readonly options: { readonly field: string; readonly size?: number }) {
     super();
@@ -59,7 +85,19 @@ export class TermsFacet extends Facet {
   }
 }
 
-/** Counts documents in named ranges; filters with the selected ranges. */
+/**
+ * Counts documents in named ranges; filters with the selected ranges.
+ *
+ * @example
+ * ```ts
+ * import { RangeFacet } from 'elastiq/dsl';
+ * const likes = new RangeFacet({
+ *   field: 'likes',
+ *   ranges: [['few', null, 10], ['many', 10, null]],
+ * });
+ * likes.filter(['many'])?.toJSON(); // a range query: likes >= 10
+ * ```
+ */
 export class RangeFacet extends Facet {
   constructor(
     private readonly options: {
@@ -97,7 +135,16 @@ export class RangeFacet extends Facet {
   }
 }
 
-/** Counts documents per numeric interval; filters on `[key, key + interval)`. */
+/**
+ * Counts documents per numeric interval; filters on `[key, key + interval)`.
+ *
+ * @example
+ * ```ts
+ * import { HistogramFacet } from 'elastiq/dsl';
+ * const price = new HistogramFacet({ field: 'price', interval: 50 });
+ * price.filter([100])?.toJSON(); // a range query: 100 <= price < 150
+ * ```
+ */
 export class HistogramFacet extends Facet {
   constructor(private readonly options: { readonly field: string; readonly interval: number }) {
     super();
@@ -129,7 +176,16 @@ const CALENDAR_MATH: Readonly<Record<string, string>> = {
   year: '1y',
 };
 
-/** Counts documents per calendar interval; filters on `[key, key + interval)` with date math. */
+/**
+ * Counts documents per calendar interval; filters on `[key, key + interval)` with date math.
+ *
+ * @example
+ * ```ts
+ * import { DateHistogramFacet } from 'elastiq/dsl';
+ * const published = new DateHistogramFacet({ field: 'publishedAt', calendarInterval: 'month' });
+ * published.aggregation().toJSON(); // a date_histogram on publishedAt, one bucket per month
+ * ```
+ */
 export class DateHistogramFacet extends Facet {
   constructor(
     private readonly options: { readonly field: string; readonly calendarInterval: string },
@@ -155,7 +211,16 @@ export class DateHistogramFacet extends Facet {
   }
 }
 
-/** A facet over a nested path: the inner facet runs inside a `nested` aggregation and query. */
+/**
+ * A facet over a nested path: the inner facet runs inside a `nested` aggregation and query.
+ *
+ * @example
+ * ```ts
+ * import { NestedFacet, TermsFacet } from 'elastiq/dsl';
+ * const commenters = new NestedFacet('comments', new TermsFacet({ field: 'comments.author' }));
+ * commenters.filter(['ada'])?.toJSON(); // { nested: { path: 'comments', query: { terms: ... } } }
+ * ```
+ */
 export class NestedFacet extends Facet {
   constructor(
     private readonly path: string,
