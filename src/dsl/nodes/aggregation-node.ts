@@ -14,6 +14,14 @@ export type AggregationMap = { readonly [name: string]: AnyAggregation };
  * One aggregation as frozen data: its type `name`, parameters, sub-aggregations and `meta`.
  * `F` (fields named) and `Subs` (typed sub-aggregations) exist for the compiler only.
  * Every method returns a new node: nothing the caller holds changes.
+ *
+ * @example
+ * ```ts
+ * import { A } from 'elastiq/dsl';
+ * const byTag = A.terms({ field: 'tags' });
+ * const withAvg = byTag.metric('avgLikes', A.avg({ field: 'likes' })); // byTag is unchanged
+ * withAvg.toJSON(); // { terms: { field: 'tags' }, aggs: { avgLikes: { avg: { field: 'likes' } } } }
+ * ```
  */
 export class Aggregation<
   N extends string = string,

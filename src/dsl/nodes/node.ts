@@ -1,6 +1,14 @@
 /**
  * The base of every DSL data node: frozen, tagged with a `kind`, serialised by `toJSON()`.
  * Nodes nest inside plain parameter objects; `copyIn` and `toPlain` are the two walks over them.
+ *
+ * @example
+ * ```ts
+ * import { type DslNode, Q } from 'elastiq/dsl';
+ * const node: DslNode = Q.term({ status: 'draft' });
+ * node.kind; // 'query'
+ * node.toJSON(); // { term: { status: 'draft' } }
+ * ```
  */
 export abstract class DslNode {
   abstract get kind(): string;
@@ -8,7 +16,16 @@ export abstract class DslNode {
   abstract toJSON(): unknown;
 }
 
-/** A value passed through verbatim: the `$raw` escape hatch for anything untyped. */
+/**
+ * A value passed through verbatim: the `$raw` escape hatch for anything untyped.
+ *
+ * @example
+ * ```ts
+ * import { $raw } from 'elastiq/dsl';
+ * const raw = $raw({ rank_feature: { field: 'pagerank' } });
+ * raw.toJSON(); // { rank_feature: { field: 'pagerank' } }
+ * ```
+ */
 export class RawNode extends DslNode {
   readonly #value: unknown;
 

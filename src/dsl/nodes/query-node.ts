@@ -6,6 +6,14 @@ declare const fieldsBrand: unique symbol;
  * One query of the query DSL as read-only data: `{ [name]: params }`. `F` records, for the
  * compiler only, the field paths the query names (checked by `Search<T>` against `T`).
  * Fields are private with getters: as immutable as `Object.freeze`, at a fraction of its cost.
+ *
+ * @example
+ * ```ts
+ * import { Q, type Query } from 'elastiq/dsl';
+ * const q: Query<'title'> = Q.match({ title: 'python' });
+ * q.name; // 'match'
+ * q.toJSON(); // { match: { title: 'python' } }
+ * ```
  */
 export class Query<F extends string = never> extends DslNode {
   declare readonly [fieldsBrand]: F;

@@ -5,6 +5,13 @@ declare const scoreFieldsBrand: unique symbol;
 /**
  * One score function of `function_score`: `{ [name]: params, filter?, weight? }` as read-only
  * data. `F` records the field paths it names, for the compiler only.
+ *
+ * @example
+ * ```ts
+ * import { Q, type ScoreFunction, SF } from 'elastiq/dsl';
+ * const boost: ScoreFunction<'featured'> = SF.weight(3, { filter: Q.term({ featured: true }) });
+ * boost.toJSON(); // { weight: 3, filter: { term: { featured: true } } }
+ * ```
  */
 export class ScoreFunction<F extends string = never> extends DslNode {
   declare readonly [scoreFieldsBrand]: F;
