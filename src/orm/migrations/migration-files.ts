@@ -28,6 +28,13 @@ export interface MigrationModule<TContext = unknown> {
 /**
  * Turns free text into the description part of a migration file name
  * (`Add tags to posts` → `add_tags_to_posts`).
+ *
+ * @example
+ * ```ts
+ * import { slugify } from 'elastiq/orm';
+ * slugify('Add tags to posts'); // 'add_tags_to_posts'
+ * slugify('Créer l’index'); // 'creer_l_index'
+ * ```
  */
 export function slugify(description: string): string {
   const slug = description
@@ -69,7 +76,15 @@ export function parseMigrationFileName(fileName: string): string | undefined {
   return match === null ? undefined : `${match[1]}_${match[2]}`;
 }
 
-/** sha256 of a migration's text; CRLF and LF count the same so a checkout on Windows matches. */
+/**
+ * sha256 of a migration's text; CRLF and LF count the same so a checkout on Windows matches.
+ *
+ * @example
+ * ```ts
+ * import { checksumOf } from 'elastiq/orm';
+ * checksumOf('export async function up() {}\r\n') === checksumOf('export async function up() {}\n'); // true
+ * ```
+ */
 export function checksumOf(text: string): string {
   return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
 }

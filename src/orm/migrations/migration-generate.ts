@@ -14,7 +14,16 @@ import {
   type PlannedOperation,
 } from './migration-templates.js';
 
-/** The `@Document` classes a module exports, in export order, each once. */
+/**
+ * The `@Document` classes a module exports, in export order, each once.
+ *
+ * @example
+ * ```ts
+ * import { documentClassesOf, planMigration } from 'elastiq/orm';
+ * const models = documentClassesOf({ Post, helper: () => 1, version: '2' }); // [Post]
+ * const plan = await planMigration(client, models);
+ * ```
+ */
 export function documentClassesOf(module: Record<string, unknown>): ModelConstructor[] {
   const found: ModelConstructor[] = [];
   for (const value of Object.values(module)) {

@@ -5,12 +5,27 @@ import { ResponseError } from '../../core/errors.js';
 import { OrmError } from '../errors.js';
 import { MigrationLockedError, type MigrationLockInfo } from './migration-errors.js';
 
-/** The index that records applied migrations (and holds the lock) unless told otherwise. */
+/**
+ * The index that records applied migrations (and holds the lock) unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STATE_INDEX } from 'elastiq/orm';
+ * const applied = await client.search({ index: DEFAULT_STATE_INDEX, size: 100 }); // 'elastiq-migrations'
+ * ```
+ */
 export const DEFAULT_STATE_INDEX = 'elastiq-migrations';
 
 /**
  * The lock may be broken with `forceUnlock` once its holder has not renewed it for this long
  * (default 15 minutes).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STALE_LOCK_MS, Migrator } from 'elastiq/orm';
+ * // A crashed runner's lock is broken once it is an hour old, not after the default quarter hour.
+ * const migrator = new Migrator({ client, lock: { forceUnlock: true, staleAfterMs: 4 * DEFAULT_STALE_LOCK_MS } });
+ * ```
  */
 export const DEFAULT_STALE_LOCK_MS = 15 * 60_000;
 

@@ -17,7 +17,15 @@ import {
   removeApplied,
 } from './migration-state.js';
 
-/** The directory of migration files unless told otherwise. */
+/**
+ * The directory of migration files unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MIGRATIONS_DIR, Migrator } from 'elastiq/orm';
+ * const migrator = new Migrator({ client, dir: process.env.MIGRATIONS_DIR ?? DEFAULT_MIGRATIONS_DIR });
+ * ```
+ */
 export const DEFAULT_MIGRATIONS_DIR = './migrations';
 
 /** Options of a `Migrator`. */
