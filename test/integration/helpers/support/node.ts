@@ -70,3 +70,13 @@ export async function openContexts(transport: TransportLike, index: string): Pro
 export function rssMiB(): number {
   return process.memoryUsage.rss() / (1024 * 1024);
 }
+
+/**
+ * What the process still references, in MiB: the JS heap in use plus ArrayBuffer (Buffer) memory.
+ * Read right after a full GC it is exact, unlike RSS, which moves by tens of MiB with the
+ * allocator's and V8's page keeping and differs from machine to machine.
+ */
+export function heldMiB(): number {
+  const usage = process.memoryUsage();
+  return (usage.heapUsed + usage.arrayBuffers) / (1024 * 1024);
+}
