@@ -179,8 +179,8 @@ export class BulkEngine<TDocument> {
     if (batch === undefined) {
       batch = new BulkBatch<TDocument>(this.#flushBytes, this.#spareBuffers.pop());
       this.#batch = batch;
+      // Kept referenced: the batch's documents are sent by it, so it keeps the process alive.
       this.#timer = setTimeout(() => void this.#flush(), this.#flushInterval);
-      this.#timer.unref?.();
     }
     batch.add(document, action);
     this.stats.total++;

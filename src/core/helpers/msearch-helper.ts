@@ -145,7 +145,7 @@ class MsearchBatcher {
         this.#timer = undefined;
         this.#drain();
       }, this.#flushInterval);
-      this.#timer.unref?.();
+      // Kept referenced: searches wait on this flush, so it must keep the process alive.
     }
   }
 
