@@ -277,12 +277,25 @@ describe('elastiq migrate (child process, real node)', () => {
     const raceDir = join(dir, 'race');
     const raceState = `${PREFIX}-race-state`;
     await mkdir(raceDir);
+    // The migration holds the lock until the test lets it go, which it does once one run has
+    // ended: the loser, if the lock works. A fixed sleep let a run started late (slow process
+    // start on a loaded machine) find the migration already applied and exit 0 as well.
+    const gate = join(dir, 'race-go');
     await writeFile(
       join(raceDir, '20260101000000_slow.mjs'),
-      'export async function up() { await new Promise((r) => setTimeout(r, 8000)); }\n',
+      `import { existsSync } from 'node:fs';
+export async function up() {
+  for (let i = 0; i < 1200 && !existsSync(${JSON.stringify(gate)}); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+`,
     );
     const flags = ['--dir', raceDir, '--state-index', raceState];
-    const [a, b] = await Promise.all([cli('up', ...flags), cli('up', ...flags)]);
+    const runs = [cli('up', ...flags), cli('up', ...flags)];
+    await Promise.race(runs);
+    await writeFile(gate, '');
+    const [a, b] = await Promise.all(runs);
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 1 ? a : b;
     expect(loser.stderr).toMatch(/Migrations are locked by .+ \(pid \d+\) since /);
