@@ -806,14 +806,25 @@ export async function down(ctx) {
 
 describe('migration lock (real node)', () => {
   it('two runners at once: exactly one applies, the other gets ORM_MIGRATION_LOCKED naming holder, host, pid and since', async () => {
+    // The migration holds the lock until one runner has ended (the refused one, if the lock
+    // works), not for a fixed time that a runner delayed by a loaded machine could outlast.
+    const gate = globalThis as { elastiqMigrationGate?: Promise<void> };
+    let open = () => {};
+    gate.elastiqMigrationGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     await file(
       '20260101000000_slow.mjs',
-      `export async function up(ctx) { await new Promise((r) => setTimeout(r, 1500)); ctx.log('slow done'); }\n`,
+      `export async function up(ctx) { await Promise.race([globalThis.elastiqMigrationGate, new Promise((r) => setTimeout(r, 30000))]); ctx.log('slow done'); }\n`,
     );
-    const results = await Promise.allSettled([
+    const runs = [
       migrator({ lock: { holder: 'runner-a' } }).up(),
       migrator({ lock: { holder: 'runner-b' } }).up(),
-    ]);
+    ];
+    await Promise.race(runs.map((run) => run.catch(() => undefined)));
+    open();
+    const results = await Promise.allSettled(runs);
+    delete gate.elastiqMigrationGate;
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
