@@ -28,11 +28,21 @@ describe.skipIf(nodeControlMissing)(`bulk while a node stops ${nodeControlMissin
       settings: { number_of_shards: 3, number_of_replicas: 1 },
       mappings: { properties: { id: { type: 'long' }, payload: { type: 'keyword' } } },
     });
-    await cluster.transport.request({
-      method: 'GET',
-      path: '/_cluster/health',
-      querystring: { wait_for_status: 'green', timeout: '60s' },
-    });
+    // Every replica must be in place before a node stops (a file just before may have restarted
+    // one, whose copies are still recovering): a timed-out wait is a failure, not a go-ahead.
+    const health = await cluster.transport.request<{ status: string; timed_out: boolean }>(
+      {
+        method: 'GET',
+        path: '/_cluster/health',
+        querystring: {
+          wait_for_status: 'green',
+          wait_for_no_initializing_shards: true,
+          timeout: '90s',
+        },
+      },
+      { requestTimeout: '120s' },
+    );
+    expect(health).toMatchObject({ status: 'green', timed_out: false });
   });
 
   afterAll(async () => {
