@@ -115,14 +115,16 @@ describe.skipIf(openSearchMissing !== undefined)(
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
       expect((error as Error).message).toContain('This operation was aborted');
-      // a task still writing would bring the index back through auto-creation
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // A task still writing would bring the index back through auto-creation: once no task of
+      // ours is left (a cancelled one may finish its batch first), nothing can, and it is gone.
+      const ours = async () => {
+        const running = await client.tasks.list({ actions: '*reindex', detailed: true });
+        return Object.values(running.nodes ?? {})
+          .flatMap((n) => Object.values(n.tasks ?? {}))
+          .filter((t) => t.description?.includes(aborted));
+      };
+      await expect.poll(ours, { timeout: 30_000, interval: 200 }).toEqual([]);
       expect(await client.indices.exists({ index: `${aborted}-v2` })).toBe(false);
-      const running = await client.tasks.list({ actions: '*reindex', detailed: true });
-      const ours = Object.values(running.nodes ?? {})
-        .flatMap((n) => Object.values(n.tasks ?? {}))
-        .filter((t) => t.description?.includes(aborted));
-      expect(ours).toEqual([]);
       expect(await aliasTargets(client, aborted)).toEqual([`${aborted}-v1`]);
     });
   },
