@@ -105,8 +105,12 @@ describe('retries', () => {
   it('fails with ELASTIQ_CLIENT_CLOSED, not "no node", when the client closes during a backoff', async () => {
     const s = await stub((_req, res) => sendJson(res, 429, { error: 'busy' }));
     const c = client({ node: s.url, retryBackoff: { base: 200, max: 200 } });
+    // Closed when the retry is announced, right before its 200 ms backoff: polling for the first
+    // request instead could notice it only after the backoff on a stalled machine.
+    const backingOff = new Promise<void>((resolve) => c.on('retry', () => resolve()));
     const pending = c.transport.request({ method: 'GET', path: '/' }).catch((e: unknown) => e);
-    await expect.poll(() => s.requests.length).toBe(1);
+    await backingOff;
+    expect(s.requests).toHaveLength(1);
     await c.close();
     const error = (await pending) as ConnectionError;
     expect(error).toBeInstanceOf(ConnectionError);
