@@ -108,7 +108,9 @@ describe('sniffing', () => {
       Array.from({ length: 4 }, () => c.transport.request({ method: 'GET', path: '/' })),
     );
     expect(results).toHaveLength(4);
-    await expect.poll(() => sniffs.map((s) => s.reason)).toContain('connection-fault');
+    await expect
+      .poll(() => sniffs.map((s) => s.reason), { timeout: 10_000 })
+      .toContain('connection-fault');
     expect(ports(c)).toEqual(nodes.map((n) => n.port).sort());
   });
 
@@ -137,7 +139,7 @@ describe('sniffing', () => {
       stubs.push(seed, other);
       const c = client({ node: seed.url, Connection, maxRetries: 0 });
       const inFlight = c.transport.request({ method: 'GET', path: '/slow' });
-      await expect.poll(() => seed.requests.length).toBe(1);
+      await expect.poll(() => seed.requests.length, { timeout: 10_000 }).toBe(1);
       // What a sniff does when the cluster no longer lists the seed.
       c.transport.pool.update([{ url: new URL(other.url) }]);
       await expect(inFlight).resolves.toEqual({ from: 'seed' });

@@ -118,7 +118,7 @@ describe.each([
     const c = withConnection({ maxResponseSize: 256 * 1024 });
     const error = await c.transport.request({ method: 'GET', path: '/' }).catch((e: unknown) => e);
     expect((error as RequestAbortedError).code).toBe(ErrorCodes.responseTooLarge);
-    await expect.poll(() => progress.closed).toBe(true);
+    await expect.poll(() => progress.closed, { timeout: 10_000 }).toBe(true);
     expect(progress.written).toBeLessThan(10 * 1024 * 1024);
   });
 
