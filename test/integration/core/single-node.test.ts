@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../src/core/client.js';
 import { ResponseError } from '../../../src/core/errors.js';
+import type { NodePool } from '../../../src/core/pool/node-pool.js';
 import type { TransportResult } from '../../../src/core/transport/types.js';
 import { singleNode } from '../../support/cluster.js';
 
@@ -221,9 +222,14 @@ describe('transport against a real node', () => {
     pinging.on('resurrect', (e) => events.push(e));
     const [connection] = pinging.transport.pool.connections;
     pinging.transport.pool.markDead(connection!);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // Wait for the pool's own resurrection time (Date.now): an 80 ms timer can fire before it
+    // when the event loop's clock was stale, and the request would then find no ping due.
+    const pool = pinging.transport.pool as NodePool;
+    await expect
+      .poll(() => Date.now() > pool.states()[0]!.resurrectAt, { timeout: 10_000, interval: 20 })
+      .toBe(true);
     await pinging.transport.request({ method: 'GET', path: '/_cluster/health' });
-    await expect.poll(() => events.length).toBe(1);
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(1);
     expect(events[0]!.alive).toBe(true);
     await pinging.close();
   });
