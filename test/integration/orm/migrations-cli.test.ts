@@ -310,12 +310,19 @@ export async function up() {
     const intState = `${PREFIX}-int-state`;
     const created = `${PREFIX}-int`;
     await mkdir(intDir);
+    // The migration waits between its steps until the test has seen the run take the Ctrl-C,
+    // not for 3 s that a stalled test process could let pass before the signal (step 2 then ran
+    // and the run succeeded).
+    const gate = join(dir, 'int-go');
     await writeFile(
       join(intDir, '20260101000000_slow.mjs'),
-      `export async function up(ctx) {
+      `import { existsSync } from 'node:fs';
+export async function up(ctx) {
   await ctx.createIndex({ name: '${created}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
   ctx.log('created, now waiting');
-  await new Promise((r) => setTimeout(r, 3000));
+  for (let i = 0; i < 1200 && !existsSync(${JSON.stringify(gate)}); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await ctx.putMapping({ name: '${created}', body: { mappings: { properties: { b: { type: 'keyword' } } } } });
 }
 `,
@@ -330,11 +337,18 @@ export async function up() {
     );
     let stderr = '';
     let interrupted = false;
+    let released = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (interrupted || !stderr.includes('created, now waiting')) return;
-      interrupted = true; // once: a second Ctrl-C quits at once
-      child.kill('SIGINT');
+      if (!interrupted && stderr.includes('created, now waiting')) {
+        interrupted = true; // once: a second Ctrl-C quits at once
+        child.kill('SIGINT');
+      }
+      // The run printed this as it aborted: the migration's next step now meets the abort.
+      if (interrupted && !released && stderr.includes('SIGINT: stopping')) {
+        released = true;
+        void writeFile(gate, '');
+      }
     });
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(stderr).toContain(
