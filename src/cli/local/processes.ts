@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalError } from '../errors.js';
 import type { ServiceUser } from './service-user.js';
 
 export function readPid(file: string): number | undefined {
@@ -16,10 +17,24 @@ export function readPid(file: string): number | undefined {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has exited but was not reaped (its parent, often PID 1 of a container without an
+ * init, never waits for it) still answers signal 0: it is dead all the same.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may itself hold ') '.
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false; // no /proc (macOS), or gone since the signal
   }
 }
 
@@ -62,9 +77,21 @@ export async function terminate(pid: number, graceMs = 30_000): Promise<'stopped
     await sleep(200);
   }
   signal('SIGKILL');
-  while (isAlive(pid)) await sleep(100);
+  // SIGKILL cannot be ignored; a process still there after this long is stuck in the kernel.
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > killDeadline) {
+      throw new LocalError(
+        'ELASTIQ_LOCAL_STOP_FAILED',
+        `Process ${pid} is still running ${KILL_WAIT_MS / 1000} s after SIGKILL (stuck in uninterruptible I/O?): check it with ps, and stop it by hand once it can be.`,
+      );
+    }
+    await sleep(100);
+  }
   return 'killed';
 }
+
+const KILL_WAIT_MS = 30_000;
 
 export interface LaunchOptions {
   readonly command: string;

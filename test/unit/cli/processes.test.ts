@@ -59,6 +59,25 @@ describe('PID files', () => {
     expect(isAlive(stubborn.pid!)).toBe(false);
   });
 
+  it('counts an exited process that nobody reaped (a zombie) as dead, so stop cannot hang on it', async () => {
+    // The shell starts a short sleep, then becomes a long sleep that never waits for it: once the
+    // short one exits it stays a zombie, as a node does under a container PID 1 that reaps nothing.
+    const parent = spawn('bash', ['-c', 'sleep 0.2 & echo $!; exec sleep 30']);
+    try {
+      const pid = Number(
+        await new Promise<string>((got) =>
+          parent.stdout.once('data', (d: Buffer) => got(String(d))),
+        ),
+      );
+      expect(isAlive(pid)).toBe(true);
+      await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
+      expect(existsSync(`/proc/${pid}`)).toBe(true); // still in the process table: a zombie
+      expect(await terminate(pid, 1000)).toBe('stopped');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('tails the last lines of a log', async () => {
     const file = await pidFile('a\nb\nc\nd\n');
     expect(await tail(file, 2)).toBe('c\nd');
