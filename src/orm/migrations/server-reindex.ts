@@ -41,7 +41,7 @@ const POLL_MS = 500;
 
 /**
  * Copies with the server's `_reindex` as a task, polling it for progress; the task is cancelled
- * when polling fails, so no copy keeps writing into an index that is about to be deleted.
+ * (and waited for) when polling fails, so no copy keeps writing into an index about to be deleted.
  */
 export async function serverReindex(
   client: Client,
@@ -80,9 +80,23 @@ export async function serverReindex(
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } catch (error) {
-    await client.tasks.cancel({ task_id: taskId }, { ignore: [404] }).catch(() => undefined);
+    await cancelAndWait(client, taskId);
     throw error;
   }
+}
+
+/**
+ * Cancels the copy and waits (bounded) until it has stopped: a batch still in flight after the
+ * cancel answer could otherwise write into the new index after it is deleted, creating it again.
+ */
+async function cancelAndWait(client: Client, taskId: string): Promise<void> {
+  await client.tasks.cancel({ task_id: taskId }, { ignore: [404] }).catch(() => undefined);
+  await client.tasks
+    .get(
+      { task_id: taskId, wait_for_completion: true, timeout: '30s' },
+      { ignore: [404], requestTimeout: 40_000 },
+    )
+    .catch(() => undefined);
 }
 
 function checkOutcome(
