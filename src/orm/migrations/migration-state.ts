@@ -240,16 +240,7 @@ async function breakOrRefuse(
   const age = now.getTime() - Date.parse(current.lock.renewed ?? current.lock.since);
   if (!options.forceUnlock || !(age >= staleAfter)) throw lockedError(current.lock, index, now);
   // Only the lock we read is deleted: a runner that broke it first and took it keeps it.
-  await client.delete(
-    {
-      index,
-      id: LOCK_ID,
-      if_seq_no: current.seqNo,
-      if_primary_term: current.primaryTerm,
-      refresh: true,
-    },
-    { ignore: [404, 409] },
-  );
+  await deleteLockAsRead(client, index, current);
 }
 
 function lockedError(lock: MigrationLockInfo, index: string, now: Date): MigrationLockedError {
@@ -306,6 +297,15 @@ function keepRenewed(
 async function releaseLock(client: Client, index: string, token: string): Promise<void> {
   const current = await readLock(client, index);
   if (current === undefined || current.lock.token !== token) return; // broken and taken over
+  await deleteLockAsRead(client, index, current);
+}
+
+/** Deletes the lock document only as it was read (seqNo guard): a lock taken since stays. */
+async function deleteLockAsRead(
+  client: Client,
+  index: string,
+  current: { readonly seqNo: number; readonly primaryTerm: number },
+): Promise<void> {
   await client.delete(
     {
       index,
