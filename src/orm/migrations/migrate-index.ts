@@ -7,7 +7,10 @@ import { hasReindexModule, serverReindex } from './server-reindex.js';
 
 /** Options of `ctx.migrateIndex`. */
 export interface MigrateIndexOptions {
-  /** Rewrites each document on its way to the new index; null or undefined drops it. */
+  /**
+   * Rewrites each document on its way to the new index (it may be async); null or undefined
+   * drops it.
+   */
   readonly transform?: (source: Record<string, unknown>, hit: HelperHit<unknown>) => unknown;
   /** Documents read per page and written per bulk flush (default 1000). */
   readonly batchSize?: number;
@@ -155,29 +158,29 @@ async function swap(
 }
 
 /**
- * The transform, refusing what it may not return: a Promise (an async transform) would be written
- * as `{}`, every document emptied while the counts still match, so it fails the copy instead.
+ * The transform, refusing what it may not return (a value that is not a document object would be
+ * written as something else, and the counts would still match); an async transform is awaited.
  */
 function checkedTransform(
   transform: NonNullable<MigrateIndexOptions['transform']>,
-): NonNullable<MigrateIndexOptions['transform']> {
+): (source: Record<string, unknown>, hit: HelperHit<unknown>) => unknown {
   return (source, hit) => {
     const out = transform(source, hit);
-    if (out === null || out === undefined) return out;
-    if (typeof (out as { then?: unknown }).then === 'function') {
-      throw new OrmError(
-        'ORM_MIGRATION_INVALID',
-        `migrateIndex: the transform returned a Promise for document ${hit._id}; it must be synchronous and return the document (or null to drop it)`,
-      );
-    }
-    if (typeof out !== 'object' || Array.isArray(out)) {
-      throw new OrmError(
-        'ORM_MIGRATION_INVALID',
-        `migrateIndex: the transform returned ${Array.isArray(out) ? 'an array' : typeof out} for document ${hit._id}; return the document object (or null to drop it)`,
-      );
-    }
-    return out;
+    return typeof (out as { then?: unknown } | null | undefined)?.then === 'function'
+      ? Promise.resolve(out).then((resolved) => checkedDocument(resolved, hit))
+      : checkedDocument(out, hit);
   };
+}
+
+function checkedDocument(out: unknown, hit: HelperHit<unknown>): unknown {
+  if (out === null || out === undefined) return out;
+  if (typeof out !== 'object' || Array.isArray(out)) {
+    throw new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `migrateIndex: the transform returned ${Array.isArray(out) ? 'an array' : typeof out} for document ${hit._id}; return the document object (or null to drop it)`,
+    );
+  }
+  return out;
 }
 
 // Checked before anything is touched: a bad batch size used to surface as a count mismatch.

@@ -320,20 +320,27 @@ describe('migration operations on models (real node)', () => {
     expect((await client.count({ index: name })).count).toBe(1);
   });
 
-  it('an async transform fails the copy instead of writing every document as {}', async () => {
+  it('an async transform is awaited: its documents are copied, and one resolving to a non-object fails the copy', async () => {
     const name = `${PREFIX}-async-transform`;
     const target = { name, body: { mappings: { properties: { n: { type: 'integer' } } } } };
     await ctx().createIndex(target, { versioned: false }); // a concrete index: a swap deletes it
     await client.index({ index: name, id: 'a', document: { n: 1 }, refresh: true });
     const error = await ctx()
-      .migrateIndex(target, { transform: async (source) => ({ ...source, n: 2 }) })
+      .migrateIndex(target, { transform: async () => 'not a document' })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
-    expect((error as Error).message).toContain(
-      'the transform returned a Promise for document a; it must be synchronous',
-    );
+    expect((error as Error).message).toContain('the transform returned string for document a');
     expect((await client.get<{ n: number }>({ index: name, id: 'a' }))._source).toEqual({ n: 1 });
     expect(await client.indices.exists({ index: `${name}-v2` })).toBe(false);
+
+    const result = await ctx().migrateIndex(target, {
+      transform: async (source) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { ...source, n: 2 };
+      },
+    });
+    expect(result).toMatchObject({ copied: 1 });
+    expect((await client.get<{ n: number }>({ index: name, id: 'a' }))._source).toEqual({ n: 2 });
   });
 
   it('documents the new mapping refuses fail the copy with ORM_MIGRATION_FAILED before the alias moves', async () => {
