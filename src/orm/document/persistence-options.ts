@@ -67,7 +67,7 @@ export interface UpdateOptions extends CallOptions {
   readonly validate?: boolean | undefined;
 }
 
-/** Options of `doc.delete()` and `doc.reload()`. */
+/** Options of `doc.delete()` (`reload()` takes `CallOptions`). */
 export interface DeleteOptions extends CallOptions {
   readonly refresh?: Refresh | undefined;
 }
