@@ -42,15 +42,23 @@ export interface SearchResponseBody {
   readonly [key: string]: unknown;
 }
 
-/** Turns a raw hit into a `Hit`: the source's fields with `meta` beside them. */
-export function toHit<TDoc>(raw: RawHit<unknown>): Hit<TDoc> {
-  const meta: Record<string, unknown> = { id: raw._id, index: raw._index, score: raw._score };
+/**
+ * Adds what only a search hit carries (sort values, highlight, inner hits, fields, matched
+ * queries, explanation) to `meta`; shared by `toHit` and hit factories of subclasses (the ORM's).
+ */
+export function addHitOnlyMeta(raw: RawHit<unknown>, meta: Record<string, unknown>): void {
   if (raw.sort !== undefined) meta.sort = raw.sort;
   if (raw.highlight !== undefined) meta.highlight = raw.highlight;
   if (raw.inner_hits !== undefined) meta.inner_hits = raw.inner_hits;
   if (raw.fields !== undefined) meta.fields = raw.fields;
   if (raw.matched_queries !== undefined) meta.matched_queries = raw.matched_queries;
   if (raw._explanation !== undefined) meta.explanation = raw._explanation;
+}
+
+/** Turns a raw hit into a `Hit`: the source's fields with `meta` beside them. */
+export function toHit<TDoc>(raw: RawHit<unknown>): Hit<TDoc> {
+  const meta: Record<string, unknown> = { id: raw._id, index: raw._index, score: raw._score };
+  addHitOnlyMeta(raw, meta);
   if (raw._routing !== undefined) meta.routing = raw._routing;
   if (raw._seq_no !== undefined) meta.seq_no = raw._seq_no;
   if (raw._primary_term !== undefined) meta.primary_term = raw._primary_term;

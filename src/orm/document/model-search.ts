@@ -12,6 +12,7 @@ import {
   type SearchResponseBody,
   UpdateByQuery,
 } from '../../dsl/index.js';
+import { addHitOnlyMeta } from '../../dsl/response/response.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelConstructor } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
@@ -162,11 +163,6 @@ function hitMeta(raw: RawHit<unknown>): DocumentMeta {
   if (raw._primary_term !== undefined) meta.primaryTerm = raw._primary_term;
   if (raw._version !== undefined) meta.version = raw._version;
   if (raw._routing !== undefined) meta.routing = raw._routing;
-  if (raw.sort !== undefined) meta.sort = raw.sort;
-  if (raw.highlight !== undefined) meta.highlight = raw.highlight;
-  if (raw.inner_hits !== undefined) meta.inner_hits = raw.inner_hits;
-  if (raw.fields !== undefined) meta.fields = raw.fields;
-  if (raw.matched_queries !== undefined) meta.matched_queries = raw.matched_queries;
-  if (raw._explanation !== undefined) meta.explanation = raw._explanation;
+  addHitOnlyMeta(raw, meta);
   return meta;
 }
