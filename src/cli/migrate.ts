@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '../core/client.js';
 import { ElastiqError } from '../core/errors.js';
 import { MigrationFailedError } from '../orm/migrations/migration-errors.js';
-import { importModule } from '../orm/migrations/migration-files.js';
+import { importModule, listMigrationFiles } from '../orm/migrations/migration-files.js';
 import {
   createMigration,
   documentClassesOf,
@@ -72,22 +72,117 @@ const OPTIONS = {
 type Parsed = ReturnType<typeof parseMigrateArgs>;
 type Values = Parsed['values'];
 
+const COMMANDS = ['up', 'down', 'status', 'create', 'generate', 'unlock'] as const;
+type Command = (typeof COMMANDS)[number];
+
+// Flags that act in some commands only: given to another, they would be silently ignored, so
+// they are refused. The others (where the cluster, folder and state index are, how to print) go
+// with every command, so a script can pass the same ones to all.
+const ACTION_FLAGS: Partial<Record<keyof typeof OPTIONS, readonly Command[]>> = {
+  to: ['up'],
+  'dry-run': ['up'],
+  steps: ['down'],
+  models: ['generate'],
+  lang: ['create', 'generate'],
+  'force-unlock': ['up', 'down'],
+  'lock-age': ['up', 'down'],
+};
+
+// What each string flag needs, for the message when it is given empty.
+const NEEDS: Partial<Record<keyof typeof OPTIONS, string>> = {
+  dir: 'a folder',
+  'state-index': 'an index name',
+  to: 'a migration name or timestamp',
+  models: 'a module path',
+};
+
 /** Parses `elastiq migrate` arguments; a wrong flag is a usage error. */
 export function parseMigrateArgs(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (cause) {
-    throw new MigrateUsageError(`${(cause as Error).message}\n\n${MIGRATE_USAGE}`, { cause });
+    throw new MigrateUsageError(`${parseErrorMessage(cause)}\n\n${MIGRATE_USAGE}`, { cause });
   }
+}
+
+function parseErrorMessage(error: unknown): string {
+  const { code, message } = error as { code?: string; message: string };
+  if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const flag = /'(-[^']*)'/.exec(message)?.[1];
+  if (flag === undefined) return message;
+  const near = nearestFlag(flag.replace(/^-+/, '').split('=')[0] ?? '');
+  return `Unknown option '${flag}'${near === undefined ? '' : `; did you mean --${near}?`}`;
+}
+
+/** The known flag closest to a mistyped one, if one is close enough to be meant. */
+export function nearestFlag(name: string): string | undefined {
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of Object.keys(OPTIONS)) {
+    const distance = editDistance(name.toLowerCase(), flag);
+    if (best === undefined || distance < best.distance) best = { flag, distance };
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return best !== undefined && best.distance <= limit ? best.flag : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+function isCommand(command: string): command is Command {
+  return (COMMANDS as readonly string[]).includes(command);
+}
+
+/**
+ * Checks every flag against the command before anything is read or sent: a flag of another
+ * command, an empty value, a number or an enum that does not parse is a usage error.
+ */
+export function checkFlags(command: Command, values: Values): void {
+  for (const [flag, commands] of Object.entries(ACTION_FLAGS)) {
+    if (values[flag as keyof Values] === undefined || commands.includes(command)) continue;
+    const where = commands.join(' and ');
+    throw new MigrateUsageError(`--${flag} is an option of ${where}, not of ${command}`);
+  }
+  for (const [flag, what] of Object.entries(NEEDS)) {
+    if (values[flag as keyof Values] === '') throw new MigrateUsageError(`--${flag} needs ${what}`);
+  }
+  positiveInteger(values.steps, 'steps');
+  positiveInteger(values['lock-age'], 'lock-age');
+  if (values.lang !== undefined) language(values);
+  if (values.url !== undefined) httpUrl(values.url, '--url');
 }
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
     throw new MigrateUsageError(`--${flag} must be a positive integer, not '${value}'`);
   }
   return n;
+}
+
+// Never echoes credentials: user and password are masked in the message.
+function httpUrl(value: string, source: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const shown = value.replace(/\/\/[^/@]*@/, '//***@');
+    throw new MigrateUsageError(
+      `${source} must be an http:// or https:// URL, not '${shown}' (such as http://127.0.0.1:9200)`,
+    );
+  }
+  return url;
 }
 
 function language(values: Values): MigrationLanguage {
@@ -147,6 +242,10 @@ export async function runMigrate(argv: readonly string[], io: Output): Promise<n
       io.out(MIGRATE_USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
+    if (!isCommand(command)) {
+      throw new MigrateUsageError(`Unknown migrate command '${command}'\n\n${MIGRATE_USAGE}`);
+    }
+    checkFlags(command, values);
     return await dispatch(command, args, values, io);
   } catch (error) {
     if (!(error instanceof ElastiqError)) throw error;
@@ -156,14 +255,15 @@ export async function runMigrate(argv: readonly string[], io: Output): Promise<n
 }
 
 async function dispatch(
-  command: string,
+  command: Command,
   args: readonly string[],
   values: Values,
   io: Output,
 ): Promise<number> {
   if (command === 'create') return create(args, values, io);
-  if (!['up', 'down', 'status', 'generate', 'unlock'].includes(command)) {
-    throw new MigrateUsageError(`Unknown migrate command '${command}'\n\n${MIGRATE_USAGE}`);
+  // A mistyped --dir is refused before anything reaches the cluster (no state index is made).
+  if (command === 'up' || command === 'down' || command === 'status') {
+    await listMigrationFiles(values.dir ?? DEFAULT_MIGRATIONS_DIR);
   }
   const client = new Client({ node: clusterUrl(values) });
   try {

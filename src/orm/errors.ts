@@ -23,7 +23,8 @@ export type OrmErrorCode =
   | 'ORM_MIGRATION_FAILED'
   | 'ORM_MIGRATION_LOCKED'
   | 'ORM_MIGRATION_INVALID'
-  | 'ORM_MIGRATION_MISSING';
+  | 'ORM_MIGRATION_MISSING'
+  | 'ORM_NO_MIGRATIONS';
 
 /**
  * The error elastiq/orm throws: an `ElastiqError` (one `instanceof` catches every elastiq error)

@@ -89,13 +89,26 @@ export function checksumOf(text: string): string {
   return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
 }
 
+/** Options of {@link listMigrationFiles}. */
+export interface ListMigrationFilesOptions {
+  /**
+   * An existing folder without migration files is fine (writing the first migration into it);
+   * without it that is refused like a missing folder. A missing folder is always refused.
+   */
+  readonly allowEmpty?: boolean;
+}
+
 /**
  * Lists the migration files of a directory in order (by name: the timestamp first). Files that
  * do not follow the naming pattern are ignored, except near misses, which fail loudly rather than
- * being silently skipped. A missing directory has no migrations.
+ * being silently skipped. A missing directory, or one without a migration file, is refused with
+ * ORM_NO_MIGRATIONS (usually a mistyped path, which would otherwise read as "nothing to do").
  */
-export async function listMigrationFiles(dir: string): Promise<MigrationFile[]> {
-  const entries = await readdirOrEmpty(dir);
+export async function listMigrationFiles(
+  dir: string,
+  options: ListMigrationFilesOptions = {},
+): Promise<MigrationFile[]> {
+  const entries = await readdirOrRefuse(dir);
   const files: MigrationFile[] = [];
   const seen = new Map<string, string>();
   for (const entry of entries.sort()) {
@@ -115,15 +128,26 @@ export async function listMigrationFiles(dir: string): Promise<MigrationFile[]> 
     const path = join(dir, entry);
     files.push({ name, path, checksum: checksumOf(await readFile(path, 'utf8')) });
   }
+  if (files.length === 0 && options.allowEmpty !== true) {
+    throw new OrmError(
+      'ORM_NO_MIGRATIONS',
+      `No migration files in ${resolve(dir)} (files named YYYYMMDDHHMMSS_description.ts, .js or .mjs); check the folder (--dir), or write the first migration with: elastiq migrate create <description>`,
+    );
+  }
   return files;
 }
 
-async function readdirOrEmpty(dir: string): Promise<string[]> {
+async function readdirOrRefuse(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    throw new OrmError(
+      'ORM_NO_MIGRATIONS',
+      `No migrations folder at ${resolve(dir)}${code === 'ENOTDIR' ? ' (it is a file)' : ''}; check the path (--dir), or write the first migration with: elastiq migrate create <description>`,
+      { cause: error },
+    );
   }
 }
 

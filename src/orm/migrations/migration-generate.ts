@@ -127,7 +127,9 @@ export interface WriteMigrationOptions {
 async function writeMigrationFile(options: WriteMigrationOptions, text: string): Promise<string> {
   await mkdir(options.dir, { recursive: true });
   const lang = options.language ?? 'ts';
-  const taken = new Set((await listMigrationFiles(options.dir)).map((f) => f.name.slice(0, 14)));
+  // The folder was just made, or holds migrations: empty is fine when writing the first one.
+  const existing = await listMigrationFiles(options.dir, { allowEmpty: true });
+  const taken = new Set(existing.map((f) => f.name.slice(0, 14)));
   let when = options.now ?? new Date();
   // Two files created in the same second would share a timestamp, and so an unstable order.
   while (taken.has(timestampOf(when))) when = new Date(when.getTime() + 1000);

@@ -112,10 +112,11 @@ afterAll(async () => {
 });
 
 describe('elastiq migrate (child process, real node)', () => {
-  it('status of an empty directory says there are no migrations', async () => {
+  it('status of a folder that does not exist yet is refused, naming it', async () => {
     const result = await cli('status');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('No migrations');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`No migrations folder at ${migrations}`);
+    expect(result.stderr).toContain('[ORM_NO_MIGRATIONS]');
   });
 
   it('create writes a template that status lists as pending', async () => {

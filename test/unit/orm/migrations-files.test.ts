@@ -76,8 +76,10 @@ describe('listMigrationFiles', () => {
     expect(files[0]?.checksum).toBe(checksumOf('export function up() {}'));
   });
 
-  it('returns no files for a directory that does not exist', async () => {
-    expect(await listMigrationFiles(join(dir, 'nope'))).toEqual([]);
+  it('refuses a directory that does not exist (a mistyped path is not "nothing to do")', async () => {
+    await expect(listMigrationFiles(join(dir, 'nope'))).rejects.toMatchObject({
+      code: 'ORM_NO_MIGRATIONS',
+    });
   });
 
   it('fails on a near miss instead of silently skipping it', async () => {

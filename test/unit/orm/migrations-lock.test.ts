@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../../src/core/client.js';
 import { ResponseError } from '../../../src/core/errors.js';
 import { MigrationLockedError } from '../../../src/orm/migrations/migration-errors.js';
+import { checksumOf } from '../../../src/orm/migrations/migration-files.js';
 import { acquireLock, readLock } from '../../../src/orm/migrations/migration-state.js';
 import { Migrator } from '../../../src/orm/migrations/migrator.js';
 
@@ -153,17 +157,27 @@ describe('migration lock', () => {
     const { client } = fakeClient();
     const fake = client as unknown as Record<string, unknown>;
     fake.indices = { exists: async () => true, putMapping: async () => ({}) };
-    fake.search = async () => ({ hits: { hits: [] } });
+    // A folder whose one migration is applied already (a missing folder is refused).
+    const dir = await mkdtemp(join(tmpdir(), 'orm-mig-lock-'));
+    const text = 'export async function up() {}\n';
+    await writeFile(join(dir, '20260101000000_noop.mjs'), text);
+    const record = {
+      name: '20260101000000_noop',
+      checksum: checksumOf(text),
+      applied_at: '2026-01-01T00:00:00.000Z',
+      duration_ms: 1,
+    };
+    fake.search = async () => ({ hits: { hits: [{ _source: { type: 'migration', ...record } }] } });
     fake.delete = async () => {
       throw new Error('socket hang up');
     };
     const logged: string[] = [];
-    const migrator = new Migrator({
-      client,
-      dir: '/nonexistent/migrations',
-      log: (m) => logged.push(m),
-    });
-    await expect(migrator.up()).resolves.toEqual({ applied: [], remaining: [], dryRun: false });
+    const migrator = new Migrator({ client, dir, log: (m) => logged.push(m) });
+    try {
+      await expect(migrator.up()).resolves.toEqual({ applied: [], remaining: [], dryRun: false });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     expect(logged).toEqual([
       'warning: could not release the migration lock (Error: socket hang up); run elastiq migrate unlock, or it goes stale',
     ]);
