@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -196,10 +198,95 @@ function exportsOf(namespace: Record<string, unknown>): Record<string, unknown> 
 // A syntax error or a throw at import time: name the file, keep the original as the cause.
 function cannotLoad(path: string, error: unknown): OrmError {
   if (error instanceof OrmError) return error;
+  const syntax = syntaxErrorAt(path, error);
+  if (syntax !== undefined) {
+    const { file, line, column, text, lineText } = syntax;
+    const frame =
+      lineText === undefined
+        ? ''
+        : `\n${String(line).padStart(5)} | ${lineText}\n${' '.repeat(5)} | ${caretLine(lineText, column)}`;
+    return new OrmError(
+      'ORM_MIGRATION_INVALID',
+      `Cannot load ${file}:${line}:${column}: syntax error: ${text}${frame}`,
+      { cause: error },
+    );
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return new OrmError('ORM_MIGRATION_INVALID', `Cannot load ${path}: ${reason}`, {
     cause: error,
   });
+}
+
+interface SyntaxErrorLocation {
+  readonly file: string;
+  readonly line: number;
+  /** 1-based, as editors count. */
+  readonly column: number;
+  readonly text: string;
+  readonly lineText?: string;
+}
+
+/**
+ * Where a syntax error is: esbuild (tsx, for .ts) says it in its message (`<file>:<line>:<col>:
+ * ERROR: <text>`, the column counted from 0), or in `errors` when it ran in this thread; Node's
+ * SyntaxError of an ES module names neither line nor column, so `node --check` (the same parser)
+ * is asked, once the import has failed.
+ */
+function syntaxErrorAt(path: string, error: unknown): SyntaxErrorLocation | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const esbuild = /^(.+):(\d+):(\d+): ERROR: (.*)$/m.exec(
+    message.startsWith('Transform failed') ? message : '',
+  );
+  if (esbuild !== null) {
+    const file = resolve(esbuild[1]!);
+    const line = Number(esbuild[2]);
+    const lineText = sourceLine(file, line);
+    return {
+      file,
+      line,
+      column: Number(esbuild[3]) + 1,
+      text: esbuild[4]!,
+      ...(lineText === undefined ? {} : { lineText }),
+    };
+  }
+  if (!(error instanceof SyntaxError) || !['.js', '.mjs', '.cjs'].includes(extname(path))) {
+    return undefined;
+  }
+  return nodeCheck(path, error.message);
+}
+
+function sourceLine(file: string, line: number): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/)[line - 1];
+  } catch {
+    return undefined;
+  }
+}
+
+function nodeCheck(path: string, text: string): SyntaxErrorLocation | undefined {
+  const check = spawnSync(process.execPath, ['--check', path], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (check.status === 0 || typeof check.stderr !== 'string') return undefined;
+  // `<file>:<line>`, the line, a caret under the column; then the error.
+  const [where, lineText, caret] = check.stderr.split('\n');
+  const match = /^(.*):(\d+)$/.exec(where ?? '');
+  if (match === null || resolve(match[1]!) !== resolve(path)) return undefined;
+  const column = caret?.indexOf('^') ?? -1;
+  if (column < 0) return undefined;
+  return {
+    file: resolve(path),
+    line: Number(match[2]),
+    column: column + 1,
+    text,
+    ...(lineText === undefined ? {} : { lineText }),
+  };
+}
+
+// Under the column, keeping the line's tabs so that the caret lines up.
+function caretLine(lineText: string, column: number): string {
+  return `${lineText.slice(0, column - 1).replace(/[^\t]/g, ' ')}^`;
 }
 
 function isUnknownExtension(error: unknown): boolean {
