@@ -34,7 +34,10 @@ export interface ElastiqErrorOptions {
 }
 
 // Credentials can reach a message through a URL or a header echoed by a proxy: scrub both.
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*(?::[^/\s@]*)?@/gi;
+// User-info runs to the LAST "@" of the URL: an unencoded "@" or "/" in a password
+// (`user:p@ss@host`, `elastic:a/b@host`) must not leave its end behind. A path or query holding an
+// "@" loses its host too, which is the safe side.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s"'`<>]*@/gi;
 const AUTH_VALUE = /\b(Basic|Bearer|ApiKey)\s+[A-Za-z0-9+/=._~-]+/g;
 const AUTH_HEADER =
   /(authorization|proxy-authorization|x-api-key)(["']?\s*[:=]\s*["']?)[^"',}\r\n]+/gi;
@@ -275,7 +278,8 @@ export class NoLivingConnectionsError extends ElastiqError {
 }
 
 /**
- * A request body could not be turned into JSON (circular structure, ...), or its stream failed while sent.
+ * A request body could not be turned into JSON (circular structure, NaN or Infinity, an Invalid
+ * Date, ...), or its stream failed while sent. `path` names the value to blame, when there is one.
  *
  * @example
  * const loop: Record<string, unknown> = {};
@@ -287,6 +291,17 @@ export class NoLivingConnectionsError extends ElastiqError {
 export class SerializationError extends ElastiqError {
   static override readonly kind: string = 'SerializationError';
   static override readonly defaultCode: string = 'ELASTIQ_SERIALIZATION';
+
+  /** Where the value that has no JSON form is (`query.range.n.gte`, `[3].price`), if one is to blame. */
+  readonly path: string | undefined;
+
+  constructor(
+    message: string,
+    options: ElastiqErrorOptions & { readonly path?: string | undefined } = {},
+  ) {
+    super(message, options);
+    this.path = options.path;
+  }
 }
 
 /**

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { DeserializationError, ErrorCodes, SerializationError } from '../errors.js';
 import type { QueryValue } from '../transport/types.js';
 import { LosslessSyntaxError, parseLossless } from './lossless-json.js';
+import {
+  assertJsonSafe,
+  containsNonFinite,
+  findNonFinite,
+  isNonFiniteError,
+  prefixNonFinitePath,
+} from './non-finite.js';
 import { mayBePoisoned, type PoisonAction, PoisonedJsonError, scrubPoison } from './poison.js';
 import { querystring } from './querystring.js';
 
@@ -38,7 +45,9 @@ function bigintReplacer(_key: string, value: unknown): unknown {
 
 /**
  * The default serializer: JSON with `Date` as ISO-8601 and `BigInt` as a JSON integer, parsing
- * guarded against prototype poisoning, optional lossless integers.
+ * guarded against prototype poisoning, optional lossless integers. NaN, Infinity and an Invalid
+ * Date (which JSON.stringify would quietly write as null) are refused with a `SerializationError`
+ * naming their path.
  *
  * @example
  * const serializer = new JsonSerializer({ losslessIntegers: true });
@@ -55,15 +64,17 @@ export class JsonSerializer implements Serializer {
   }
 
   serialize(value: unknown): string {
+    let text: string;
     try {
-      return JSON.stringify(value) ?? 'null';
+      text = JSON.stringify(value) ?? 'null';
     } catch (err) {
       if (err instanceof TypeError && /BigInt/i.test(err.message))
         return serializeWithBigInt(value);
-      throw new SerializationError(`Cannot serialize the request body: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw serializationError(err, value);
     }
+    // A non-finite value is written as null: only a text holding one needs the walk that finds it.
+    if (text.includes('null') && containsNonFinite(value)) assertJsonSafe(value, BODY);
+    return text;
   }
 
   deserialize<T = unknown>(text: string): T {
@@ -88,8 +99,17 @@ export class JsonSerializer implements Serializer {
 
   ndserialize(items: readonly unknown[]): string {
     let out = '';
-    for (const item of items) {
-      const line = typeof item === 'string' ? item : this.serialize(item);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      let line: string;
+      if (typeof item === 'string') line = item;
+      else {
+        try {
+          line = this.serialize(item);
+        } catch (err) {
+          throw prefixNonFinitePath(err, [i], NDJSON_BODY);
+        }
+      }
       out += line.endsWith('\n') ? line : `${line}\n`;
     }
     return out;
@@ -103,15 +123,34 @@ export class JsonSerializer implements Serializer {
   }
 }
 
+const BODY = 'the request body';
+const NDJSON_BODY = 'the NDJSON body (bulk operations, msearch searches)';
+
 function serializeWithBigInt(value: unknown): string {
+  let text: string;
   try {
-    const text = JSON.stringify(value, bigintReplacer) ?? 'null';
-    return text.replace(BIGINT_MARKER_PATTERN, '$1');
+    text = JSON.stringify(value, bigintReplacer) ?? 'null';
   } catch (err) {
-    throw new SerializationError(`Cannot serialize the request body: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw serializationError(err, value);
   }
+  if (text.includes('null') && containsNonFinite(value)) assertJsonSafe(value, BODY);
+  return text.replace(BIGINT_MARKER_PATTERN, '$1');
+}
+
+function serializationError(err: unknown, value: unknown): SerializationError {
+  // A nested toJSON() (a DSL query) refused a non-finite value: walk again for the whole path.
+  if (isNonFiniteError(err)) {
+    try {
+      findNonFinite(value);
+    } catch (nested) {
+      if (isNonFiniteError(nested))
+        return prefixNonFinitePath(nested, [], BODY) as SerializationError;
+    }
+    return err;
+  }
+  return new SerializationError(`Cannot serialize the request body: ${(err as Error).message}`, {
+    cause: err,
+  });
 }
 
 function deserializationError(err: unknown, text: string): DeserializationError {
