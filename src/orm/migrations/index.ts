@@ -28,6 +28,7 @@ export {
   planMigration,
   type WriteMigrationOptions,
 } from './migration-generate.js';
+export type { JournalStep, UndoPlan } from './migration-journal.js';
 export {
   type AppliedMigration,
   DEFAULT_STALE_LOCK_MS,
@@ -38,9 +39,12 @@ export type { MigrationLanguage, PlannedOperation } from './migration-templates.
 export {
   DEFAULT_MIGRATIONS_DIR,
   type DownResult,
+  MIGRATION_CHANNEL,
   type MigrationState,
   type MigrationStatusEntry,
+  type MigrationStepMessage,
   Migrator,
   type MigratorOptions,
+  type PartialRun,
   type UpResult,
 } from './migrator.js';

@@ -3,7 +3,7 @@ import type { ReindexProgress } from '../../core/helpers/reindex.js';
 import type { HelperHit } from '../../core/helpers/search-params.js';
 import { OrmError } from '../errors.js';
 import { locate, nextVersionedName, type ResolvedTarget } from './index-target.js';
-import { hasReindexModule, serverReindex } from './server-reindex.js';
+import { cancelAndWait, hasReindexModule, serverReindex } from './server-reindex.js';
 
 /** Options of `ctx.migrateIndex`. */
 export interface MigrateIndexOptions {
@@ -26,6 +26,8 @@ export interface MigrateIndexOptions {
 
 /** What `migrateIndex` did. */
 export interface MigrateIndexResult {
+  /** Write operations the new index had taken (the copy) when the alias moved to it. */
+  readonly writes: number;
   /** The alias (the model's index name). */
   readonly alias: string;
   /** The index the alias pointed to (or the concrete index that had the name). */
@@ -45,12 +47,42 @@ export interface MigrateIndexResult {
   readonly ms: number;
 }
 
-/** Hooks of one migrateIndex run (progress for the CLI, logging). */
+/** Hooks of one migrateIndex run (progress for the CLI, logging, the journal). */
 export interface MigrateIndexHooks {
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
   /** Stops the copy: it fails, the new index is deleted and the old one is writable again. */
   readonly signal?: AbortSignal;
   readonly log?: (message: string) => void;
+  /**
+   * Awaited before each change to the cluster with what is about to be made (the journal's
+   * intent record): a run that dies after it can be undone or finished by the next one.
+   */
+  readonly mark?: (intent: MigrateIndexIntent) => Promise<void>;
+  /** Told at each boundary of the step (the runner publishes them as diagnostics). */
+  readonly onPhase?: (phase: 'copying' | 'copied' | 'swapped') => void;
+}
+
+/**
+ * What a `migrateIndex` in flight has made, as the journal keeps it: `copying` (the old index is
+ * being blocked, the new one created and filled) or `swapping` (copied and counted; the alias
+ * is about to move).
+ */
+export interface MigrateIndexIntent {
+  readonly phase: 'copying' | 'swapping';
+  readonly alias: string;
+  readonly from: string;
+  readonly to: string;
+  /** The write block on `from` is the migrator's own (it was not there before), so it lifts it. */
+  readonly blockSetByUs: boolean;
+  readonly deleteOld: boolean;
+  readonly method: 'client' | 'server';
+  /** The target's other aliases. */
+  readonly aliases: Readonly<Record<string, Record<string, unknown>>>;
+  /** With `swapping`: the counts and the write operations `to` had taken (the copy). */
+  readonly total?: number;
+  readonly copied?: number;
+  readonly skipped?: number;
+  readonly writes?: number;
 }
 
 /**
@@ -71,50 +103,94 @@ export async function migrateIndex(
   checkOptions(options);
   const from = await currentIndex(client, name);
   const to = await nextVersionedName(client, name);
-  const concrete = from.concrete;
+  const deleteOld = from.concrete || options.deleteOld === true;
   const method = await copyMethod(client, options);
-  const unblock = await blockWrites(client, from.index);
+  const intent: MigrateIndexIntent = {
+    phase: 'copying',
+    alias: name,
+    from: from.index,
+    to,
+    blockSetByUs: !(await hasWriteBlock(client, from.index)),
+    deleteOld,
+    method,
+    aliases: target.body.aliases ?? {},
+  };
   let copy: { total: number; copied: number; skipped: number };
   let writes = 0;
   try {
+    await hooks.mark?.(intent);
+    await blockWrites(client, from.index, intent.blockSetByUs);
     await client.indices.create({
       index: to,
       ...(target.body.settings === undefined ? {} : { settings: target.body.settings }),
       ...(target.body.mappings === undefined ? {} : { mappings: target.body.mappings }),
     });
+    hooks.onPhase?.('copying');
     copy = await copyDocuments(client, from.index, to, options, hooks, method);
     writes = await writeOps(client, to);
-    await swap(
-      client,
-      name,
-      to,
-      swapActions(name, from.index, to, target, concrete || options.deleteOld === true),
-    );
+    hooks.onPhase?.('copied');
+    await hooks.mark?.({ ...intent, phase: 'swapping', ...copy, writes });
+    await swap(client, name, to, swapActions(name, from.index, to, target, deleteOld));
   } catch (error) {
-    if (!(error instanceof SwapUnknownError)) {
-      await client.indices.delete({ index: to }, { ignore: [404] }).catch(() => undefined);
-      await unblock();
-    }
-    throw copyFailed(error, name, from.index, to);
+    if (error instanceof SwapUnknownError) throw error;
+    const undoError = await undoCopy(client, intent).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (undoError === undefined) throw copyFailed(error, name, from.index, to);
+    throw new OrmError(
+      'ORM_MIGRATION_FAILED',
+      `copying ${from.index} into ${to} failed (${messageChain(error)}), and undoing it failed too (${messageChain(undoError)}); ${name} still points to ${from.index}. The next migrate up deletes ${to}${intent.blockSetByUs ? ` and lifts the write block on ${from.index}` : ''} before it goes on`,
+      { cause: error },
+    );
   }
-  const deletedOld = concrete || options.deleteOld === true;
-  if (!deletedOld) await unblock();
+  hooks.onPhase?.('swapped');
+  if (!deleteOld && intent.blockSetByUs) await liftWriteBlock(client, from.index);
   hooks.log?.(`${name}: ${from.index} → ${to}, ${copy.copied}/${copy.total} documents copied`);
-  const result: MigrateIndexResult = {
+  return {
     alias: name,
     from: from.index,
     to,
     ...copy,
-    deletedOld,
+    deletedOld: deleteOld,
     method,
     ms: Math.round(performance.now() - started),
+    writes,
   };
-  writesAtSwap.set(result, writes);
-  return result;
 }
 
-/** The write operations the new index had taken (the copy) when the alias moved to it. */
-export const writesAtSwap = new WeakMap<MigrateIndexResult, number>();
+/**
+ * Undoes a copy that did not finish (it failed, or its runner died): stops a server `_reindex`
+ * still writing into the new index, deletes the new index unless the alias already points to it,
+ * and lifts the write block the migrator put on the old one. Safe to run again.
+ */
+export async function undoCopy(client: Client, intent: MigrateIndexIntent): Promise<void> {
+  await cancelReindexInto(client, intent.to);
+  const location = await locate(client, intent.alias);
+  const live = location.kind === 'alias' && location.indices.includes(intent.to);
+  if (!live) await client.indices.delete({ index: intent.to }, { ignore: [404] });
+  if (intent.blockSetByUs) await liftWriteBlock(client, intent.from);
+}
+
+/**
+ * Whether the alias swap of a `migrateIndex` in flight was made (its runner died after it): then
+ * the step is done, and its result is what the intent recorded.
+ */
+export async function swapWasMade(client: Client, intent: MigrateIndexIntent): Promise<boolean> {
+  if (intent.phase !== 'swapping') return false;
+  const location = await locate(client, intent.alias);
+  return (
+    location.kind === 'alias' && location.indices.length === 1 && location.indices[0] === intent.to
+  );
+}
+
+/** Lifts `index.blocks.write` (a missing index is fine: there is nothing to lift). */
+export async function liftWriteBlock(client: Client, index: string): Promise<void> {
+  await client.indices.putSettings(
+    { index, settings: { 'index.blocks.write': null } },
+    { ignore: [404] },
+  );
+}
 
 /** Index and delete operations an index's primaries have taken. */
 export async function writeOps(client: Client, index: string): Promise<number> {
@@ -151,7 +227,7 @@ async function swap(
     if (location !== undefined) throw error;
     throw new SwapUnknownError(
       'ORM_MIGRATION_FAILED',
-      `the alias swap of ${name} to ${to} failed (${messageChain(error)}) and the cluster could not be asked whether it was applied, so no index was deleted: check GET _alias/${name}; if it still points to the old index, delete ${to} and lift the old index's write block`,
+      `the alias swap of ${name} to ${to} failed (${messageChain(error)}) and the cluster could not be asked whether it was applied, so no index was deleted. The next migrate up asks again: it keeps ${to} if ${name} points to it, and otherwise deletes it and lifts the old index's write block`,
       { cause: error },
     );
   }
@@ -241,23 +317,40 @@ async function currentIndex(
   );
 }
 
-// Writes during the copy would be lost; blocked, they fail loudly instead. Returns the undo.
-async function blockWrites(client: Client, index: string): Promise<() => Promise<void>> {
+async function hasWriteBlock(client: Client, index: string): Promise<boolean> {
   const settings = (await client.indices.getSettings({
     index,
     name: 'index.blocks.write',
   })) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
-  const already = String(settings[index]?.settings?.index?.blocks?.write) === 'true';
+  return String(settings[index]?.settings?.index?.blocks?.write) === 'true';
+}
+
+// Writes during the copy would be lost; blocked, they fail loudly instead.
+async function blockWrites(client: Client, index: string, add: boolean): Promise<void> {
   // The _block API, unlike the setting alone, returns once writes in flight have finished.
-  if (!already) await client.indices.addBlock({ index, block: 'write' });
+  if (add) await client.indices.addBlock({ index, block: 'write' });
   // The copy reads what a search sees: acknowledged writes not yet refreshed would be left out.
   await client.indices.refresh({ index });
-  if (already) return async () => undefined;
-  return async () => {
-    await client.indices
-      .putSettings({ index, settings: { 'index.blocks.write': null } }, { ignore: [404] })
-      .catch(() => undefined);
+}
+
+/**
+ * Cancels any `_reindex` task writing into `index` (one a dead runner started keeps going on the
+ * server) and waits, bounded, until each has stopped, so none creates the index again after it is
+ * deleted.
+ */
+async function cancelReindexInto(client: Client, index: string): Promise<void> {
+  const listed = (await client.tasks.list({ actions: '*reindex', detailed: true })) as {
+    nodes?: Record<
+      string,
+      { tasks?: Record<string, { description?: string; cancellable?: boolean }> }
+    >;
   };
+  const ids = Object.values(listed.nodes ?? {}).flatMap((n) =>
+    Object.entries(n.tasks ?? {})
+      .filter(([, task]) => (task.description ?? '').includes(`to [${index}]`))
+      .map(([id]) => id),
+  );
+  for (const id of ids) await cancelAndWait(client, id);
 }
 
 async function copyMethod(

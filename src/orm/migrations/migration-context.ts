@@ -10,12 +10,22 @@ import {
   versionsOf,
 } from './index-target.js';
 import {
+  liftWriteBlock,
+  type MigrateIndexIntent,
   type MigrateIndexOptions,
   type MigrateIndexResult,
   migrateIndex,
+  swapWasMade,
+  undoCopy,
   writeOps,
-  writesAtSwap,
 } from './migrate-index.js';
+import {
+  type JournalStep,
+  MigrationJournal,
+  type StepOperation,
+  stepLabel,
+  type UndoPlan,
+} from './migration-journal.js';
 
 /** Options of `ctx.createIndex`. */
 export interface CreateIndexOptions {
@@ -65,23 +75,39 @@ export interface ContextHooks {
   readonly onProgress?: (progress: ReindexProgress & { readonly to: string }) => void;
   /** Aborts the run: the next step does not start and a running copy stops (and is undone). */
   readonly signal?: AbortSignal;
+  /**
+   * Where steps are recorded (default: in memory): with the state index's journal, a rerun skips
+   * the steps an earlier run finished.
+   */
+  readonly journal?: MigrationJournal;
+  /** Told at each step boundary (the runner publishes them as diagnostics and times stalls). */
+  readonly onStep?: (event: StepEvent) => void;
 }
 
-/** How to undo a step: a function, or why there is nothing to run. */
-type Undo = (() => Promise<void>) | 'irreversible' | 'nothing';
-
-interface DoneStep {
-  readonly description: string;
-  readonly undo: Undo;
+/** A step boundary: a step starts, reaches a phase of its own, is skipped or ends. */
+export interface StepEvent {
+  readonly step: string;
+  readonly phase: 'start' | 'skipped' | 'copying' | 'copied' | 'swapped' | 'done';
 }
+
+/** What a step did: its undo, and a result to return again when a rerun skips it. */
+interface StepOutcome<T> {
+  readonly undo: UndoPlan;
+  readonly result?: T;
+}
+
+const NOTHING: UndoPlan = { kind: 'nothing' };
+const IRREVERSIBLE: UndoPlan = { kind: 'irreversible' };
 
 /**
- * The context of one migration run; it numbers the steps (so a failure names its step) and keeps
- * a journal of how to undo each, which the runner plays backwards when the migration throws.
+ * The context of one migration run; it numbers the steps (so a failure names its step) and
+ * journals each (before it starts and when it ends, with how to undo it). When the migration
+ * throws, the runner undoes the journaled steps newest first; a rerun skips the steps a previous
+ * run finished and undoes the one it left in flight first.
  */
 export class OperationContext implements MigrationContext {
   readonly #hooks: ContextHooks;
-  readonly #done: DoneStep[] = [];
+  readonly #journal: MigrationJournal;
   #step = 0;
   #current: string | undefined;
   #running = false;
@@ -91,6 +117,7 @@ export class OperationContext implements MigrationContext {
     hooks: ContextHooks,
   ) {
     this.#hooks = hooks;
+    this.#journal = hooks.journal ?? MigrationJournal.inMemory();
   }
 
   /**
@@ -103,9 +130,9 @@ export class OperationContext implements MigrationContext {
     return this.#running ? this.#current : `after ${this.#current}`;
   }
 
-  /** Descriptions of the steps done so far. */
+  /** Descriptions of the steps done so far (this run's and those an earlier run finished). */
   get steps(): readonly string[] {
-    return this.#done.map((s) => s.description);
+    return this.#journal.steps.filter((s) => s.state === 'done').map(stepLabel);
   }
 
   log(message: string): void {
@@ -114,12 +141,16 @@ export class OperationContext implements MigrationContext {
 
   createIndex(target: IndexTarget, options: CreateIndexOptions = {}): Promise<void> {
     const resolved = resolveTarget(target);
-    return this.#run(`createIndex ${resolved.name}`, () => this.#create(resolved, options));
+    return this.#run('createIndex', resolved.name, (mark) =>
+      this.#create(resolved, options, mark),
+    ).then(() => undefined);
   }
 
   putMapping(target: IndexTarget): Promise<void> {
     const resolved = resolveTarget(target);
-    return this.#run(`putMapping ${resolved.name}`, () => this.#putMapping(resolved));
+    return this.#run('putMapping', resolved.name, () => this.#putMapping(resolved)).then(
+      () => undefined,
+    );
   }
 
   async migrateIndex(
@@ -127,72 +158,165 @@ export class OperationContext implements MigrationContext {
     options: MigrateIndexOptions = {},
   ): Promise<MigrateIndexResult> {
     const resolved = resolveTarget(target);
-    let result: MigrateIndexResult | undefined;
-    await this.#run(`migrateIndex ${resolved.name}`, async () => {
+    const result = await this.#run('migrateIndex', resolved.name, async (mark, label) => {
       const done = await migrateIndex(this.client, resolved, options, {
         log: (m) => this.log(m),
+        mark: (intent) => mark({ ...intent }),
+        onPhase: (phase) => this.#hooks.onStep?.({ step: label, phase }),
         ...(this.#hooks.onProgress === undefined ? {} : { onProgress: this.#hooks.onProgress }),
         ...(this.#hooks.signal === undefined ? {} : { signal: this.#hooks.signal }),
       });
-      result = done;
-      return done.deletedOld ? 'irreversible' : () => this.#swapBack(done, resolved);
+      return { undo: migrateIndexUndo(done, resolved.body.aliases ?? {}), result: done };
     });
-    return result as MigrateIndexResult; // #run resolves only after the step set it
+    return result as MigrateIndexResult; // a migrateIndex step always has a result
   }
 
   deleteIndex(target: IndexTarget | string): Promise<void> {
     const name = typeof target === 'string' ? target : resolveTarget(target).name;
-    return this.#run(`deleteIndex ${name}`, () => this.#delete(name));
+    return this.#run('deleteIndex', name, () => this.#delete(name)).then(() => undefined);
   }
 
   updateAliases(actions: readonly IndicesUpdateAliasesAction[]): Promise<void> {
-    return this.#run(`updateAliases (${actions.length} actions)`, async () => {
+    return this.#run('updateAliases', `(${actions.length} actions)`, async () => {
       const undo = await inverseAliases(actions, this.client);
       await this.client.indices.updateAliases({ actions: [...actions] });
-      return undo;
-    });
+      return { undo };
+    }).then(() => undefined);
   }
 
-  /** Undoes the steps done, newest first; returns what was undone and what could not be. */
+  /**
+   * Settles the step an earlier run left in flight (it died, or could not clean up after a
+   * failure): a `migrateIndex` whose alias swap was made is recorded as done; otherwise what it
+   * made is removed (a `_reindex` still filling the new index is cancelled, the new index deleted,
+   * the migrator's write block lifted) and the step runs again when the migration reaches it.
+   * Returns what was done, for the log.
+   */
+  async recover(): Promise<string[]> {
+    const said: string[] = [];
+    for (const step of this.#journal.steps.filter((s) => s.state === 'started')) {
+      said.push(await this.#recoverStep(step));
+    }
+    return said;
+  }
+
+  /**
+   * Undoes the journaled steps, newest first (those of earlier runs too), after settling a step
+   * in flight; an undone step leaves the journal, one that cannot be undone stays in it (as done,
+   * so a rerun does not run it again). Returns what was undone and what was kept.
+   */
   async rollback(): Promise<{ undone: string[]; kept: string[] }> {
     const undone: string[] = [];
     const kept: string[] = [];
-    for (const step of [...this.#done].reverse()) {
-      if (step.undo === 'nothing') continue;
-      if (step.undo === 'irreversible') {
-        kept.push(step.description);
-        continue;
-      }
+    for (const step of [...this.#journal.steps].reverse()) {
+      const label = stepLabel(step);
       try {
-        await step.undo();
-        undone.push(step.description);
+        if (step.state === 'started') {
+          await this.#recoverStep(step);
+          continue;
+        }
+        const undo = step.undo ?? IRREVERSIBLE;
+        if (undo.kind === 'irreversible') {
+          kept.push(label);
+          continue;
+        }
+        await runUndo(this.client, undo);
+        await this.#journal.drop(step.n);
+        if (undo.kind !== 'nothing') undone.push(label);
       } catch (error) {
-        kept.push(`${step.description} (${error instanceof Error ? error.message : error})`);
+        kept.push(`${label} (${error instanceof Error ? error.message : error})`);
       }
     }
-    this.#done.length = 0;
     return { undone, kept };
   }
 
-  async #run(description: string, action: () => Promise<Undo>): Promise<void> {
-    this.#step += 1;
-    const label = `step ${this.#step}: ${description}`;
-    this.#hooks.signal?.throwIfAborted();
-    this.#current = label;
-    this.#running = true;
-    const undo = await action();
-    this.#running = false;
-    this.#done.push({ description: label, undo });
+  async #recoverStep(step: JournalStep): Promise<string> {
+    const label = stepLabel(step);
+    const intent = step.intent;
+    if (step.op === 'migrateIndex' && intent !== undefined) {
+      const inFlight = intent as unknown as MigrateIndexIntent;
+      if (await swapWasMade(this.client, inFlight)) {
+        if (!inFlight.deleteOld && inFlight.blockSetByUs) {
+          await liftWriteBlock(this.client, inFlight.from);
+        }
+        const result = resultOfIntent(inFlight);
+        await this.#journal.put({
+          ...step,
+          state: 'done',
+          undo: migrateIndexUndo(result, inFlight.aliases),
+          result: { ...result },
+        });
+        return `${label}: its alias swap was made before the run stopped; recorded as done`;
+      }
+      await undoCopy(this.client, inFlight);
+      await this.#journal.drop(step.n);
+      const block = inFlight.blockSetByUs ? `, lifted the write block on ${inFlight.from}` : '';
+      return `${label}: undid the unfinished copy (deleted ${inFlight.to}${block}); it runs again`;
+    }
+    if (step.op === 'createIndex' && typeof intent?.index === 'string') {
+      if (await this.client.indices.exists({ index: intent.index })) {
+        await this.#journal.put({
+          ...step,
+          state: 'done',
+          undo: { kind: 'delete-index', index: intent.index },
+        });
+        return `${label}: ${intent.index} was created before the run stopped; recorded as done`;
+      }
+    }
+    await this.#journal.drop(step.n);
+    return `${label}: was under way when the run stopped; it runs again`;
   }
 
-  async #create(target: ResolvedTarget, options: CreateIndexOptions): Promise<Undo> {
+  async #run<T>(
+    op: StepOperation,
+    target: string,
+    action: (
+      mark: (intent: Record<string, unknown>) => Promise<void>,
+      label: string,
+    ) => Promise<StepOutcome<T>>,
+  ): Promise<T | undefined> {
+    this.#step += 1;
+    const n = this.#step;
+    const label = stepLabel({ n, op, target });
+    this.#hooks.signal?.throwIfAborted();
+    this.#current = label;
+    const prior = this.#journal.step(n);
+    if (prior !== undefined) {
+      if (prior.op !== op || prior.target !== target || prior.state !== 'done') {
+        throw new OrmError(
+          'ORM_MIGRATION_INVALID',
+          `The journal of this migration's earlier run says ${stepLabel(prior)}, but it now calls ${label}: its steps were changed while it was partially applied. Put back the steps the earlier run did (elastiq migrate status lists them) and change only those after them`,
+        );
+      }
+      this.log(`${label}: done by an earlier run; skipped`);
+      this.#hooks.onStep?.({ step: label, phase: 'skipped' });
+      return prior.result as T | undefined;
+    }
+    this.#running = true;
+    this.#hooks.onStep?.({ step: label, phase: 'start' });
+    const record = (state: 'started' | 'done', extra: Partial<JournalStep>) =>
+      this.#journal.put({ n, op, target, state, ...extra });
+    await record('started', {});
+    const outcome = await action((intent) => record('started', { intent }), label);
+    const result = outcome.result as Record<string, unknown> | undefined;
+    await record('done', { undo: outcome.undo, ...(result === undefined ? {} : { result }) });
+    this.#running = false;
+    this.#hooks.onStep?.({ step: label, phase: 'done' });
+    return outcome.result;
+  }
+
+  async #create(
+    target: ResolvedTarget,
+    options: CreateIndexOptions,
+    mark: (intent: Record<string, unknown>) => Promise<void>,
+  ): Promise<StepOutcome<undefined>> {
     if ((await locate(this.client, target.name)).kind !== 'missing') {
       this.log(`${target.name} exists; not created again`);
-      return 'nothing';
+      return { undo: NOTHING };
     }
     const versioned = options.versioned !== false;
     const index = versioned ? `${target.name}-v1` : target.name;
     const aliases = { ...(target.body.aliases ?? {}), ...(versioned ? { [target.name]: {} } : {}) };
+    await mark({ index });
     await this.client.indices.create({
       index,
       ...(target.body.settings === undefined ? {} : { settings: target.body.settings }),
@@ -200,12 +324,10 @@ export class OperationContext implements MigrationContext {
       ...(Object.keys(aliases).length === 0 ? {} : { aliases }),
     });
     this.log(versioned ? `created ${index} behind alias ${target.name}` : `created ${index}`);
-    return async () => {
-      await this.client.indices.delete({ index }, { ignore: [404] });
-    };
+    return { undo: { kind: 'delete-index', index } };
   }
 
-  async #putMapping(target: ResolvedTarget): Promise<Undo> {
+  async #putMapping(target: ResolvedTarget): Promise<StepOutcome<undefined>> {
     if ((await locate(this.client, target.name)).kind === 'missing') {
       throw new OrmError(
         'ORM_MIGRATION_FAILED',
@@ -216,14 +338,14 @@ export class OperationContext implements MigrationContext {
     const { _source, _routing, ...mappings } = target.body.mappings ?? {};
     await this.client.indices.putMapping({ index: target.name, ...mappings });
     this.log(`updated the mapping of ${target.name}`);
-    return 'irreversible'; // fields cannot be removed from a mapping
+    return { undo: IRREVERSIBLE }; // fields cannot be removed from a mapping
   }
 
-  async #delete(name: string): Promise<Undo> {
+  async #delete(name: string): Promise<StepOutcome<undefined>> {
     const location = await locate(this.client, name);
     if (location.kind === 'missing') {
       this.log(`${name} does not exist; nothing deleted`);
-      return 'nothing';
+      return { undo: NOTHING };
     }
     const indices =
       location.kind === 'alias'
@@ -231,38 +353,88 @@ export class OperationContext implements MigrationContext {
         : [name];
     await this.client.indices.delete({ index: indices });
     this.log(`deleted ${indices.join(', ')}`);
-    return 'irreversible';
+    return { undo: IRREVERSIBLE };
   }
+}
 
-  // Deleting the new index drops its aliases; the old index gets them all back in the same call.
-  // Writes the new index took through the alias since the swap would go with it: then it stays.
-  async #swapBack(result: MigrateIndexResult, target: ResolvedTarget): Promise<void> {
-    const extra = Object.entries(target.body.aliases ?? {}).map(([alias, options]) => ({
-      add: { index: result.from, alias, ...options },
-    }));
-    const { to } = result;
-    // The _block API returns once writes in flight have finished, so the count below is final.
-    await this.client.indices.addBlock({ index: to, block: 'write' });
-    try {
-      if ((await writeOps(this.client, to)) !== writesAtSwap.get(result)) {
-        throw new OrmError(
-          'ORM_MIGRATION_FAILED',
-          `${to} took writes after ${result.alias} moved to it, which undoing the swap would delete; ${result.alias} still points to ${to}`,
-        );
-      }
-      await this.client.indices.updateAliases({
-        actions: [
-          { remove_index: { index: to } },
-          { add: { index: result.from, alias: result.alias } },
-          ...extra,
-        ],
-      });
-    } catch (error) {
-      await this.client.indices
-        .putSettings({ index: to, settings: { 'index.blocks.write': null } }, { ignore: [404] })
-        .catch(() => undefined);
-      throw error;
+function migrateIndexUndo(
+  result: MigrateIndexResult,
+  aliases: Readonly<Record<string, Record<string, unknown>>>,
+): UndoPlan {
+  if (result.deletedOld) return IRREVERSIBLE;
+  return {
+    kind: 'swap-back',
+    alias: result.alias,
+    from: result.from,
+    to: result.to,
+    aliases,
+    writes: result.writes,
+  };
+}
+
+function resultOfIntent(intent: MigrateIndexIntent): MigrateIndexResult {
+  return {
+    alias: intent.alias,
+    from: intent.from,
+    to: intent.to,
+    total: intent.total ?? 0,
+    copied: intent.copied ?? 0,
+    skipped: intent.skipped ?? 0,
+    deletedOld: intent.deleteOld,
+    method: intent.method,
+    ms: 0,
+    writes: intent.writes ?? 0,
+  };
+}
+
+/** Runs an undo plan (a step of this run's, or of an earlier run's from the journal). */
+async function runUndo(client: Client, undo: UndoPlan): Promise<void> {
+  switch (undo.kind) {
+    case 'nothing':
+    case 'irreversible':
+      return;
+    case 'delete-index':
+      await client.indices.delete({ index: undo.index }, { ignore: [404] });
+      return;
+    case 'aliases':
+      if (undo.actions.length > 0)
+        await client.indices.updateAliases({ actions: [...undo.actions] });
+      return;
+    case 'swap-back':
+      await swapBack(client, undo);
+      return;
+  }
+}
+
+// Deleting the new index drops its aliases; the old index gets them all back in the same call.
+// Writes the new index took through the alias since the swap would go with it: then it stays.
+async function swapBack(
+  client: Client,
+  plan: Extract<UndoPlan, { kind: 'swap-back' }>,
+): Promise<void> {
+  const extra = Object.entries(plan.aliases).map(([alias, options]) => ({
+    add: { index: plan.from, alias, ...options },
+  }));
+  const { to } = plan;
+  // The _block API returns once writes in flight have finished, so the count below is final.
+  await client.indices.addBlock({ index: to, block: 'write' });
+  try {
+    if ((await writeOps(client, to)) !== plan.writes) {
+      throw new OrmError(
+        'ORM_MIGRATION_FAILED',
+        `${to} took writes after ${plan.alias} moved to it, which undoing the swap would delete; ${plan.alias} still points to ${to}`,
+      );
     }
+    await client.indices.updateAliases({
+      actions: [
+        { remove_index: { index: to } },
+        { add: { index: plan.from, alias: plan.alias } },
+        ...extra,
+      ],
+    });
+  } catch (error) {
+    await liftWriteBlock(client, to).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -275,10 +447,10 @@ export class OperationContext implements MigrationContext {
 async function inverseAliases(
   actions: readonly IndicesUpdateAliasesAction[],
   client: Client,
-): Promise<Undo> {
-  if (actions.some((a) => a.remove_index !== undefined)) return 'irreversible';
+): Promise<UndoPlan> {
+  if (actions.some((a) => a.remove_index !== undefined)) return IRREVERSIBLE;
   const targets = actions.flatMap((a) => [a.add, a.remove].filter((t) => t !== undefined));
-  if (targets.length === 0) return 'nothing';
+  if (targets.length === 0) return NOTHING;
   const indices = [...new Set(targets.flatMap((t) => listOf(t.index, t.indices)))];
   const names = [...new Set(targets.flatMap((t) => listOf(t.alias, t.aliases)))];
   const before = (await client.indices.getAlias(
@@ -293,9 +465,7 @@ async function inverseAliases(
       inverse.push({ add: { index, alias, ...definition } });
     }
   }
-  return async () => {
-    if (inverse.length > 0) await client.indices.updateAliases({ actions: inverse });
-  };
+  return { kind: 'aliases', actions: inverse };
 }
 
 function listOf(...values: (string | string[] | undefined)[]): string[] {

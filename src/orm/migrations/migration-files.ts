@@ -169,8 +169,13 @@ function rejectNearMiss(entry: string, dir: string): void {
  * TypeScript loader: when the process has none, tsx's ESM loader is registered (if tsx is
  * installed), so that the module shares its imports (and model metadata) with the caller.
  */
-export async function importModule(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(resolve(path)).href;
+export async function importModule(
+  path: string,
+  version?: string,
+): Promise<Record<string, unknown>> {
+  // A version (the file's checksum) makes an edited file load anew: Node caches modules by URL.
+  const file = pathToFileURL(resolve(path)).href;
+  const url = version === undefined ? file : `${file}?v=${version}`;
   try {
     return exportsOf(await import(url));
   } catch (error) {
@@ -179,7 +184,7 @@ export async function importModule(path: string): Promise<Record<string, unknown
   await registerTsx(path);
   try {
     // Node caches the failed import of `url`; a query makes a fresh one (its imports are shared).
-    return exportsOf(await import(`${url}?tsx`));
+    return exportsOf(await import(`${url}${version === undefined ? '?' : '&'}tsx`));
   } catch (error) {
     throw cannotLoad(path, error);
   }
@@ -316,7 +321,7 @@ async function registerTsx(path: string): Promise<void> {
 export async function loadMigration<TContext>(
   file: MigrationFile,
 ): Promise<MigrationModule<TContext>> {
-  const module = await importModule(file.path);
+  const module = await importModule(file.path, file.checksum.slice(0, 16));
   if (typeof module.up !== 'function') {
     throw new OrmError(
       'ORM_MIGRATION_INVALID',

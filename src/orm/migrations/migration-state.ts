@@ -17,17 +17,19 @@ import { MigrationLockedError, type MigrationLockInfo } from './migration-errors
 export const DEFAULT_STATE_INDEX = 'elastiq-migrations';
 
 /**
- * The lock may be broken with `forceUnlock` once its holder has not renewed it for this long
- * (default 15 minutes).
+ * The lease of the migration lock (default 2 minutes): a lock its holder has not renewed for this
+ * long is taken over by the next runner, whose holder is presumed dead (a live holder renews it
+ * every 30 seconds). A lock of a process on the same host that no longer runs is taken over at
+ * once.
  *
  * @example
  * ```ts
  * import { DEFAULT_STALE_LOCK_MS, Migrator } from 'elastiq/orm';
- * // A crashed runner's lock is broken once it is an hour old, not after the default quarter hour.
- * const migrator = new Migrator({ client, lock: { forceUnlock: true, staleAfterMs: 4 * DEFAULT_STALE_LOCK_MS } });
+ * // Runners on hosts that may stall for minutes: wait ten minutes before taking over their lock.
+ * const migrator = new Migrator({ client, lock: { staleAfterMs: 5 * DEFAULT_STALE_LOCK_MS } });
  * ```
  */
-export const DEFAULT_STALE_LOCK_MS = 15 * 60_000;
+export const DEFAULT_STALE_LOCK_MS = 2 * 60_000;
 
 /** A runner renews its lock this often while it holds it (default 30 seconds). */
 export const DEFAULT_LOCK_RENEW_MS = 30_000;
@@ -58,8 +60,20 @@ const STATE_MAPPINGS = {
     pid: { type: 'integer' },
     since: { type: 'date' },
     renewed: { type: 'date' },
+    // The journal of a partially applied migration (migration-journal.ts).
+    state: { type: 'keyword' },
+    started_at: { type: 'date' },
+    steps: { type: 'object', enabled: false },
   },
 } as const;
+
+// Fields added after the first release: a state index made before them gets them on the next run.
+const LATER_FIELDS = {
+  renewed: STATE_MAPPINGS.properties.renewed,
+  state: STATE_MAPPINGS.properties.state,
+  started_at: STATE_MAPPINGS.properties.started_at,
+  steps: STATE_MAPPINGS.properties.steps,
+};
 
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof ResponseError && error.statusCode === status;
@@ -73,8 +87,8 @@ function errorType(error: unknown): unknown {
 /** Creates the state index when it does not exist (a concurrent creation is fine). */
 export async function ensureStateIndex(client: Client, index: string): Promise<void> {
   if (await client.indices.exists({ index })) {
-    // A state index made before the lock was renewed lacks that (strict) field.
-    await client.indices.putMapping({ index, properties: { renewed: { type: 'date' } } });
+    // A state index made by an earlier version lacks the (strict) fields added since.
+    await client.indices.putMapping({ index, properties: LATER_FIELDS });
     return;
   }
   try {
@@ -93,9 +107,15 @@ export async function ensureStateIndex(client: Client, index: string): Promise<v
 export async function readApplied(client: Client, index: string): Promise<AppliedMigration[]> {
   if (!(await client.indices.exists({ index }))) return [];
   // Migrations number in the hundreds at most: one page is enough and keeps this simple.
+  // A partially applied migration (its journal) is not applied.
   const response = await client.search<AppliedMigration>({
     index,
-    query: { term: { type: 'migration' } },
+    query: {
+      bool: {
+        filter: [{ term: { type: 'migration' } }],
+        must_not: [{ term: { state: 'partial' } }],
+      },
+    },
     sort: [{ name: { order: 'asc', unmapped_type: 'keyword' } }],
     size: 10_000,
   });
@@ -111,20 +131,6 @@ export async function readApplied(client: Client, index: string): Promise<Applie
   return applied.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Records a migration as applied; visible to the next reader at once. */
-export async function recordApplied(
-  client: Client,
-  index: string,
-  record: AppliedMigration,
-): Promise<void> {
-  await client.index({
-    index,
-    id: record.name,
-    document: { type: 'migration', ...record },
-    refresh: true,
-  });
-}
-
 /** Forgets an applied migration (after its down()). */
 export async function removeApplied(client: Client, index: string, name: string): Promise<void> {
   await client.delete({ index, id: name, refresh: true }, { ignore: [404] });
@@ -134,9 +140,18 @@ export async function removeApplied(client: Client, index: string, name: string)
 export interface LockOptions {
   /** Who takes the lock (default: the OS user name). */
   readonly holder?: string;
-  /** Break a lock older than `staleAfterMs` (default 15 minutes); a younger lock still fails. */
+  /**
+   * Break the lock even while its lease runs: its holder is known to be gone (a runner on another
+   * host that died). Without it, a lock is taken over only when its lease has run out or its
+   * holder is a process of this host that no longer runs.
+   */
   readonly forceUnlock?: boolean;
+  /** The lease: a lock not renewed for this long is taken over (default 2 minutes). */
   readonly staleAfterMs?: number;
+  /** Told when the lock of another runner is taken over, and why (default: nowhere). */
+  readonly onTakeover?: (message: string) => void;
+  /** Called once when a renewal finds the lock taken by another runner: the run must stop. */
+  readonly onLost?: (message: string) => void;
   /** How often the holder renews the lock while it runs (default 30 seconds). */
   readonly renewEveryMs?: number;
   /** Told when a renewal finds the lock broken or fails (default: nowhere). */
@@ -194,7 +209,12 @@ export async function acquireLock(
     if (current !== undefined) await breakOrRefuse(client, index, current, options, now());
   }
   const winner = await readLock(client, index);
-  throw lockedError(winner?.lock ?? info, index, now());
+  throw lockedError(
+    winner?.lock ?? info,
+    index,
+    now(),
+    options.staleAfterMs ?? DEFAULT_STALE_LOCK_MS,
+  );
 }
 
 async function tryCreateLock(
@@ -229,6 +249,34 @@ export async function readLock(client: Client, index: string): Promise<StoredLoc
   return { lock: found._source, seqNo: found._seq_no ?? 0, primaryTerm: found._primary_term ?? 0 };
 }
 
+/** Why a held lock may be taken over now, or undefined while its holder may be alive. */
+export function takeoverReason(
+  lock: MigrationLockInfo,
+  staleAfterMs: number,
+  now: Date,
+): string | undefined {
+  if (lock.host === hostname() && !processRuns(lock.pid)) {
+    return `its holder, pid ${lock.pid} on this host (${lock.host}), no longer runs`;
+  }
+  const age = now.getTime() - Date.parse(lock.renewed ?? lock.since);
+  if (age >= staleAfterMs) {
+    return `it was last renewed ${Math.round(age / 1000)}s ago, past its lease of ${Math.round(staleAfterMs / 1000)}s`;
+  }
+  return undefined;
+}
+
+/** Whether a process of this host with that pid runs (EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
 async function breakOrRefuse(
   client: Client,
   index: string,
@@ -237,18 +285,30 @@ async function breakOrRefuse(
   now: Date,
 ): Promise<void> {
   const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_LOCK_MS;
-  const age = now.getTime() - Date.parse(current.lock.renewed ?? current.lock.since);
-  if (!options.forceUnlock || !(age >= staleAfter)) throw lockedError(current.lock, index, now);
+  const reason =
+    takeoverReason(current.lock, staleAfter, now) ??
+    (options.forceUnlock === true ? 'forceUnlock was given' : undefined);
+  if (reason === undefined) throw lockedError(current.lock, index, now, staleAfter);
+  const { holder, host, pid } = current.lock;
+  options.onTakeover?.(
+    `took over the migration lock of ${holder} on ${host} (pid ${pid}): ${reason}`,
+  );
   // Only the lock we read is deleted: a runner that broke it first and took it keeps it.
   await deleteLockAsRead(client, index, current);
 }
 
-function lockedError(lock: MigrationLockInfo, index: string, now: Date): MigrationLockedError {
+function lockedError(
+  lock: MigrationLockInfo,
+  index: string,
+  now: Date,
+  staleAfterMs: number,
+): MigrationLockedError {
   const ago = (iso: string) => Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  const renewed = lock.renewed === undefined ? '' : `, renewed ${ago(lock.renewed)}s ago`;
+  const renewedAgo = ago(lock.renewed ?? lock.since);
+  const left = Math.max(1, Math.round(staleAfterMs / 1000) - renewedAgo);
   return new MigrationLockedError(
     lock,
-    `Migrations are locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since} (${ago(lock.since)}s ago${renewed}; lock document ${index}/${LOCK_ID}). Wait for that run to finish; if it died, run again with --force-unlock (forceUnlock: true) once the lock has not been renewed for the stale age`,
+    `Migrations are locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since} (${ago(lock.since)}s ago, renewed ${renewedAgo}s ago; lock document ${index}/${LOCK_ID}). A live runner renews its lock every ${DEFAULT_LOCK_RENEW_MS / 1000}s; if this one died, the next run takes the lock over in ${left}s, when its lease of ${Math.round(staleAfterMs / 1000)}s runs out (at once if its pid no longer runs on ${lock.host}). To take it over now, run again with --force-unlock (forceUnlock: true)`,
   );
 }
 
@@ -269,7 +329,9 @@ function keepRenewed(
     const current = await readLock(client, index);
     if (current === undefined || current.lock.token !== info.token) {
       lost = true;
-      options.onRenewError?.(`the migration lock ${index}/${LOCK_ID} was broken by another runner`);
+      const message = `the migration lock ${index}/${LOCK_ID} was taken over by ${current === undefined ? 'nobody (it was removed)' : `${current.lock.holder} on ${current.lock.host} (pid ${current.lock.pid})`}`;
+      options.onRenewError?.(message);
+      options.onLost?.(message);
       return;
     }
     await client.index({

@@ -89,7 +89,7 @@ export async function serverReindex(
  * Cancels the copy and waits (bounded) until it has stopped: a batch still in flight after the
  * cancel answer could otherwise write into the new index after it is deleted, creating it again.
  */
-async function cancelAndWait(client: Client, taskId: string): Promise<void> {
+export async function cancelAndWait(client: Client, taskId: string): Promise<void> {
   await client.tasks.cancel({ task_id: taskId }, { ignore: [404] }).catch(() => undefined);
   await client.tasks
     .get(

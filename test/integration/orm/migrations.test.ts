@@ -626,7 +626,7 @@ export async function down(ctx: any): Promise<void> {
     expect(error.rolledBack).toEqual([`step 1: createIndex ${name}`]);
   });
 
-  it('a migration that ran but could not be recorded says its changes stay and it is still pending', async () => {
+  it('a migration that ran but could not be recorded says its changes stay; the next up records it without running its steps again', async () => {
     const name = `${PREFIX}-unrecorded`;
     await file(
       '20260101000000_unrecorded.mjs',
@@ -644,12 +644,31 @@ export async function down(ctx: any): Promise<void> {
     expect(error).toMatchObject({ code: 'ORM_MIGRATION_FAILED' });
     expect((error as Error).message).toMatch(
       new RegExp(
-        `^Migration 20260101000000_unrecorded ran, but recording it in ${STATE} failed: 403 cluster_block_exception.*Its changes stay; it is still pending, so the next up runs it again`,
+        `^Migration 20260101000000_unrecorded ran, but recording it in ${STATE} failed: 403 cluster_block_exception.*Its changes stay; its steps are journaled as done, so the next up records it without running them again`,
       ),
     );
     expect(await aliasTargets(name)).toEqual([`${name}-v1`]);
     expect(logged.some((m) => m.startsWith('could not release the lock'))).toBe(true);
-    expect((await migrator().status()).map((e) => e.state)).toEqual(['pending']);
+    const [entry] = await migrator().status();
+    expect(entry).toMatchObject({
+      state: 'partial',
+      partial: { done: [`step 1: createIndex ${name}`], orphans: [], blocked: [] },
+    });
+    // The rerun skips the journaled step, whose putSettings would block the state index again.
+    await file(
+      '20260101000000_unrecorded.mjs',
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${name}', body: { mappings: { properties: { a: { type: 'keyword' } } } } });
+}
+`,
+    );
+    const again: string[] = [];
+    // The lock could not be released either; this process still runs, so it is forced here (a
+    // new process would take over the lock of this host's dead pid by itself).
+    const rerun = await migrator({ log: (m) => again.push(m), lock: { forceUnlock: true } }).up();
+    expect(rerun.applied.map((a) => a.name)).toEqual(['20260101000000_unrecorded']);
+    expect(again).toContain(`step 1: createIndex ${name}: done by an earlier run; skipped`);
+    expect((await migrator().status()).map((e) => e.state)).toEqual(['applied']);
   });
 
   it('an aborted run stops the copy, undoes the running migration, releases the lock and starts no other', async () => {
@@ -850,27 +869,46 @@ describe('migration lock (real node)', () => {
     expect(await readLock(client, STATE)).toBeUndefined();
   });
 
-  it('a stale lock is broken only with forceUnlock and only once it is older than the stale age', async () => {
+  it('a lock of another host is taken over once its lease runs out, or at once with forceUnlock; one of a dead pid on this host at once', async () => {
     await file('20260101000000_noop.mjs', 'export function up() {}\n');
     const since = new Date(Date.now() - 60_000).toISOString();
     await ensureStateIndex(client, STATE);
-    await client.index({
-      index: STATE,
-      id: '_lock',
-      document: { type: 'lock', token: 't', holder: 'dead', host: 'gone', pid: 1, since },
-      refresh: true,
-    });
+    const plant = (host: string, pid: number) =>
+      client.index({
+        index: STATE,
+        id: '_lock',
+        document: { type: 'lock', token: 't', holder: 'dead', host, pid, since },
+        refresh: true,
+      });
+    await plant('gone', 1);
     const plain = await migrator()
       .up()
       .catch((e: unknown) => e);
     expect(plain).toBeInstanceOf(MigrationLockedError);
     expect((plain as Error).message).toContain('Migrations are locked by dead on gone (pid 1)');
-    const young = await migrator({ lock: { forceUnlock: true, staleAfterMs: 120_000 } })
-      .up()
-      .catch((e: unknown) => e);
-    expect(young).toMatchObject({ code: 'ORM_MIGRATION_LOCKED' });
-    const forced = await migrator({ lock: { forceUnlock: true, staleAfterMs: 30_000 } }).up();
-    expect(forced.applied.map((a) => a.name)).toEqual(['20260101000000_noop']);
+    expect((plain as Error).message).toMatch(
+      /takes the lock over in \d+s, when its lease of 120s runs out/,
+    );
+    const logged: string[] = [];
+    const expired = await migrator({
+      lock: { staleAfterMs: 30_000 },
+      log: (m) => logged.push(m),
+    }).up();
+    expect(expired.applied.map((a) => a.name)).toEqual(['20260101000000_noop']);
+    expect(logged[0]).toMatch(
+      /^took over the migration lock of dead on gone \(pid 1\): it was last renewed 6\d+s ago, past its lease of 30s$/,
+    );
+    expect(await readLock(client, STATE)).toBeUndefined();
+
+    await file('20260101000001_noop.mjs', 'export function up() {}\n');
+    await plant('gone', 1);
+    const forced = await migrator({ lock: { forceUnlock: true } }).up();
+    expect(forced.applied.map((a) => a.name)).toEqual(['20260101000001_noop']);
+
+    await file('20260101000002_noop.mjs', 'export function up() {}\n');
+    await plant(hostname(), 4_194_305); // above Linux's pid_max: no such process here
+    const dead = await migrator().up();
+    expect(dead.applied.map((a) => a.name)).toEqual(['20260101000002_noop']);
     expect(await readLock(client, STATE)).toBeUndefined();
   });
 
