@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '../core/client.js';
 import { ElastiqError } from '../core/errors.js';
+import type { AuthOptions, ClientOptions } from '../core/transport/client-options.js';
 import { MigrationFailedError } from '../orm/migrations/migration-errors.js';
 import { importModule, listMigrationFiles } from '../orm/migrations/migration-files.js';
 import {
@@ -43,18 +44,30 @@ Commands:
   unlock                 remove the lock whoever holds it (when a runner died)
 
 Options:
-  --url <url>            the cluster (default: ELASTICSEARCH_URL, else http://127.0.0.1:9200)
+  --url <url>            the cluster (default: ELASTICSEARCH_URL, else http://127.0.0.1:9200);
+                         printed on stderr as each command starts, without credentials
+  --ca <file>            PEM CA certificate that signed an https cluster's (default: ELASTICSEARCH_CA)
+  --api-key <key>        an API key; visible to ps and shell history: prefer ELASTICSEARCH_API_KEY
   --dir <dir>            the migrations directory (default ${DEFAULT_MIGRATIONS_DIR})
   --state-index <name>   the index of applied migrations and the lock (default ${DEFAULT_STATE_INDEX})
   --lang <ts|js|mjs>     language of the files create and generate write (default ts)
   --force-unlock         break a lock not renewed for --lock-age (its runner died)
   --lock-age <seconds>   unrenewed age after which a lock is stale (default ${DEFAULT_STALE_LOCK_MS / 1000})
   --json                 machine-readable output
-  --quiet                no progress output
+  --quiet                no progress output (nor the Cluster line)
+
+Environment:
+  ELASTICSEARCH_URL                             the cluster, unless --url is given
+  ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD basic authentication (no flag takes a password:
+                                                a command line is visible to ps and kept in history)
+  ELASTICSEARCH_API_KEY                         an API key (base64 id:key, as Elasticsearch returns it)
+  ELASTICSEARCH_CA                              path of a PEM CA certificate, unless --ca is given
 `;
 
 const OPTIONS = {
   url: { type: 'string' },
+  ca: { type: 'string' },
+  'api-key': { type: 'string' },
   dir: { type: 'string' },
   'state-index': { type: 'string' },
   to: { type: 'string' },
@@ -94,6 +107,8 @@ const NEEDS: Partial<Record<keyof typeof OPTIONS, string>> = {
   'state-index': 'an index name',
   to: 'a migration name or timestamp',
   models: 'a module path',
+  ca: 'a PEM file',
+  'api-key': 'an API key (better: ELASTICSEARCH_API_KEY)',
 };
 
 /** Parses `elastiq migrate` arguments; a wrong flag is a usage error. */
@@ -193,9 +208,156 @@ function language(values: Values): MigrationLanguage {
   return lang;
 }
 
+const DEFAULT_URL = 'http://127.0.0.1:9200';
+
 /** The cluster URL: --url, else ELASTICSEARCH_URL, else the default local node. */
 export function clusterUrl(values: Values, env: NodeJS.ProcessEnv = process.env): string {
-  return values.url ?? (env.ELASTICSEARCH_URL || 'http://127.0.0.1:9200');
+  return values.url ?? (env.ELASTICSEARCH_URL || DEFAULT_URL);
+}
+
+/** How `elastiq migrate` reaches its cluster, and where each part comes from. */
+export interface ClusterConnection {
+  /** The client's options: node, auth, CA. */
+  readonly options: ClientOptions;
+  /** The `Cluster: ...` line: scheme://host:port, where it came from; never a credential. */
+  readonly description: string;
+  /** What the user should know before anything is sent (credentials on the command line). */
+  readonly warnings: readonly string[];
+}
+
+const ENV_BASIC = 'ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD';
+const VISIBLE = 'is visible to other users (ps) and kept in shell history';
+
+/**
+ * The cluster and credentials: --url, else ELASTICSEARCH_URL, else the local default; basic
+ * authentication from the URL or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD, or an API key
+ * from --api-key or ELASTICSEARCH_API_KEY (one of them); a CA from --ca or ELASTICSEARCH_CA.
+ * A credential on the command line is taken with a warning; anything incomplete or unreadable
+ * is a usage error.
+ */
+export function clusterConnection(
+  values: Values,
+  env: NodeJS.ProcessEnv = process.env,
+): ClusterConnection {
+  const source =
+    values.url !== undefined ? '--url' : env.ELASTICSEARCH_URL ? 'ELASTICSEARCH_URL' : undefined;
+  const url = httpUrl(clusterUrl(values, env), source ?? 'the default URL');
+  const warnings: string[] = [];
+  const credentials = credentialsOf(url, source, values, env, warnings);
+  const ca = caOf(values, env);
+  if (ca !== undefined && url.protocol !== 'https:') {
+    warnings.push(`warning: the CA of ${ca.from} is not used: ${url.protocol}// is not TLS`);
+  }
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const path = url.pathname === '/' ? '' : url.pathname;
+  const parts = [
+    `Cluster: ${url.protocol}//${url.hostname}:${port}${path} ${source === undefined ? '(default)' : `(from ${source})`}`,
+    ...(credentials === undefined ? [] : [`${credentials.shown} (from ${credentials.from})`]),
+    ...(ca === undefined ? [] : [`CA ${ca.file} (from ${ca.from})`]),
+  ];
+  return {
+    options: {
+      node: url.href,
+      ...(credentials === undefined ? {} : { auth: credentials.auth }),
+      ...(ca === undefined ? {} : { tls: { ca: ca.pem } }),
+    },
+    description: parts.join(', '),
+    warnings,
+  };
+}
+
+interface Credentials {
+  readonly from: string;
+  readonly auth: AuthOptions;
+  /** What the Cluster line says of them: the user, or that it is an API key. */
+  readonly shown: string;
+}
+
+/**
+ * At most one source of credentials: the URL's user and password (taken out of `url`, which is
+ * then shown and sent without them), ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD, or an API
+ * key. One on the command line adds a warning.
+ */
+function credentialsOf(
+  url: URL,
+  source: string | undefined,
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  warnings: string[],
+): Credentials | undefined {
+  const found: Credentials[] = [];
+  if (url.username !== '' || url.password !== '') {
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    found.push({
+      from: `the URL of ${source}`,
+      auth: { username, password },
+      shown: `user ${username}`,
+    });
+    if (source === '--url' && password !== '') {
+      warnings.push(
+        `warning: the password in --url ${VISIBLE}; set ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD (or ELASTICSEARCH_API_KEY) instead`,
+      );
+    }
+    url.username = '';
+    url.password = '';
+  }
+  const username = env.ELASTICSEARCH_USERNAME || undefined;
+  const password = env.ELASTICSEARCH_PASSWORD || undefined;
+  if (username === undefined && password !== undefined) {
+    throw new MigrateUsageError(
+      'ELASTICSEARCH_PASSWORD is set but ELASTICSEARCH_USERNAME is not; set both, or neither',
+    );
+  }
+  if (username !== undefined && password === undefined) {
+    throw new MigrateUsageError(
+      'ELASTICSEARCH_USERNAME is set but ELASTICSEARCH_PASSWORD is not; set both, or neither',
+    );
+  }
+  if (username !== undefined && password !== undefined) {
+    found.push({ from: ENV_BASIC, auth: { username, password }, shown: `user ${username}` });
+  }
+  const flagKey = values['api-key'];
+  const apiKey = flagKey ?? (env.ELASTICSEARCH_API_KEY || undefined);
+  if (apiKey !== undefined) {
+    const from = flagKey !== undefined ? '--api-key' : 'ELASTICSEARCH_API_KEY';
+    found.push({ from, auth: { apiKey }, shown: 'API key' });
+    if (flagKey !== undefined) {
+      warnings.push(
+        `warning: the key given to --api-key ${VISIBLE}; set ELASTICSEARCH_API_KEY instead`,
+      );
+    }
+  }
+  if (found.length > 1) {
+    throw new MigrateUsageError(
+      `Credentials from both ${found.map((f) => f.from).join(' and ')}; give one (unset the other)`,
+    );
+  }
+  return found[0];
+}
+
+function caOf(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): { file: string; from: string; pem: string } | undefined {
+  const from =
+    values.ca !== undefined ? '--ca' : env.ELASTICSEARCH_CA ? 'ELASTICSEARCH_CA' : undefined;
+  if (from === undefined) return undefined;
+  const file = resolve((values.ca ?? env.ELASTICSEARCH_CA) as string);
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new MigrateUsageError(
+      `${from}: no file at ${file} (the PEM CA certificate that signed the cluster's)`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new MigrateUsageError(
+      `${from}: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return { file, from, pem };
 }
 
 const MODEL_CANDIDATES = [
@@ -261,11 +423,14 @@ async function dispatch(
   io: Output,
 ): Promise<number> {
   if (command === 'create') return create(args, values, io);
+  const connection = clusterConnection(values);
   // A mistyped --dir is refused before anything reaches the cluster (no state index is made).
   if (command === 'up' || command === 'down' || command === 'status') {
     await listMigrationFiles(values.dir ?? DEFAULT_MIGRATIONS_DIR);
   }
-  const client = new Client({ node: clusterUrl(values) });
+  for (const warning of connection.warnings) io.err(warning);
+  if (values.quiet !== true) io.err(connection.description);
+  const client = new Client(connection.options);
   try {
     if (command === 'generate') return await generate(client, args, values, io);
     if (command === 'unlock') return await unlock(client, values, io);

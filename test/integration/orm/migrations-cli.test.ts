@@ -131,7 +131,8 @@ describe('elastiq migrate (child process, real node)', () => {
   it('generate writes a createIndex migration for a new model, which up applies', async () => {
     const path = await writeModels(models('@Keyword()'));
     const generated = await cli('generate', 'books', '--models', path);
-    expect(generated.stderr).toBe('');
+    // Only the line that says which cluster it acts on.
+    expect(generated.stderr).toBe(`Cluster: ${new URL(node).origin} (from --url)\n`);
     expect(generated.code).toBe(0);
     expect(generated.stdout).toContain(`Book (${BOOKS}): createIndex`);
     expect(generated.stdout).toMatch(/Wrote .*\d{14}_books\.ts/);

@@ -1,11 +1,18 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runMigrate } from '../../../src/cli/migrate.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MIGRATE_USAGE, runMigrate } from '../../../src/cli/migrate.js';
 import { Client } from '../../../src/core/client.js';
 import { listMigrationFiles } from '../../../src/orm/migrations/migration-files.js';
 import { Migrator } from '../../../src/orm/migrations/migrator.js';
+import {
+  type Stub,
+  type StubRequest,
+  sendJson,
+  startStub,
+  testCertificates,
+} from '../../support/stub-server.js';
 
 function capture() {
   const out: string[] = [];
@@ -140,5 +147,174 @@ describe('flags of each migrate subcommand', () => {
     const argv = ['down', '--steps', 'x', '--dir', join(dir, 'missing'), '--url', NOWHERE];
     expect(await runMigrate(argv, io)).toBe(2);
     expect(err.join('\n')).not.toContain('ORM_NO_MIGRATIONS');
+  });
+});
+
+describe('the cluster migrate acts on, and its credentials', () => {
+  // No credential or cluster of the environment the tests run in leaks into these.
+  const VARS = [
+    'ELASTICSEARCH_URL',
+    'ELASTICSEARCH_USERNAME',
+    'ELASTICSEARCH_PASSWORD',
+    'ELASTICSEARCH_API_KEY',
+    'ELASTICSEARCH_CA',
+  ];
+  let stub: Stub | undefined;
+  let migrations: string;
+
+  beforeEach(async () => {
+    for (const name of VARS) vi.stubEnv(name, '');
+    migrations = join(dir, 'migrations');
+    await mkdir(migrations);
+    await writeFile(join(migrations, '20260101000000_a.mjs'), 'export async function up() {}\n');
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await stub?.close();
+    stub = undefined;
+  });
+
+  // An empty cluster: no state index.
+  const emptyCluster = (request: StubRequest, response: Parameters<typeof sendJson>[0]) => {
+    if (request.method === 'HEAD') sendJson(response, 404, '');
+    else sendJson(response, 404, { error: { type: 'index_not_found_exception' }, status: 404 });
+  };
+
+  async function status(...flags: string[]) {
+    const { io, out, err } = capture();
+    const code = await runMigrate(['status', '--dir', migrations, ...flags], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('prints the cluster on stderr, and where it came from: --url', async () => {
+    stub = await startStub(emptyCluster);
+    const result = await status('--url', `${stub.url}/`);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain(`Cluster: http://127.0.0.1:${stub.port} (from --url)`);
+  });
+
+  it('prints the cluster: ELASTICSEARCH_URL, and the default', async () => {
+    stub = await startStub(emptyCluster);
+    vi.stubEnv('ELASTICSEARCH_URL', stub.url);
+    expect((await status()).err).toContain(
+      `Cluster: http://127.0.0.1:${stub.port} (from ELASTICSEARCH_URL)`,
+    );
+    vi.stubEnv('ELASTICSEARCH_URL', '');
+    // Nothing may listen there: only the line printed before the first request matters.
+    expect((await status('--quiet')).err).not.toContain('Cluster:');
+    expect((await status()).err).toContain('Cluster: http://127.0.0.1:9200 (default)');
+  });
+
+  it('takes a user and password from ELASTICSEARCH_USERNAME / ELASTICSEARCH_PASSWORD', async () => {
+    stub = await startStub(emptyCluster);
+    vi.stubEnv('ELASTICSEARCH_USERNAME', 'deployer');
+    vi.stubEnv('ELASTICSEARCH_PASSWORD', 's3cret');
+    const result = await status('--url', stub.url);
+    expect(result.code).toBe(0);
+    const basic = `Basic ${Buffer.from('deployer:s3cret').toString('base64')}`;
+    expect(stub.requests.map((r) => r.headers.authorization)).toContain(basic);
+    expect(stub.requests.every((r) => r.headers.authorization === basic)).toBe(true);
+    expect(result.err).toContain(
+      'user deployer (from ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD)',
+    );
+    expect(result.err).not.toContain('s3cret');
+    expect(result.err).not.toContain('visible');
+  });
+
+  it('takes an API key from ELASTICSEARCH_API_KEY, quietly, and from --api-key with a warning', async () => {
+    stub = await startStub(emptyCluster);
+    vi.stubEnv('ELASTICSEARCH_API_KEY', 'a2V5OnNlY3JldA==');
+    const fromEnv = await status('--url', stub.url);
+    expect(fromEnv.code).toBe(0);
+    expect(stub.requests[0]?.headers.authorization).toBe('ApiKey a2V5OnNlY3JldA==');
+    expect(fromEnv.err).toContain('API key (from ELASTICSEARCH_API_KEY)');
+    expect(fromEnv.err).not.toContain('a2V5OnNlY3JldA==');
+    expect(fromEnv.err).not.toContain('visible');
+    vi.stubEnv('ELASTICSEARCH_API_KEY', '');
+    const fromFlag = await status('--url', stub.url, '--api-key', 'ZmxhZzprZXk=');
+    expect(fromFlag.code).toBe(0);
+    expect(stub.requests.at(-1)?.headers.authorization).toBe('ApiKey ZmxhZzprZXk=');
+    expect(fromFlag.err).toContain(
+      '--api-key is visible to other users (ps) and kept in shell history',
+    );
+    expect(fromFlag.err).toContain('ELASTICSEARCH_API_KEY');
+    expect(fromFlag.err).not.toContain('ZmxhZzprZXk=');
+  });
+
+  it('warns when --url carries credentials, and never prints them', async () => {
+    stub = await startStub(emptyCluster);
+    const result = await status('--url', `http://ops:hunter2@127.0.0.1:${stub.port}`);
+    expect(result.code).toBe(0);
+    expect(stub.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('ops:hunter2').toString('base64')}`,
+    );
+    expect(result.err).toContain(
+      'warning: the password in --url is visible to other users (ps) and kept in shell history',
+    );
+    expect(result.err).toContain('ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD');
+    expect(result.err).toContain(`Cluster: http://127.0.0.1:${stub.port} (from --url)`);
+    expect(result.err).not.toContain('hunter2');
+  });
+
+  it('verifies an https cluster with the CA of --ca or ELASTICSEARCH_CA', async () => {
+    const certs = testCertificates();
+    stub = await startStub(emptyCluster, { tls: { key: certs.key, cert: certs.cert } });
+    const ca = join(dir, 'ca.crt');
+    await writeFile(ca, certs.caCert);
+    const url = `https://127.0.0.1:${stub.port}`;
+    const withFlag = await status('--url', url, '--ca', ca);
+    expect(withFlag.code, withFlag.err).toBe(0);
+    expect(withFlag.err).toContain(`Cluster: ${url} (from --url), CA ${ca} (from --ca)`);
+    vi.stubEnv('ELASTICSEARCH_CA', ca);
+    expect((await status('--url', url)).code).toBe(0);
+    vi.stubEnv('ELASTICSEARCH_CA', '');
+    // Without the CA the node's certificate is not trusted.
+    expect((await status('--url', url)).code).toBe(1);
+  });
+
+  it.each([
+    [['--ca', '/nowhere/ca.crt'], {}, '--ca: no file at /nowhere/ca.crt'],
+    [[], { ELASTICSEARCH_CA: '/nowhere/ca.crt' }, 'ELASTICSEARCH_CA: no file at /nowhere/ca.crt'],
+    [
+      [],
+      { ELASTICSEARCH_PASSWORD: 'x' },
+      'ELASTICSEARCH_PASSWORD is set but ELASTICSEARCH_USERNAME is not',
+    ],
+    [
+      [],
+      { ELASTICSEARCH_USERNAME: 'x' },
+      'ELASTICSEARCH_USERNAME is set but ELASTICSEARCH_PASSWORD is not',
+    ],
+    [
+      ['--api-key', 'k'],
+      { ELASTICSEARCH_USERNAME: 'u', ELASTICSEARCH_PASSWORD: 'p' },
+      'Credentials from both ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD and --api-key',
+    ],
+    [
+      [],
+      { ELASTICSEARCH_URL: 'localhost:9200' },
+      'ELASTICSEARCH_URL must be an http:// or https:// URL',
+    ],
+  ])('%j with %j is a usage error: %s', async (flags, env, message) => {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    const url = 'ELASTICSEARCH_URL' in env ? [] : ['--url', NOWHERE];
+    const result = await status(...url, ...flags);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+    expect(result.err).toContain('[ELASTIQ_MIGRATE_USAGE]');
+  });
+
+  it('a PEM CA is checked to be one', async () => {
+    const notPem = join(dir, 'ca.txt');
+    await writeFile(notPem, 'hello');
+    const result = await status('--url', NOWHERE, '--ca', notPem);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--ca: ${notPem} holds no PEM certificate`);
+  });
+
+  it('has no --password flag, and documents the environment variables', async () => {
+    expect(MIGRATE_USAGE).not.toContain('--password');
+    for (const name of VARS) expect(MIGRATE_USAGE).toContain(name);
+    expect(MIGRATE_USAGE).toContain('--ca <file>');
   });
 });
