@@ -7,6 +7,7 @@ export {
   findNonFinite,
   formatJsonPath,
   isNonFinite,
+  isNonFiniteNumber,
   nonFiniteError,
   nonFiniteReason,
 } from './non-finite.js';

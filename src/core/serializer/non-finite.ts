@@ -24,7 +24,7 @@ export interface NonFiniteValue {
  * isNonFinite(0); // false
  */
 export function isNonFinite(value: unknown): boolean {
-  if (typeof value === 'number') return value - value !== 0;
+  if (typeof value === 'number') return isNonFiniteNumber(value);
   return value instanceof Date && Number.isNaN(value.getTime());
 }
 
@@ -38,7 +38,7 @@ export function isNonFinite(value: unknown): boolean {
  */
 export function findNonFinite(value: unknown): NonFiniteValue | undefined {
   if (typeof value !== 'object' || value === null) {
-    return typeof value === 'number' && value - value !== 0 ? { path: [], value } : undefined;
+    return isNonFiniteNumber(value) ? { path: [], value } : undefined;
   }
   const path: JsonPathSegment[] = [];
   const found = visit(value, '', path, []);
@@ -55,12 +55,12 @@ export function containsNonFinite(value: unknown): boolean {
 }
 
 function scan(value: unknown, key: string | number): boolean {
-  if (typeof value === 'number') return value - value !== 0;
+  if (typeof value === 'number') return isNonFiniteNumber(value);
   if (typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (typeof item === 'object' ? item !== null && scan(item, i) : isBadNumber(item))
+      if (typeof item === 'object' ? item !== null && scan(item, i) : isNonFiniteNumber(item))
         return true;
     }
     return false;
@@ -69,16 +69,13 @@ function scan(value: unknown, key: string | number): boolean {
     if (value instanceof Date) return Number.isNaN(value.getTime());
     return scan((value as { toJSON(key: string): unknown }).toJSON(String(key)), key);
   }
-  if (value instanceof Number) return isBadNumber(Number(value));
+  if (value instanceof Number) return isNonFiniteNumber(Number(value));
   for (const k of Object.keys(value)) {
     const item: unknown = (value as Record<string, unknown>)[k];
-    if (typeof item === 'object' ? item !== null && scan(item, k) : isBadNumber(item)) return true;
+    if (typeof item === 'object' ? item !== null && scan(item, k) : isNonFiniteNumber(item))
+      return true;
   }
   return false;
-}
-
-function isBadNumber(value: unknown): boolean {
-  return typeof value === 'number' && value - value !== 0;
 }
 
 const NOTHING: unique symbol = Symbol('nothing');
@@ -86,7 +83,7 @@ const NOTHING: unique symbol = Symbol('nothing');
 // Returns the offending value (the path left in `path`), or NOTHING (the path restored).
 function visit(start: unknown, key: string, path: JsonPathSegment[], ancestors: object[]): unknown {
   let value = start;
-  if (typeof value === 'number') return value - value !== 0 ? value : NOTHING;
+  if (typeof value === 'number') return isNonFiniteNumber(value) ? value : NOTHING;
   if (typeof value !== 'object' || value === null) return NOTHING;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? value : NOTHING;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -95,12 +92,12 @@ function visit(start: unknown, key: string, path: JsonPathSegment[], ancestors: 
     } catch (err) {
       throw prefixNonFinitePath(err, path);
     }
-    if (typeof value === 'number') return value - value !== 0 ? value : NOTHING;
+    if (typeof value === 'number') return isNonFiniteNumber(value) ? value : NOTHING;
     if (typeof value !== 'object' || value === null) return NOTHING;
   }
   if (value instanceof Number) {
     const n = Number(value);
-    return n - n !== 0 ? n : NOTHING;
+    return isNonFiniteNumber(n) ? n : NOTHING;
   }
   // A cycle: JSON.stringify refuses it with its own error; nothing more to find here.
   if (ancestors.includes(value)) return NOTHING;
@@ -151,8 +148,22 @@ export function formatJsonPath(path: readonly JsonPathSegment[]): string {
  * nonFiniteReason(Infinity); // 'Infinity has no JSON form (JSON.stringify would write null)'
  */
 export function nonFiniteReason(value: unknown): string {
-  const what = typeof value === 'number' ? String(value) : 'an Invalid Date';
-  return `${what} has no JSON form (JSON.stringify would write null)`;
+  return `${describeNonFinite(value)} has no JSON form (JSON.stringify would write null)`;
+}
+
+function describeNonFinite(value: unknown): string {
+  return typeof value === 'number' ? String(value) : 'an Invalid Date';
+}
+
+/**
+ * True for NaN, Infinity and -Infinity: the numbers JSON has no form for.
+ *
+ * @example
+ * isNonFiniteNumber(1 / 0); // true
+ * isNonFiniteNumber('NaN'); // false
+ */
+export function isNonFiniteNumber(value: unknown): boolean {
+  return typeof value === 'number' && value - value !== 0;
 }
 
 interface NonFiniteDetail {
@@ -182,7 +193,7 @@ export function nonFiniteError(
       ? 'Pass a finite number (Number() of a non-numeric string is NaN: check input before using it), or leave the key out'
       : 'Pass a valid Date, or leave the key out';
   const err = new SerializationError(
-    `Cannot serialize ${where}: the value${at} is ${nonFiniteReason(found.value)}, which would silently change the request (a range without that bound, a field cleared). Nothing was sent. ${fix}.`,
+    `Cannot serialize ${where}: the value${at} is ${describeNonFinite(found.value)}, which JSON cannot hold: JSON.stringify would write null there and silently change the request (a range without that bound, a cleared field), so nothing is sent. ${fix}.`,
     { path: formatJsonPath(found.path) },
   );
   DETAILS.set(err, { where, path: found.path, value: found.value });

@@ -1,6 +1,6 @@
 import { DslError } from '../errors.js';
 import { AGGREGATION_FAMILIES } from '../generated/catalogue.js';
-import { copyIn, DslNode, toPlain } from './node.js';
+import { copyIn, DslNode, toPlainAt } from './node.js';
 
 declare const aggBrand: unique symbol;
 
@@ -123,14 +123,10 @@ export class Aggregation<
 
   override toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    out[this.name] = toPlain(this.params);
-    const names = Object.keys(this.aggs);
-    if (names.length > 0) {
-      const subs: Record<string, unknown> = {};
-      for (const k of names) subs[k] = this.aggs[k]!.toJSON();
-      out[this.subKey] = subs;
-    }
-    if (this.meta !== undefined) out.meta = toPlain(this.meta);
+    out[this.name] = toPlainAt(this.name, this.params);
+    // The sub-aggregations: a plain record of nodes, so toPlain serialises each under its name.
+    if (Object.keys(this.aggs).length > 0) out[this.subKey] = toPlainAt(this.subKey, this.aggs);
+    if (this.meta !== undefined) out.meta = toPlainAt('meta', this.meta);
     return out;
   }
 }

@@ -1,3 +1,10 @@
+import {
+  isNonFiniteNumber,
+  type JsonPathSegment,
+  nonFiniteError,
+  prefixNonFinitePath,
+} from '../../core/serializer/non-finite.js';
+
 /**
  * The base of every DSL data node: frozen, tagged with a `kind`, serialised by `toJSON()`.
  * Nodes nest inside plain parameter objects; `copyIn` and `toPlain` are the two walks over them.
@@ -90,28 +97,70 @@ export function copyIn<V>(value: V): V {
   return out as V;
 }
 
-/** A fresh plain-JSON deep copy with every nested node serialised. */
+/**
+ * A fresh plain-JSON deep copy with every nested node serialised. NaN, Infinity and an Invalid
+ * Date, which JSON.stringify would write as null (a range without its bound), throw a
+ * `SerializationError` naming their path; each level adds its key to that path.
+ */
 export function toPlain(value: unknown): any {
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null) {
+    if (isNonFiniteNumber(value)) throw nonFiniteError({ path: [], value }, DSL_BODY);
+    return value;
+  }
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      out[i] = typeof v === 'object' && v !== null ? toPlain(v) : v;
+    let i = 0;
+    try {
+      for (; i < value.length; i++) {
+        const v = value[i];
+        out[i] = typeof v === 'object' && v !== null ? toPlain(v) : leaf(v);
+      }
+    } catch (err) {
+      throw prefixNonFinitePath(err, [i]);
     }
     return out;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== OBJECT_PROTOTYPE && proto !== null)
-    return value instanceof DslNode ? value.toJSON() : copyDate(value);
+    return value instanceof DslNode ? value.toJSON() : plainDate(value);
   const out: Record<string, unknown> = {};
-  for (const k in value) {
-    const v = (value as Record<string, unknown>)[k];
-    out[k] = typeof v === 'object' && v !== null ? toPlain(v) : v;
+  let key = '';
+  try {
+    for (const k in value) {
+      key = k;
+      const v = (value as Record<string, unknown>)[k];
+      out[k] = typeof v === 'object' && v !== null ? toPlain(v) : leaf(v);
+    }
+  } catch (err) {
+    throw prefixNonFinitePath(err, [key]);
   }
   return out;
 }
 
+/** `toPlain(value)`, a non-finite value's path starting at `key` (the key the result goes under). */
+export function toPlainAt(key: JsonPathSegment, value: unknown): any {
+  try {
+    return toPlain(value);
+  } catch (err) {
+    throw prefixNonFinitePath(err, [key]);
+  }
+}
+
+const DSL_BODY = 'a body built by elastiq/dsl';
+
+function leaf(value: unknown): unknown {
+  if (isNonFiniteNumber(value)) throw nonFiniteError({ path: [], value }, DSL_BODY);
+  return value;
+}
+
 function copyDate(value: object): object {
   return value instanceof Date ? new Date(value.getTime()) : value;
+}
+
+// An Invalid Date is kept by copyIn (its path is only known here) and refused on the way out.
+function plainDate(value: object): object {
+  if (!(value instanceof Date)) return value;
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) throw nonFiniteError({ path: [], value }, DSL_BODY);
+  return new Date(ms);
 }

@@ -1,4 +1,4 @@
-import { DslNode, toPlain } from './node.js';
+import { DslNode, toPlainAt } from './node.js';
 
 declare const fieldsBrand: unique symbol;
 
@@ -43,7 +43,7 @@ export class Query<F extends string = never> extends DslNode {
 
   override toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    out[this.#name] = toPlain(this.#params);
+    out[this.#name] = toPlainAt(this.#name, this.#params);
     return out;
   }
 }

@@ -1,4 +1,4 @@
-import { DslNode, toPlain } from './node.js';
+import { DslNode, toPlainAt } from './node.js';
 
 declare const scoreFieldsBrand: unique symbol;
 
@@ -51,9 +51,9 @@ export class ScoreFunction<F extends string = never> extends DslNode {
 
   override toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (this.#name !== undefined) out[this.#name] = toPlain(this.#params);
+    if (this.#name !== undefined) out[this.#name] = toPlainAt(this.#name, this.#params);
     const options = this.#options;
-    for (const k in options) out[k] = toPlain(options[k]);
+    for (const k in options) out[k] = toPlainAt(k, options[k]);
     return out;
   }
 }

@@ -1,3 +1,4 @@
+import { prefixNonFinitePath } from '../../core/serializer/non-finite.js';
 import { DslError } from '../errors.js';
 import type { AggregationMap } from '../nodes/aggregation-node.js';
 import type { Response, SearchResponseBody } from '../response/response.js';
@@ -72,7 +73,13 @@ export class MultiSearch<Searches extends readonly AnySearch[] = []> {
         unknown
       >;
       const names = s.state.index.length ? s.state.index.join(',') : index;
-      lines.push(names === undefined ? header : { index: names, ...header }, s.toJSON());
+      lines.push(names === undefined ? header : { index: names, ...header });
+      try {
+        lines.push(s.toJSON());
+      } catch (err) {
+        // A body's path starts at its line, as in the NDJSON the client writes.
+        throw prefixNonFinitePath(err, [lines.length]);
+      }
     }
     return lines;
   }

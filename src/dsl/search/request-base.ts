@@ -1,6 +1,6 @@
 import { DslError } from '../errors.js';
 import type { CheckFields } from '../nodes/field-path.js';
-import { copyIn, toPlain } from '../nodes/node.js';
+import { copyIn, toPlainAt } from '../nodes/node.js';
 import type { Query } from '../nodes/query-node.js';
 import { andClause, andClauses, negatesPlainly, notClause } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
@@ -174,6 +174,6 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
 
   /** @internal the query as JSON, when any. */
   protected queryJSON(): Record<string, unknown> {
-    return this.state.query ? { query: toPlain(this.state.query) } : {};
+    return this.state.query ? { query: toPlainAt('query', this.state.query) } : {};
   }
 }

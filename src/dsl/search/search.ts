@@ -7,7 +7,7 @@ import type { SearchBody } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
 import type { AggregationMap, AnyAggregation } from '../nodes/aggregation-node.js';
 import type { FieldPath, PickPaths } from '../nodes/field-path.js';
-import { copyIn, RawNode, toPlain } from '../nodes/node.js';
+import { copyIn, RawNode, toPlain, toPlainAt } from '../nodes/node.js';
 import { andClauses } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
 import type { QueryInput } from '../query/query-types.js';
@@ -379,16 +379,13 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   /** The request body: fresh plain JSON. */
   toJSON(): Record<string, any> {
     const out: Record<string, any> = {};
-    if (this.state.query) out.query = this.state.query.toJSON();
-    if (this.state.postFilter) out.post_filter = this.state.postFilter.toJSON();
-    const names = Object.keys(this.state.aggs);
-    if (names.length) {
-      const aggs: Record<string, unknown> = {};
-      for (const name of names) aggs[name] = this.state.aggs[name]!.toJSON();
-      out[this.state.aggsKey] = aggs;
-    }
+    if (this.state.query) out.query = toPlainAt('query', this.state.query);
+    if (this.state.postFilter) out.post_filter = toPlainAt('post_filter', this.state.postFilter);
+    // A plain record of aggregation nodes: toPlain serialises each under its name.
+    if (Object.keys(this.state.aggs).length)
+      out[this.state.aggsKey] = toPlainAt(this.state.aggsKey, this.state.aggs);
     const body = this.state.body;
-    for (const key in body) out[key] = toPlain(body[key]);
+    for (const key in body) out[key] = toPlainAt(key, body[key]);
     return out;
   }
 
@@ -447,7 +444,7 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
       ...this.indexParam(),
       ...pickParams(toPlain(this.state.params), COUNT_QUERY_PARAMS),
     };
-    if (counted) request.query = counted.toJSON();
+    if (counted) request.query = toPlainAt('query', counted);
     const body = (await this.client().count(request)) as CountResponseBody;
     return body.count;
   }

@@ -29,7 +29,7 @@ describe('JsonSerializer refuses values JSON.stringify would write as null', () 
     expect(err.code).toBe(ErrorCodes.serialization);
     expect(err.path).toBe('query.range.n.gte');
     expect(err.message).toContain('at query.range.n.gte is NaN');
-    expect(err.message).toContain('Nothing was sent');
+    expect(err.message).toContain('nothing is sent');
     expect(err.message).toContain('Pass a finite number');
   });
 
