@@ -182,7 +182,8 @@ function checkEnum(value: unknown, allowed: readonly unknown[], option: string):
   }
 }
 
-// The URL parser's error keeps the whole input (and so a proxy password): it is not chained.
+// The URL parser's error keeps the whole input (and so a proxy password): it is not chained, and
+// only the scheme and host of the input are shown.
 function checkProxy(proxy: unknown): void {
   let url: URL | undefined;
   try {
@@ -190,12 +191,35 @@ function checkProxy(proxy: unknown): void {
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (url === undefined) {
     throw new ConfigurationError(
-      `\`proxy\` must be an http or https URL (got ${JSON.stringify(redactUrlText(String(proxy)))})`,
+      `\`proxy\` must be an http or https URL: it is not a valid URL (${shownOrigin(String(proxy))}). ${ENCODE_ADVICE}`,
       { option: 'proxy' },
     );
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`\`proxy\` must be an http or https URL (got ${url.protocol})`, {
+      option: 'proxy',
+    });
+  }
+}
+
+const ENCODE_ADVICE =
+  'Percent-encode reserved characters (such as / @ : # ?) in a user name or password with encodeURIComponent';
+
+// Scheme and host of a URL that does not parse, or a placeholder when even they cannot be read
+// safely: the rest may hold a password (before an "@" the parser did not take as the separator).
+function shownOrigin(text: string): string {
+  const hidden = 'scheme and host unreadable, the rest is not shown as it may hold credentials';
+  const match = /^\s*([a-z][a-z0-9+.-]*:)\/\/(.*)$/is.exec(text);
+  if (match === null) return hidden;
+  const rest = match[2]!;
+  const at = rest.lastIndexOf('@');
+  // Without an "@", what looks like a host may be "user:password" missing its host: not shown.
+  if (at === -1) return hidden;
+  const host = /^[^/?#\\]*/.exec(rest.slice(at + 1))![0];
+  const valid = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(host);
+  return valid ? `${match[1]!.toLowerCase()}//${host}, credentials and path not shown` : hidden;
 }
 
 function checkFunction(value: unknown, option: string): void {
@@ -263,7 +287,10 @@ function resolveNodes(options: ClientOptions): ConnectionOptions[] {
       option: 'node',
     });
   }
-  const nodes = inputs.map((input) => resolveNode(input, options));
+  const listed = inputs.length > 1 || Array.isArray(given);
+  const nodes = inputs.map((input, index) =>
+    resolveNode(input, options, listed ? ` at index ${index}` : ''),
+  );
   for (const node of nodes) {
     if (options.caFingerprint !== undefined && node.url.protocol !== 'https:') {
       throw new ConfigurationError('`caFingerprint` can only be used with https nodes', {
@@ -274,7 +301,7 @@ function resolveNodes(options: ClientOptions): ConnectionOptions[] {
   return nodes;
 }
 
-function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOptions {
+function resolveNode(input: NodeInput, options: ClientOptions, where: string): ConnectionOptions {
   const spec = typeof input === 'string' || input instanceof URL ? { url: input } : input;
   if (typeof spec !== 'object' || spec === null || spec.url === undefined) {
     throw new ConfigurationError('A node must be a URL string, a URL or { url }', {
@@ -285,9 +312,10 @@ function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOption
   try {
     url = new URL(String(spec.url));
   } catch {
-    // Not chained: the parser's error keeps the whole input, password included.
+    // Not chained, and the input not echoed: the parser's error keeps the whole input, and a
+    // password holding "/" or "@" is where the parser does not expect it (so not redactable).
     throw new ConfigurationError(
-      `Invalid node URL ${JSON.stringify(redactUrlText(String(spec.url)))}`,
+      `The node URL${where} is not a valid URL (${shownOrigin(String(spec.url))}). ${ENCODE_ADVICE}, or give the credentials in \`auth\``,
       { option: 'node' },
     );
   }
@@ -330,10 +358,6 @@ function resolveNode(input: NodeInput, options: ClientOptions): ConnectionOption
     connections: options.connections,
     keepAliveTimeout: options.keepAliveTimeout,
   };
-}
-
-function redactUrlText(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//***@');
 }
 
 /** The Authorization header value for the `auth` option. */
