@@ -70,8 +70,9 @@ export interface MigratorOptions {
 
 /**
  * Published on `node:diagnostics_channel` at every step boundary of a migration run: `start`,
- * `skipped` (done by an earlier run), `copying`, `copied`, `swapped` (of a `migrateIndex`),
- * `done`, and `recording` (before the migration is recorded as applied).
+ * `skipped` (done by an earlier run), `copying`, `progress` (each batch of a copy), `copied`,
+ * `swapped` (of a `migrateIndex`), `done`, and `recording` (before the migration is recorded as
+ * applied).
  *
  * @example
  * ```ts
@@ -90,7 +91,10 @@ export interface MigrationStepMessage {
   readonly migration: string;
   /** `step 2: migrateIndex items`, or the migration's name for `recording`. */
   readonly step: string;
-  readonly phase: StepEvent['phase'] | 'recording';
+  readonly phase: StepEvent['phase'] | 'progress' | 'recording';
+  /** With `progress`: documents written so far, and of how many. */
+  readonly written?: number;
+  readonly total?: number;
 }
 
 const migrationChannel = diagnosticsChannel.channel(MIGRATION_CHANNEL);
@@ -547,6 +551,13 @@ export class Migrator {
       journal,
       onProgress: (progress) => {
         this.#stall?.();
+        migrationChannel.publish({
+          migration,
+          step: ctx.currentStep,
+          phase: 'progress',
+          written: progress.written,
+          total: progress.total,
+        } satisfies MigrationStepMessage);
         onProgress?.(progress);
       },
       onStep: (event) => {
@@ -555,7 +566,8 @@ export class Migrator {
       },
       signal,
     };
-    return new OperationContext(this.client, hooks);
+    const ctx = new OperationContext(this.client, hooks);
+    return ctx;
   }
 
   #log(message: string): void {
