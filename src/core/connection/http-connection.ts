@@ -5,6 +5,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
+import { onAbort } from './abort-signal.js';
 import { BodyCollector } from './body-collector.js';
 import { normalizeFingerprint, verifyPinnedChain } from './tls-pinning.js';
 import type {
@@ -253,7 +254,7 @@ class Exchange {
   settled = false;
   #request: ClientRequest | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #onAbort: (() => void) | undefined;
+  #offAbort: (() => void) | undefined;
 
   constructor(
     private readonly init: ConnectionRequest,
@@ -266,9 +267,9 @@ class Exchange {
       return;
     }
     if (signal !== undefined) {
-      this.#onAbort = () =>
-        this.fail(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
-      signal.addEventListener('abort', this.#onAbort, { once: true });
+      this.#offAbort = onAbort(signal, () =>
+        this.fail(new RequestAbortedError('The request was aborted', { cause: signal.reason })),
+      );
     }
     if (init.timeout > 0) {
       this.#timer = setTimeout(
@@ -342,6 +343,6 @@ class Exchange {
   private cleanup(): void {
     this.settled = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.init.signal!.removeEventListener('abort', this.#onAbort);
+    this.#offAbort?.();
   }
 }

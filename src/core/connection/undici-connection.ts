@@ -10,6 +10,7 @@ import {
   SerializationError,
   TimeoutError,
 } from '../errors.js';
+import { onAbort } from './abort-signal.js';
 import { BodyCollector } from './body-collector.js';
 import { normalizeFingerprint, verifyPinnedChain } from './tls-pinning.js';
 import type {
@@ -168,7 +169,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   #headers: ConnectionResponseHeaders | undefined;
   #collector: BodyCollector | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #onAbort: (() => void) | undefined;
+  #offAbort: (() => void) | undefined;
 
   constructor(
     private readonly request: ConnectionRequest,
@@ -181,8 +182,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
         this.fail(abortedError(signal));
         return;
       }
-      this.#onAbort = () => this.fail(abortedError(signal));
-      signal.addEventListener('abort', this.#onAbort, { once: true });
+      this.#offAbort = onAbort(signal, () => this.fail(abortedError(signal)));
     }
     if (request.timeout > 0) {
       this.#timer = setTimeout(
@@ -259,8 +259,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   private cleanup(): void {
     this.settled = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined)
-      this.request.signal!.removeEventListener('abort', this.#onAbort);
+    this.#offAbort?.();
   }
 }
 

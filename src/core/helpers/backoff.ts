@@ -1,3 +1,5 @@
+import { onAbort } from '../connection/abort-signal.js';
+
 /** Exponential backoff with full jitter: a random delay in [base·2^attempt / 2, base·2^attempt], capped. */
 export function backoffDelay(attempt: number, base: number, max: number): number {
   const ceiling = Math.min(max, base * 2 ** attempt);
@@ -11,10 +13,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      offAbort?.();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    // One listener per signal however many batches wait on it.
+    const offAbort = signal === undefined ? undefined : onAbort(signal, done);
   });
 }

@@ -1,3 +1,4 @@
+import { onAbort } from '../connection/abort-signal.js';
 import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { BulkBatch, operationOfAction } from './bulk-batch.js';
@@ -109,13 +110,13 @@ export class BulkEngine<TDocument> {
   async run(): Promise<BulkHelperStats> {
     const started = performance.now();
     const signal = this.#options.signal;
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
+    const offAbort = signal === undefined ? undefined : onAbort(signal, this.#onAbort);
     try {
       await this.#readAll();
     } catch (error) {
       this.#fail(error, 'reading the datasource or onDocument failed');
     } finally {
-      signal?.removeEventListener('abort', this.#onAbort);
+      offAbort?.();
     }
     await this.#flush();
     while (this.#inflight.size > 0) await Promise.all(this.#inflight);

@@ -1,3 +1,4 @@
+import { onAbort } from '../connection/abort-signal.js';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
 
 /** What to do after a failed attempt: give up, move to another node (marking this one dead), or wait and retry. */
@@ -46,14 +47,17 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
   return new Promise((resolve, reject) => {
     if (signal?.aborted)
       return reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RequestAbortedError('The request was aborted', { cause: signal?.reason }));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      offAbort?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many requests back off on it (abort-signal.ts).
+    const offAbort =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
+          });
   });
 }
