@@ -8,6 +8,12 @@
  * document stored before `likes = 0` was added hydrates with `likes === 0`); model classes must
  * therefore have a constructor that takes no arguments and has no side effects.
  */
+import {
+  findNonFinite,
+  isNonFinite,
+  type JsonPathSegment,
+  nonFiniteReason,
+} from '../../core/serializer/non-finite.js';
 import { OrmError } from '../errors.js';
 import { type PropertyTransforms, propertyTransforms } from '../metadata/class-transformer.js';
 import { getModelMetadata } from '../metadata/registry.js';
@@ -332,16 +338,16 @@ function dehydrate(
     let v = instance[field.property];
     if (field.transforms?.toPlain) v = field.transforms.toPlain(v, instance);
     if (v === undefined) continue;
-    out[field.name] =
-      field.kind === Kind.Plain || v === null
-        ? v
-        : convertOut(
-            field,
-            v,
-            path === '' ? field.property : `${path}.${field.property}`,
-            root,
-            ancestors,
-          );
+    if (v === null) out[field.name] = v;
+    else if (field.kind === Kind.Plain) {
+      // NaN, Infinity, an Invalid Date: JSON.stringify would store null (the core's check).
+      if (typeof v === 'object' || typeof v === 'number') {
+        const bad = findNonFinite(v);
+        if (bad !== undefined)
+          throw nonFiniteField(join(path, field.property), bad.path, bad.value, root);
+      }
+      out[field.name] = v;
+    } else out[field.name] = convertOut(field, v, join(path, field.property), root, ancestors);
   }
   const extras = instance[UNDECLARED] as Record<string, unknown> | undefined;
   if (extras) {
@@ -385,17 +391,22 @@ function convertOutOne(
   ancestors: object[],
 ): unknown {
   if (field.kind === Kind.Inner) {
-    if (!isObject(value)) return value;
+    if (!isObject(value)) return finite(value, path, root);
     // A _source is a tree: an inner document that holds one of its own ancestors has no JSON form.
     if (ancestors.includes(value)) {
-      throw new OrmValidationError(root, [
-        {
-          code: 'custom',
-          path: issuePath(path),
-          message: 'refers back to an object that contains it (a cycle); a _source must be a tree',
-          input: value,
-        },
-      ]);
+      throw new OrmValidationError(
+        root,
+        [
+          {
+            code: 'custom',
+            path: issuePath(path),
+            message:
+              'refers back to an object that contains it (a cycle); a _source must be a tree',
+            input: value,
+          },
+        ],
+        { skippable: false },
+      );
     }
     ancestors.push(value);
     try {
@@ -410,14 +421,45 @@ function convertOutOne(
       ancestors.pop();
     }
   }
-  if (!(value instanceof Date)) return value; // strings and numbers are already source forms
+  // Strings and numbers are already source forms (epoch millis), but not a NaN one.
+  if (!(value instanceof Date)) return finite(value, path, root);
   const ms = value.getTime();
-  if (Number.isNaN(ms)) {
-    throw new OrmValidationError(root, [
-      { code: 'custom', path: issuePath(path), message: 'Invalid Date', input: value },
-    ]);
-  }
+  if (Number.isNaN(ms)) throw nonFiniteField(path, [], value, root);
   return field.writeDate(ms);
+}
+
+function finite(value: unknown, path: string, root: string): unknown {
+  if (isNonFinite(value)) throw nonFiniteField(path, [], value, root);
+  return value;
+}
+
+function join(path: string, property: string): string {
+  return path === '' ? property : `${path}.${property}`;
+}
+
+/** The field (and the place inside its value) that holds NaN, Infinity or an Invalid Date. */
+function nonFiniteField(
+  path: string,
+  inside: readonly JsonPathSegment[],
+  value: unknown,
+  root: string,
+): OrmValidationError {
+  const fix =
+    typeof value === 'number'
+      ? 'set a finite number, or null to clear the field'
+      : 'set a valid Date, or null to clear the field';
+  return new OrmValidationError(
+    root,
+    [
+      {
+        code: 'custom',
+        path: [...issuePath(path), ...inside],
+        message: `${nonFiniteReason(value)}: ${fix}`,
+        input: value,
+      },
+    ],
+    { skippable: false },
+  );
 }
 
 // ---------------------------------------------------------------- helpers

@@ -35,19 +35,34 @@ export class OrmValidationError extends OrmError {
   /** The zod issues, each with the property path (`['comments', 0, 'author']`). */
   readonly issues: readonly OrmValidationIssue[];
 
-  constructor(className: string, issues: readonly OrmValidationIssue[]) {
-    super('ORM_VALIDATION', validationMessage(className, issues));
+  /**
+   * `skippable: false` for a problem `validate: false` does not skip (a value with no JSON form,
+   * found when the `_source` is written): the message then does not offer it.
+   */
+  constructor(
+    className: string,
+    issues: readonly OrmValidationIssue[],
+    options: { readonly skippable?: boolean } = {},
+  ) {
+    super('ORM_VALIDATION', validationMessage(className, issues, options.skippable ?? true));
     this.issues = issues;
   }
 }
 
-function validationMessage(className: string, issues: readonly OrmValidationIssue[]): string {
+function validationMessage(
+  className: string,
+  issues: readonly OrmValidationIssue[],
+  skippable: boolean,
+): string {
   const listed = issues
     .slice(0, 10)
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(document)'}: ${i.message}`)
     .join('; ');
   const more = issues.length > 10 ? ` (and ${issues.length - 10} more)` : '';
-  return `${className} is not valid: ${listed}${more}. Fix these fields, or pass validate: false to skip validation.`;
+  const fix = skippable
+    ? 'Fix these fields, or pass validate: false to skip validation.'
+    : 'Fix these fields.';
+  return `${className} is not valid: ${listed}${more}. ${fix}`;
 }
 
 const SCHEMAS = new WeakMap<ModelMetadata, z.ZodType>();
