@@ -1,17 +1,25 @@
 import type { ReindexProgress } from '../core/helpers/reindex.js';
 import type { MigrationLockInfo } from '../orm/migrations/migration-errors.js';
 import type { GenerateResult } from '../orm/migrations/migration-generate.js';
-import type { MigrationStatusEntry, UpResult } from '../orm/migrations/migrator.js';
+import type { MigrationStatusEntry, PartialRun, UpResult } from '../orm/migrations/migrator.js';
 
-/** `status` as a table: state, name, when applied, how long it took; the counts; the lock. */
+/**
+ * `status` as a table: state, name, when applied, how long it took; under a partial migration,
+ * what its earlier run finished and left behind; the counts; the lock and whether the next run
+ * may take it over (`takeover` says why).
+ */
 export function formatStatus(
   entries: readonly MigrationStatusEntry[],
   lock?: MigrationLockInfo,
+  takeover?: string,
 ): string {
   const locked =
     lock === undefined
       ? []
-      : [`Locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since}`];
+      : [
+          `Locked by ${lock.holder} on ${lock.host} (pid ${lock.pid}) since ${lock.since}${lock.renewed === undefined ? '' : `, renewed ${lock.renewed}`}`,
+          ...(takeover === undefined ? [] : [`  the next up takes it over: ${takeover}`]),
+        ];
   if (entries.length === 0) {
     return [
       'No migrations (create one with: elastiq migrate create <description>)',
@@ -19,17 +27,35 @@ export function formatStatus(
     ].join('\n');
   }
   const width = Math.max(...entries.map((e) => e.name.length));
-  const lines = entries.map((e) => {
+  const lines = entries.flatMap((e) => {
     const when = e.appliedAt === undefined ? '' : `  ${e.appliedAt}  ${e.durationMs ?? 0} ms`;
-    return `${e.state.padEnd(8)} ${e.name.padEnd(width)}${when}`.trimEnd();
+    const line = `${e.state.padEnd(8)} ${e.name.padEnd(width)}${when}`.trimEnd();
+    return e.partial === undefined ? [line] : [line, ...partialLines(e.partial)];
   });
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
-  const summary = ['applied', 'pending', 'changed', 'missing']
+  const summary = ['applied', 'partial', 'pending', 'changed', 'missing']
     .filter((s) => counts.has(s))
     .map((s) => `${counts.get(s)} ${s}`)
     .join(', ');
   return [...lines, '', summary, ...locked].join('\n');
+}
+
+function partialLines(run: PartialRun): string[] {
+  const pad = ' '.repeat(9);
+  const done = run.done.length;
+  const lines = [
+    `${pad}partially applied: ${done} step${done === 1 ? '' : 's'} done${done === 0 ? '' : ` (${run.done.join('; ')})`}`,
+  ];
+  if (run.inFlight !== undefined)
+    lines.push(`${pad}under way when its run stopped: ${run.inFlight}`);
+  for (const index of run.orphans)
+    lines.push(`${pad}orphan index ${index}: the next up deletes it`);
+  for (const index of run.blocked) {
+    lines.push(`${pad}${index} is write-blocked by the migrator: the next up lifts the block`);
+  }
+  lines.push(`${pad}run elastiq migrate up to finish it (finished steps are not run again)`);
+  return lines;
 }
 
 /** What `up` did, in one line per migration. */

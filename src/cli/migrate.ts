@@ -33,15 +33,19 @@ Commands:
     --dry-run            show what would run; nothing is changed or recorded
   down                   revert applied migrations, newest first
     --steps <n>          how many (default 1)
-  status                 every migration: applied, pending, changed (edited after it ran) or
-                         missing (recorded, but no file)
+  status                 every migration: applied, pending, partial (an earlier run died or
+                         failed midway: its finished steps, the step under way, the orphan
+                         index and write block it left, all of which the next up settles),
+                         changed (edited after it ran) or missing (recorded, but no file);
+                         and the lock, with when the next run may take it over
   create <description>   write a new empty migration file
   generate [description] diff the models against the cluster and write a migration:
                          new index → createIndex, added fields → putMapping, a changed or
                          removed field → migrateIndex (new versioned index, copy, alias swap)
     --models <module>    the module exporting the @Document classes (default: models.ts,
                          src/models.ts or src/models/index.ts, or their .js)
-  unlock                 remove the lock whoever holds it (when a runner died)
+  unlock                 remove the lock whoever holds it (rarely needed: up takes over the
+                         lock of a dead runner by itself)
 
 Options:
   --url <url>            the cluster (default: ELASTICSEARCH_URL, else http://127.0.0.1:9200);
@@ -51,8 +55,16 @@ Options:
   --dir <dir>            the migrations directory (default ${DEFAULT_MIGRATIONS_DIR})
   --state-index <name>   the index of applied migrations and the lock (default ${DEFAULT_STATE_INDEX})
   --lang <ts|js|mjs>     language of the files create and generate write (default ts)
-  --force-unlock         break a lock not renewed for --lock-age (its runner died)
-  --lock-age <seconds>   unrenewed age after which a lock is stale (default ${DEFAULT_STALE_LOCK_MS / 1000})
+  --force-unlock         take the lock even while its lease runs (its runner, on another host,
+                         is known to be dead); without it, a lock whose runner no longer runs
+                         on this host is taken over at once, any other once its lease runs out
+  --lock-age <seconds>   the lease: a lock not renewed for this long is taken over (default ${DEFAULT_STALE_LOCK_MS / 1000};
+                         a live runner renews it every 30 s)
+  --step-timeout <seconds>
+                         fail (and undo) a migration that makes no progress for this long
+                         (no step starts or ends, no copy advances); default: no limit
+  --compatibility <elasticsearch|opensearch>
+                         the server's product (default elasticsearch)
   --json                 machine-readable output
   --quiet                no progress output (nor the Cluster line)
 
@@ -77,6 +89,8 @@ const OPTIONS = {
   lang: { type: 'string' },
   'force-unlock': { type: 'boolean' },
   'lock-age': { type: 'string' },
+  'step-timeout': { type: 'string' },
+  compatibility: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -99,6 +113,7 @@ const ACTION_FLAGS: Partial<Record<keyof typeof OPTIONS, readonly Command[]>> = 
   lang: ['create', 'generate'],
   'force-unlock': ['up', 'down'],
   'lock-age': ['up', 'down'],
+  'step-timeout': ['up', 'down'],
 };
 
 // What each string flag needs, for the message when it is given empty.
@@ -172,6 +187,8 @@ export function checkFlags(command: Command, values: Values): void {
   }
   positiveInteger(values.steps, 'steps');
   positiveInteger(values['lock-age'], 'lock-age');
+  stepTimeoutMs(values);
+  compatibility(values);
   if (values.lang !== undefined) language(values);
   if (values.url !== undefined) httpUrl(values.url, '--url');
 }
@@ -198,6 +215,26 @@ function httpUrl(value: string, source: string): URL {
     );
   }
   return url;
+}
+
+function stepTimeoutMs(values: Values): number | undefined {
+  const seconds = positiveInteger(values['step-timeout'], 'step-timeout');
+  if (seconds !== undefined && seconds * 1000 >= 2 ** 31) {
+    throw new MigrateUsageError(
+      `--step-timeout must be below ${Math.floor(2 ** 31 / 1000)} seconds`,
+    );
+  }
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+function compatibility(values: Values): 'elasticsearch' | 'opensearch' {
+  const product = values.compatibility ?? 'elasticsearch';
+  if (product !== 'elasticsearch' && product !== 'opensearch') {
+    throw new MigrateUsageError(
+      `--compatibility must be elasticsearch or opensearch, not '${product}'`,
+    );
+  }
+  return product;
 }
 
 function language(values: Values): MigrationLanguage {
@@ -258,6 +295,7 @@ export function clusterConnection(
   return {
     options: {
       node: url.href,
+      ...(values.compatibility === undefined ? {} : { compatibility: compatibility(values) }),
       ...(credentials === undefined ? {} : { auth: credentials.auth }),
       ...(ca === undefined ? {} : { tls: { ca: ca.pem } }),
     },
@@ -436,11 +474,13 @@ async function dispatch(
     if (command === 'unlock') return await unlock(client, values, io);
     if (command === 'status') return await status(migratorFor(client, values, io), values, io);
     const interrupt = stopOnSignals(io);
+    const migrator = migratorFor(client, values, io, interrupt.signal);
+    const stuck = haltWhenIdle(migrator);
     try {
-      const migrator = migratorFor(client, values, io, interrupt.signal);
       if (command === 'up') return await up(migrator, values, io);
       return await down(migrator, values, io);
     } finally {
+      stuck.dispose();
       interrupt.dispose();
     }
   } finally {
@@ -471,10 +511,28 @@ function stopOnSignals(io: Output): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose };
 }
 
+/**
+ * A migration that awaits something that can never happen (a promise nobody settles) leaves
+ * Node with nothing to do: it would exit with code 13 and no message, the lock left behind.
+ * When the event loop empties while a migration runs, the migrator gives up on it instead: it is
+ * undone, the lock released, and the failure names the step.
+ */
+function haltWhenIdle(migrator: Migrator): { dispose(): void } {
+  const idle = () => {
+    migrator.halt(
+      'it never settled: its up()/down() awaits a promise that nothing is left to resolve (the process had no other work), such as a promise without resolve or an event that never comes',
+    );
+  };
+  process.on('beforeExit', idle);
+  return { dispose: () => process.off('beforeExit', idle) };
+}
+
 function migratorFor(client: Client, values: Values, io: Output, signal?: AbortSignal): Migrator {
   const quiet = values.quiet === true;
   const lockAge = positiveInteger(values['lock-age'], 'lock-age');
+  const timeout = stepTimeoutMs(values);
   return new Migrator({
+    ...(timeout === undefined ? {} : { stepTimeoutMs: timeout }),
     client,
     dir: values.dir ?? DEFAULT_MIGRATIONS_DIR,
     stateIndex: values['state-index'] ?? DEFAULT_STATE_INDEX,
@@ -493,9 +551,11 @@ function migratorFor(client: Client, values: Values, io: Output, signal?: AbortS
 }
 
 async function status(migrator: Migrator, values: Values, io: Output): Promise<number> {
-  const [migrations, lock] = await Promise.all([migrator.status(), migrator.lockHolder()]);
-  if (values.json) io.out(JSON.stringify({ migrations, lock: lock ?? null }, null, 2));
-  else io.out(formatStatus(migrations, lock));
+  const [migrations, held] = await Promise.all([migrator.status(), migrator.lockStatus()]);
+  if (values.json) {
+    const lock = held === undefined ? null : { ...held.lock, takeover: held.takeover ?? null };
+    io.out(JSON.stringify({ migrations, lock }, null, 2));
+  } else io.out(formatStatus(migrations, held?.lock, held?.takeover));
   return 0;
 }
 
@@ -523,7 +583,9 @@ async function up(migrator: Migrator, values: Values, io: Output): Promise<numbe
 }
 
 async function appliedNames(migrator: Migrator): Promise<string[]> {
-  return (await migrator.status()).filter((e) => e.state !== 'pending').map((e) => e.name);
+  return (await migrator.status())
+    .filter((e) => e.state !== 'pending' && e.state !== 'partial')
+    .map((e) => e.name);
 }
 
 function failureDetails(error: unknown): Record<string, unknown> {

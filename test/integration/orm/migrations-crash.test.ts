@@ -22,6 +22,8 @@ const DOCS = 20_000;
 interface Target {
   readonly url: string;
   readonly client: Client;
+  /** Flags the CLI needs for this server (OpenSearch). */
+  readonly flags?: readonly string[];
 }
 
 interface Run {
@@ -54,6 +56,7 @@ function migrate(
       dir,
       '--state-index',
       state,
+      ...(target.flags ?? []),
     ],
     {
       cwd: ROOT,
@@ -301,6 +304,7 @@ describe.skipIf(openSearchMissing !== undefined)(
         : {
             url: openSearchNode.url,
             client: new Client({ node: openSearchNode.url, compatibility: 'opensearch' }),
+            flags: ['--compatibility', 'opensearch'],
           };
     const suite = crashSuite('os', () => os, `orm-crash-os-${process.pid}`);
 
@@ -347,3 +351,84 @@ describe.skipIf(openSearchMissing !== undefined)(
     });
   },
 );
+
+describe('migrate up of a migration that stalls (Elasticsearch)', () => {
+  const suite = crashSuite('stall', () => undefined, `orm-stall-${process.pid}`);
+  afterAll(async () => {
+    await single.client.indices.delete(
+      { index: `orm-stall-${process.pid}-*`, expand_wildcards: 'all', allow_no_indices: true },
+      { ignore: [404] },
+    );
+  });
+
+  it('one that can never settle exits 1 naming its step, is undone, and leaves no lock', async () => {
+    const { items, state } = suite.names();
+    const folder = join(suite.dir(), items);
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, '20260101000000_never.mjs'),
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${items}', body: {} });
+  await new Promise(() => {});
+}
+`,
+    );
+    const run = await migrate(single, folder, state, ['up']).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `Migration 20260101000000_never failed after step 1: createIndex ${items}: it never settled`,
+    );
+    expect(run.stderr).toContain(`Undone: step 1: createIndex ${items}`);
+    expect(await single.client.indices.exists({ index: `${items}-v1` })).toBe(false);
+    expect((await single.client.get({ index: state, id: '_lock' }, { ignore: [404] })).found).toBe(
+      false,
+    );
+  });
+
+  it('--step-timeout fails one that makes no progress for that long, and undoes it', async () => {
+    const { items, state } = suite.names();
+    const folder = join(suite.dir(), items);
+    await mkdir(folder, { recursive: true });
+    // A timer keeps the process busy: only the step timeout ends this one.
+    await writeFile(
+      join(folder, '20260101000000_slow.mjs'),
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${items}', body: {} });
+  await new Promise((resolve) => setTimeout(resolve, 600_000));
+}
+`,
+    );
+    const started = Date.now();
+    const run = await migrate(single, folder, state, ['up', '--step-timeout', '2']).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `failed after step 1: createIndex ${items}: no progress for 2000 ms after step 1: createIndex ${items} (stepTimeoutMs)`,
+    );
+    expect(Date.now() - started).toBeLessThan(120_000); // far from the 600 s the step would take
+    expect(await single.client.indices.exists({ index: `${items}-v1` })).toBe(false);
+  });
+
+  it('status reports a partial migration: its finished step, the step under way, its orphan and block', async () => {
+    const { items, state } = suite.names();
+    const folder = join(suite.dir(), items);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, '20260101000000_rename.mjs'), migrationFile(items, 2));
+    await seed(single, items);
+    await killAt(single, folder, state, 'step 2:|progress|4000');
+    const run = await migrate(single, folder, state, ['status']).done;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('partial  20260101000000_rename');
+    expect(run.stdout).toContain(`partially applied: 1 step done (step 1: migrateIndex ${items})`);
+    expect(run.stdout).toContain(`under way when its run stopped: step 2: migrateIndex ${items}`);
+    expect(run.stdout).toContain(`orphan index ${items}-v3: the next up deletes it`);
+    expect(run.stdout).toContain(
+      `${items}-v2 is write-blocked by the migrator: the next up lifts the block`,
+    );
+    expect(run.stdout).toMatch(
+      /Locked by .* \(pid \d+\)[^\n]*\n {2}the next up takes it over: its holder, pid \d+ on this host/,
+    );
+    const rerun = await migrate(single, folder, state, ['up']).done;
+    expect(rerun.code).toBe(0);
+    await expectSettled(single, folder, state, items, 2, 'ref');
+  });
+});
