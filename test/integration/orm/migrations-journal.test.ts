@@ -100,4 +100,27 @@ describe('the migration journal (real node)', () => {
     expect(await writeBlock(`${items}-v1`)).toBeUndefined();
     expect((await migrator().status())[0]).toMatchObject({ state: 'applied' });
   });
+
+  it('a failure that met an index block names the index and the block, and how it is lifted', async () => {
+    const blocked = `${PREFIX}-blocked`;
+    await client.indices.create({ index: blocked });
+    await client.indices.addBlock({ index: blocked, block: 'write' });
+    await writeFile(
+      join(dir, '20260101000000_write.mjs'),
+      `export async function up(ctx) {
+  await ctx.client.index({ index: '${blocked}', document: { a: 1 } });
+}
+`,
+    );
+    const error = await migrator()
+      .up()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect((error as Error).message).toContain(
+      `${blocked} is blocked (FORBIDDEN/8/index write (api)): if a migration that died set it, elastiq migrate up lifts it`,
+    );
+    expect((error as Error).message).toContain(
+      `otherwise lift it with PUT ${blocked}/_settings {"index.blocks.write": null}`,
+    );
+  });
 });
