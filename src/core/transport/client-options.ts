@@ -41,6 +41,10 @@ export interface NodePoolLike {
   close(): Promise<void>;
 }
 
+/**
+ * Options of `new Client()`. Each is checked at run time by its schema in `OPTION_SCHEMAS` (below):
+ * a new option needs a line there too, or the build fails.
+ */
 export interface ClientOptions {
   /** One node or several (string, URL or `{ url, headers, roles }`). */
   readonly node?: NodeInput | readonly NodeInput[] | undefined;
