@@ -207,12 +207,15 @@ export class OperationContext implements MigrationContext {
   async rollback(): Promise<{ undone: string[]; kept: string[] }> {
     const undone: string[] = [];
     const kept: string[] = [];
-    for (const step of [...this.#journal.steps].reverse()) {
-      const label = stepLabel(step);
+    for (const journaled of [...this.#journal.steps].reverse()) {
+      const label = stepLabel(journaled);
       try {
+        let step: JournalStep | undefined = journaled;
         if (step.state === 'started') {
           await this.#recoverStep(step);
-          continue;
+          // Settled as done (its swap was made after all): undone like any finished step.
+          step = this.#journal.step(step.n);
+          if (step?.state !== 'done') continue;
         }
         const undo = step.undo ?? IRREVERSIBLE;
         if (undo.kind === 'irreversible') {

@@ -273,20 +273,20 @@ export class Migrator {
   }
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
-    let lost: string | undefined;
+    this.#lockLost = undefined;
     const lock = await acquireLock(this.client, this.stateIndex, {
       onRenewError: (message) => this.#log(`warning: ${message}`),
       onTakeover: (message) => this.#log(message),
       ...this.#options.lock,
       onLost: (message) => {
-        lost = message;
+        this.#lockLost = message;
         this.#stop?.(new LockLostError(message));
       },
     });
     let result: T;
     try {
       result = await work();
-      if (lost !== undefined) throw new LockLostError(lost);
+      if (this.#lockLost !== undefined) throw new LockLostError(this.#lockLost);
     } catch (error) {
       // The migration's error matters more than a failed release (which the stale age cures).
       await lock.release().catch((e: unknown) => this.#log(`could not release the lock: ${e}`));
@@ -472,6 +472,8 @@ export class Migrator {
   #stall: (() => void) | undefined;
   /** Aborts the running migration's copies and next steps when it is stopped. */
   #halt: AbortController | undefined;
+  /** Set when a renewal found the lock taken over: no further migration starts. */
+  #lockLost: string | undefined;
 
   async #down(steps: number): Promise<DownResult> {
     const files = new Map((await listMigrationFiles(this.dir)).map((f) => [f.name, f]));
@@ -532,6 +534,11 @@ export class Migrator {
   }
 
   #stopIfAborted(next: string, done: number): void {
+    if (this.#lockLost !== undefined) {
+      throw new LockLostError(
+        `Stopped before ${next} after ${done} migration(s): ${this.#lockLost}`,
+      );
+    }
     if (this.#options.signal?.aborted !== true) return;
     throw new OrmError(
       'ORM_MIGRATION_FAILED',

@@ -123,4 +123,38 @@ describe('the migration journal (real node)', () => {
       `otherwise lift it with PUT ${blocked}/_settings {"index.blocks.write": null}`,
     );
   });
+
+  it('a runner whose lock is taken over stops at once without undoing anything, and starts no other migration', async () => {
+    const first = `${PREFIX}-lost-a`;
+    await writeFile(
+      join(dir, '20260101000000_first.mjs'),
+      `export async function up(ctx) {
+  await ctx.createIndex({ name: '${first}', body: {} });
+  // Another runner takes the lock over (as after a lease that ran out during a long stall).
+  const since = new Date().toISOString();
+  await ctx.client.index({ index: '${STATE}', id: '_lock', refresh: true,
+    document: { type: 'lock', token: 'other', holder: 'other', host: 'elsewhere', pid: 1, since } });
+  await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+}
+`,
+    );
+    await writeFile(join(dir, '20260101000001_second.mjs'), 'export async function up() {}\n');
+    const started = Date.now();
+    const error = await new Migrator({ client, dir, stateIndex: STATE, lock: { renewEveryMs: 50 } })
+      .up()
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect((error as Error).message).toContain(
+      `the migration lock ${STATE}/_lock was taken over by other on elsewhere (pid 1)`,
+    );
+    expect((error as Error).message).toContain('Nothing was undone');
+    expect(await aliasTargets(first)).toEqual([`${first}-v1`]);
+    const status = await migrator().status();
+    expect(status.map((e) => e.state)).toEqual(['partial', 'pending']);
+    // The lock is the other runner's still.
+    expect((await client.get({ index: STATE, id: '_lock' }))._source).toMatchObject({
+      token: 'other',
+    });
+  });
 });
