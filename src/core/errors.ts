@@ -400,6 +400,7 @@ export const ErrorCodes = Object.freeze({
   serialization: 'ELASTIQ_SERIALIZATION',
   deserialization: 'ELASTIQ_DESERIALIZATION',
   decompression: 'ELASTIQ_DECOMPRESSION',
+  unexpectedContentType: 'ELASTIQ_UNEXPECTED_CONTENT_TYPE',
   prototypePoisoning: 'ELASTIQ_PROTOTYPE_POISONING',
   configuration: 'ELASTIQ_CONFIGURATION',
   requestAborted: 'ELASTIQ_REQUEST_ABORTED',

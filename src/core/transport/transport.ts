@@ -6,6 +6,7 @@ import { Diagnostics } from '../diagnostics.js';
 import {
   attachRequestContext,
   ConnectionError,
+  DeserializationError,
   ElastiqError,
   ErrorCodes,
   type ErrorRequestMeta,
@@ -460,24 +461,47 @@ export class Transport implements TransportLike {
       return this.#wrap(success, response, options, requestId, connection, attempts);
     }
     let body: unknown = response.body;
-    if (
-      typeof body === 'string' &&
-      body.length > 0 &&
-      params.method !== 'HEAD' &&
-      isJson(response.headers['content-type'])
-    ) {
-      try {
-        body = this.#shared.serializer.deserialize(body);
-      } catch (err) {
-        // An error page that claims to be JSON is still an error response: keep its text.
-        if (success || !(err instanceof ElastiqError))
+    if (typeof body === 'string' && body.length > 0 && params.method !== 'HEAD') {
+      const contentType = headerValue(response.headers['content-type']);
+      if (isJson(contentType)) {
+        try {
+          body = this.#shared.serializer.deserialize(body);
+        } catch (err) {
+          // An error page that claims to be JSON is still an error response: keep its text.
+          if (success || !(err instanceof ElastiqError))
+            throw this.#finalError(err, requestId, connection, attempts, errors);
+        }
+      } else if (success) {
+        try {
+          body = this.#textBody(body, contentType, statusCode);
+        } catch (err) {
           throw this.#finalError(err, requestId, connection, attempts, errors);
+        }
       }
     }
     if (!success && statusCode >= 300 && !options.ignore?.includes(statusCode)) {
       throw this.#responseError({ ...response, body }, requestId, connection, attempts, errors);
     }
     return this.#wrap(body, response, options, requestId, connection, attempts);
+  }
+
+  // A 2xx text answer that is not labelled JSON. Elasticsearch's own text formats (the cat APIs
+  // and hot threads as text/plain, csv, tsv, yaml, ndjson, event streams) come back as text; a
+  // JSON object or array that a proxy labelled text/plain (or not at all) is parsed; anything
+  // else, such as a proxy's HTML page, fails here instead of reaching the caller as a string.
+  #textBody(text: string, contentType: string | undefined, statusCode: number): unknown {
+    const plain = contentType === undefined || /^\s*text\/plain\b/i.test(contentType);
+    if (plain && /^\s*[{[]/.test(text)) {
+      try {
+        return this.#shared.serializer.deserialize(text);
+      } catch (err) {
+        // Prototype poisoning refused by `prototypePoisoning: 'error'` stays that error.
+        if (!(err instanceof ElastiqError) || err.code !== ErrorCodes.deserialization) throw err;
+      }
+    }
+    if (contentType !== undefined && ELASTICSEARCH_TEXT.test(contentType)) return text;
+    const label = contentType === undefined ? 'no content-type' : `content-type "${contentType}"`;
+    throw unexpectedContentType(text, label, statusCode);
   }
 
   #wrap(
@@ -667,11 +691,39 @@ export class Transport implements TransportLike {
   }
 }
 
-function isJson(contentType: string | string[] | undefined): boolean {
+function isJson(contentType: string | undefined): boolean {
   return (
     typeof contentType === 'string' &&
     contentType.includes('json') &&
     !contentType.includes('ndjson')
+  );
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+// Text media types Elasticsearch answers with on purpose (format=text/csv/tsv/yaml, hot threads,
+// streamed inference): they reach the caller as text.
+const ELASTICSEARCH_TEXT =
+  /^\s*(text\/(plain|csv|tab-separated-values|event-stream)|application\/([\w.+-]*\+)?(x-)?(yaml|ndjson))\b/i;
+
+function unexpectedContentType(
+  text: string,
+  label: string,
+  statusCode: number,
+): DeserializationError {
+  const title = /<title>([^<]{1,200})<\/title>/i.exec(text)?.[1];
+  const words = (title ?? text)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const summary = words.length > 100 ? `${words.slice(0, 100)}...` : words;
+  return new DeserializationError(
+    `The node answered ${statusCode} with ${label} where JSON was expected: "${summary}". ` +
+      'This is not an Elasticsearch answer (a proxy or load balancer page?): check the node URL and what answers there',
+    text,
+    { code: ErrorCodes.unexpectedContentType },
   );
 }
 
