@@ -1,14 +1,14 @@
 // Generates src/core/api/generated/ from the Elasticsearch specification.
-// Usage: npx tsx scripts/generate-api/index.ts [--spec path/to/schema.json] [--check]
-// The spec path also comes from ELASTIQ_SPEC; default ../shared/spec/schema.json from the project root.
+// Usage: npx tsx scripts/generate-api/index.ts [--spec path/to/schema.json[.gz]] [--check]
+// The spec path also comes from ELASTIQ_SPEC; by default the project's own copy,
+// vendor/spec/schema.json.gz (vendor/spec/ORIGIN.md says where it comes from).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { projectRoot, readSpec, SpecUnreadable, VENDORED_SPEC } from '../vendored.js';
 import { generate } from './generate.js';
 import type { Model } from './metamodel.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, 'src/core/api/generated');
+const outDir = join(projectRoot, 'src/core/api/generated');
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -17,18 +17,11 @@ function option(name: string): string | undefined {
 
 function main(): void {
   const specPath = resolve(
-    root,
-    option('--spec') ?? process.env.ELASTIQ_SPEC ?? '../shared/spec/schema.json',
+    projectRoot,
+    option('--spec') ?? process.env.ELASTIQ_SPEC ?? VENDORED_SPEC,
   );
   const check = process.argv.includes('--check');
-  if (!existsSync(specPath)) {
-    if (check) {
-      console.log(`spec not found at ${specPath}: nothing to check`);
-      return;
-    }
-    throw new Error(`spec not found at ${specPath} (pass --spec or set ELASTIQ_SPEC)`);
-  }
-  const model = JSON.parse(readFileSync(specPath, 'utf8')) as Model;
+  const model = readSpec<Model>(specPath);
   const files = generate(model);
   if (check) {
     const stale = [...files].filter(([name, content]) => {
@@ -50,4 +43,10 @@ function main(): void {
   console.log(`wrote ${[...files.keys()].join(', ')} to ${outDir}`);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof SpecUnreadable)) throw error;
+  console.error(`generate-api: ${error.message}`);
+  process.exitCode = 1;
+}

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { VENDORED_TESTS } from '../../scripts/vendored.js';
 import { Client } from '../../src/core/client.js';
 import { Stash } from './assertions.js';
 import { type ClusterState, restore, snapshot } from './cleanup.js';
@@ -23,8 +24,8 @@ import {
 } from './targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = resolve(here, '../..');
-const DEFAULT_TESTS = resolve(projectRoot, '../shared/conformance/clients-tests/tests');
+// The clients' suite: the project's own copy (vendor/clients-tests/ORIGIN.md).
+const DEFAULT_TESTS = VENDORED_TESTS;
 // The project's own tests of runner features the clients' suite hardly uses (warnings).
 const OWN_TESTS = resolve(here, 'fixtures');
 const REQUEST_TIMEOUT = 60_000;
