@@ -147,8 +147,13 @@ export class ResponseError extends ElastiqError {
 
   readonly response: ErrorResponseMeta;
 
-  constructor(response: ErrorResponseMeta, options: ElastiqErrorOptions = {}) {
-    super(responseMessage(response.statusCode, response.body), { ...options, meta: response.meta });
+  /** `hint` (what the status means here and what to do) is appended to the message. */
+  constructor(response: ErrorResponseMeta, options: ElastiqErrorOptions & { hint?: string } = {}) {
+    const message = responseMessage(response.statusCode, response.body);
+    super(options.hint === undefined ? message : `${message}: ${options.hint}`, {
+      ...options,
+      meta: response.meta,
+    });
     this.response = response;
   }
 

@@ -59,7 +59,7 @@ export class HttpConnection implements Connection {
     }
     this.#inFlight++;
     return new Promise<ConnectionResponse>((resolve, reject) => {
-      const exchange = new Exchange(request, resolve, reject);
+      const exchange = new Exchange(request, this.url, resolve, reject);
       if (exchange.settled) return;
       try {
         exchange.start(this.#requestOptions(request));
@@ -258,6 +258,7 @@ class Exchange {
 
   constructor(
     private readonly init: ConnectionRequest,
+    private readonly url: URL,
     private readonly resolve: Resolve,
     private readonly reject: Reject,
   ) {
@@ -285,7 +286,7 @@ class Exchange {
     this.#request = request;
     request.once('response', (response) => this.onResponse(response));
     // 'on', not 'once': a socket can fail twice (a TLS 1.3 alert after the request was written).
-    request.on('error', (err) => this.fail(toConnectionError(err)));
+    request.on('error', (err) => this.fail(toConnectionError(err, this.url)));
     const body = this.init.body;
     if (body === null) request.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);

@@ -62,7 +62,7 @@ export class UndiciConnection implements Connection {
 
   request(request: ConnectionRequest): Promise<ConnectionResponse> {
     return new Promise((resolve, reject) => {
-      const handler = new ResponseHandler(request, resolve, reject);
+      const handler = new ResponseHandler(request, this.url, resolve, reject);
       if (handler.settled) return;
       const body = streamedBody(request.body);
       if (body !== undefined) body.once('error', (err) => handler.fail(bodyStreamError(err)));
@@ -173,6 +173,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly request: ConnectionRequest,
+    private readonly url: URL,
     private readonly resolve: Resolve,
     private readonly reject: Reject,
   ) {
@@ -244,7 +245,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     if (this.settled) return;
     this.cleanup();
-    this.reject(toConnectionError(err));
+    this.reject(toConnectionError(err, this.url));
   }
 
   /** Ends the request with `err`, whatever stage it is at. */
@@ -295,8 +296,11 @@ const INVALID_REQUEST_CODES = new Set([
   'ERR_UNESCAPED_CHARACTERS',
 ]);
 
-/** Maps undici and socket errors to elastiq's typed errors. */
-export function toConnectionError(err: Error): Error {
+/**
+ * Maps undici and socket errors to elastiq's typed errors. `url` is the node's: a plain-HTTP
+ * request that a node closes before answering a byte gets a hint that the port may want TLS.
+ */
+export function toConnectionError(err: Error, url?: URL): Error {
   if (
     err instanceof ConnectionError ||
     err instanceof TimeoutError ||
@@ -325,7 +329,26 @@ export function toConnectionError(err: Error): Error {
       code: ErrorCodes.closed,
     });
   }
-  return new ConnectionError(`${err.message}${code !== undefined ? ` (${code})` : ''}`, {
+  const hint = url !== undefined && closedUnanswered(err, code) ? tlsHint(url) : '';
+  return new ConnectionError(`${err.message}${code !== undefined ? ` (${code})` : ''}${hint}`, {
     cause: err,
   });
+}
+
+// The socket closed before a byte of answer: undici's "other side closed" on a socket that read
+// nothing, or node:http's "socket hang up".
+function closedUnanswered(err: Error, code: string | undefined): boolean {
+  if (code === 'UND_ERR_SOCKET')
+    return (err as { socket?: { bytesRead?: number } }).socket?.bytesRead === 0;
+  return code === 'ECONNRESET' && err.message === 'socket hang up';
+}
+
+// A TLS port closes a plain-HTTP connection without answering (Elasticsearch logs "received
+// plaintext http traffic on an https channel"): say so, since the socket error alone does not.
+function tlsHint(url: URL): string {
+  if (url.protocol !== 'http:') return '';
+  return (
+    `: the node closed the connection without answering, which is what a TLS (https) port does ` +
+    `to plain HTTP; if the node expects TLS, use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`
+  );
 }

@@ -35,6 +35,7 @@ import {
 } from './prepared-request.js';
 import {
   backoffDelay,
+  indexingPressureOverLimit,
   RetryVerdict,
   retryAfterMs,
   sleep,
@@ -385,7 +386,7 @@ export class Transport implements TransportLike {
         if (await this.#downgradeCompat(connection, response, prepared)) continue;
       }
       if (statusCode >= 429 && !options.ignore?.includes(statusCode)) {
-        const verdict = verdictForStatus(statusCode);
+        const verdict = verdictForStatus(statusCode, response.body);
         if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
         if (verdict !== RetryVerdict.Stop && attempt <= maxRetries) {
           const failure = this.#responseError(response, requestId, connection, attempt, undefined);
@@ -399,10 +400,28 @@ export class Transport implements TransportLike {
           continue;
         }
         if (verdict === RetryVerdict.NodeFault)
-          return this.#result(response, params, options, requestId, connection, attempt, errors);
+          return this.#result(
+            response,
+            prepared,
+            params,
+            options,
+            requestId,
+            connection,
+            attempt,
+            errors,
+          );
       }
       pool.markAlive(connection);
-      return this.#result(response, params, options, requestId, connection, attempt, errors);
+      return this.#result(
+        response,
+        prepared,
+        params,
+        options,
+        requestId,
+        connection,
+        attempt,
+        errors,
+      );
     }
   }
 
@@ -446,6 +465,7 @@ export class Transport implements TransportLike {
   // Step: turn the response into the caller's value, or into a typed error.
   #result(
     response: ConnectionResponse,
+    prepared: PreparedRequest,
     params: TransportRequestParams,
     options: TransportRequestOptions,
     requestId: number,
@@ -480,7 +500,15 @@ export class Transport implements TransportLike {
       }
     }
     if (!success && statusCode >= 300 && !options.ignore?.includes(statusCode)) {
-      throw this.#responseError({ ...response, body }, requestId, connection, attempts, errors);
+      const hint = responseHint(statusCode, response.body, prepared);
+      throw this.#responseError(
+        { ...response, body },
+        requestId,
+        connection,
+        attempts,
+        errors,
+        hint,
+      );
     }
     return this.#wrap(body, response, options, requestId, connection, attempts);
   }
@@ -549,15 +577,14 @@ export class Transport implements TransportLike {
     connection: Connection,
     attempts: number,
     errors: Error[] | undefined,
+    hint?: string,
   ): ResponseError {
     const meta = this.#meta(requestId, connection, attempts);
     const headers = response.headers as ResponseHeaders;
-    const error = new ResponseError({
-      body: response.body,
-      statusCode: response.statusCode,
-      headers,
-      meta,
-    });
+    const error = new ResponseError(
+      { body: response.body, statusCode: response.statusCode, headers, meta },
+      hint === undefined ? {} : { hint },
+    );
     return attachRequestContext(error, meta, errors);
   }
 
@@ -725,6 +752,45 @@ function unexpectedContentType(
     text,
     { code: ErrorCodes.unexpectedContentType },
   );
+}
+
+// What a status means for this request and what to do, when the node's answer does not say.
+function responseHint(
+  statusCode: number,
+  rawBody: unknown,
+  prepared: PreparedRequest,
+): string | undefined {
+  if (statusCode === 413) {
+    const body = prepared.body;
+    const size =
+      body === null
+        ? 'the request body'
+        : typeof body === 'string'
+          ? `the request body (${Buffer.byteLength(body)} bytes${prepared.compress ? ', gzip-compressed' : ''})`
+          : body instanceof Uint8Array
+            ? `the request body (${body.byteLength} bytes${prepared.compress ? ', gzip-compressed' : ''})`
+            : 'the streamed request body';
+    return (
+      `${size} exceeds the node's \`http.max_content_length\` (100mb by default), or the body size ` +
+      'limit of a proxy in front of it; send smaller requests (with the bulk helper: lower ' +
+      '`flushBytes`). Not retried: the same body would be refused again'
+    );
+  }
+  if (statusCode === 429) {
+    const over = indexingPressureOverLimit(rawBody);
+    if (over === undefined) return undefined;
+    const limit =
+      over.setting === 'indexing_pressure.memory.limit'
+        ? '`indexing_pressure.memory.limit`, 10% of the heap by default'
+        : `\`${over.setting}\`, which follows \`indexing_pressure.memory.limit\` (10% of the heap) by default`;
+    return (
+      `this operation alone (${over.operationBytes} bytes) is over the node's indexing pressure ` +
+      `limit (${over.limitBytes} bytes; ${limit}), so it is refused however idle the node is. ` +
+      'Not retried: send smaller documents or bulk requests (with the bulk helper: lower ' +
+      '`flushBytes`), or give the nodes more heap'
+    );
+  }
+  return undefined;
 }
 
 function appendError(errors: Error[] | undefined, error: Error): Error[] {
