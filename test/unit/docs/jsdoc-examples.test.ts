@@ -295,7 +295,9 @@ describe('JSDoc @example type-check', () => {
     const started = performance.now();
     failures = checkExamples(written);
     seconds = (performance.now() - started) / 1000;
-  });
+    // One TypeScript program over all of src/: about 4 s alone, several times that on a loaded
+    // machine, so the hook gets more than vitest's 10 s default.
+  }, 120_000);
 
   afterAll(() => {
     rmSync(WORK, { recursive: true, force: true });
