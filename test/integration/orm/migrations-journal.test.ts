@@ -157,4 +157,22 @@ describe('the migration journal (real node)', () => {
       token: 'other',
     });
   });
+
+  it('up refuses to run when a migration recorded as applied has no file in the folder (a wrong --dir)', async () => {
+    await writeFile(join(dir, '20260101000000_first.mjs'), 'export async function up() {}\n');
+    await migrator().up();
+    await rm(join(dir, '20260101000000_first.mjs'));
+    await writeFile(join(dir, '20260101000001_other.mjs'), 'export async function up() {}\n');
+    const error = await migrator()
+      .up()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ORM_MIGRATION_MISSING' });
+    expect((error as Error).message).toContain(
+      `1 migration(s) recorded as applied have no file in ${dir}: 20260101000000_first. Check that this is the migrations folder (--dir)`,
+    );
+    expect((await migrator().status()).map((e) => [e.name, e.state])).toEqual([
+      ['20260101000000_first', 'missing'],
+      ['20260101000001_other', 'pending'],
+    ]);
+  });
 });
