@@ -14,6 +14,14 @@ export interface ServiceUser {
 
 export const DEFAULT_SERVICE_USER = 'elastiq';
 
+/** How accounts are looked up and made: the system's `id` and `useradd`, or a test's fake. */
+export interface AccountTools {
+  /** The user's uid and primary gid, or undefined when there is no such user. */
+  ids(name: string): { uid: number; gid: number } | undefined;
+  /** Creates `name` as a system account with no login shell (throws with useradd's message). */
+  createSystemUser(name: string, home: string): void;
+}
+
 function idOf(name: string, flag: '-u' | '-g'): number | undefined {
   try {
     return Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: 'pipe' }).trim());
@@ -22,31 +30,42 @@ function idOf(name: string, flag: '-u' | '-g'): number | undefined {
   }
 }
 
+export const systemAccounts: AccountTools = {
+  ids(name) {
+    const uid = idOf(name, '-u');
+    const gid = idOf(name, '-g');
+    return uid === undefined || gid === undefined ? undefined : { uid, gid };
+  },
+  createSystemUser(name, home) {
+    const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
+    execFileSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', shell, name],
+      { stdio: 'pipe' },
+    );
+  },
+};
+
 /**
- * The unprivileged user (`ELASTIQ_USER`, default `elastiq`), created as a system account with no
- * login shell when missing. Only called when running as root.
+ * The unprivileged user (`ELASTIQ_USER`, default `elastiq`). Only the default dedicated user is
+ * created (a system account with no login shell) when missing: a name given in `ELASTIQ_USER` must
+ * exist, so a typo fails instead of adding an account. Only called when running as root.
  */
 export function ensureServiceUser(
   home: string,
   name = process.env.ELASTIQ_USER || DEFAULT_SERVICE_USER,
+  accounts: AccountTools = systemAccounts,
 ): ServiceUser {
-  if (idOf(name, '-u') === undefined) {
-    const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
-    try {
-      execFileSync(
-        'useradd',
-        [
-          '--system',
-          '--user-group',
-          '--no-create-home',
-          '--home-dir',
-          home,
-          '--shell',
-          shell,
-          name,
-        ],
-        { stdio: 'pipe' },
+  if (accounts.ids(name) === undefined) {
+    if (name !== DEFAULT_SERVICE_USER) {
+      throw new LocalError(
+        'ELASTIQ_LOCAL_USER_FAILED',
+        `Running as root: ELASTIQ_USER names '${name}', which does not exist. Set it to an ` +
+          `existing unprivileged user, or unset it to let elastiq create its own user '${DEFAULT_SERVICE_USER}'.`,
       );
+    }
+    try {
+      accounts.createSystemUser(name, home);
     } catch (cause) {
       throw new LocalError(
         'ELASTIQ_LOCAL_USER_FAILED',
@@ -56,12 +75,11 @@ export function ensureServiceUser(
       );
     }
   }
-  const uid = idOf(name, '-u');
-  const gid = idOf(name, '-g');
-  if (uid === undefined || gid === undefined || uid === 0) {
+  const ids = accounts.ids(name);
+  if (ids === undefined || ids.uid === 0) {
     throw new LocalError('ELASTIQ_LOCAL_USER_FAILED', `User '${name}' is missing or is root`);
   }
-  return { name, uid, gid, home };
+  return { name, uid: ids.uid, gid: ids.gid, home };
 }
 
 /** Gives `dir` and everything in it to the service user. */
