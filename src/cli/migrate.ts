@@ -209,9 +209,10 @@ function httpUrl(value: string, source: string): URL {
     url = new URL(value);
   } catch {}
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    const shown = value.replace(/\/\/[^/@]*@/, '//***@');
+    // Never echoed: a URL that does not parse may hold a password anywhere (http://user:pass).
+    const what = url === undefined ? 'does not parse as a URL' : `has the scheme ${url.protocol}`;
     throw new MigrateUsageError(
-      `${source} must be an http:// or https:// URL, not '${shown}' (such as http://127.0.0.1:9200)`,
+      `${source} must be an http:// or https:// URL such as http://127.0.0.1:9200; it ${what} (not shown: it may hold a credential)`,
     );
   }
   return url;

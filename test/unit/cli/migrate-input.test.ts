@@ -109,7 +109,11 @@ describe('flags of each migrate subcommand', () => {
     [['up', '--to', ''], '--to needs a migration name or timestamp'],
     [
       ['status', '--url', 'localhost:9200'],
-      "--url must be an http:// or https:// URL, not 'localhost:9200'",
+      '--url must be an http:// or https:// URL such as http://127.0.0.1:9200; it has the scheme localhost: (not shown: it may hold a credential)',
+    ],
+    [
+      ['status', '--url', 'http://elastic:PASS789'],
+      '--url must be an http:// or https:// URL such as http://127.0.0.1:9200; it does not parse as a URL (not shown: it may hold a credential)',
     ],
     [['status', '--state-index', ''], '--state-index needs an index name'],
   ])('%j is refused: %s', async (argv, message) => {
