@@ -57,6 +57,17 @@ export function containsNonFinite(value: unknown): boolean {
 function scan(value: unknown, key: string | number): boolean {
   if (typeof value === 'number') return isNonFiniteNumber(value);
   if (typeof value !== 'object' || value === null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    if (value instanceof Date) return Number.isNaN(value.getTime());
+    // As JSON.stringify: toJSON() once, its result written as it is (its own toJSON not called).
+    const json = (value as { toJSON(key: string): unknown }).toJSON(String(key));
+    if (typeof json !== 'object' || json === null) return isNonFiniteNumber(json);
+    return scanContent(json);
+  }
+  return scanContent(value);
+}
+
+function scanContent(value: object): boolean {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
@@ -64,10 +75,6 @@ function scan(value: unknown, key: string | number): boolean {
         return true;
     }
     return false;
-  }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    if (value instanceof Date) return Number.isNaN(value.getTime());
-    return scan((value as { toJSON(key: string): unknown }).toJSON(String(key)), key);
   }
   if (value instanceof Number) return isNonFiniteNumber(Number(value));
   for (const k of Object.keys(value)) {
