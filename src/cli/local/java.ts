@@ -117,6 +117,7 @@ export function chooseJava(
   env: NodeJS.ProcessEnv = process.env,
 ): JavaHome {
   const requirement = javaRequirement(engine, version);
+  const given = explicit !== undefined ? '--java-home' : engine.javaHomeVar;
   const wanted = explicit ?? env[engine.javaHomeVar];
   if (wanted) {
     const home = inspectJavaHome(wanted);
@@ -124,6 +125,17 @@ export function chooseJava(
       throw new LocalError(
         'ELASTIQ_LOCAL_JAVA_NOT_FOUND',
         `No JDK at ${wanted} (no bin/java or release file)`,
+      );
+    }
+    // Checked before anything starts: a node on the wrong Java only fails once launched.
+    if (home.major < requirement.min || home.major > requirement.max) {
+      const fitting = pickJava(discoverJavaHomes(env), requirement);
+      throw new LocalError(
+        'ELASTIQ_LOCAL_JAVA_NOT_FOUND',
+        `${wanted} (from ${given}) is Java ${home.major}, but ${engine.name} ${version} needs Java ` +
+          `${javaRange(requirement)}. Give ${given} a fitting JDK` +
+          (fitting ? ` (such as ${fitting.home}, Java ${fitting.major})` : '') +
+          `, or leave --java-home and ${engine.javaHomeVar} unset to let elastiq pick one.`,
       );
     }
     return home;
@@ -134,7 +146,13 @@ export function chooseJava(
   const seen = found.map((h) => `${h.major} (${h.home})`).join(', ') || 'none';
   throw new LocalError(
     'ELASTIQ_LOCAL_JAVA_NOT_FOUND',
-    `${engine.name} ${version} needs Java ${requirement.min}-${requirement.max === 99 ? '' : requirement.max}; ` +
+    `${engine.name} ${version} needs Java ${javaRange(requirement)}; ` +
       `found: ${seen}. Install one, or pass --java-home / set ${engine.javaHomeVar}.`,
   );
+}
+
+function javaRange(requirement: JavaRequirement): string {
+  return requirement.max === 99
+    ? `${requirement.min} or later`
+    : `${requirement.min}-${requirement.max}`;
 }
