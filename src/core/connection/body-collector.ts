@@ -31,9 +31,29 @@ export function responseTooLarge(
   );
 }
 
+/** Inflated size under which the compression ratio is not checked. */
+export const COMPRESSION_RATIO_FLOOR = 64 * 1024 * 1024;
+
+/** Error for a compressed body that inflates beyond `maxCompressionRatio` times its size. */
+export function compressionRatioTooHigh(
+  compressed: number,
+  inflatedLimit: number,
+  ratio: number,
+): RequestAbortedError {
+  return new RequestAbortedError(
+    `The response body inflates beyond ${inflatedLimit} bytes from ${compressed} bytes compressed, ` +
+      `more than maxCompressionRatio (${ratio}) allows past ${COMPRESSION_RATIO_FLOOR} bytes: ` +
+      'a decompression bomb, or an unusually repetitive answer; inflating stopped there. ' +
+      'Raise maxCompressionRatio (or set it to false) to accept it',
+    { code: ErrorCodes.responseTooLarge },
+  );
+}
+
 /**
  * Collects a response body chunk by chunk, failing as soon as it passes its size limit, then
- * decompresses (bounded by `maxResponseSize`) and decodes it.
+ * decompresses and decodes it. Inflating stops as soon as the output passes `maxResponseSize`,
+ * or `maxCompressionRatio` times the compressed size once past 64 MiB: a small "bomb" never
+ * grows to `maxResponseSize` in memory.
  */
 export class BodyCollector {
   readonly #chunks: Buffer[] = [];
@@ -45,6 +65,7 @@ export class BodyCollector {
     private readonly headers: ConnectionResponseHeaders,
     private readonly maxResponseSize: number,
     maxCompressedResponseSize: number,
+    private readonly maxCompressionRatio: number | undefined = undefined,
   ) {
     const encoding = headers['content-encoding'];
     this.#encoding =
@@ -90,11 +111,20 @@ export class BodyCollector {
         }),
       );
     }
+    const ratio = this.maxCompressionRatio ?? 0;
+    const ratioLimit =
+      ratio > 0 ? Math.max(COMPRESSION_RATIO_FLOOR, Math.ceil(ratio * raw.length)) : Infinity;
+    const limit = Math.min(this.maxResponseSize, ratioLimit);
     return new Promise((resolve, reject) => {
-      decompress(raw, { maxOutputLength: this.maxResponseSize }, (err, out) => {
+      // zlib stops as soon as its output passes maxOutputLength, and drops what it inflated.
+      decompress(raw, { maxOutputLength: limit }, (err, out) => {
         if (err === null) resolve(this.decode(out));
         else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          reject(responseTooLarge(this.maxResponseSize + 1, this.maxResponseSize, false));
+          reject(
+            limit === this.maxResponseSize
+              ? responseTooLarge(limit + 1, limit, false)
+              : compressionRatioTooHigh(raw.length, limit, ratio),
+          );
         } else {
           reject(
             new DeserializationError(

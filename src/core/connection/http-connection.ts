@@ -306,6 +306,7 @@ class Exchange {
       headers,
       this.init.maxResponseSize,
       this.init.maxCompressedResponseSize,
+      this.init.maxCompressionRatio,
     );
     const tooLarge = collector.checkDeclaredLength(this.init.method);
     if (tooLarge !== undefined) {

@@ -53,6 +53,11 @@ export interface ConnectionRequest {
   readonly maxResponseSize: number;
   /** Largest compressed body accepted, in bytes. */
   readonly maxCompressedResponseSize: number;
+  /**
+   * Largest inflated/compressed ratio of a compressed body once it passes 64 MiB inflated;
+   * 0 or undefined: no ratio check (only `maxResponseSize`).
+   */
+  readonly maxCompressionRatio?: number | undefined;
 }
 
 export interface ConnectionResponse {

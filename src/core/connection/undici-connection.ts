@@ -208,6 +208,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
       headers,
       request.maxResponseSize,
       request.maxCompressedResponseSize,
+      request.maxCompressionRatio,
     );
     this.#collector = collector;
     const tooLarge = collector.checkDeclaredLength(request.method);

@@ -100,6 +100,11 @@ export interface ClientOptions {
   readonly name?: string | undefined;
   readonly maxResponseSize?: number | undefined;
   readonly maxCompressedResponseSize?: number | undefined;
+  /**
+   * Largest inflated/compressed size ratio of a compressed answer once it passes 64 MiB
+   * inflated (a decompression bomb stops there); false turns the check off. Default 100.
+   */
+  readonly maxCompressionRatio?: number | false | undefined;
   /** 'elasticsearch' (default) or 'opensearch' (no product check, plain JSON media types). */
   readonly compatibility?: 'elasticsearch' | 'opensearch' | undefined;
   /** Major version in `compatible-with=` of the media types: 8 or 9. Default 9. */
@@ -247,6 +252,9 @@ const OPTION_SCHEMAS = {
   name: text(),
   maxResponseSize: positiveInt(),
   maxCompressedResponseSize: positiveInt(),
+  maxCompressionRatio: z
+    .union([z.number().min(1), z.literal(false)])
+    .describe('a number >= 1, or false to turn the check off'),
   compatibility: z
     .enum(['elasticsearch', 'opensearch'])
     .describe("'elasticsearch' or 'opensearch'"),

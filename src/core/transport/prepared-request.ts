@@ -28,6 +28,7 @@ export class PreparedRequest implements ConnectionRequest {
     readonly signal: AbortSignal | undefined,
     readonly maxResponseSize: number,
     readonly maxCompressedResponseSize: number,
+    readonly maxCompressionRatio: number,
   ) {}
 }
 

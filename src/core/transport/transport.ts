@@ -55,6 +55,9 @@ import type {
 
 const gzipAsync = promisify(gzip);
 
+// Elasticsearch's gzip (level 3) rarely passes 50:1 even on repetitive JSON; a bomb is ~1000:1.
+const DEFAULT_MAX_COMPRESSION_RATIO = 100;
+
 /** Options a child client may change; it shares its parent's pool, sniffer and listeners. */
 export type ChildOptions = Pick<
   ClientOptions,
@@ -69,6 +72,7 @@ export type ChildOptions = Pick<
   | 'compression'
   | 'maxResponseSize'
   | 'maxCompressedResponseSize'
+  | 'maxCompressionRatio'
   | 'enableMetaHeader'
 >;
 
@@ -108,6 +112,8 @@ export class Transport implements TransportLike {
   readonly #compression: boolean;
   readonly #productCheck: boolean;
   readonly #opaqueIdPrefix: string;
+  // 0: no ratio check.
+  readonly #maxCompressionRatio: number;
 
   constructor(options: ClientOptions, shared?: SharedState) {
     this.#resolved = resolveOptions(options);
@@ -117,6 +123,8 @@ export class Transport implements TransportLike {
     const opensearch = options.compatibility === 'opensearch';
     this.#productCheck = !opensearch;
     this.#opaqueIdPrefix = options.opaqueIdPrefix ?? '';
+    const ratio = options.maxCompressionRatio;
+    this.#maxCompressionRatio = ratio === false ? 0 : (ratio ?? DEFAULT_MAX_COMPRESSION_RATIO);
     this.#headersCompat = opensearch ? 0 : this.#resolved.compatibleWith;
     this.#headers = this.#buildHeaders(this.#headersCompat);
     this.#shared = shared ?? this.#createShared();
@@ -312,6 +320,7 @@ export class Transport implements TransportLike {
       options.signal,
       options.maxResponseSize ?? resolved.maxResponseSize,
       options.maxCompressedResponseSize ?? resolved.maxCompressedResponseSize,
+      this.#maxCompressionRatio,
     );
     prepared.kind = kind;
     prepared.compress = compress;
@@ -649,6 +658,7 @@ export class Transport implements TransportLike {
       undefined,
       resolved.maxResponseSize,
       resolved.maxCompressedResponseSize,
+      this.#maxCompressionRatio,
     );
   }
 
