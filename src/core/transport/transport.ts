@@ -375,8 +375,11 @@ export class Transport implements TransportLike {
       let response: ConnectionResponse;
       try {
         response = await connection.request(prepared);
-      } catch (err) {
-        const verdict = verdictForError(err, retryOnTimeout);
+      } catch (caught) {
+        // A node refusing a body over http.max_content_length may close the socket while the
+        // body is still being written (EPIPE) instead of letting the 413 be read: not retried.
+        const err = bodyRefusedWhileSent(caught, prepared) ?? caught;
+        const verdict = err === caught ? verdictForError(err, retryOnTimeout) : RetryVerdict.Stop;
         if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
         if (verdict === RetryVerdict.Stop || attempt > maxRetries || options.signal?.aborted) {
           throw this.#finalError(err, requestId, connection, attempt, errors);
@@ -761,6 +764,33 @@ function unexpectedContentType(
       'This is not an Elasticsearch answer (a proxy or load balancer page?): check the node URL and what answers there',
     text,
     { code: ErrorCodes.unexpectedContentType },
+  );
+}
+
+// Elasticsearch's default http.max_content_length (100mb).
+const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
+
+function bodyBytes(body: PreparedRequest['body']): number | undefined {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  return body instanceof Uint8Array ? body.byteLength : undefined;
+}
+
+// The socket broke while a body over Elasticsearch's default http.max_content_length was being
+// written: the node refused it (its 413 is lost with the socket), and would again.
+function bodyRefusedWhileSent(
+  err: unknown,
+  prepared: PreparedRequest,
+): ConnectionError | undefined {
+  if (!(err instanceof ConnectionError) || err.code !== ErrorCodes.connection) return undefined;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  if (code !== 'EPIPE' && code !== 'ECONNRESET') return undefined;
+  const size = bodyBytes(prepared.body);
+  if (size === undefined || size <= DEFAULT_MAX_CONTENT_LENGTH) return undefined;
+  return new ConnectionError(
+    `${err.message}: the node closed the connection while the request body (${size} bytes) was ` +
+      'being sent, as it does with a body over its `http.max_content_length` (100mb by default); ' +
+      'send smaller requests (with the bulk helper: lower `flushBytes`). Not retried: the same body would be refused again',
+    { cause: err.cause },
   );
 }
 
