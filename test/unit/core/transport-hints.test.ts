@@ -136,3 +136,39 @@ describe('plain HTTP to a TLS port', () => {
     expect(message).toContain(`https://127.0.0.1:${tls.port}`);
   });
 });
+
+describe('a node that closes the socket while a body over 100 MiB is written', () => {
+  it('is not retried: the error says the body is over http.max_content_length', async () => {
+    const http = await import('node:http');
+    let seen = 0;
+    // As Elasticsearch does with a body over http.max_content_length: no reading, the socket goes.
+    const server = http.createServer((req) => {
+      seen++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    try {
+      const c = client({ node: `http://127.0.0.1:${port}`, maxRetries: 3 });
+      const body = `{"text":"${'x'.repeat(101 * 1024 * 1024)}"}`;
+      const error = await c.transport
+        .request({ method: 'POST', path: '/posts/_doc', body })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(seen).toBe(1);
+      expect((error as ConnectionError).requestMeta?.attempts).toBe(1);
+      expect((error as Error).message).toContain('http.max_content_length');
+      expect((error as Error).message).toContain(`${Buffer.byteLength(body)} bytes`);
+      // A small body broken the same way is an ordinary connection fault: retried.
+      seen = 0;
+      const small = await c.transport
+        .request({ method: 'POST', path: '/posts/_doc', body: '{"a":1}' }, { maxRetries: 1 })
+        .catch((e: unknown) => e);
+      expect(small).toBeInstanceOf(ConnectionError);
+      expect(seen).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+});
