@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { stringifyFinite } from '../serializer/non-finite.js';
 import type { BulkAction, BulkHelperOperation } from './bulk-types.js';
 
 // Lines are joined into a string of about this many characters before being encoded: one
@@ -103,20 +104,25 @@ export function operationLines(document: unknown, action: BulkAction): Operation
   }
   const source = pair ? action[1] : document;
   if (source instanceof Uint8Array) throw bytesDocument();
-  const payload = typeof source === 'string' ? source : JSON.stringify(source);
+  const payload = typeof source === 'string' ? source : stringifyFinite(source, DOCUMENT);
   return { text: `${header}\n${payload}\n`, update: false };
 }
 
 function updatePayload(document: unknown, extra: Record<string, unknown> | undefined): string {
-  if (extra !== undefined && 'doc' in extra) return JSON.stringify(extra);
+  if (extra !== undefined && 'doc' in extra) return stringifyFinite(extra, DOCUMENT);
   if (document instanceof Uint8Array) throw bytesDocument();
   if (typeof document === 'string') {
     // A pre-serialized document: wrap it without parsing, then let `extra` fields follow.
     const rest = extra === undefined ? '' : JSON.stringify(extra).slice(1, -1);
     return rest.length > 0 ? `{"doc":${document},${rest}}` : `{"doc":${document}}`;
   }
-  return JSON.stringify(extra === undefined ? { doc: document } : { doc: document, ...extra });
+  return stringifyFinite(
+    extra === undefined ? { doc: document } : { doc: document, ...extra },
+    DOCUMENT,
+  );
 }
+
+const DOCUMENT = 'a bulk document';
 
 // JSON.stringify of a Buffer is {"type":"Buffer","data":[...]}: it would be indexed as that.
 function bytesDocument(): ConfigurationError {

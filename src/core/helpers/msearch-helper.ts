@@ -1,3 +1,4 @@
+import { stringifyFinite } from '../serializer/non-finite.js';
 import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { MsearchItemError, MsearchStoppedError } from './helper-errors.js';
@@ -119,7 +120,7 @@ class MsearchBatcher {
       );
     }
     return new Promise((resolve, reject) => {
-      const lines = `${JSON.stringify(header)}\n${JSON.stringify(body)}\n`;
+      const lines = `${stringifyFinite(header, 'an msearch header')}\n${stringifyFinite(body, 'an msearch body')}\n`;
       this.#queue.push({ lines, resolve, reject, attempts: 0, alone: false });
       this.#unsettled++;
       this.#schedule();

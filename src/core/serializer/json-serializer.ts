@@ -8,6 +8,7 @@ import {
   findNonFinite,
   isNonFiniteError,
   prefixNonFinitePath,
+  stringifyFinite,
 } from './non-finite.js';
 import { mayBePoisoned, type PoisonAction, PoisonedJsonError, scrubPoison } from './poison.js';
 import { querystring } from './querystring.js';
@@ -64,17 +65,14 @@ export class JsonSerializer implements Serializer {
   }
 
   serialize(value: unknown): string {
-    let text: string;
     try {
-      text = JSON.stringify(value) ?? 'null';
+      // A non-finite value would be written as null: refused, with its path.
+      return stringifyFinite(value, BODY) ?? 'null';
     } catch (err) {
       if (err instanceof TypeError && /BigInt/i.test(err.message))
         return serializeWithBigInt(value);
       throw serializationError(err, value);
     }
-    // A non-finite value is written as null: only a text holding one needs the walk that finds it.
-    if (text.includes('null') && containsNonFinite(value)) assertJsonSafe(value, BODY);
-    return text;
   }
 
   deserialize<T = unknown>(text: string): T {

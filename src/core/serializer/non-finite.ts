@@ -243,3 +243,19 @@ export function assertJsonSafe(value: unknown, where?: string): void {
   const found = findNonFinite(value);
   if (found !== undefined) throw nonFiniteError(found, where);
 }
+
+/**
+ * `JSON.stringify(value)`, refusing a value with no JSON form (which it would write as `null`):
+ * only a text that holds `null` pays for the walk that looks for one.
+ *
+ * @example
+ * stringifyFinite({ n: 1 }, 'a bulk document'); // '{"n":1}'
+ * stringifyFinite({ n: NaN }, 'a bulk document'); // throws SerializationError (path 'n')
+ */
+export function stringifyFinite(value: unknown, where: string): string {
+  const text = JSON.stringify(value);
+  if (text?.includes('null') && containsNonFinite(value)) {
+    assertJsonSafe(value, where);
+  }
+  return text;
+}

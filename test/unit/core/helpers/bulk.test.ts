@@ -113,6 +113,35 @@ describe('helpers.bulk', () => {
     expect(stub.requests).toHaveLength(0);
   });
 
+  it('refuses a document holding NaN or Infinity instead of writing null in its place', async () => {
+    const { helpers, stub } = await setup(allOk);
+    const bad = [
+      { id: 'a', n: 1 },
+      { id: 'b', n: Number('abc') },
+    ];
+    const error = await helpers
+      .bulk<Doc>({ datasource: bad, onDocument: indexAction })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BulkHelperError);
+    expect((error as BulkHelperError).cause).toMatchObject({
+      code: 'ELASTIQ_SERIALIZATION',
+      path: 'n',
+    });
+    expect(String((error as BulkHelperError).cause)).toContain('the value at n is NaN');
+    // an update's doc is checked too
+    const update = await helpers
+      .bulk<Doc>({
+        datasource: [{ id: 'c', n: Number.POSITIVE_INFINITY }],
+        onDocument: (doc) => ({ update: { _index: 'x', _id: doc.id } }),
+      })
+      .catch((e: unknown) => e);
+    expect((update as BulkHelperError).cause).toMatchObject({
+      code: 'ELASTIQ_SERIALIZATION',
+      path: 'doc.n',
+    });
+    expect(stub.requests.map((r) => r.body).join('')).not.toContain('null');
+  });
+
   it('asks for only status and error of each item unless onSuccess needs the whole item', async () => {
     const { helpers, stub } = await setup(allOk);
     await helpers.bulk({ datasource: docs(3), onDocument: indexAction });
