@@ -207,7 +207,12 @@ interface Prepared {
   readonly user: ServiceUser | undefined;
 }
 
-async function launchNode(prepared: Prepared, cluster: ClusterInfo, node: NodeInfo): Promise<void> {
+async function launchNode(
+  prepared: Prepared,
+  cluster: ClusterInfo,
+  node: NodeInfo,
+  signal?: AbortSignal,
+): Promise<void> {
   const { engine, java, user } = prepared;
   if (engine.kind === 'runner') {
     await launchRunner({
@@ -231,7 +236,9 @@ async function launchNode(prepared: Prepared, cluster: ClusterInfo, node: NodeIn
     env: nodeEnv(engine, node, java),
     logFile: node.launcherLog,
     user,
+    ...(signal ? { signal } : {}),
   });
+  if (signal?.aborted) return;
   if (code !== 0) throw new Error(`${node.name}: the launcher exited with code ${code}`);
 }
 
@@ -247,8 +254,9 @@ async function failureReport(cluster: ClusterInfo, reason: string): Promise<stri
 }
 
 /**
- * Starts the given nodes and waits until the whole cluster is healthy; on failure stops every node
- * of the cluster (no JVM is left behind) and throws with the tails of the logs.
+ * Starts the given nodes and waits until the whole cluster is healthy, all within `timeoutMs`
+ * (the launchers included: Elasticsearch's returns only once its server is up); on failure stops
+ * every node it started (no JVM is left behind) and throws with the tails of the logs.
  */
 async function launchAndWait(
   prepared: Prepared,
@@ -265,13 +273,22 @@ async function launchAndWait(
   // Health is asked of a starting node, and only for the nodes meant to run: a test may keep
   // another node of the cluster stopped on purpose.
   const endpoint = endpointOf(cluster, toStart[0]!.index);
+  const deadline = Date.now() + timeoutMs;
+  const outOfTime = new AbortController();
+  const timer = setTimeout(() => outOfTime.abort(), timeoutMs);
   try {
     // In parallel: a node of a new multi-node cluster waits for its peers before it reports started.
     // Every launch settles before a failure is handled: a launcher still running would write
-    // its PID file after the clean-up looked for it, and its JVM would be left behind.
+    // its PID file after the clean-up looked for it, and its JVM would be left behind. At the
+    // deadline the launchers still running are ended, and settle then.
     const launches = await Promise.allSettled(
-      toStart.map((node) => launchNode(prepared, cluster, node)),
+      toStart.map((node) => launchNode(prepared, cluster, node, outOfTime.signal)),
     );
+    if (outOfTime.signal.aborted) {
+      throw new Error(
+        `cluster not healthy after ${Math.round(timeoutMs / 1000)} s (a launcher was still starting its node)`,
+      );
+    }
     const failed = launches.find((l) => l.status === 'rejected');
     if (failed) throw failed.reason;
     const check = async () => {
@@ -280,12 +297,14 @@ async function launchAndWait(
       if (dead.length > 0) throw new Error(`${dead.join(', ')} exited`);
     };
     const nodes = othersUp.length + toStart.length;
-    return await waitForHealth(endpoint, { nodes, timeoutMs, check });
+    return await waitForHealth(endpoint, { nodes, timeoutMs, deadline, check });
   } catch (error) {
     const report = await failureReport(cluster, (error as Error).message);
     // Only what this call started: the rest of the cluster keeps serving.
     await stopNodes(cluster, toStart);
     throw new LocalError('ELASTIQ_LOCAL_START_FAILED', report, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -51,7 +51,10 @@ export async function getJson(
 
 export interface WaitOptions {
   readonly nodes: number;
+  /** The bound the caller was given, for the message. */
   readonly timeoutMs: number;
+  /** When to give up (`Date.now()` time); default `timeoutMs` from now. */
+  readonly deadline?: number;
   /** Called between attempts; throwing stops the wait (a node process died, say). */
   readonly check?: () => Promise<void>;
 }
@@ -61,19 +64,24 @@ export interface WaitOptions {
  * server-side wait; rejects after `timeoutMs` with the last thing seen.
  */
 export async function waitForHealth(endpoint: Endpoint, options: WaitOptions): Promise<string> {
-  const deadline = Date.now() + options.timeoutMs;
+  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     await options.check?.();
     try {
       const path = `/_cluster/health?wait_for_status=yellow&wait_for_nodes=${options.nodes}&timeout=2s`;
-      const { status, body } = await getJson(endpoint, path);
+      // No request outlives the deadline by more than a moment.
+      const { status, body } = await getJson(
+        endpoint,
+        path,
+        Math.max(250, Math.min(5000, deadline - Date.now())),
+      );
       if (status === 200 && body && body.timed_out === false) return String(body.status);
       last = `HTTP ${status} ${body ? `status ${String(body.status)}, ${String(body.number_of_nodes)} node(s)` : ''}`;
     } catch (error) {
       last = (error as Error).message;
     }
-    await sleep(500);
+    await sleep(Math.max(0, Math.min(500, deadline - Date.now())));
   }
   throw new Error(`cluster not healthy after ${Math.round(options.timeoutMs / 1000)} s (${last})`);
 }

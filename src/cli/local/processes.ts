@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -101,7 +101,14 @@ export interface LaunchOptions {
   readonly logFile: string;
   readonly user: ServiceUser | undefined;
   readonly input?: string;
+  /**
+   * Ends the command when aborted (SIGTERM, then SIGKILL after {@link ABORT_GRACE_MS}): the
+   * launcher of a node whose start ran out of time. The promise still resolves once it has exited.
+   */
+  readonly signal?: AbortSignal;
 }
+
+const ABORT_GRACE_MS = 10_000;
 
 /**
  * Runs a command (as the service user when given) with its output appended to `logFile`, and
@@ -122,9 +129,58 @@ export function runLogged(options: LaunchOptions): Promise<number> {
       child.stdin?.on('error', () => {});
       child.stdin?.end(options.input);
     }
-    child.on('error', () => resolve(-1));
-    child.on('close', (code) => resolve(code ?? -1));
+    let escalate: NodeJS.Timeout | undefined;
+    const abort = () => {
+      // The whole tree: Elasticsearch's launcher runs a CLI JVM that runs the server, and
+      // neither would end with the launcher alone.
+      const tree = child.pid === undefined ? [] : [child.pid, ...descendants(child.pid)];
+      signalAll(tree, 'SIGTERM');
+      escalate = setTimeout(() => signalAll(tree.filter(isAlive), 'SIGKILL'), ABORT_GRACE_MS);
+    };
+    const done = (code: number) => {
+      clearTimeout(escalate);
+      options.signal?.removeEventListener('abort', abort);
+      resolve(code);
+    };
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
+    child.on('error', () => done(-1));
+    child.on('close', (code) => done(code ?? -1));
   }).finally(() => closeSync(fd));
+}
+
+/** The processes `pid` started, and theirs, from `ps` (none when it cannot tell). */
+export function descendants(pid: number): number[] {
+  let table: string;
+  try {
+    table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8', stdio: 'pipe' });
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const line of table.split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (!child || parent === undefined || Number.isNaN(parent)) continue;
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    found.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /** The last `lines` lines of a text file, or an empty string when it cannot be read. */
