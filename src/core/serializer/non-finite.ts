@@ -173,14 +173,22 @@ export function isNonFiniteNumber(value: unknown): boolean {
   return typeof value === 'number' && value - value !== 0;
 }
 
-interface NonFiniteDetail {
+/**
+ * The `SerializationError` of a value with no JSON form; it keeps what is needed to rebuild it
+ * under a longer path (a nested `toJSON()` only knows the path inside itself).
+ */
+class NonFiniteValueError extends SerializationError {
   readonly where: string;
-  readonly path: readonly JsonPathSegment[];
+  readonly segments: readonly JsonPathSegment[];
   readonly value: unknown;
-}
 
-// The errors this module built, with what is needed to rebuild them under a longer path.
-const DETAILS = new WeakMap<SerializationError, NonFiniteDetail>();
+  constructor(message: string, found: NonFiniteValue, where: string) {
+    super(message, { path: formatJsonPath(found.path) });
+    this.where = where;
+    this.segments = found.path;
+    this.value = found.value;
+  }
+}
 
 /**
  * The `SerializationError` (`ELASTIQ_SERIALIZATION`) for a value with no JSON form: names the
@@ -199,12 +207,11 @@ export function nonFiniteError(
     typeof found.value === 'number'
       ? 'Pass a finite number (Number() of a non-numeric string is NaN: check input before using it), or leave the key out'
       : 'Pass a valid Date, or leave the key out';
-  const err = new SerializationError(
+  return new NonFiniteValueError(
     `Cannot serialize ${where}: the value${at} is ${describeNonFinite(found.value)}, which JSON cannot hold: JSON.stringify would write null there and silently change the request (a range without that bound, a cleared field), so nothing is sent. ${fix}.`,
-    { path: formatJsonPath(found.path) },
+    found,
+    where,
   );
-  DETAILS.set(err, { where, path: found.path, value: found.value });
-  return err;
 }
 
 /**
@@ -220,16 +227,15 @@ export function prefixNonFinitePath(
   prefix: readonly JsonPathSegment[],
   where?: string,
 ): unknown {
-  if (!(err instanceof SerializationError)) return err;
-  const detail = DETAILS.get(err);
-  if (detail === undefined || (prefix.length === 0 && where === undefined)) return err;
-  const path = [...prefix, ...detail.path];
-  return nonFiniteError({ path, value: detail.value }, where ?? detail.where);
+  if (!(err instanceof NonFiniteValueError)) return err;
+  if (prefix.length === 0 && where === undefined) return err;
+  const path = [...prefix, ...err.segments];
+  return nonFiniteError({ path, value: err.value }, where ?? err.where);
 }
 
 /** True when `err` is the error of a value with no JSON form (built by `nonFiniteError`). */
 export function isNonFiniteError(err: unknown): err is SerializationError {
-  return err instanceof SerializationError && DETAILS.has(err);
+  return err instanceof NonFiniteValueError;
 }
 
 /**
