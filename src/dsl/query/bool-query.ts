@@ -1,3 +1,4 @@
+import { DslError } from '../errors.js';
 import { copyIn } from '../nodes/node.js';
 import { Query } from '../nodes/query-node.js';
 import { type BoolClause, type Clause, makeQuery } from './parse-query.js';
@@ -13,12 +14,6 @@ interface BoolParts {
 
 function isQuery(c: Clause, name: string): c is Query<any> {
   return c instanceof Query && c.name === name;
-}
-
-// match_all/match_none with extra parameters (boost, _name) change scores or names: not identities.
-function isBare(c: Clause, name: 'match_all' | 'match_none'): boolean {
-  if (!isQuery(c, name)) return false;
-  return typeof c.params !== 'object' || c.params === null || Object.keys(c.params).length === 0;
 }
 
 // A plain loop: slice() on frozen arrays takes a slow path in V8.
@@ -61,7 +56,9 @@ function bool(
   rest: Record<string, unknown> = {},
 ): Query<any> {
   const params: Record<string, unknown> = {};
-  for (const k in clauses) params[k] = clauses[k as BoolClause];
+  // Empty lists are left out, as elasticsearch-dsl serialises them (a bool without clauses).
+  for (const k in clauses)
+    if (clauses[k as BoolClause]!.length) params[k] = clauses[k as BoolClause];
   for (const k in rest) params[k] = copyIn(rest[k]);
   return new Query('bool', params);
 }
@@ -71,28 +68,43 @@ function isBool(c: Clause): c is Query<any> {
 }
 
 /** How many should clauses must match, by elasticsearch-dsl's rule (explicit value wins). */
-function minShouldMatch(p: BoolParts): number | string {
+function minShouldMatch(p: BoolParts): unknown {
   const explicit = p.rest.minimum_should_match;
-  if (explicit !== undefined) return explicit as number | string;
+  if (explicit !== undefined) return explicit;
   return p.should.length === 0 || p.must.length > 0 || p.filter.length > 0 ? 0 : 1;
 }
 
-function shouldOnly(p: BoolParts): boolean {
-  return (
-    !p.must.length &&
-    !p.must_not.length &&
-    !p.filter.length &&
-    p.rest.minimum_should_match === undefined
+/**
+ * The minimum_should_match an AND can merge by: a non-negative integer. elasticsearch-dsl
+ * refuses the others (`"50%"`, `-1`), whose meaning depends on the number of should clauses.
+ */
+function mergeableMinimum(p: BoolParts): number {
+  const msm = minShouldMatch(p);
+  if (typeof msm === 'number' && Number.isInteger(msm) && msm >= 0) return msm;
+  throw new DslError(
+    'DSL_INVALID_QUERY',
+    `Cannot AND two bool queries when one has minimum_should_match ${JSON.stringify(msm)}: ` +
+      'only a non-negative integer can be merged (as elasticsearch-dsl requires). ' +
+      'Nest that bool in the must list of a new Q.bool(...) instead.',
   );
 }
 
-/** AND of two clauses, by elasticsearch-dsl's documented rules (see docs/dsl.md). */
+// elasticsearch-dsl treats a bool as a list of should clauses when it has nothing else: no
+// must/filter/must_not and no (or a zero) minimum_should_match.
+function shouldOnly(p: BoolParts): boolean {
+  return !p.must.length && !p.must_not.length && !p.filter.length && !p.rest.minimum_should_match;
+}
+
+/**
+ * AND of two clauses, by elasticsearch-dsl's rules (see docs/dsl.md): the left operand decides
+ * first, as Python's `a & b` calls `a.__and__(b)`; a plain query hands over to the other side.
+ */
 export function andClauses(a: Clause, b: Clause): Clause {
-  if (isBare(a, 'match_all')) return b;
-  if (isBare(b, 'match_all')) return a;
-  if (isBare(a, 'match_none')) return a;
-  if (isBare(b, 'match_none')) return b;
+  if (isQuery(a, 'match_all')) return b;
+  if (isQuery(a, 'match_none')) return a;
   if (isBool(a)) return andBool(parts(a), b);
+  if (isQuery(b, 'match_all')) return a;
+  if (isQuery(b, 'match_none')) return b;
   if (isBool(b)) return andBool(parts(b), a);
   return bool({ must: [a, b] });
 }
@@ -104,7 +116,7 @@ function andBool(q: BoolParts, other: Clause): Query<any> {
       !q.must.length &&
       !q.filter.length &&
       q.should.length &&
-      q.rest.minimum_should_match === undefined
+      !('minimum_should_match' in q.rest)
     ) {
       q.rest.minimum_should_match = 1;
     }
@@ -113,8 +125,8 @@ function andBool(q: BoolParts, other: Clause): Query<any> {
   }
   // parts() returns fresh lists, so q's lists are extended in place (this is the hot path).
   const o = parts(other);
-  const qMsm = minShouldMatch(q); // before q's lists grow below
-  const oMsm = minShouldMatch(o);
+  const qMsm = mergeableMinimum(q); // before q's lists grow below
+  const oMsm = mergeableMinimum(o);
   const rest: Record<string, unknown> = {};
   for (const k in q.rest) if (k !== 'minimum_should_match') rest[k] = q.rest[k];
   const out: BoolParts = {
@@ -136,18 +148,18 @@ function append(target: Clause[], more: readonly Clause[]): Clause[] {
 
 /**
  * `and(current, bool { [key]: [clause] })`, the step of filter() and exclude(): when `current`
- * is a bool without should clauses the rules reduce to appending `clause` to its `key` list
- * (and dropping a now meaningless minimum_should_match), done here without taking it apart.
+ * is a bool without should clauses and without a minimum_should_match the rules reduce to
+ * appending `clause` to its `key` list, done here without taking it apart.
  */
 export function andClause(current: Clause | undefined, key: BoolClause, clause: Clause): Clause {
   if (current === undefined) return boolOf(key, clause);
-  if (!isBool(current) || (current.params as { should?: unknown }).should !== undefined) {
+  const p = current instanceof Query ? (current.params as Record<string, unknown>) : undefined;
+  if (!isBool(current) || p!.should !== undefined || p!.minimum_should_match !== undefined) {
     return andClauses(current, boolOf(key, clause));
   }
-  const p = current.params as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k in p) if (k !== 'minimum_should_match') out[k] = p[k];
-  const list = p[key];
+  for (const k in p) out[k] = p[k];
+  const list = p![key];
   out[key] =
     list === undefined ? [clause] : Array.isArray(list) ? [...list, clause] : [list, clause];
   return new Query('bool', out);
@@ -160,9 +172,9 @@ export function boolOf(key: BoolClause, clause: Clause): Query<any> {
   return new Query('bool', params);
 }
 
-function mergeShould(out: BoolParts, should: Clause[], msm: number | string): void {
+function mergeShould(out: BoolParts, should: Clause[], msm: number): void {
   if (!should.length) return;
-  if (typeof msm === 'number' && should.length <= msm) {
+  if (should.length <= msm) {
     append(out.must, should); // every should clause is required
   } else if (!out.should.length) {
     out.should = should.slice();
@@ -174,36 +186,41 @@ function mergeShould(out: BoolParts, should: Clause[], msm: number | string): vo
   }
 }
 
-/** OR of two clauses, by elasticsearch-dsl's documented rules. */
+/**
+ * OR of two clauses, by elasticsearch-dsl's rules: the left operand decides first, a plain
+ * query hands over to the other side; a should-only bool takes the other operand in.
+ */
 export function orClauses(a: Clause, b: Clause): Clause {
-  if (isBare(a, 'match_all') || isBare(b, 'match_none')) return a;
-  if (isBare(b, 'match_all') || isBare(a, 'match_none')) return b;
-  for (const [q, other] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    if (!isBool(q)) continue;
-    const p = parts(q);
-    if (!shouldOnly(p)) continue;
-    const o = isBool(other) ? parts(other) : undefined;
-    p.should.push(...(o && shouldOnly(o) ? o.should : [other]));
-    return build(p);
-  }
+  if (isQuery(a, 'match_all')) return a;
+  if (isQuery(a, 'match_none')) return b;
+  if (isBool(a)) return orBool(a, b);
+  if (isQuery(b, 'match_all')) return b;
+  if (isQuery(b, 'match_none')) return a;
+  if (isBool(b)) return orBool(b, a);
   return bool({ should: [a, b] });
 }
 
-/** Whether not(c) is simply `bool { must_not: [c] }` (c is no bool, match_all or match_none). */
-export function negatesPlainly(c: Clause): boolean {
-  return (
-    !(c instanceof Query) ||
-    (c.name !== 'bool' && !isBare(c, 'match_all') && !isBare(c, 'match_none'))
-  );
+function orBool(self: Query<any>, other: Clause): Clause {
+  for (const q of [self, other]) {
+    if (!isBool(q)) continue;
+    const p = parts(q);
+    if (!shouldOnly(p)) continue;
+    const rest = q === self ? other : self;
+    const o = isBool(rest) ? parts(rest) : undefined;
+    if (o && shouldOnly(o)) append(p.should, o.should);
+    else p.should.push(rest);
+    return build(p);
+  }
+  return bool({ should: [self, other] });
 }
 
-/** NOT of a clause: De Morgan over bool queries, identities for match_all/match_none. */
+/**
+ * NOT of a clause: De Morgan over bool queries, match_all and match_none swap (their parameters
+ * dropped, as elasticsearch-dsl does).
+ */
 export function notClause(a: Clause): Clause {
-  if (isBare(a, 'match_all')) return makeQuery('match_none', {});
-  if (isBare(a, 'match_none')) return makeQuery('match_all', {});
+  if (isQuery(a, 'match_all')) return makeQuery('match_none', {});
+  if (isQuery(a, 'match_none')) return makeQuery('match_all', {});
   if (!isBool(a)) return bool({ must_not: [a] });
   const p = parts(a);
   if (!p.must.length && !p.filter.length && !p.should.length && !p.must_not.length) {
@@ -212,8 +229,9 @@ export function notClause(a: Clause): Clause {
   const negations: Clause[] = [...p.must, ...p.filter].map(notClause);
   negations.push(...p.must_not);
   const msm = minShouldMatch(p);
-  if (p.should.length && msm !== 0) {
-    // "At least one" negates to "none"; any other minimum needs the should set kept whole.
+  if (p.should.length && msm) {
+    // "At least one" negates to "none"; any other minimum needs the should set kept whole
+    // (docs/dsl.md rule 12: elasticsearch-dsl writes "none" there too, and loses documents).
     negations.push(
       msm === 1
         ? bool({ must_not: p.should })

@@ -2,7 +2,7 @@ import { DslError } from '../errors.js';
 import type { CheckFields } from '../nodes/field-path.js';
 import { copyIn, toPlainAt } from '../nodes/node.js';
 import type { Query } from '../nodes/query-node.js';
-import { andClause, andClauses, negatesPlainly, notClause } from '../query/bool-query.js';
+import { andClause, andClauses, notClause } from '../query/bool-query.js';
 import { type Clause, toClause } from '../query/parse-query.js';
 import type { QueryInput } from '../query/query-types.js';
 import type { SearchClient } from './client.js';
@@ -139,7 +139,8 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
   }
 
   /**
-   * Excludes documents matching the query: `bool.must_not` (De Morgan for bool queries).
+   * Excludes documents matching the query, in filter context (no scoring):
+   * `bool.filter: [not(query)]`, as elasticsearch-dsl writes it (De Morgan for bool queries).
    *
    * @example
    * ```ts
@@ -147,13 +148,7 @@ export abstract class QueryRequest<TDoc, S extends RequestState> {
    * ```
    */
   exclude<X extends QueryInput>(query: QueryArg<X, TDoc>): this {
-    const clause = toClause(query);
-    const current = this.state.query;
-    if (current !== undefined && negatesPlainly(clause)) {
-      return this.patch('query', andClause(current, 'must_not', clause));
-    }
-    const negated = notClause(clause);
-    return this.patch('query', current ? andClauses(current, negated) : negated);
+    return this.patch('query', andClause(this.state.query, 'filter', notClause(toClause(query))));
   }
 
   /** @internal the client, or a clear error. */

@@ -205,7 +205,9 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   }
 
   /**
-   * Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off.
+   * Limits `_source` to paths (narrowing the hit type), excludes paths, or turns it off. An
+   * object merges into an earlier object (`source({ includes }).source({ excludes })` keeps
+   * both; a key set to `null` is removed), as elasticsearch-dsl's keyword form does.
    *
    * @example
    * ```ts
@@ -219,7 +221,20 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   source(source: false): Search<TDoc, Aggs, {}>;
   source(source: SourceInput<TDoc>): this;
   source(source: SourceInput<TDoc>): unknown {
-    return this.setBody('_source', source);
+    if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+      return this.setBody('_source', source);
+    }
+    const current = this.state.body._source;
+    const merged: Record<string, unknown> =
+      typeof current === 'object' && current !== null && !Array.isArray(current)
+        ? { ...current }
+        : {};
+    for (const [key, value] of Object.entries(source)) {
+      if (value === undefined || value === null) delete merged[key];
+      else merged[key] = copyIn(value);
+    }
+    // An empty object is no source filtering at all: elasticsearch-dsl leaves it out.
+    return this.setOwned('_source', Object.keys(merged).length ? merged : undefined);
   }
 
   /**
@@ -242,7 +257,8 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
   }
 
   /**
-   * Adds a named suggester for `text`; results are in `response.suggest[name]`.
+   * Adds a named suggester for `text` (sent as `prefix` for a completion suggester, as
+   * elasticsearch-dsl does); results are in `response.suggest[name]`.
    *
    * @example
    * ```ts
@@ -251,7 +267,12 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
    */
   suggest(name: string, text: string, suggester: SuggesterInput<TDoc>): this {
     const current = (this.state.body.suggest ?? {}) as Record<string, unknown>;
-    const entry = suggester instanceof RawNode ? suggester : { text, ...suggester };
+    const entry =
+      suggester instanceof RawNode
+        ? suggester
+        : 'completion' in suggester
+          ? { prefix: text, ...suggester }
+          : { text, ...suggester };
     return this.setBody('suggest', { ...current, [name]: entry });
   }
 
@@ -293,12 +314,13 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     return this.setBody('rescore', [...list, ...rescore]);
   }
 
-  /** Adds script fields (merged with earlier ones). */
-  scriptFields(fields: Readonly<Record<string, S.ScriptField>>): this {
-    return this.setBody('script_fields', {
-      ...(this.state.body.script_fields as object),
-      ...fields,
-    });
+  /** Adds script fields (merged with earlier ones); a string is the script's source. */
+  scriptFields(fields: Readonly<Record<string, S.ScriptField | string>>): this {
+    const merged: Record<string, unknown> = { ...(this.state.body.script_fields as object) };
+    for (const [name, field] of Object.entries(fields)) {
+      merged[name] = typeof field === 'string' ? { script: field } : copyIn(field);
+    }
+    return this.setOwned('script_fields', merged);
   }
 
   /** Adds runtime fields for this search (merged with earlier ones). */
@@ -385,7 +407,11 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
     if (Object.keys(this.state.aggs).length)
       out[this.state.aggsKey] = toPlainAt(this.state.aggsKey, this.state.aggs);
     const body = this.state.body;
-    for (const key in body) out[key] = toPlainAt(key, body[key]);
+    for (const key in body) {
+      // Highlight options without a field highlight nothing: elasticsearch-dsl leaves them out.
+      if (key === 'highlight' && !hasFields(body[key])) continue;
+      out[key] = toPlainAt(key, body[key]);
+    }
     return out;
   }
 
@@ -565,6 +591,12 @@ async function ignoreGone(closing: Promise<unknown>): Promise<void> {
   } catch (error) {
     if ((error as { statusCode?: unknown } | null)?.statusCode !== 404) throw error;
   }
+}
+
+function hasFields(highlight: unknown): boolean {
+  const fields = (highlight as { fields?: unknown } | null)?.fields;
+  if (typeof fields !== 'object' || fields === null) return false;
+  return Array.isArray(fields) ? fields.length > 0 : Object.keys(fields).length > 0;
 }
 
 function filterClauses(filter: QueryInput | readonly QueryInput[]): unknown {

@@ -71,19 +71,26 @@ describe('and', () => {
     });
   });
 
-  test('a percentage minimum_should_match stays with its should clauses', () => {
+  test('a percentage minimum_should_match stays with its should clauses when a query joins', () => {
     const half = (x: Query<string>, y: Query<string>) =>
       Q.bool({ should: [x, y], minimum_should_match: '50%' });
     expect(Q.and(half(a, b), c).toJSON()).toEqual({
       bool: { should: [A, B], minimum_should_match: '50%', must: [C] },
     });
-    expect(Q.and(half(a, b), half(c, d)).toJSON()).toEqual({
-      bool: {
-        should: [A, B],
-        minimum_should_match: '50%',
-        must: [{ bool: { should: [C, D], minimum_should_match: '50%' } }],
-      },
-    });
+  });
+
+  test('two bools do not AND when one has a minimum_should_match that is not a count', () => {
+    // elasticsearch-dsl raises "Can only combine queries with positive integer values for
+    // minimum_should_match" for a percentage or a negative number on either side.
+    const half = Q.bool({ should: [a, b], minimum_should_match: '50%' });
+    expect(() => Q.and(half, Q.bool({ should: [c, d] }))).toThrow(
+      expect.objectContaining({ code: 'DSL_INVALID_QUERY' }),
+    );
+    const negative = Q.bool({ should: [a], minimum_should_match: -2 });
+    const one = Q.bool({ should: [b], minimum_should_match: 1 });
+    expect(() => Q.and(negative, one)).toThrow(/minimum_should_match -2/);
+    expect(() => Q.and(one, negative)).toThrow(/minimum_should_match -2/);
+    expect(() => Q.and(negative, Q.bool({ filter: [c] }))).toThrow(/non-negative integer/);
   });
 
   test('match_all is the identity of and, match_none absorbs', () => {
@@ -93,10 +100,19 @@ describe('and', () => {
     expect(Q.and(a, Q.matchNone()).toJSON()).toEqual({ match_none: {} });
   });
 
-  test('match_all with a boost is not an identity', () => {
-    expect(Q.and(Q.matchAll({ boost: 2 }), a).toJSON()).toEqual({
-      bool: { must: [{ match_all: { boost: 2 } }, A] },
+  test('match_all with a boost is an identity too (elasticsearch-dsl goes by the class)', () => {
+    expect(Q.and(Q.matchAll({ boost: 2 }), a).toJSON()).toEqual(A);
+    expect(Q.and(a, Q.matchNone({ _name: 'x' })).toJSON()).toEqual({ match_none: { _name: 'x' } });
+  });
+
+  test('a bool on the left takes match_all and match_none into must (the one-sided shortcut)', () => {
+    const must = Q.bool({ must: [a] });
+    expect(Q.and(must, Q.matchAll()).toJSON()).toEqual({ bool: { must: [A, { match_all: {} }] } });
+    expect(Q.and(must, Q.matchNone()).toJSON()).toEqual({
+      bool: { must: [A, { match_none: {} }] },
     });
+    expect(Q.and(Q.matchAll(), must).toJSON()).toEqual({ bool: { must: [A] } });
+    expect(Q.and(Q.matchNone(), must).toJSON()).toEqual({ match_none: {} });
   });
 });
 
@@ -117,6 +133,20 @@ describe('or', () => {
   test('a bool with must or filter is wrapped, not flattened', () => {
     const must = Q.bool({ must: [a] });
     expect(Q.or(must, b).toJSON()).toEqual({ bool: { should: [{ bool: { must: [A] } }, B] } });
+  });
+
+  test('a plain query or-ed with a bool hands over to the bool: the bool comes first', () => {
+    const must = Q.bool({ must: [b] });
+    expect(Q.or(a, must).toJSON()).toEqual({ bool: { should: [{ bool: { must: [B] } }, A] } });
+  });
+
+  test('a bool on the left takes match_all and match_none in (the one-sided shortcut)', () => {
+    expect(Q.or(Q.bool({ should: [a, b] }), Q.matchAll()).toJSON()).toEqual({
+      bool: { should: [A, B, { match_all: {} }] },
+    });
+    expect(Q.or(Q.bool({ must: [a] }), Q.matchNone()).toJSON()).toEqual({
+      bool: { should: [{ bool: { must: [A] } }, { match_none: {} }] },
+    });
   });
 
   test('a bool with an explicit minimum_should_match is wrapped, not flattened', () => {

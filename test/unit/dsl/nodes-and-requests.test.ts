@@ -91,7 +91,10 @@ describe('UpdateByQuery', () => {
       .params({ conflicts: 'proceed' });
     expect(ubq.toJSON()).toEqual({
       query: {
-        bool: { must: [{ term: { status: 'draft' } }], must_not: [{ term: { pinned: true } }] },
+        bool: {
+          must: [{ term: { status: 'draft' } }],
+          filter: [{ bool: { must_not: [{ term: { pinned: true } }] } }],
+        },
       },
       script: 'ctx._source.n++',
       max_docs: 10,

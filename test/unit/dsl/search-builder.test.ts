@@ -12,10 +12,37 @@ describe('Search body methods', () => {
       query: {
         bool: {
           must: [{ match: { title: 'python' } }, { match: { body: 'django' } }],
-          filter: [{ term: { published: true } }],
-          must_not: [{ term: { status: 'draft' } }],
+          filter: [
+            { term: { published: true } },
+            { bool: { must_not: [{ term: { status: 'draft' } }] } },
+          ],
         },
       },
+    });
+  });
+
+  test('exclude negates in filter context: the clauses it negates never score', () => {
+    // elasticsearch-dsl: exclude(q) is query(Bool(filter=[~q])).
+    const s = new Search()
+      .query(Q.term({ c: 3 }))
+      .exclude(Q.bool({ must_not: [Q.term({ a: 1 })], should: [Q.term({ b: 2 })] }));
+    expect(s.toJSON()).toEqual({
+      query: {
+        bool: {
+          must: [{ term: { c: 3 } }],
+          filter: [
+            {
+              bool: { should: [{ term: { a: 1 } }, { bool: { must_not: [{ term: { b: 2 } }] } }] },
+            },
+          ],
+        },
+      },
+    });
+    const alone = new Search()
+      .query(Q.term({ c: 3 }))
+      .exclude(Q.bool({ must_not: [Q.term({ a: 1 })] }));
+    expect(alone.toJSON()).toEqual({
+      query: { bool: { must: [{ term: { c: 3 } }], filter: [{ term: { a: 1 } }] } },
     });
   });
 
@@ -74,6 +101,36 @@ describe('Search body methods', () => {
     });
   });
 
+  test('source objects merge, as elasticsearch-dsl keyword calls do; null removes a key', () => {
+    const s = new Search().source({ includes: ['title'] }).source({ excludes: ['body'] });
+    expect(s.toJSON()).toEqual({ _source: { includes: ['title'], excludes: ['body'] } });
+    expect(s.source({ includes: null as never }).toJSON()).toEqual({
+      _source: { excludes: ['body'] },
+    });
+    expect(
+      new Search()
+        .source(['a'])
+        .source({ excludes: ['b'] })
+        .toJSON(),
+    ).toEqual({
+      _source: { excludes: ['b'] },
+    });
+    expect(new Search().source({}).toJSON()).toEqual({});
+  });
+
+  test('highlight options without a field are left out of the body', () => {
+    expect(new Search().highlight([], { fragment_size: 50 }).toJSON()).toEqual({});
+    expect(new Search().highlight([], { fragment_size: 50 }).highlight(['t']).toJSON()).toEqual({
+      highlight: { fragment_size: 50, fields: { t: {} } },
+    });
+  });
+
+  test('a script field given as a string is its script', () => {
+    expect(new Search().scriptFields({ twice: "doc['n'].value * 2" }).toJSON()).toEqual({
+      script_fields: { twice: { script: "doc['n'].value * 2" } },
+    });
+  });
+
   test('highlight merges fields and options', () => {
     const s = new Search()
       .highlight(['title'], { pre_tags: ['<b>'], post_tags: ['</b>'] })
@@ -94,7 +151,7 @@ describe('Search body methods', () => {
     expect(s.toJSON()).toEqual({
       suggest: {
         fix: { text: 'pyhton', term: { field: 'title' } },
-        auto: { text: 'pyt', completion: { field: 'suggest' } },
+        auto: { prefix: 'pyt', completion: { field: 'suggest' } },
       },
     });
   });
