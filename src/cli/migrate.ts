@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '../core/client.js';
 import { ElastiqError } from '../core/errors.js';
-import type { AuthOptions, ClientOptions } from '../core/transport/client-options.js';
 import { MigrationFailedError } from '../orm/migrations/migration-errors.js';
 import { importModule, listMigrationFiles } from '../orm/migrations/migration-files.js';
 import {
@@ -18,9 +17,20 @@ import {
 } from '../orm/migrations/migration-state.js';
 import type { MigrationLanguage } from '../orm/migrations/migration-templates.js';
 import { DEFAULT_MIGRATIONS_DIR, Migrator } from '../orm/migrations/migrator.js';
+import {
+  type ClusterConnection,
+  clusterUrl,
+  compatibilityOf,
+  clusterConnection as connect,
+  httpUrl as parseHttpUrl,
+} from './connection.js';
 import type { Output } from './local/command.js';
 import { MigrateUsageError } from './migrate-errors.js';
 import { formatGenerate, formatStatus, formatUp, progressLine } from './migrate-output.js';
+
+export { type ClusterConnection, clusterUrl };
+
+const migrateUsage = (message: string) => new MigrateUsageError(message);
 
 export const MIGRATE_USAGE = `Usage: elastiq migrate <up|down|status|create|generate|unlock> [options]
 
@@ -204,18 +214,7 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 
 // Never echoes credentials: user and password are masked in the message.
 function httpUrl(value: string, source: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {}
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    // Never echoed: a URL that does not parse may hold a password anywhere (http://user:pass).
-    const what = url === undefined ? 'does not parse as a URL' : `has the scheme ${url.protocol}`;
-    throw new MigrateUsageError(
-      `${source} must be an http:// or https:// URL such as http://127.0.0.1:9200; it ${what} (not shown: it may hold a credential)`,
-    );
-  }
-  return url;
+  return parseHttpUrl(value, source, migrateUsage);
 }
 
 function stepTimeoutMs(values: Values): number | undefined {
@@ -229,13 +228,7 @@ function stepTimeoutMs(values: Values): number | undefined {
 }
 
 function compatibility(values: Values): 'elasticsearch' | 'opensearch' {
-  const product = values.compatibility ?? 'elasticsearch';
-  if (product !== 'elasticsearch' && product !== 'opensearch') {
-    throw new MigrateUsageError(
-      `--compatibility must be elasticsearch or opensearch, not '${product}'`,
-    );
-  }
-  return product;
+  return compatibilityOf(values, migrateUsage);
 }
 
 function language(values: Values): MigrationLanguage {
@@ -246,157 +239,15 @@ function language(values: Values): MigrationLanguage {
   return lang;
 }
 
-const DEFAULT_URL = 'http://127.0.0.1:9200';
-
-/** The cluster URL: --url, else ELASTICSEARCH_URL, else the default local node. */
-export function clusterUrl(values: Values, env: NodeJS.ProcessEnv = process.env): string {
-  return values.url ?? (env.ELASTICSEARCH_URL || DEFAULT_URL);
-}
-
-/** How `elastiq migrate` reaches its cluster, and where each part comes from. */
-export interface ClusterConnection {
-  /** The client's options: node, auth, CA. */
-  readonly options: ClientOptions;
-  /** The `Cluster: ...` line: scheme://host:port, where it came from; never a credential. */
-  readonly description: string;
-  /** What the user should know before anything is sent (credentials on the command line). */
-  readonly warnings: readonly string[];
-}
-
-const ENV_BASIC = 'ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD';
-const VISIBLE = 'is visible to other users (ps) and kept in shell history';
-
 /**
- * The cluster and credentials: --url, else ELASTICSEARCH_URL, else the local default; basic
- * authentication from the URL or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD, or an API key
- * from --api-key or ELASTICSEARCH_API_KEY (one of them); a CA from --ca or ELASTICSEARCH_CA.
- * A credential on the command line is taken with a warning; anything incomplete or unreadable
- * is a usage error.
+ * The cluster and credentials (src/cli/connection.ts, shared with `elastiq info`); anything
+ * incomplete or unreadable is an ELASTIQ_MIGRATE_USAGE error.
  */
 export function clusterConnection(
   values: Values,
   env: NodeJS.ProcessEnv = process.env,
 ): ClusterConnection {
-  const source =
-    values.url !== undefined ? '--url' : env.ELASTICSEARCH_URL ? 'ELASTICSEARCH_URL' : undefined;
-  const url = httpUrl(clusterUrl(values, env), source ?? 'the default URL');
-  const warnings: string[] = [];
-  const credentials = credentialsOf(url, source, values, env, warnings);
-  const ca = caOf(values, env);
-  if (ca !== undefined && url.protocol !== 'https:') {
-    warnings.push(`warning: the CA of ${ca.from} is not used: ${url.protocol}// is not TLS`);
-  }
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const path = url.pathname === '/' ? '' : url.pathname;
-  const parts = [
-    `Cluster: ${url.protocol}//${url.hostname}:${port}${path} ${source === undefined ? '(default)' : `(from ${source})`}`,
-    ...(credentials === undefined ? [] : [`${credentials.shown} (from ${credentials.from})`]),
-    ...(ca === undefined ? [] : [`CA ${ca.file} (from ${ca.from})`]),
-  ];
-  return {
-    options: {
-      node: url.href,
-      ...(values.compatibility === undefined ? {} : { compatibility: compatibility(values) }),
-      ...(credentials === undefined ? {} : { auth: credentials.auth }),
-      ...(ca === undefined ? {} : { tls: { ca: ca.pem } }),
-    },
-    description: parts.join(', '),
-    warnings,
-  };
-}
-
-interface Credentials {
-  readonly from: string;
-  readonly auth: AuthOptions;
-  /** What the Cluster line says of them: the user, or that it is an API key. */
-  readonly shown: string;
-}
-
-/**
- * At most one source of credentials: the URL's user and password (taken out of `url`, which is
- * then shown and sent without them), ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD, or an API
- * key. One on the command line adds a warning.
- */
-function credentialsOf(
-  url: URL,
-  source: string | undefined,
-  values: Values,
-  env: NodeJS.ProcessEnv,
-  warnings: string[],
-): Credentials | undefined {
-  const found: Credentials[] = [];
-  if (url.username !== '' || url.password !== '') {
-    const username = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
-    found.push({
-      from: `the URL of ${source}`,
-      auth: { username, password },
-      shown: `user ${username}`,
-    });
-    if (source === '--url' && password !== '') {
-      warnings.push(
-        `warning: the password in --url ${VISIBLE}; set ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD (or ELASTICSEARCH_API_KEY) instead`,
-      );
-    }
-    url.username = '';
-    url.password = '';
-  }
-  const username = env.ELASTICSEARCH_USERNAME || undefined;
-  const password = env.ELASTICSEARCH_PASSWORD || undefined;
-  if (username === undefined && password !== undefined) {
-    throw new MigrateUsageError(
-      'ELASTICSEARCH_PASSWORD is set but ELASTICSEARCH_USERNAME is not; set both, or neither',
-    );
-  }
-  if (username !== undefined && password === undefined) {
-    throw new MigrateUsageError(
-      'ELASTICSEARCH_USERNAME is set but ELASTICSEARCH_PASSWORD is not; set both, or neither',
-    );
-  }
-  if (username !== undefined && password !== undefined) {
-    found.push({ from: ENV_BASIC, auth: { username, password }, shown: `user ${username}` });
-  }
-  const flagKey = values['api-key'];
-  const apiKey = flagKey ?? (env.ELASTICSEARCH_API_KEY || undefined);
-  if (apiKey !== undefined) {
-    const from = flagKey !== undefined ? '--api-key' : 'ELASTICSEARCH_API_KEY';
-    found.push({ from, auth: { apiKey }, shown: 'API key' });
-    if (flagKey !== undefined) {
-      warnings.push(
-        `warning: the key given to --api-key ${VISIBLE}; set ELASTICSEARCH_API_KEY instead`,
-      );
-    }
-  }
-  if (found.length > 1) {
-    throw new MigrateUsageError(
-      `Credentials from both ${found.map((f) => f.from).join(' and ')}; give one (unset the other)`,
-    );
-  }
-  return found[0];
-}
-
-function caOf(
-  values: Values,
-  env: NodeJS.ProcessEnv,
-): { file: string; from: string; pem: string } | undefined {
-  const from =
-    values.ca !== undefined ? '--ca' : env.ELASTICSEARCH_CA ? 'ELASTICSEARCH_CA' : undefined;
-  if (from === undefined) return undefined;
-  const file = resolve((values.ca ?? env.ELASTICSEARCH_CA) as string);
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch {
-    throw new MigrateUsageError(
-      `${from}: no file at ${file} (the PEM CA certificate that signed the cluster's)`,
-    );
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new MigrateUsageError(
-      `${from}: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
-    );
-  }
-  return { file, from, pem };
+  return connect(values, env, migrateUsage);
 }
 
 const MODEL_CANDIDATES = [
