@@ -28,7 +28,27 @@ enum Kind {
   Plain = 0,
   Date = 1,
   Inner = 2,
+  /** integer, short, byte: numeric strings read, fractions truncated (Elasticsearch's coerce). */
+  Integer = 3,
+  /** long, unsigned_long: as Integer, and exact (a bigint) beyond 2^53. */
+  Long = 4,
+  /** float, double, half_float, scaled_float: numeric strings read. */
+  Float = 5,
+  /** boolean: "true", "false" and "" read as Elasticsearch reads them. */
+  Boolean = 6,
 }
+
+const NUMBER_KINDS: Readonly<Record<string, Kind>> = {
+  integer: Kind.Integer,
+  short: Kind.Integer,
+  byte: Kind.Integer,
+  long: Kind.Long,
+  unsigned_long: Kind.Long,
+  float: Kind.Float,
+  double: Kind.Float,
+  half_float: Kind.Float,
+  scaled_float: Kind.Float,
+};
 
 /** How epoch numbers of a date field are read: seconds when its `format` is only `epoch_second`. */
 enum DateOut {
@@ -41,6 +61,14 @@ interface FieldPlan {
   readonly property: string;
   readonly name: string;
   readonly kind: Kind;
+  /** The mapping type, for messages. */
+  readonly type: string;
+  /** `typeof` of a value hydration keeps as it is (no call): 'number' for numeric fields. */
+  readonly ready: string;
+  /** An integer type: a number with a fraction is truncated, as Elasticsearch indexes it. */
+  readonly truncate: boolean;
+  /** `ignore_malformed: true`: a value that cannot be read is kept as stored, as Elasticsearch did. */
+  readonly lenient: boolean;
   readonly multi: boolean;
   readonly dateOut: DateOut;
   /** Writes a Date in a form the field's `format` accepts. */
@@ -97,10 +125,11 @@ export function toSource(instance: object, meta: ModelMetadata): Record<string, 
 /**
  * A model (or inner document) instance from a `_source`: `new target()`, then each declared
  * field assigned from its source name (ISO strings and epoch millis become Dates, inner objects
- * become InnerDoc instances, a single value of a `multi` field becomes a one-element array).
- * Undeclared fields are kept for `toSource`. Throws `ORM_INVALID_SOURCE` naming the field path
- * when the source does not fit the model (a string where an object is declared, an unparseable
- * date, a source that is not an object).
+ * become InnerDoc instances, numeric and boolean strings become numbers and booleans as
+ * Elasticsearch's coercion reads them, a single value of a `multi` field becomes a one-element
+ * array). Undeclared fields are kept for `toSource`. Throws `ORM_INVALID_SOURCE` naming the field
+ * path when the source does not fit the model (a string where an object is declared, an
+ * unparseable date or number, a source that is not an object).
  *
  * @example
  * ```ts
@@ -161,7 +190,16 @@ function buildPlan(meta: ModelMetadata): ClassPlan {
 function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
   const inner = field.target && (field.type === 'object' || field.type === 'nested');
   // date_nanos stays as stored: a Date would drop its sub-millisecond digits on the next save.
-  const kind = inner ? Kind.Inner : field.type === 'date' ? Kind.Date : Kind.Plain;
+  const kind = inner
+    ? Kind.Inner
+    : field.type === 'date'
+      ? Kind.Date
+      : field.type === 'boolean'
+        ? Kind.Boolean
+        : // coerce: false: Elasticsearch refused strings and fractions, so none are read either.
+          field.mapping.coerce === false
+          ? Kind.Plain
+          : (NUMBER_KINDS[field.type] ?? Kind.Plain);
   const target = field.target;
   let innerPlan: ClassPlan | undefined;
   const lazy = target ? (): ClassPlan => (innerPlan ??= planOf(target())) : undefined;
@@ -169,6 +207,15 @@ function fieldPlan(meta: ModelMetadata, field: FieldMetadata): FieldPlan {
     property: field.property,
     name: field.name,
     kind,
+    type: field.type,
+    ready:
+      kind === Kind.Boolean
+        ? 'boolean'
+        : kind === Kind.Integer || kind === Kind.Long || kind === Kind.Float
+          ? 'number'
+          : '',
+    truncate: kind === Kind.Integer || kind === Kind.Long,
+    lenient: field.mapping.ignore_malformed === true,
     multi: field.multi,
     dateOut: dateOutput(field.mapping.format),
     yearFirst: readsYearFirst(field.mapping.format),
@@ -223,7 +270,10 @@ function hydrate(plan: ClassPlan, source: Record<string, unknown>, path: string)
     }
     let v = value;
     if (field.multi && !Array.isArray(v) && v !== null && v !== undefined) v = [v];
-    if (field.kind !== Kind.Plain && v !== null && v !== undefined) {
+    // A value that already has the field's type (typeof first) skips the conversion call.
+    if (typeof v === field.ready) {
+      if (field.truncate && !Number.isInteger(v)) v = Math.trunc(v as number);
+    } else if (field.kind !== Kind.Plain && v !== null && v !== undefined) {
       v = convertIn(field, v, path === '' ? key : `${path}.${key}`);
     }
     if (field.transforms?.toClass) v = field.transforms.toClass(v, source);
@@ -247,6 +297,8 @@ function convertIn(field: FieldPlan, value: unknown, path: string): unknown {
 
 function convertOne(field: FieldPlan, value: unknown, path: string): unknown {
   if (field.kind === Kind.Date) return toDate(value, field, path);
+  if (field.kind === Kind.Boolean) return toBoolean(value, field, path);
+  if (field.kind !== Kind.Inner) return toNumber(value, field, path);
   if (!isObject(value)) {
     const plan = field.inner!();
     throw invalidSource(
@@ -290,6 +342,66 @@ function toDate(value: unknown, field: FieldPlan, path: string): Date {
     );
   }
   return new Date(ms);
+}
+
+// ---------------------------------------------------------------- numbers and booleans
+
+// A decimal number as Elasticsearch's coercion reads one from a string (surrounding spaces
+// allowed): sign, digits with an optional fraction, an optional exponent. No hex, no "NaN".
+const NUMERIC = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A value of a numeric field as Elasticsearch coerces it (`coerce` is on by default): a numeric
+ * string becomes a number, integer types drop the fraction (toward zero, as Elasticsearch
+ * indexes them), long types beyond 2^53 become an exact bigint, `""` is no value (null).
+ */
+function toNumber(value: unknown, field: FieldPlan, path: string): unknown {
+  if (typeof value === 'number') return field.truncate ? Math.trunc(value) : value;
+  if (typeof value === 'bigint') {
+    if (field.kind === Kind.Long) return value;
+  } else if (typeof value === 'string') {
+    if (value.trim() === '') return null;
+    const m = NUMERIC.exec(value);
+    if (m !== null && (m[2] !== '' || (m[3] !== undefined && m[3] !== ''))) {
+      const n = field.kind === Kind.Long ? exactInteger(m) : Number(value);
+      if (typeof n === 'bigint') return n;
+      if (Number.isFinite(n)) return field.truncate ? Math.trunc(n) + 0 : n;
+    }
+  }
+  if (field.lenient) return value;
+  throw invalidSource(
+    `${path} is ${describe(value)}, which is not a number for this ${field.type} field; store a number or a numeric string, or set ignore_malformed: true on the field to keep such values`,
+  );
+}
+
+/**
+ * The integer part of a numeric string, exactly: a number within 2^53, a bigint beyond it;
+ * NaN when it is too large for 64 bits (Elasticsearch refuses those).
+ */
+function exactInteger(m: RegExpExecArray): number | bigint {
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = m;
+  const shift = Number(exponent);
+  let digits: string;
+  if (shift >= 0) {
+    if (shift > 40) return Number.NaN;
+    digits = whole + fraction.slice(0, shift).padEnd(shift, '0');
+  } else digits = whole.slice(0, Math.max(0, whole.length + shift));
+  digits = digits.replace(/^0+/, '');
+  if (digits === '') return 0;
+  if (digits.length > 40) return Number.NaN;
+  const big = BigInt(sign + digits);
+  return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : big;
+}
+
+/** A value of a boolean field as Elasticsearch reads it: true, false, "true", "false", "" (false). */
+function toBoolean(value: unknown, field: FieldPlan, path: string): unknown {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (typeof value === 'boolean' || field.lenient) return value;
+  throw invalidSource(
+    `${path} is ${describe(value)}, which is not a boolean: Elasticsearch stores true, false, "true", "false" or "" (false) in a boolean field`,
+  );
 }
 
 function parseDateString(value: string, field: FieldPlan): number {

@@ -82,7 +82,9 @@ describe('validateDocument', () => {
   });
 
   test('the error has code ORM_VALIDATION and a message naming the fields and the way out', () => {
-    const post = fromSource(Post, { likes: 1.5 });
+    // Set after loading: hydration truncates a stored 1.5 in an integer field, as Elasticsearch does.
+    const post = fromSource(Post, {});
+    post.likes = 1.5;
     try {
       validateDocument(post, getModelMetadata(Post));
       expect.unreachable();
