@@ -18,6 +18,7 @@ The op language (a case's `chain` is a list of ops applied to an empty Search):
   {"op": "knn", "kwargs": {..., "filter": EXPR?}}
   {"op": "script_fields", "kwargs": {name: str | {...}}}
   {"op": "extra", "kwargs": {...}}
+  {"op": "params", "kwargs": {...}}                  s.params(**kwargs) (query-string parameters)
 EXPR is {"q": QUERY_JSON} (Q(json)), {"and": [EXPR, EXPR]}, {"or": [EXPR, EXPR]}, {"not": EXPR}.
 
 A case whose body depends on the negation of a bool with a minimum_should_match other than 0 or
@@ -255,6 +256,16 @@ def other_op(r, area):
             else {"script": {"source": "doc['a'].value + params.x", "params": {"x": r.randrange(5)}}}
         )
         return {"op": "script_fields", "kwargs": {name: value}}
+    if area == "params":
+        key = r.choice(["routing", "preference", "request_cache", "search_type", "allow_partial_search_results"])
+        value = {
+            "routing": "r%d" % r.randrange(3),
+            "preference": "_local",
+            "request_cache": r.choice([True, False]),
+            "search_type": r.choice(["query_then_fetch", "dfs_query_then_fetch"]),
+            "allow_partial_search_results": False,
+        }[key]
+        return {"op": "params", "kwargs": {key: value}}
     # extra
     key = r.choice(["min_score", "explain", "track_total_hits", "timeout", "terminate_after", "size", "from"])
     value = {
@@ -283,6 +294,7 @@ AREAS = {
     "knn": 150,
     "script_fields": 150,
     "extra": 150,
+    "params": 150,
     "mixed": 400,
 }
 
@@ -347,6 +359,8 @@ def apply(s, op):
         return s.script_fields(**json.loads(json.dumps(op["kwargs"])))
     if kind == "extra":
         return s.extra(**op["kwargs"])
+    if kind == "params":
+        return s.params(**op["kwargs"])
     raise AssertionError(kind)
 
 
@@ -355,7 +369,10 @@ def run(chain):
         s = Search()
         for op in chain:
             s = apply(s, op)
-        return {"body": json.loads(json.dumps(s.to_dict()))}
+        out = {"body": json.loads(json.dumps(s.to_dict()))}
+        if s._params:
+            out["params"] = json.loads(json.dumps(s._params))
+        return out
     except Exception as e:  # the error Python raised is part of the expected result
         return {"error": type(e).__name__, "message": str(e)}
 
