@@ -19,12 +19,13 @@ import { NodePool } from '../pool/node-pool.js';
 import { JsonSerializer, type Serializer } from '../serializer/json-serializer.js';
 import {
   type ClientOptions,
+  checkRequestOptions,
   type NodePoolLike,
   type ResolvedOptions,
+  requestTimeoutMs,
   resolveOptions,
 } from './client-options.js';
 import { refusesCompatibleWith9 } from './compat.js';
-import { toTimerMilliseconds } from './duration.js';
 import { buildHeaderSets, type HeaderSets, redactHeaders } from './headers.js';
 import {
   type BodyKind,
@@ -295,6 +296,9 @@ export class Transport implements TransportLike {
     params: TransportRequestParams,
     options: TransportRequestOptions,
   ): Promise<PreparedRequest> {
+    // Checked like the client's options (a typo, a string where a boolean goes); the shared empty
+    // options object of most calls skips the check.
+    if (options !== EMPTY_OPTIONS) checkRequestOptions(options);
     const serializer = this.#shared.serializer;
     const encoded = encodeBody(params, serializer);
     let body = encoded.body;
@@ -310,7 +314,7 @@ export class Transport implements TransportLike {
     const timeout =
       options.requestTimeout === undefined
         ? resolved.requestTimeout
-        : toTimerMilliseconds(options.requestTimeout, 'requestTimeout');
+        : requestTimeoutMs(options.requestTimeout);
     const prepared = new PreparedRequest(
       params.method,
       qs.length === 0 ? params.path : params.path + qs,

@@ -199,6 +199,7 @@ describe('every client option is checked at run time', () => {
       name: 'test',
       maxResponseSize: 1000,
       maxCompressedResponseSize: 1000,
+      maxCompressionRatio: 50,
       compatibility: 'elasticsearch',
       compatibleWith: 8,
       losslessIntegers: true,
@@ -242,6 +243,43 @@ describe('requestTimeout: 0 is refused; Infinity means no timeout', () => {
     expect(configError(() => requestTimeoutMs('0s')).option).toBe('requestTimeout');
     expect(requestTimeoutMs(Infinity)).toBe(0);
     expect(requestTimeoutMs('1.5s')).toBe(1500);
+  });
+});
+
+describe('per-request options reach the same checks through the client', () => {
+  it('a typo, a string where a boolean goes and requestTimeout 0 are refused before any request', async () => {
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-elastic-product': 'Elasticsearch',
+      });
+      res.end('{"count":1}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new Client({
+      node: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      for (const [options, option] of [
+        [{ requestTimout: 5 }, 'requestTimout'],
+        [{ retryOnTimeout: 'false' }, 'retryOnTimeout'],
+        [{ requestTimeout: 0 }, 'requestTimeout'],
+      ] as const) {
+        const error = await client.count({ index: 'x' }, options as never).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as ConfigurationError).option).toBe(option);
+      }
+      expect(requests).toBe(0);
+      await expect(
+        client.count({ index: 'x' }, { requestTimeout: Infinity }),
+      ).resolves.toMatchObject({ count: 1 });
+      expect(requests).toBe(1);
+    } finally {
+      await client.close();
+      server.close();
+    }
   });
 });
 
