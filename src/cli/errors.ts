@@ -38,3 +38,24 @@ export class LocalError extends ElastiqError {
     super(message, { code, ...(options.cause !== undefined ? { cause: options.cause } : {}) });
   }
 }
+
+/**
+ * A wrong `elastiq` command line outside `local` and `migrate` (their own codes): an unknown
+ * command, or a bad option of `elastiq info`. The CLI exits with code 2 for it.
+ *
+ * @example
+ * ```ts
+ * throw new CliUsageError("Unknown command 'statsu'");
+ * ```
+ */
+export class CliUsageError extends ElastiqError {
+  static override readonly kind: string = 'CliUsageError';
+  static override readonly defaultCode: string = 'ELASTIQ_USAGE';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, {
+      code: 'ELASTIQ_USAGE',
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+    });
+  }
+}

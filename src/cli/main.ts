@@ -1,18 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { LocalError } from './errors.js';
+import { CliUsageError, LocalError } from './errors.js';
 import { type Output, runLocal } from './local/command.js';
 
 export const USAGE = `Usage: elastiq <command> [options]
 
 Commands:
-  local     a local Elasticsearch for development and tests (start, stop, status, logs)
-  migrate   run, revert, inspect, create and generate ORM migrations (up, down, status, ...)
+  info      the cluster's name, version, health and nodes (ELASTICSEARCH_URL, or --url)
+  local     a local Elasticsearch (or OpenSearch) for development and tests:
+            start, stop, status, logs, env, remove
+  migrate   ORM migrations: up, down, status, create, generate, unlock
 
 Options:
   --help, -h     this help
   --version, -v  the elastiq version
 
-Run 'elastiq local --help' for the local command's options.
+Run 'elastiq <command> --help' for a command's options.
+
+Exit codes: 0 success, 1 failure (the error's code is printed), 2 a wrong command line.
 `;
 
 function packageVersion(): string {
@@ -37,9 +41,14 @@ export const consoleOutput: Output = {
 export async function run(argv: readonly string[], io: Output = consoleOutput): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      // No command is a wrong command line: the usage goes where errors go.
+      io.err(USAGE);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
-      return command === undefined ? 1 : 0;
+      return 0;
     }
     if (command === '--version' || command === '-v') {
       io.out(packageVersion());
@@ -47,12 +56,12 @@ export async function run(argv: readonly string[], io: Output = consoleOutput): 
     }
     if (command === 'local') return await runLocal(rest, io);
     if (command === 'migrate') return await (await import('./migrate.js')).runMigrate(rest, io);
-    io.err(`Unknown command '${command}'\n\n${USAGE}`);
-    return 1;
+    if (command === 'info') return await (await import('./info.js')).runInfo(rest, io);
+    throw new CliUsageError(`Unknown command '${command}'\n\n${USAGE}`);
   } catch (error) {
-    if (error instanceof LocalError) {
+    if (error instanceof LocalError || error instanceof CliUsageError) {
       io.err(`elastiq: ${error.message} [${error.code}]`);
-      return error.code === 'ELASTIQ_LOCAL_USAGE' ? 2 : 1;
+      return error instanceof CliUsageError || error.code === 'ELASTIQ_LOCAL_USAGE' ? 2 : 1;
     }
     throw error;
   }

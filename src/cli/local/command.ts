@@ -43,10 +43,11 @@ Options:
   --nodes <n>        number of nodes (default 1; 3 gives a real cluster for failover tests)
   --secure           security on: TLS on HTTP with a locally made CA, a password for 'elastic'
   --port <p>         first HTTP port (default ${DEFAULT_PORT}); node i uses port+i, transport port+100+i
-  --name <name>      cluster name (default from the mode: single, nodes3, secure)
+  --name <name>      cluster name (default from the mode: single, nodes<n>, secure,
+                     secure-nodes<n>, opensearch-single)
   --engine <e>       elasticsearch (default) or opensearch
   --heap <size>      heap per node (default ${DEFAULT_HEAP})
-  --timeout <s>      seconds to wait for health (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --timeout <s>      seconds the start may take, launching and health wait (default ${DEFAULT_TIMEOUT_MS / 1000})
   --java-home <dir>  the JDK to use (default: ES_JAVA_HOME, else the best JDK found)
   --setting <k=v>    an extra elasticsearch.yml / opensearch.yml setting of every node, such as
                      --setting thread_pool.write.queue_size=1; repeat it for more. Different
@@ -56,6 +57,8 @@ Options:
   --lines <n>        lines for logs (default 50)
   --json             machine-readable output (start, status)
   --quiet            no progress output
+
+Exit codes: 0 success, 1 failure (the error's code is printed), 2 a wrong command line.
 
 Files live in $ELASTIQ_HOME (default: /var/cache/elastiq for root, else ~/.cache/elastiq).
 `;
@@ -221,9 +224,14 @@ async function remove(values: Values, io: Output): Promise<number> {
 export async function runLocal(argv: readonly string[], io: Output): Promise<number> {
   const { values, positionals } = parseLocalArgs(argv);
   const sub = positionals[0];
-  if (values.help || sub === undefined || sub === 'help') {
+  if (sub === undefined && !values.help) {
+    // No subcommand is a wrong command line (exit code 2), like an unknown one.
+    io.err(LOCAL_USAGE);
+    return 2;
+  }
+  if (values.help || sub === 'help') {
     io.out(LOCAL_USAGE);
-    return sub === undefined && !values.help ? 1 : 0;
+    return 0;
   }
   if (positionals.length > 1) {
     throw new LocalError(

@@ -19,16 +19,17 @@ describe('elastiq CLI', () => {
     expect(out[0]).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('prints usage and exits 1 when no command is given', async () => {
-    const { io, out } = capture();
-    expect(await run([], io)).toBe(1);
-    expect(out.join('')).toContain('elastiq <command>');
+  it('prints usage on stderr and exits 2 (a wrong command line) when no command is given', async () => {
+    const { io, err } = capture();
+    expect(await run([], io)).toBe(2);
+    expect(err.join('')).toContain('elastiq <command>');
   });
 
-  it('rejects an unknown command with exit code 1', async () => {
+  it('rejects an unknown command with exit code 2, as migrate and local do', async () => {
     const { io, err } = capture();
-    expect(await run(['frobnicate'], io)).toBe(1);
+    expect(await run(['frobnicate'], io)).toBe(2);
     expect(err.join('')).toContain("Unknown command 'frobnicate'");
+    expect(err.join('')).toContain('[ELASTIQ_USAGE]');
   });
 
   it('shows the local help with every option', async () => {
