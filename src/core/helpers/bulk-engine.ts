@@ -1,4 +1,5 @@
 import { onAbort } from '../connection/abort-signal.js';
+import { indexingPressureOverLimit } from '../transport/retry.js';
 import type { QueryValue, TransportLike } from '../transport/types.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { BulkBatch, operationOfAction } from './bulk-batch.js';
@@ -289,7 +290,11 @@ export class BulkEngine<TDocument> {
       const result = firstValue(items[i]!);
       if (result.error === undefined || result.error === null) {
         this.#acknowledge(batch, position, result, attempt, outcomes);
-      } else if (this.#retryOnStatus.has(result.status) && attempt < this.#retries) {
+      } else if (
+        this.#retryOnStatus.has(result.status) &&
+        attempt < this.#retries &&
+        !permanentRejection(result)
+      ) {
         retry.push(position);
       } else {
         this.#drop(batch, position, result, attempt, outcomes);
@@ -399,5 +404,15 @@ function asyncIteratorOf<T>(source: AsyncIterable<T> | AsyncIterator<T>): AsyncI
   if (typeof (source as AsyncIterator<T>).next === 'function') return source as AsyncIterator<T>;
   throw new TypeError(
     'bulk `datasource` must be an array, an iterable, an async iterable or a Readable',
+  );
+}
+
+/**
+ * A 429 that no retry can cure: indexing pressure refusing an operation larger than its limit
+ * (the document alone is over `indexing_pressure.memory.limit`); it goes to onDrop at once.
+ */
+function permanentRejection(result: BulkHelperItem): boolean {
+  return (
+    result.status === 429 && indexingPressureOverLimit(JSON.stringify(result.error)) !== undefined
   );
 }

@@ -158,6 +158,32 @@ describe('helpers.bulk', () => {
     expect(ids).toEqual(['d0', 'd1', 'd2']);
   });
 
+  it('does not retry an item that indexing pressure refused for its own size: it is dropped at once', async () => {
+    let sent = 0;
+    const { helpers } = await setup((req) => {
+      const lines = parseBulk(req.body);
+      sent += lines.length;
+      const body = bulkResponse(lines, (line) => (line.meta._id === 'd1' ? 429 : 201));
+      const index = lines.findIndex((line) => line.meta._id === 'd1');
+      if (index < 0) return { body };
+      const item = body.items[index]!.index as { error: { reason: string } };
+      item.error.reason =
+        'rejected execution of primary operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, primary_operation_bytes=52428900, max_coordinating_and_primary_bytes=51200000]';
+      return { body };
+    });
+    const dropped: BulkDroppedDocument<Doc>[] = [];
+    const stats = await helpers.bulk({
+      datasource: docs(3),
+      onDocument: indexAction,
+      onDrop: (drop) => dropped.push(drop),
+      retries: 3,
+      wait: 1,
+    });
+    expect(sent).toBe(3); // nothing sent again
+    expect(dropped.map((d) => [d.document.id, d.status, d.retried])).toEqual([['d1', 429, false]]);
+    expect(stats).toMatchObject({ successful: 2, failed: 1, retried: 0 });
+  });
+
   it('retries only 429 items, then calls onDrop with the exact document and action of a mixed batch', async () => {
     const attempts = new Map<string, number>();
     const { helpers, stub } = await setup((req) => {
