@@ -25,7 +25,15 @@ import type {
   MappingTextProperty,
   MappingUnsignedLongNumberProperty,
 } from '../../core/api/generated/types.js';
-import { type FieldDecoratorFactory, fieldFactory } from './field.js';
+import { OrmError } from '../errors.js';
+import {
+  type FieldDecorator,
+  type FieldDecoratorFactory,
+  type FieldOptions,
+  fieldDecorator,
+  fieldFactory,
+} from './field.js';
+import { assertLegacyDecorator } from './legacy-only.js';
 
 /** A geo_point value in any form Elasticsearch accepts: object, `[lon, lat]`, "lat,lon", geohash, WKT. */
 export type GeoPointValue =
@@ -171,8 +179,23 @@ export const Double: FieldDecoratorFactory<MappingDoubleNumberProperty, number> 
 export const HalfFloat: FieldDecoratorFactory<MappingHalfFloatNumberProperty, number> =
   fieldFactory('half_float');
 
+/** `ScaledFloat`'s options: `scaling_factor` is required, as Elasticsearch requires it. */
+export type ScaledFloatOptions = FieldOptions<MappingScaledFloatNumberProperty> & {
+  /** The stored long is the value times this (100 keeps 2 decimals); a positive number. */
+  readonly scaling_factor: number;
+};
+
+/** `ScaledFloat`: like the other field decorator factories, but its options are required. */
+export interface ScaledFloatDecoratorFactory {
+  (options: ScaledFloatOptions & { readonly multi: true }): FieldDecorator<readonly number[]>;
+  (options: ScaledFloatOptions & { readonly multi?: false }): FieldDecorator<number>;
+}
+
 /**
- * A float stored as a long scaled by `scaling_factor` (`scaled_float`).
+ * A float stored as a long scaled by `scaling_factor` (`scaled_float`). `scaling_factor` is
+ * required: Elasticsearch refuses the mapping without it, so the decorator throws
+ * `ORM_INVALID_MODEL` (naming the class and property) when the class is defined without a
+ * positive one.
  * @example
  * ```ts
  * import { Document, Model, ScaledFloat } from 'elastiq/orm';
@@ -182,8 +205,27 @@ export const HalfFloat: FieldDecoratorFactory<MappingHalfFloatNumberProperty, nu
  * }
  * ```
  */
-export const ScaledFloat: FieldDecoratorFactory<MappingScaledFloatNumberProperty, number> =
-  fieldFactory('scaled_float');
+export const ScaledFloat: ScaledFloatDecoratorFactory = ((
+  options?: Readonly<Record<string, unknown>>,
+) => {
+  const decorate = fieldDecorator('scaled_float', options ?? {}, undefined);
+  return (proto: object, propertyKey: string | symbol, descriptor?: unknown): void => {
+    assertLegacyDecorator('A field decorator (scaled_float)', propertyKey);
+    const factor = options?.scaling_factor;
+    if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) {
+      const owner = typeof proto === 'function' ? proto : proto.constructor;
+      const given =
+        factor === undefined
+          ? 'has no scaling_factor'
+          : `has scaling_factor ${typeof factor === 'string' ? JSON.stringify(factor) : String(factor)}`;
+      throw new OrmError(
+        'ORM_INVALID_MODEL',
+        `${owner.name}.${String(propertyKey)}: @ScaledFloat ${given}; pass a positive number, e.g. @ScaledFloat({ scaling_factor: 100 }) to keep 2 decimals (Elasticsearch refuses a scaled_float mapping without one).`,
+      );
+    }
+    decorate(proto, propertyKey, descriptor);
+  };
+}) as unknown as ScaledFloatDecoratorFactory;
 
 /**
  * An unsigned 64-bit integer (`unsigned_long`): a number, or a bigint beyond 2^53.
