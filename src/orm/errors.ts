@@ -17,6 +17,7 @@ export type OrmErrorCode =
   | 'ORM_MAPPING_CONFLICT'
   | 'ORM_INVALID_RESPONSE'
   | 'ORM_PARTIAL_DOCUMENT'
+  | 'ORM_EMPTY_UPDATE'
   | 'ORM_WRITE_FAILED'
   | 'ORM_BULK_FAILED'
   // migrations

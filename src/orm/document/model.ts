@@ -293,7 +293,8 @@ export abstract class Model {
 
   /**
    * Sends only the given fields (a partial update) with concurrency control, and applies them
-   * to this instance (taken back if the update is refused). `null` clears a field.
+   * to this instance (taken back if the update is refused). `null` clears a field. An update
+   * that names no field of the model (`{}`) is refused with ORM_EMPTY_UPDATE before any request.
    *
    * @example
    * ```ts

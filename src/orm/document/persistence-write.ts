@@ -2,6 +2,7 @@
  * The writes behind `save`, `update`, `delete` and `reload`: each sends the seqNo guard of the
  * write this instance last saw, and turns a refusal into the ORM error that says what to do.
  */
+import { OrmError } from '../errors.js';
 import { getDocumentMetadata } from '../metadata/registry.js';
 import type { ModelMetadata } from '../metadata/types.js';
 import { resolveClient } from './connections.js';
@@ -103,7 +104,31 @@ export function updateDocument(
   partial: Readonly<Record<string, unknown>>,
   options: UpdateOptions = {},
 ): Promise<void> {
+  // Refused before it waits for the instance's other writes: it would send nothing to change.
+  const empty = emptyUpdate(doc, partial);
+  if (empty) return Promise.reject(empty);
   return serialized(doc, () => update(doc, partial, options));
+}
+
+/**
+ * ORM_EMPTY_UPDATE when `partial` names no field of the model: Elasticsearch would get a no-op
+ * `{ "doc": {} }` (properties without a field decorator are not stored, so not sent).
+ */
+function emptyUpdate(doc: object, partial: unknown): OrmError | undefined {
+  const model = modelOf(doc);
+  const keys = typeof partial === 'object' && partial !== null ? Object.keys(partial) : [];
+  const fields = getDocumentMetadata(model).fields;
+  if (keys.some((k) => fields.has(k))) return undefined;
+  const given =
+    keys.length === 0
+      ? typeof partial === 'object' && partial !== null
+        ? 'no fields'
+        : `${partial === null ? 'null' : typeof partial} instead of an object of fields`
+      : `only ${keys.join(', ')}, which ${keys.length === 1 ? 'is not a field' : 'are not fields'} of the model (no field decorator, so not stored)`;
+  return new OrmError(
+    'ORM_EMPTY_UPDATE',
+    `Cannot update a ${model.name} with ${given}: the update would change nothing. Pass at least one field, e.g. doc.update({ ${[...fields.keys()][0] ?? 'field'}: value }), or use save() to write the whole document.`,
+  );
 }
 
 async function update(
