@@ -20,6 +20,9 @@ The op language (a case's `chain` is a list of ops applied to an empty Search):
   {"op": "extra", "kwargs": {...}}
   {"op": "params", "kwargs": {...}}                  s.params(**kwargs) (query-string parameters)
 EXPR is {"q": QUERY_JSON} (Q(json)), {"and": [EXPR, EXPR]}, {"or": [EXPR, EXPR]}, {"not": EXPR}.
+Bool clause lists are always arrays: elastiq keeps a single clause object as given (round-trip),
+Python makes it a list. Not generated: sort("-_score") (Python refuses a valid sort), suggest
+regex, a string or dict given to source() positionally, rescore (no Python method).
 
 A case whose body depends on the negation of a bool with a minimum_should_match other than 0 or
 1 also carries `rule12`: the body built with elastiq's negation of such a bool (the should set

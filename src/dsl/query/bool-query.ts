@@ -221,7 +221,7 @@ function orBool(self: Query<any>, other: Clause): Clause {
 export function notClause(a: Clause): Clause {
   if (isQuery(a, 'match_all')) return makeQuery('match_none', {});
   if (isQuery(a, 'match_none')) return makeQuery('match_all', {});
-  if (!isBool(a)) return bool({ must_not: [a] });
+  if (!isBool(a)) return boolOf('must_not', a);
   const p = parts(a);
   if (!p.must.length && !p.filter.length && !p.should.length && !p.must_not.length) {
     return makeQuery('match_none', {}); // an empty bool matches everything
