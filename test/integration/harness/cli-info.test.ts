@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type ClusterInfoReport, runInfo } from '../../../src/cli/info.js';
-import { openSearchMissing, openSearchNode, singleNode } from '../../support/cluster.js';
+import {
+  openSearchMissing,
+  openSearchNode,
+  secureNode,
+  secureNodeMissing,
+  singleNode,
+} from '../../support/cluster.js';
 import { plainRequest } from './http.js';
 
 function capture() {
@@ -54,6 +60,35 @@ describe.skipIf(openSearchMissing !== undefined)(
       const report = JSON.parse(out.join('')) as ClusterInfoReport;
       expect(report.version).toMatch(/^[23]\.\d+\.\d+$/);
       expect(report.nodes).toHaveLength(1);
+    });
+  },
+);
+
+describe.skipIf(secureNodeMissing !== undefined)(
+  `elastiq info against the secure node ${secureNodeMissing ?? ''}`,
+  () => {
+    it('takes the URL, user, password and CA from the environment', async () => {
+      const env = {
+        ELASTICSEARCH_URL: secureNode!.url,
+        ELASTICSEARCH_USERNAME: secureNode!.username!,
+        ELASTICSEARCH_PASSWORD: secureNode!.password!,
+        ...(secureNode!.caFile ? { ELASTICSEARCH_CA: secureNode!.caFile } : {}),
+      };
+      const { io, out, err } = capture();
+      expect(await runInfo(['--json'], io, env)).toBe(0);
+      expect(JSON.parse(out.join('')).number_of_nodes).toBeGreaterThan(0);
+      expect(err.join('\n')).toContain(`user ${secureNode!.username}`);
+      expect(err.join('\n')).not.toContain(secureNode!.password!);
+    });
+
+    it('exits 1 with the 401 when no credentials are given', async () => {
+      const { io, err } = capture();
+      const env = {
+        ELASTICSEARCH_URL: secureNode!.url,
+        ...(secureNode!.caFile ? { ELASTICSEARCH_CA: secureNode!.caFile } : {}),
+      };
+      expect(await runInfo(['--quiet'], io, env)).toBe(1);
+      expect(err.join('\n')).toContain('401');
     });
   },
 );

@@ -76,14 +76,17 @@ describe.each(targets)('GET / and HEAD / on %s', (_label, target) => {
     },
   );
 
-  it.skipIf(target === undefined)('client.ping() is true: HEAD / answers 200 as Elasticsearch', async () => {
-    const client = clientOf(target!);
-    clients.push(client);
-    expect(await client.ping()).toBe(true);
-    const head = await client.ping(undefined, { meta: true });
-    expect(head.statusCode).toBe(200);
-    expect(head.headers['x-elastic-product']).toBe('Elasticsearch');
-  });
+  it.skipIf(target === undefined)(
+    'client.ping() is true: HEAD / answers 200 as Elasticsearch',
+    async () => {
+      const client = clientOf(target!);
+      clients.push(client);
+      expect(await client.ping()).toBe(true);
+      const head = await client.ping(undefined, { meta: true });
+      expect(head.statusCode).toBe(200);
+      expect(head.headers['x-elastic-product']).toBe('Elasticsearch');
+    },
+  );
 });
 
 describe.skipIf(threeNodes === undefined)('GET / on each node of the 3-node cluster', () => {

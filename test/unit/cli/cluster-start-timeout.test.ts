@@ -70,6 +70,5 @@ describe('local start --timeout', () => {
       const pid = readPid(pidFile);
       if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
-  }, // Far below the launcher's 300 s: without the bound the start waits for it.
-  60_000);
+  }, 60_000); // Far below the launcher's 300 s: without the bound the start waits for it.
 });
