@@ -136,7 +136,6 @@ const BASE = {
     types: ['node'],
     strict: true,
     experimentalDecorators: true,
-    declaration: true,
     // Type-checks the package's own .d.ts files too, unless a compile asks otherwise.
     skipLibCheck: false,
   },

@@ -15,6 +15,7 @@ import {
   type Packed,
   pack,
   pool,
+  type Resolution,
   sh,
   TYPESCRIPTS,
   type TypeScriptAlias,
@@ -106,11 +107,20 @@ describe('the packed tarball installed into a new project', () => {
     for (const [alias, minor] of Object.entries(TYPESCRIPTS))
       expect(await installedVersion(consumer, alias as TypeScriptAlias)).toMatch(`${minor}.`);
     const aliases = Object.keys(TYPESCRIPTS) as TypeScriptAlias[];
-    // nodenext also type-checks the package's .d.ts files (skipLibCheck off); bundler skips them.
-    const compiled = await pool(2, [
-      ...aliases.map((alias) => () => compile(consumer, alias, 'nodenext')),
-      ...aliases.map((alias) => () => compile(consumer, alias, 'bundler', { skipLibCheck: true })),
-    ]);
+    // The package's own .d.ts files are type-checked (skipLibCheck off) by 6.0 under nodenext and
+    // by 7.0 under both; 5.9 wrote them from sources the project's typecheck checks with 5.9, and a
+    // full check of the generated API types costs 13-17 s of CPU with 5.9 or 6.0 (2 s with 7.0).
+    const libChecked = (alias: TypeScriptAlias, resolution: Resolution) =>
+      alias === 'typescript70' || (alias === 'typescript60' && resolution === 'nodenext');
+    const compiled = await pool(
+      2,
+      aliases.flatMap((alias) =>
+        (['nodenext', 'bundler'] as const).map(
+          (resolution) => () =>
+            compile(consumer, alias, resolution, { skipLibCheck: !libChecked(alias, resolution) }),
+        ),
+      ),
+    );
     expect(compiled.filter((result) => result.errors !== undefined)).toEqual([]);
     for (const alias of aliases) {
       const out = join(consumer, `out-${alias}`);
