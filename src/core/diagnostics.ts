@@ -40,6 +40,18 @@ export interface RetryDiagnostic {
   readonly delayMs: number;
 }
 
+/** A response carried `Warning` headers (Elasticsearch's deprecation warnings). */
+export interface WarningDiagnostic {
+  readonly requestId: number;
+  readonly name: string;
+  readonly method: string;
+  readonly path: string;
+  readonly node: string;
+  readonly statusCode: number;
+  /** The decoded messages, one per warning. */
+  readonly warnings: readonly string[];
+}
+
 /** A sniff ended. */
 export interface SniffDiagnostic {
   readonly name: string;
@@ -61,6 +73,7 @@ export interface DiagnosticEvents {
   request: RequestDiagnostic;
   response: ResponseDiagnostic;
   retry: RetryDiagnostic;
+  warning: WarningDiagnostic;
   sniff: SniffDiagnostic;
   resurrect: ResurrectDiagnostic;
 }
@@ -68,7 +81,8 @@ export interface DiagnosticEvents {
 export type DiagnosticEventName = keyof DiagnosticEvents;
 
 /**
- * Channel names: `elastiq:request`, `elastiq:response`, `elastiq:retry`, `elastiq:sniff`, `elastiq:resurrect`.
+ * Channel names: `elastiq:request`, `elastiq:response`, `elastiq:retry`, `elastiq:warning`,
+ * `elastiq:sniff`, `elastiq:resurrect`.
  *
  * @example
  * import { diagnosticChannels, type RetryDiagnostic } from 'elastiq';
@@ -80,6 +94,7 @@ export const diagnosticChannels = {
   request: diagnosticsChannel.channel('elastiq:request'),
   response: diagnosticsChannel.channel('elastiq:response'),
   retry: diagnosticsChannel.channel('elastiq:retry'),
+  warning: diagnosticsChannel.channel('elastiq:warning'),
   sniff: diagnosticsChannel.channel('elastiq:sniff'),
   resurrect: diagnosticsChannel.channel('elastiq:resurrect'),
 } as const;

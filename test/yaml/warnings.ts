@@ -1,6 +1,15 @@
 // The `warnings`, `allowed_warnings`, `warnings_regex` and `allowed_warnings_regex` options of a
 // YAML `do` step, checked against the `Warning` headers of the response as Elasticsearch's own
-// YAML runner does (rest-api-spec/test/README, DoSection#checkWarningHeaders).
+// YAML runner does (rest-api-spec/test/README, DoSection#checkWarningHeaders). The header itself is
+// read by the client's own parser (src/core/transport/warnings.ts).
+
+import {
+  elasticsearchWarningText,
+  escapeAndEncode,
+  warningHeaders,
+} from '../../src/core/transport/warnings.js';
+
+export { escapeAndEncode, warningHeaders };
 
 /** What a `do` step says about the warnings its response may carry. */
 export interface WarningExpectations {
@@ -28,24 +37,6 @@ export const NO_WARNINGS: WarningExpectations = {
 
 /** A `do` step whose warning options cannot be used (not a list of strings, a bad regex). */
 export class InvalidWarningOption extends Error {}
-
-// `299 Elasticsearch-<version>-<hash> "<text>"`, as HeaderWarning#WARNING_HEADER_PATTERN.
-const WARNING_HEADER = new RegExp(
-  [
-    '^299 Elasticsearch-',
-    // a version (left out by builds whose version is not semantic)
-    '(?:\\d+\\.\\d+\\.\\d+(?:-(?:alpha|beta|rc)\\d+)?(?:-SNAPSHOT)?-)?',
-    '(?:[a-f0-9]{7}(?:[a-f0-9]{33})?|unknown) ', // the build hash
-    '"(.*?)"', // the text, matched lazily so that a date after it is not taken for part of it
-    '(?: "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} ',
-    '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)',
-    ' \\d{4} \\d{2}:\\d{2}:\\d{2} GMT")?$', // an optional date (older servers sent one)
-  ].join(''),
-  's',
-);
-
-// RFC 7230 qdtext once the escaping backslashes and escaped quotes are set aside.
-const QDTEXT = /^[\t !\x23-\x5b\x5d-\x7e\x80-\xff]*$/;
 
 // A warning about a request body may start with the parser position `[file][line:column] `.
 const XCONTENT_LOCATION = /^\[.*?\]\[-?\d+:-?\d+\] /;
@@ -96,77 +87,12 @@ function wholeMatch(source: string): WarningPattern {
 }
 
 /**
- * The `Warning` header values of a response, one per warning: repeated headers arrive as an
- * array, and a connection that joins them gives one comma-separated value (RFC 7234 `1#warning`).
- */
-export function warningHeaders(headers: Readonly<Record<string, unknown>> | undefined): string[] {
-  const out: string[] = [];
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'warning' || value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value])
-      out.push(...splitWarnings(String(item)));
-  }
-  return out;
-}
-
-// Splits at commas outside quoted strings (a warning text may hold commas and escaped quotes).
-function splitWarnings(value: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted && c === '\\') i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
-      parts.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(value.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
-/**
  * The warning text of a header as sent (quotes and backslashes still escaped, other characters
  * percent-encoded), without a leading parser position; undefined when the header is not in
  * Elasticsearch's format.
  */
 export function warningText(header: string): string | undefined {
-  const text = WARNING_HEADER.exec(header)?.[1];
-  if (text === undefined || !QDTEXT.test(text.replace(/[\\"]/g, ''))) return undefined;
-  return text.replace(XCONTENT_LOCATION, '');
-}
-
-// What an RFC 7230 quoted-string holds as is; `%` is always encoded so that it stays unambiguous.
-function needsEncoding(code: number): boolean {
-  if (code === 0x09 || code === 0x20 || code === 0x21 || code === 0x22) return false;
-  if (code === 0x23 || code === 0x24) return false;
-  if (code >= 0x26 && code <= 0x7e) return false;
-  return !(code >= 0x80 && code <= 0xff);
-}
-
-/**
- * A warning text as Elasticsearch writes it into the header (HeaderWarning#escapeAndEncode):
- * `\` and `"` escaped with a backslash, then every run of characters outside the quoted-string set
- * percent-encoded as UTF-8. A test's expected text is compared in this form.
- */
-export function escapeAndEncode(text: string): string {
-  const escaped = text.replace(/[\\"]/g, (c) => `\\${c}`);
-  let out = '';
-  let i = 0;
-  while (i < escaped.length) {
-    if (!needsEncoding(escaped.charCodeAt(i))) {
-      out += escaped[i++];
-      continue;
-    }
-    const start = i;
-    while (i < escaped.length && needsEncoding(escaped.charCodeAt(i))) i++;
-    for (const byte of Buffer.from(escaped.slice(start, i), 'utf8')) {
-      out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    }
-  }
-  return out;
+  return elasticsearchWarningText(header)?.replace(XCONTENT_LOCATION, '');
 }
 
 /**

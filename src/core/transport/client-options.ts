@@ -12,7 +12,7 @@ import type { NodeSelector } from '../pool/selectors.js';
 import type { JsonSerializerOptions, Serializer } from '../serializer/json-serializer.js';
 import { cloudIdToUrl } from './cloud-id.js';
 import { MAX_TIMER_MS, toMilliseconds, toTimerMilliseconds } from './duration.js';
-import type { TransportRequestOptions } from './types.js';
+import type { TransportRequestOptions, WarningMeta } from './types.js';
 
 /** A node: its URL, or its URL with headers sent to it only and its roles. */
 export type NodeInput =
@@ -114,7 +114,17 @@ export interface ClientOptions {
   readonly prototypePoisoning?: JsonSerializerOptions['prototypePoisoning'];
   /** Send the `x-elastic-client-meta` header. Default true. */
   readonly enableMetaHeader?: boolean | undefined;
+  /**
+   * What to do with the `Warning` headers of a response (Elasticsearch's deprecation warnings).
+   * Default: each distinct message once per client through `process.emitWarning` (type
+   * `ElasticsearchDeprecationWarning`); false: nothing; a function receives the messages and
+   * the request they answered. Results with `meta: true` carry them as `warnings` either way.
+   */
+  readonly onWarning?: false | WarningHandler | undefined;
 }
+
+/** Receives the decoded messages of a response's `Warning` headers. */
+export type WarningHandler = (warnings: readonly string[], meta: WarningMeta) => void;
 
 /** Options resolved and checked once, at construction. */
 export interface ResolvedOptions {
@@ -264,6 +274,9 @@ const OPTION_SCHEMAS = {
     .enum(['remove', 'error', 'ignore'])
     .describe("'remove', 'error' or 'ignore'"),
   enableMetaHeader: bool(),
+  onWarning: z
+    .union([z.literal(false), z.custom<WarningHandler>(isFunction)])
+    .describe('false or a function (warnings, meta) => void'),
 } satisfies OptionSchemas;
 
 const OPTION_NAMES = Object.keys(OPTION_SCHEMAS);

@@ -52,7 +52,9 @@ import type {
   TransportRequestOptionsWithMeta,
   TransportRequestParams,
   TransportResult,
+  WarningMeta,
 } from './types.js';
+import { parseWarnings } from './warnings.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -91,6 +93,8 @@ interface SharedState {
   compatNegotiable: boolean;
   /** A bodiless 400 (HEAD) made us probe the node's compatibility once already. */
   compatProbed: boolean;
+  /** Warning messages already passed to process.emitWarning (the default `onWarning`). */
+  readonly emittedWarnings: Set<string>;
 }
 
 /**
@@ -194,6 +198,7 @@ export class Transport implements TransportLike {
       compatNegotiable:
         options.compatibility !== 'opensearch' && options.compatibleWith === undefined,
       compatProbed: false,
+      emittedWarnings: new Set(),
     };
     const sniffs =
       options.sniffOnStart || resolved.sniffInterval > 0 || options.sniffOnConnectionFault;
@@ -493,8 +498,13 @@ export class Transport implements TransportLike {
     const success = statusCode >= 200 && statusCode < 300;
     if (success && this.#productCheck)
       this.#checkProduct(response, requestId, connection, attempts, errors);
+    // Parsed only when the header is there: most responses carry none.
+    const warnings =
+      response.headers.warning === undefined
+        ? null
+        : this.#warnings(response, prepared, requestId, connection, attempts);
     if (options.asBoolean === true && (success || statusCode === 404)) {
-      return this.#wrap(success, response, options, requestId, connection, attempts);
+      return this.#wrap(success, response, options, requestId, connection, attempts, warnings);
     }
     let body: unknown = response.body;
     if (typeof body === 'string' && body.length > 0 && params.method !== 'HEAD') {
@@ -526,7 +536,53 @@ export class Transport implements TransportLike {
         hint,
       );
     }
-    return this.#wrap(body, response, options, requestId, connection, attempts);
+    return this.#wrap(body, response, options, requestId, connection, attempts, warnings);
+  }
+
+  // Step: the `Warning` headers of a response reach the caller (event, `onWarning`).
+  #warnings(
+    response: ConnectionResponse,
+    prepared: PreparedRequest,
+    requestId: number,
+    connection: Connection,
+    attempts: number,
+  ): string[] | null {
+    const warnings = parseWarnings(response.headers.warning);
+    if (warnings === null) return null;
+    const diagnostics = this.#shared.diagnostics;
+    if (diagnostics.active('warning')) {
+      diagnostics.emit('warning', {
+        requestId,
+        name: this.name,
+        method: prepared.method,
+        path: prepared.path,
+        node: connection.url.href,
+        statusCode: response.statusCode,
+        warnings,
+      });
+    }
+    const onWarning = this.#options.onWarning;
+    if (onWarning === false) return warnings;
+    const meta = {
+      ...this.#meta(requestId, connection, attempts),
+      method: prepared.method,
+      path: prepared.path,
+      statusCode: response.statusCode,
+    };
+    if (onWarning === undefined) {
+      emitProcessWarnings(warnings, meta, this.#shared.emittedWarnings);
+      return warnings;
+    }
+    try {
+      onWarning(warnings, meta);
+    } catch (err) {
+      // The response stays the caller's; the handler's failure is reported, not swallowed.
+      const message = err instanceof Error ? err.message : String(err);
+      process.emitWarning(`The onWarning client option threw: ${message}`, {
+        type: 'ElastiqWarningHandlerError',
+      });
+    }
+    return warnings;
   }
 
   // A 2xx text answer that is not labelled JSON. Elasticsearch's own text formats (the cat APIs
@@ -555,12 +611,14 @@ export class Transport implements TransportLike {
     requestId: number,
     connection: Connection,
     attempts: number,
+    warnings: string[] | null,
   ): unknown {
     if (options.meta !== true) return body;
     return {
       body,
       statusCode: response.statusCode,
       headers: response.headers as ResponseHeaders,
+      warnings,
       meta: this.#meta(requestId, connection, attempts),
     } satisfies TransportResult;
   }
@@ -732,6 +790,28 @@ export class Transport implements TransportLike {
       name: this.name,
       nodes: this.#shared.pool.connections.map((connection) => connection.url.href),
     };
+  }
+}
+
+// Distinct messages remembered per client; past this many the memory starts over, so a client
+// that meets endless distinct warnings (query positions in the text) stays bounded.
+const MAX_EMITTED_WARNINGS = 1000;
+
+// The default `onWarning`: each distinct message once per client, as Node reports its own
+// deprecations.
+function emitProcessWarnings(
+  warnings: readonly string[],
+  meta: WarningMeta,
+  emitted: Set<string>,
+): void {
+  for (const message of warnings) {
+    if (emitted.has(message)) continue;
+    if (emitted.size >= MAX_EMITTED_WARNINGS) emitted.clear();
+    emitted.add(message);
+    process.emitWarning(message, {
+      type: 'ElasticsearchDeprecationWarning',
+      detail: `Answered ${meta.method} ${meta.path} on ${meta.node ?? 'the node'} (client ${meta.name}). Set the client option onWarning to handle these, or to false to silence them.`,
+    });
   }
 }
 

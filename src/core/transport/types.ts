@@ -38,7 +38,7 @@ export interface TransportRequestOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Extra query-string parameters merged over the request's own. */
   readonly querystring?: Readonly<Record<string, QueryValue>> | undefined;
-  /** Resolve with `{ body, statusCode, headers, meta }` instead of the body. */
+  /** Resolve with `{ body, statusCode, headers, warnings, meta }` instead of the body. */
   readonly meta?: boolean | undefined;
   readonly compression?: boolean | undefined;
   readonly opaqueId?: string | undefined;
@@ -62,10 +62,22 @@ export interface RequestMeta {
   readonly aborted: boolean;
 }
 
+/** The request a `Warning` header answered: what `onWarning` receives after the messages. */
+export interface WarningMeta extends RequestMeta {
+  readonly method: string;
+  readonly path: string;
+  readonly statusCode: number;
+}
+
 export interface TransportResult<TBody = unknown> {
   readonly body: TBody;
   readonly statusCode: number;
   readonly headers: ResponseHeaders;
+  /**
+   * The messages of the response's `Warning` headers (deprecations, mostly), decoded; null when
+   * there were none.
+   */
+  readonly warnings: string[] | null;
   readonly meta: RequestMeta;
 }
 

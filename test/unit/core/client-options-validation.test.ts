@@ -205,6 +205,7 @@ describe('every client option is checked at run time', () => {
       losslessIntegers: true,
       prototypePoisoning: 'error',
       enableMetaHeader: false,
+      onWarning: () => {},
     };
     const resolved = resolveOptions(options);
     expect(resolved.nodes).toHaveLength(3);
