@@ -34,12 +34,25 @@ export interface Output {
   readonly stderr: string;
 }
 
+/**
+ * The environment without what an `npm test` above us sets for the repository (its package's
+ * fields, the lifecycle event, `npm_config_local_prefix`): a command in the consumer project is
+ * the consumer's, as when a user runs it. npm's own settings (cache, registry, userconfig) stay.
+ */
+function consumerEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^npm_(?:package_|lifecycle_|config_local_prefix$)/i.test(name),
+    ),
+  );
+}
+
 /** Runs a command; a non-zero exit rejects with its output in the message. */
 export async function sh(
   command: string,
   args: readonly string[],
   cwd: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = consumerEnv(),
 ): Promise<Output> {
   try {
     return await run(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
