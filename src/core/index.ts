@@ -19,6 +19,7 @@ export type {
   ResurrectDiagnostic,
   RetryDiagnostic,
   SniffDiagnostic,
+  WarningDiagnostic,
 } from './diagnostics.js';
 export { diagnosticChannels } from './diagnostics.js';
 export type { ErrorRequestMeta, ErrorResponseHeaders, ErrorResponseMeta } from './errors.js';
@@ -53,6 +54,7 @@ export type {
   ClientOptions,
   NodeInput,
   NodePoolLike,
+  WarningHandler,
 } from './transport/index.js';
 export { Transport } from './transport/index.js';
 export type * from './transport/types.js';

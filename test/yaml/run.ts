@@ -168,7 +168,8 @@ interface Connection {
 }
 
 async function connect(target: Target): Promise<Connection> {
-  const client = new Client(target.options);
+  // The runner checks each test's warnings itself; printing them as process warnings is noise.
+  const client = new Client({ ...target.options, onWarning: false });
   const runner = new StepRunner(client, new Stash(), REQUEST_TIMEOUT);
   const cleanup = { call: (api: string) => runner.method(api) };
   if (target.security)

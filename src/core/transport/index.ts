@@ -1,4 +1,10 @@
-export type { AuthOptions, ClientOptions, NodeInput, NodePoolLike } from './client-options.js';
+export type {
+  AuthOptions,
+  ClientOptions,
+  NodeInput,
+  NodePoolLike,
+  WarningHandler,
+} from './client-options.js';
 export { cloudIdToUrl } from './cloud-id.js';
 export { toMilliseconds } from './duration.js';
 export { redactHeaders } from './headers.js';
