@@ -1,7 +1,3 @@
-import {
-  HelperShardFailureError,
-  type ShardFailureSummary,
-} from '../../core/helpers/helper-errors.js';
 import { parseAggregation } from '../aggs/parse-aggregation.js';
 import type { SearchBody } from '../generated/catalogue.js';
 import type * as S from '../generated/spec-types.js';
@@ -15,6 +11,7 @@ import type { RawHit } from '../response/aggregation-results.js';
 import { type Hit, Response, type SearchResponseBody, toHit } from '../response/response.js';
 import type { ByQueryResponseBody, CountResponseBody } from './client.js';
 import { COUNT_QUERY_PARAMS, DELETE_BY_QUERY_PARAMS, pickParams } from './endpoint-params.js';
+import { pitSearchOver, scrollSearchOver } from './paging.js';
 import {
   initialState,
   type QueryArg,
@@ -61,21 +58,19 @@ function initialSearch(options: RequestOptions = {}): SearchState {
   };
 }
 
-// iterate()/scan() read everything: a failed shard must fail them, not leave documents out
-// silently (a caller's params() may still allow partial results).
-const PARTIAL_FAILS = { allow_partial_search_results: false } as const;
-
 /** Options of `iterate()`. */
 export interface IterateOptions {
-  /** How long Elasticsearch keeps the point in time between pages (default `1m`). */
+  /** How long Elasticsearch keeps the point in time between pages (default: the helper's, `1m`). */
   readonly keepAlive?: string;
   /** Hits per page (default 1000). */
   readonly size?: number;
+  /** Read this many slices of the point in time in parallel (hits then come in no particular order). */
+  readonly slices?: number;
 }
 
 /** Options of `scan()`. */
 export interface ScanOptions {
-  /** How long Elasticsearch keeps the scroll context between pages (default `5m`). */
+  /** How long Elasticsearch keeps the scroll context between pages (default: the helper's, `1m`). */
   readonly scroll?: string;
   /** Hits per page (default 1000). */
   readonly size?: number;
@@ -495,7 +490,9 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
 
   /**
    * Every matching hit, page by page, through a point in time and `search_after` (consistent
-   * while the index changes). The point in time is closed however the loop ends.
+   * while the index changes): the loop of `client.helpers.pitSearch`, so 429 answers are
+   * retried, `slices` reads slices in parallel and `routing`/`preference` go to the
+   * point-in-time open. The point in time is closed however the loop ends.
    *
    * @example
    * ```ts
@@ -506,43 +503,25 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
    */
   async *iterate(options: IterateOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
     const client = this.client();
-    const keepAlive = options.keepAlive ?? '1m';
-    const size = options.size ?? 1000;
-    const opened = (await client.openPointInTime({
-      ...this.indexParam(),
-      keep_alive: keepAlive,
-    })) as { id: string };
-    let id = opened.id;
-    try {
-      const base = this.toJSON();
-      delete base.from;
-      base.size = size;
-      base.sort ??= ['_shard_doc'];
-      base.track_total_hits ??= false;
-      let after: readonly unknown[] | undefined;
-      for (;;) {
-        const request = {
-          ...PARTIAL_FAILS,
-          ...toPlain(this.state.params),
-          ...base,
-          pit: { id, keep_alive: keepAlive },
-        };
-        if (after) request.search_after = after;
-        const page = (await client.search(request)) as SearchResponseBody;
-        id = page.pit_id ?? id;
-        const hits = page.hits.hits;
-        for (const raw of hits) yield this.makeHit(raw);
-        if (hits.length < size) return;
-        after = hits[hits.length - 1]!.sort;
-      }
-    } finally {
-      await ignoreGone(client.closePointInTime({ id }));
-    }
+    const body = this.toJSON();
+    // The helper opens its own point in time and pages with size/search_after.
+    delete body.from;
+    delete body.pit;
+    const params: Record<string, unknown> & { index: string } = {
+      index: this.indexParam().index ?? '_all',
+      ...toPlain(this.state.params),
+      ...body,
+      size: options.size ?? 1000,
+    };
+    if (options.keepAlive !== undefined) params.keepAlive = options.keepAlive;
+    if (options.slices !== undefined) params.slices = options.slices;
+    for await (const page of pitSearchOver(client, params)) yield* this.pageHits(page.body);
   }
 
   /**
-   * Every matching hit through the scroll API (unordered unless sorted); the scroll is cleared
-   * however the loop ends.
+   * Every matching hit through the scroll API (the loop of `client.helpers.scrollSearch`: 429 answers are
+   * retried, a later page that lost shards fails the loop); unordered (`_doc`) unless sorted.
+   * The scroll is cleared however the loop ends.
    *
    * @example
    * ```ts
@@ -551,45 +530,22 @@ export class Search<TDoc = any, Aggs extends AggregationMap = {}, THit = TDoc> e
    */
   async *scan(options: ScanOptions = {}): AsyncGenerator<Hit<THit>, void, undefined> {
     const client = this.client();
-    const scroll = options.scroll ?? '5m';
     const body = this.toJSON();
     delete body.from;
-    body.size = options.size ?? 1000;
     body.sort ??= ['_doc'];
-    let page = (await client.search({
+    const params: Record<string, unknown> = {
       ...this.indexParam(),
-      ...PARTIAL_FAILS,
       ...toPlain(this.state.params),
       ...body,
-      scroll,
-    })) as SearchResponseBody;
-    let scrollId = page._scroll_id;
-    // allow_partial_search_results guards only the first search: a later page can lose shards.
-    const allowPartial = String(this.state.params.allow_partial_search_results) === 'true';
-    try {
-      while (page.hits.hits.length > 0) {
-        for (const raw of page.hits.hits) yield this.makeHit(raw);
-        if (!scrollId) return;
-        page = (await client.scroll({ scroll_id: scrollId, scroll })) as SearchResponseBody;
-        scrollId = page._scroll_id ?? scrollId;
-        const shards = page._shards as ShardFailureSummary | undefined;
-        if (!allowPartial && shards && shards.failed > 0) throw new HelperShardFailureError(shards);
-      }
-    } finally {
-      if (scrollId) await ignoreGone(client.clearScroll({ scroll_id: scrollId }));
-    }
+      size: options.size ?? 1000,
+    };
+    if (options.scroll !== undefined) params.scroll = options.scroll;
+    for await (const page of scrollSearchOver(client, params)) yield* this.pageHits(page.body);
   }
-}
 
-/**
- * Closing a point in time or scroll that already expired answers 404: nothing is left open, so
- * that must neither fail a loop that ended well nor hide the error that ended it.
- */
-async function ignoreGone(closing: Promise<unknown>): Promise<void> {
-  try {
-    await closing;
-  } catch (error) {
-    if ((error as { statusCode?: unknown } | null)?.statusCode !== 404) throw error;
+  /** The hits of one helper page, built by `toResponse` (so a subclass's `makeHit` applies). */
+  private pageHits(body: unknown): readonly Hit<THit>[] {
+    return this.toResponse(body as SearchResponseBody).hits;
   }
 }
 

@@ -283,7 +283,7 @@ describe('iterate and scan', () => {
         {
           query: { term: { a: 1 } },
           size: 2,
-          sort: ['_shard_doc'],
+          sort: [{ _shard_doc: 'asc' }],
           track_total_hits: false,
           allow_partial_search_results: false,
           pit: { id: 'p1', keep_alive: '1m' },
@@ -294,7 +294,7 @@ describe('iterate and scan', () => {
         {
           query: { term: { a: 1 } },
           size: 2,
-          sort: ['_shard_doc'],
+          sort: [{ _shard_doc: 'asc' }],
           track_total_hits: false,
           allow_partial_search_results: false,
           pit: { id: 'p2', keep_alive: '1m' },
@@ -375,7 +375,7 @@ describe('iterate and scan', () => {
     expect((error as HelperShardFailureError).code).toBe('ELASTIQ_HELPER_SHARD_FAILURE');
     expect((error as HelperShardFailureError).failures).toHaveLength(1);
     expect(ids).toEqual(['1']);
-    expect(calls.at(-1)).toEqual(['clearScroll', { scroll_id: 's2' }]);
+    expect(calls.at(-1)).toEqual(['clearScroll', { scroll_id: ['s2'] }]);
     // A caller who allowed partial results gets the page as it is.
     const partial = fakeClient(answers);
     const all: string[] = [];
@@ -406,13 +406,13 @@ describe('iterate and scan', () => {
           index: 'posts',
           size: 1,
           sort: ['_doc'],
-          scroll: '5m',
+          scroll: '1m',
           allow_partial_search_results: false,
         },
       ],
-      ['scroll', { scroll_id: 's1', scroll: '5m' }],
-      ['scroll', { scroll_id: 's2', scroll: '5m' }],
-      ['clearScroll', { scroll_id: 's2' }],
+      ['scroll', { scroll_id: 's1', scroll: '1m' }],
+      ['scroll', { scroll_id: 's2', scroll: '1m' }],
+      ['clearScroll', { scroll_id: ['s2'] }],
     ]);
   });
 });
