@@ -1,4 +1,4 @@
-import { onAbort } from '../connection/abort-signal.js';
+import { sleep as backoffSleep } from '../backoff.js';
 import { ConnectionError, ErrorCodes, RequestAbortedError, TimeoutError } from '../errors.js';
 
 /** What to do after a failed attempt: give up, move to another node (marking this one dead), or wait and retry. */
@@ -88,16 +88,7 @@ export function verdictForError(error: unknown, retryOnTimeout: boolean): RetryV
   return RetryVerdict.Stop;
 }
 
-/** Exponential backoff with equal jitter: half fixed, half random, capped at `max`. */
-export function backoffDelay(
-  retry: number,
-  base: number,
-  max: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(max, base * 2 ** Math.min(retry, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+export { backoffDelay } from '../backoff.js';
 
 /** A Retry-After header in seconds, as ms; undefined when absent or not a number of seconds. */
 export function retryAfterMs(header: string | string[] | undefined): number | undefined {
@@ -106,22 +97,11 @@ export function retryAfterMs(header: string | string[] | undefined): number | un
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/** Waits `ms`, or rejects with RequestAbortedError as soon as `signal` aborts. */
+/** Waits `ms`, or rejects with RequestAbortedError as soon as `signal` aborts (or already has). */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted)
-      return reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
-    const timer = setTimeout(() => {
-      offAbort?.();
-      resolve();
-    }, ms);
-    // One listener per signal however many requests back off on it (abort-signal.ts).
-    const offAbort =
-      signal === undefined
-        ? undefined
-        : onAbort(signal, () => {
-            clearTimeout(timer);
-            reject(new RequestAbortedError('The request was aborted', { cause: signal.reason }));
-          });
-  });
+  return backoffSleep(ms, signal, aborted);
+}
+
+function aborted(signal: AbortSignal): RequestAbortedError {
+  return new RequestAbortedError('The request was aborted', { cause: signal.reason });
 }
