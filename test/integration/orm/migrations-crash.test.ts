@@ -220,7 +220,6 @@ function crashSuite(name: string, target: () => Target | undefined, prefix: stri
         { index: `${prefix}-*`, expand_wildcards: 'all', allow_no_indices: true },
         { ignore: [404] },
       );
-      await t.client.close();
     }
     await rm(dir, { recursive: true, force: true });
   });
@@ -231,6 +230,8 @@ const single: Target = {
   url: (process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200').replace(/\/+$/, ''),
   client: new Client({ node: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' }),
 };
+// Shared by the describe blocks below: closed once, after all of them.
+afterAll(() => single.client.close());
 
 describe('migrate up killed with SIGKILL at every step boundary, then run again (Elasticsearch, client copy)', () => {
   const suite = crashSuite('es', () => single, `orm-crash-${process.pid}`);
@@ -306,6 +307,8 @@ describe.skipIf(openSearchMissing !== undefined)(
             client: new Client({ node: openSearchNode.url, compatibility: 'opensearch' }),
             flags: ['--compatibility', 'opensearch'],
           };
+    // Registered first, so it runs after the suite's own afterAll (hooks run as a stack).
+    afterAll(() => os?.client.close());
     const suite = crashSuite('os', () => os, `orm-crash-os-${process.pid}`);
 
     it('the task the dead runner left filling the new index is cancelled, the orphan removed, and the copy made again', async () => {
