@@ -406,6 +406,8 @@ export class Transport implements TransportLike {
       ) {
         if (await this.#downgradeCompat(connection, response, prepared)) continue;
       }
+      // A node that answered with a fault it keeps after the last retry is not marked alive.
+      let faulted = false;
       if (statusCode >= 429 && !options.ignore?.includes(statusCode)) {
         const verdict = verdictForStatus(statusCode, response.body);
         if (verdict === RetryVerdict.NodeFault) this.#nodeFault(connection, sniffOnFault);
@@ -420,19 +422,9 @@ export class Transport implements TransportLike {
             });
           continue;
         }
-        if (verdict === RetryVerdict.NodeFault)
-          return this.#result(
-            response,
-            prepared,
-            params,
-            options,
-            requestId,
-            connection,
-            attempt,
-            errors,
-          );
+        faulted = verdict === RetryVerdict.NodeFault;
       }
-      pool.markAlive(connection);
+      if (!faulted) pool.markAlive(connection);
       return this.#result(
         response,
         prepared,

@@ -317,11 +317,12 @@ async function currentIndex(
   );
 }
 
-async function hasWriteBlock(client: Client, index: string): Promise<boolean> {
-  const settings = (await client.indices.getSettings({
-    index,
-    name: 'index.blocks.write',
-  })) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
+/** Whether `index.blocks.write` is set on the index (false for a missing index). */
+export async function hasWriteBlock(client: Client, index: string): Promise<boolean> {
+  const settings = (await client.indices.getSettings(
+    { index, name: 'index.blocks.write' },
+    { ignore: [404] },
+  )) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
   return String(settings[index]?.settings?.index?.blocks?.write) === 'true';
 }
 

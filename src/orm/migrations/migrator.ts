@@ -3,6 +3,7 @@ import type { Client } from '../../core/client.js';
 import { ResponseError } from '../../core/errors.js';
 import type { ReindexProgress } from '../../core/helpers/reindex.js';
 import { OrmError } from '../errors.js';
+import { hasWriteBlock } from './migrate-index.js';
 import {
   type ContextHooks,
   type MigrationContext,
@@ -216,17 +217,9 @@ export class Migrator {
       orphans.push(intent.to);
     }
     if (intent.blockSetByUs === true && typeof intent.from === 'string') {
-      if (await this.#writeBlocked(intent.from)) blocked.push(intent.from);
+      if (await hasWriteBlock(this.client, intent.from)) blocked.push(intent.from);
     }
     return { done, inFlight: stepLabel(flying), orphans, blocked };
-  }
-
-  async #writeBlocked(index: string): Promise<boolean> {
-    const settings = (await this.client.indices.getSettings(
-      { index, name: 'index.blocks.write' },
-      { ignore: [404] },
-    )) as Record<string, { settings?: { index?: { blocks?: { write?: unknown } } } }>;
-    return String(settings[index]?.settings?.index?.blocks?.write) === 'true';
   }
 
   /**
